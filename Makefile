@@ -1,0 +1,90 @@
+# terbit build. Every knob lives here:
+#   make            build bin/terbit
+#   make SAN=1      build bin/terbit-san with AddressSanitizer + UBSan
+#   make check      build and run every test, plain and under SAN=1
+#   make demo       demo database, sample documents, then the service
+#   make bench      benchmark table
+#   make samples    rendered sample letter and card in samples/
+#   make valgrind   unit tests under valgrind
+# Public targets first make sure the Debian packages are present
+# (scripts/install-deps), then re-enter make so that pkg-config runs
+# only after the install.
+
+SAN ?= 0
+CC ?= cc
+PKGS = sqlite3 libpng libcrypto libmicrohttpd libqrencode
+
+ifeq ($(SAN),1)
+BUILD := build/san
+BIN := bin/terbit-san
+XFLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD := build/rel
+BIN := bin/terbit
+XFLAGS := -O2
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lhpdf -lm -lpthread
+CFLAGS = -std=c11 -Wall -Wextra -Werror -g -D_DEFAULT_SOURCE -D_GNU_SOURCE \
+         -Isrc $(PKG_CFLAGS) $(XFLAGS) -MMD -MP
+LDFLAGS = $(XFLAGS)
+
+LIB_SRC := $(wildcard src/*/*.c)
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps build check check-run demo bench samples valgrind clean fuzz
+
+all: deps
+	@$(MAKE) --no-print-directory build
+
+deps:
+	@scripts/install-deps --check >/dev/null 2>&1 || scripts/install-deps
+
+build: $(BIN) $(UNIT_BIN)
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libterbit.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(BUILD)/terbit.o $(BUILD)/libterbit.a
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libterbit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< \
+	    $(BUILD)/libterbit.a $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+# make check: both builds, both test runs, one closing count.
+check: deps
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory SAN=1 build
+	@tests/run-all build/rel bin/terbit build/san bin/terbit-san
+
+demo: deps
+	@$(MAKE) --no-print-directory build
+	@scripts/demo
+
+samples: deps
+	@$(MAKE) --no-print-directory build
+	@scripts/make-samples
+
+bench: deps
+	@$(MAKE) --no-print-directory build
+	@scripts/bench
+
+valgrind: deps
+	@$(MAKE) --no-print-directory build
+	@for t in $(UNIT_BIN); do valgrind -q --leak-check=full --error-exitcode=1 $$t || exit 1; done
+
+clean:
+	rm -rf build bin
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/terbit.d $(UNIT_BIN:=.d)

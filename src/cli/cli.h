@@ -1,0 +1,49 @@
+#ifndef TERBIT_CLI_H
+#define TERBIT_CLI_H
+/*
+ * The command-line face: argument access for command handlers and the
+ * handlers themselves. The command table (name, handler, usage, help) is
+ * in src/terbit.c; handlers are thin: parse arguments, call module
+ * functions, print. Messages for operators are Indonesian.
+ *
+ * A handler returns 0 or a TB_E code; main prints cli->err (when set) as
+ * "terbit: <message>" on stderr and exits with err_exit_code(rc).
+ */
+#include "core/buf.h"
+
+struct store;
+
+struct cli {
+	const char *data_dir; /* --data, else $TERBIT_DATA, else ./terbit-data */
+	int argc;             /* arguments after the command words */
+	char **argv;
+	struct buf err;       /* handler's message for a failure */
+};
+
+/* Value of "--name VALUE" or "--name=VALUE"; NULL when absent. */
+const char *cli_opt(const struct cli *c, const char *name);
+/* 1 when the boolean flag (--json, --skip-bad, ...) is present. */
+int cli_flag(const struct cli *c, const char *name);
+/* i-th positional argument (0-based), skipping options and their values;
+ * NULL when absent. */
+const char *cli_pos(const struct cli *c, int i);
+/* Number of positional arguments. */
+int cli_npos(const struct cli *c);
+/* Fails with an Indonesian usage message unless there are exactly n
+ * positionals and every option is one of `allowed` (NULL-terminated). */
+int cli_expect(struct cli *c, int n, const char *const *allowed);
+
+/* Opens the store in c->data_dir (creating and migrating it). */
+int cli_open_store(struct cli *c, struct store **out);
+
+/* Boolean flags: options that take no value. */
+extern const char *const cli_bool_flags[];
+
+/* Command handlers, by area (the table in src/terbit.c names them). */
+/* -- cases and data (cli_case.c, cli_data.c) -- */
+/* -- documents (cli_render.c) -- */
+/* -- keys, signing, verification (cli_sign.c) -- */
+/* -- issuance (cli_issue.c) -- */
+/* -- service (cli_serve.c) -- */
+
+#endif

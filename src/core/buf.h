@@ -1,0 +1,68 @@
+#ifndef TERBIT_BUF_H
+#define TERBIT_BUF_H
+/*
+ * struct buf: the one growable byte buffer for every output terbit makes
+ * (JSON, HTML, PDF bytes, data to sign, error messages).
+ *
+ * Invariants, after buf_init and after every call below:
+ *   - b->data is never NULL and is always NUL-terminated at b->data[b->len],
+ *     so it can be handed to anything that wants a C string;
+ *   - b->len <= b->max when b->max is not 0.
+ * A buffer fed from the network gets a cap (max): an append that would pass
+ * it fails with TB_ETOOBIG and leaves the buffer as it was. A failed append
+ * (no memory, over the cap) never leaves a half-written value.
+ *
+ * Zero-initialised memory is NOT a valid buffer: call buf_init (or use
+ * BUF_INIT) first, so that data points at the shared empty string.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap; /* bytes allocated, 0 while data is the shared "" */
+	size_t max; /* 0: no cap */
+};
+
+extern char buf_empty_[1];
+#define BUF_INIT { buf_empty_, 0, 0, 0 }
+
+/* Empty buffer with an optional cap (0: none). Allocates nothing. */
+void buf_init(struct buf *b, size_t max);
+/* Frees what the buffer holds; it is then empty and reusable. */
+void buf_release(struct buf *b);
+/* Empties the buffer, keeping its memory. */
+void buf_reset(struct buf *b);
+/* Makes room for at least extra more bytes. 0, TB_ENOMEM or TB_ETOOBIG. */
+int buf_grow(struct buf *b, size_t extra);
+
+int buf_add(struct buf *b, const void *data, size_t n);
+int buf_adds(struct buf *b, const char *s);
+int buf_addc(struct buf *b, char c);
+int buf_addf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+/* Appends n bytes as lower-case hex. */
+int buf_addhex(struct buf *b, const void *data, size_t n);
+/* Shortens to len (len <= b->len). */
+void buf_truncate(struct buf *b, size_t len);
+/* Replaces the contents with a formatted string (used for error messages). */
+int buf_setf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Hands the bytes to the caller, who frees them with free(); the buffer is
+ * left empty. Never returns NULL unless memory runs out (the empty buffer
+ * detaches as a fresh "" allocation). *len may be NULL.
+ */
+char *buf_detach(struct buf *b, size_t *len);
+
+/* Reads a whole file into b (appending). max 0: no limit of its own. */
+int buf_read_file(struct buf *b, const char *path, size_t max, struct buf *err);
+/* Writes data to path atomically (temp file, fsync, rename), with mode. */
+int buf_write_file(const char *path, const void *data, size_t n, int mode,
+		   struct buf *err);
+
+#endif

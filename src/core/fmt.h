@@ -1,0 +1,49 @@
+#ifndef TERBIT_FMT_H
+#define TERBIT_FMT_H
+/*
+ * Indonesian formats, in one place, for documents, CLI output and the
+ * verifier page. All append to a struct buf and return 0 or a TB_E code.
+ */
+#include <stdint.h>
+
+#include "core/buf.h"
+
+/* "2026-11-22" -> "22 November 2026". TB_EINVAL for a malformed date. */
+int fmt_date_id(struct buf *out, const char *iso);
+/* Days since 1970-01-01 -> "22 November 2026". */
+int fmt_days_id(struct buf *out, int64_t days);
+/* 1.8421 with 3 decimals -> "1,842" (decimal comma, rounding half up). */
+int fmt_decimal_id(struct buf *out, double v, int decimals);
+/* 12345 -> "12.345" (thousands with a dot). */
+int fmt_int_id(struct buf *out, int64_t v);
+/* "0001234567890" (13 digits) -> "0001 2345 6789 0". */
+int fmt_card_number(struct buf *out, const char *digits13);
+/* 'L' -> "Laki-laki", 'P' -> "Perempuan"; anything else TB_EINVAL. */
+int fmt_sex_id(struct buf *out, char sex);
+/* Indonesian month name, 1..12; NULL otherwise. */
+const char *fmt_month_id(int month);
+
+/* Civil date <-> days since 1970-01-01 (proleptic Gregorian). */
+int64_t date_to_days(int y, int m, int d);
+void days_to_date(int64_t days, int *y, int *m, int *d);
+/* Parses "YYYY-MM-DD" strictly (a real calendar date). 0 or TB_EINVAL. */
+int date_parse(const char *iso, int *y, int *m, int *d);
+/* Today (UTC) as days since 1970-01-01; TERBIT_TODAY=YYYY-MM-DD overrides
+ * it so tests can move the clock (expiry). */
+int64_t date_today(void);
+
+/*
+ * Region codes are accepted with or without dots ("35.10.05.2001" or
+ * "3510052001"). Writes the digits only into out (size >= 11) and
+ * returns the number of digits (2, 4, 6 or 10), or TB_EINVAL.
+ */
+int region_normalize(const char *in, char out[11]);
+/* "3510052001" -> "35.10.05.2001" (works for 2, 4, 6, 10 digits). */
+int region_dotted(struct buf *out, const char *digits);
+
+/* Masks for public output: "Siti Nurhaliza" -> "S*** N********"
+ * (first letter of each word kept), NIK -> "3510********0003". */
+int mask_name(struct buf *out, const char *name);
+int mask_nik(struct buf *out, const char *nik);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * terbit: main and the command table. One row per subcommand; the same
+ * table dispatches, checks that a handler exists, and prints --help.
+ * Multi-word commands ("case new") match on the longest row whose words
+ * begin the argument list.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/err.h"
+
+struct command {
+	const char *name;  /* words, space-separated */
+	int (*run)(struct cli *);
+	const char *usage; /* arguments after the name */
+	const char *help;  /* one line, Indonesian */
+};
+
+static const struct command commands[] = {
+	/* -- cases and data -- */
+	/* -- documents -- */
+	/* -- keys, signing, verification -- */
+	/* -- issuance -- */
+	/* -- service -- */
+	{ NULL, NULL, NULL, NULL },
+};
+
+static size_t words_match(const char *name, int argc, char **argv)
+{
+	size_t nwords = 0;
+	const char *p = name;
+	while (*p) {
+		size_t len = strcspn(p, " ");
+		if ((int)nwords >= argc || strlen(argv[nwords]) != len ||
+		    strncmp(argv[nwords], p, len) != 0)
+			return 0;
+		nwords++;
+		p += len;
+		p += *p == ' ';
+	}
+	return nwords;
+}
+
+static void print_usage(FILE *f, const char *prefix)
+{
+	fprintf(f, "Penggunaan: terbit PERINTAH [ARGUMEN] [--data DIR]\n\n"
+		   "Perintah:\n");
+	for (const struct command *c = commands; c->name; c++) {
+		if (prefix && strncmp(c->name, prefix, strlen(prefix)) != 0)
+			continue;
+		fprintf(f, "  %s %s\n      %s\n", c->name, c->usage, c->help);
+	}
+	fprintf(f, "\nSetiap perintah menerima --data DIR (atau TERBIT_DATA; "
+		   "bawaan ./terbit-data).\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		print_usage(stdout, NULL);
+		return argc < 2 ? 2 : 0;
+	}
+	const struct command *best = NULL;
+	size_t best_words = 0;
+	for (const struct command *c = commands; c->name; c++) {
+		size_t n = words_match(c->name, argc - 1, argv + 1);
+		if (n > best_words) {
+			best = c;
+			best_words = n;
+		}
+	}
+	if (!best) {
+		/* "terbit case" alone: show that group's rows. */
+		for (const struct command *c = commands; c->name; c++)
+			if (strncmp(c->name, argv[1], strlen(argv[1])) == 0 &&
+			    c->name[strlen(argv[1])] == ' ') {
+				print_usage(stderr, argv[1]);
+				return 2;
+			}
+		fprintf(stderr, "terbit: perintah tidak dikenal: %s\n"
+				"Lihat: terbit --help\n", argv[1]);
+		return 2;
+	}
+	struct cli cli = { .argc = argc - 1 - (int)best_words,
+			   .argv = argv + 1 + best_words };
+	buf_init(&cli.err, 0);
+	if (cli_flag(&cli, "--help")) {
+		printf("Penggunaan: terbit %s %s\n  %s\n", best->name,
+		       best->usage, best->help);
+		buf_release(&cli.err);
+		return 0;
+	}
+	cli.data_dir = cli_opt(&cli, "--data");
+	if (!cli.data_dir)
+		cli.data_dir = getenv("TERBIT_DATA");
+	if (!cli.data_dir || !*cli.data_dir)
+		cli.data_dir = "./terbit-data";
+	int rc = best->run(&cli);
+	if (rc < 0) {
+		fprintf(stderr, "terbit: %s\n",
+			cli.err.len ? cli.err.data : err_name(rc));
+		rc = err_exit_code(rc);
+	}
+	buf_release(&cli.err);
+	return rc;
+}
