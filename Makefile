@@ -34,6 +34,9 @@ LIB_SRC := $(wildcard src/*/*.c)
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# In-process benchmark drivers (scripts/bench runs them).
+BENCH_SRC := $(wildcard tests/bench/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps build check check-run demo bench samples valgrind clean fuzz
 
@@ -43,7 +46,7 @@ all: deps
 deps:
 	@scripts/install-deps --check >/dev/null 2>&1 || scripts/install-deps
 
-build: $(BIN) $(UNIT_BIN)
+build: $(BIN) $(UNIT_BIN) $(BENCH_BIN)
 
 $(BUILD)/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -61,6 +64,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libterbit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< \
 	    $(BUILD)/libterbit.a $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libterbit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libterbit.a $(PKG_LIBS)
 
 # make check: both builds, both test runs, one closing count.
 check: deps
@@ -87,4 +94,4 @@ valgrind: deps
 clean:
 	rm -rf build bin
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/terbit.d $(UNIT_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(BUILD)/terbit.d $(UNIT_BIN:=.d) $(BENCH_BIN:=.d)
