@@ -39,7 +39,11 @@ int state_parse(const char *s);           /* enum case_state, or TB_EINVAL */
 const char *state_label(enum case_state s);
 
 /* 1 when an actor of role with scope region (digits, "" for regency-wide
- * roles) may see a case of village (10 digits). */
+ * roles) may see a case of village (10 digits).
+ * desa: region is its 10-digit village, exact match; kecamatan: its
+ * 6-digit kecamatan, prefix match; dinkes, dinsos: every case ("" or a
+ * 4-digit regency prefix); faskes, admin: no case data (0). Malformed
+ * region or village: 0. */
 int wf_can_see(enum role role, const char *region, const char *village);
 
 struct wf_ctx {
@@ -77,5 +81,19 @@ enum {
 };
 extern const struct wf_transition wf_table[];
 extern const size_t wf_table_len;
+
+/* ---- additions (eligibility/workflow engineer) ---- */
+
+/* 1 for states no move leaves (approved, rejected). */
+int wf_is_final(enum case_state s);
+/* Indonesian label of a role for people: "Operator Desa", ... */
+const char *role_label(enum role r);
+/*
+ * The states role may move a case out of `from` to (table order, ignoring
+ * region and requirements: for showing the possible actions). Writes at
+ * most max states into out and returns how many there are.
+ */
+size_t wf_next(enum case_state from, enum role role, enum case_state *out,
+	       size_t max);
 
 #endif
