@@ -1,0 +1,167 @@
+#ifndef TERBIT_CASES_H
+#define TERBIT_CASES_H
+/*
+ * cases: the operations on cases, users and imports that both faces (CLI
+ * and HTTP API) call. Every rule lives here or below (workflow,
+ * eligibility), never in a handler. Each writing operation checks the
+ * actor's role and region through the workflow module, runs in one store
+ * transaction, and appends to the audit log; on any failure the database
+ * is left unchanged and err holds an Indonesian message.
+ *
+ * Actors: an actor is a user row (loaded by name for the CLI's --by, by
+ * token for the API). A NULL actor means the local console (someone with
+ * the data directory in hand: `terbit case show` without --by): it sees
+ * everything, may add users and import data, and is audited as "console"
+ * with role "admin". It never moves cases.
+ *
+ * Case ids are positive integers; the CLI and API accept them as text
+ * (cases_parse_id).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "eligibility/eligibility.h"
+#include "store/store.h"
+#include "workflow/workflow.h"
+
+struct cases_actor {
+	char name[64];
+	enum role role;
+	char region[11];            /* digits; "" for regency-wide roles */
+};
+
+/* "12" -> 12; TB_EINVAL (Indonesian message) for anything else. */
+int cases_parse_id(const char *s, int64_t *out, struct buf *err);
+
+/* ---- users -------------------------------------------------------- */
+
+int cases_actor_load(struct store *s, const char *name,
+		     struct cases_actor *out, struct buf *err);
+/* API authentication: the raw token as presented. TB_EAUTH when unknown. */
+int cases_actor_by_token(struct store *s, const char *token,
+			 struct cases_actor *out, struct buf *err);
+
+/*
+ * Adds a user. by: NULL (console) or an admin. role is a workflow role
+ * name; region (dots optional) is required for desa (a village, 10
+ * digits, present in regions) and kecamatan (6 digits, present), refused
+ * for every other role. token gets the new API token (43 characters of
+ * base64url from 32 random bytes); only its SHA-256 is stored, so this is
+ * the one time it can be shown.
+ */
+int cases_user_add(struct store *s, const struct cases_actor *by,
+		   const char *name, const char *role, const char *region,
+		   struct buf *token, struct buf *err);
+
+/* ---- regions and imports ------------------------------------------ */
+
+/* Loads a regions CSV (docs/data-formats.md) in one transaction. Returns
+ * the number of rows. */
+int cases_regions_import(struct store *s, const char *data, size_t len,
+			 const char *name, struct buf *err);
+
+enum cases_import_kind { CASES_IMPORT_RESIDENTS, CASES_IMPORT_PBI };
+
+/*
+ * Validates every row of a residents or PBI CSV (docs/data-formats.md)
+ * and stores them in one transaction. Each bad row is appended to report
+ * as "baris N: reason\n". With skip_bad == 0 any bad row means nothing is
+ * stored and TB_EINVAL is returned; with skip_bad the good rows are stored
+ * and the count of stored rows returned. *nbad (may be NULL) gets the
+ * number of bad rows. by: NULL (console) or an admin.
+ */
+int cases_import(struct store *s, const struct cases_actor *by,
+		 enum cases_import_kind kind, const char *data, size_t len,
+		 int skip_bad, struct buf *report, size_t *nbad,
+		 struct buf *err);
+
+/* ---- the case operations ------------------------------------------ */
+
+/* Opens a draft case for a resident (TB_ENOTFOUND for an unknown NIK)
+ * in the village of the resident's address, with the kecamatan's puskesmas
+ * as primary facility. Only roles that may move draft -> submitted (the
+ * village operator) and only inside their scope. */
+int cases_create(struct store *s, const struct cases_actor *a,
+		 const char *nik, int64_t *id_out, struct buf *err);
+
+/*
+ * Records survey answers. Every code must be a policy indicator and every
+ * value one the indicator allows, else nothing is stored (TB_EINVAL);
+ * answers to retired indicators are accepted and kept (they never count).
+ * A later answer to the same indicator replaces the earlier one.
+ */
+int cases_answers(struct store *s, const struct policy *p,
+		  const struct cases_actor *a, int64_t id,
+		  const struct elig_answer *answers, size_t n, struct buf *err);
+
+/* Attaches bytes (PDF, JPEG or PNG by magic bytes, at most 10 MB) of
+ * kind "rujukan", "survei" or "verifikasi"; filename is for display.
+ * *att_id (may be NULL) gets the attachment id. */
+int cases_attach(struct store *s, const struct cases_actor *a, int64_t id,
+		 const char *kind, const char *filename, const void *data,
+		 size_t n, int64_t *att_id, struct buf *err);
+
+/* Moves the case to state `to` (a state name) through wf_check, with the
+ * facts gathered now (attachments, survey, eligibility on p), in one
+ * transaction with its audit row. note: NULL or text. */
+int cases_move(struct store *s, const struct policy *p,
+	       const struct cases_actor *a, int64_t id, const char *to,
+	       const char *note, struct buf *err);
+
+/* One case, when the actor may see it (TB_EPERM otherwise). */
+int cases_get(struct store *s, const struct cases_actor *a, int64_t id,
+	      struct store_case *out, struct buf *err);
+
+/* Cases the actor may see matching the filter, by id. */
+int cases_list(struct store *s, const struct cases_actor *a,
+	       const struct store_case_filter *f,
+	       int (*fn)(const struct store_case *c, void *arg), void *arg,
+	       struct buf *err);
+
+/* ---- facts and the decision --------------------------------------- */
+
+/*
+ * Everything the eligibility engine and the workflow need about a case,
+ * loaded without a transaction of its own (the issue gate calls it inside
+ * its transaction). facts points into the struct itself: do not copy a
+ * loaded cases_facts; release it with cases_facts_release.
+ */
+struct cases_facts {
+	struct store_case c;
+	struct store_resident r;
+	int pbi_jkn_active, pbi_apbd_active;
+	struct store_answer *stored;  /* owned */
+	struct elig_answer *answers;  /* owned, codes point into stored */
+	size_t nanswers;
+	int has_rujukan, has_verifikasi;
+	struct elig_facts facts;
+};
+int cases_facts_load(struct store *s, int64_t id, struct cases_facts *out,
+		     struct buf *err);
+void cases_facts_release(struct cases_facts *f);
+
+/* The engine's decision on the case's current data and policy p, when the
+ * actor may see it. */
+int cases_decide(struct store *s, const struct policy *p,
+		 const struct cases_actor *a, int64_t id,
+		 struct elig_decision *out, struct buf *err);
+
+/* ---- JSON views (shared by `--json` and the API) ------------------- */
+
+/* {"id","nik","name","village","village_name","state","state_label",
+ *  "faskes","created_at","updated_at","created_by","updated_by",
+ *  "resident":{...},"pbi":[...],"answers":[{"code","value","retired"}],
+ *  "attachments":[{"id","kind","mime","size","sha256","filename",
+ *  "created_at","created_by"}],"eligibility":{elig_to_json},
+ *  "history":[{"at","actor","role","action","note"}]}
+ * p may be NULL (then no "eligibility"). */
+int cases_show_json(struct store *s, const struct policy *p,
+		    const struct cases_actor *a, int64_t id, struct buf *out,
+		    struct buf *err);
+/* [{"id","nik","name","village","state","faskes","updated_at"}, ...] */
+int cases_list_json(struct store *s, const struct cases_actor *a,
+		    const struct store_case_filter *f, struct buf *out,
+		    struct buf *err);
+
+#endif

@@ -1,0 +1,261 @@
+#ifndef TERBIT_STORE_H
+#define TERBIT_STORE_H
+/*
+ * store: the SQLite case database. Every SQL statement of terbit lives in
+ * src/store/; other modules see an opaque handle and plain C records.
+ *
+ * One file, DATA_DIR/terbit.db, in WAL mode with foreign keys on, STRICT
+ * tables, a busy timeout, and a schema version (PRAGMA user_version) that
+ * store_open brings up to date by running the numbered migration steps in
+ * src/store/migrate.c (to add tables: append a step there; see
+ * docs/architecture.md). Statements are prepared once per handle and reused.
+ *
+ * Records are fixed-size structs filled by the store (strings are
+ * NUL-terminated, truncation never happens because inputs are checked on the
+ * way in against the same sizes: STORE_*_MAX). Lists come back either
+ * through a callback, or as a malloc'd array the caller frees with free().
+ *
+ * Errors: TB_ENOTFOUND for a missing row, TB_ECONFLICT for a duplicate key,
+ * TB_EINVAL for a value the schema refuses, TB_EDB for anything else, with a
+ * message in err. A handle is used by one thread at a time.
+ *
+ * Transactions: store_begin (BEGIN IMMEDIATE, so a writer never deadlocks
+ * upgrading a read lock), store_commit, store_rollback. They nest by
+ * counting: only the outermost pair talks to SQLite; a rollback at any depth
+ * dooms the whole transaction (the outermost commit then rolls back and
+ * fails with TB_EDB). Functions below that write do NOT open a transaction
+ * themselves: the caller (the cases or issue module) brackets them.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+struct store;
+
+#define STORE_NAME_MAX 128    /* person or user name, bytes incl. NUL */
+#define STORE_TEXT_MAX 256    /* address, facility, note-sized fields */
+#define STORE_ATTACH_MAX (10u * 1024 * 1024) /* attachment bytes */
+
+/* ---- handle ------------------------------------------------------- */
+
+/*
+ * Opens (creating with mode 0700 when missing) data_dir and its terbit.db,
+ * sets the pragmas and runs pending migrations. *out is the caller's to
+ * close with store_close. A database newer than this binary knows is
+ * refused (TB_EDB).
+ */
+int store_open(const char *data_dir, struct store **out, struct buf *err);
+/* Same, for an explicit database file (tests; the directory must exist). */
+int store_open_file(const char *path, struct store **out, struct buf *err);
+/* Rolls back an open transaction, finalizes statements, closes. NULL ok. */
+void store_close(struct store *s);
+/* Schema version after migrations, and the highest this binary knows. */
+int store_schema_version(struct store *s);
+int store_schema_latest(void);
+
+int store_begin(struct store *s, struct buf *err);
+int store_commit(struct store *s, struct buf *err);
+void store_rollback(struct store *s);
+
+/* ---- regions ------------------------------------------------------ */
+
+/* kind: "kabupaten" (4 digits), "kecamatan" (6), "kelurahan" or "desa"
+ * (10). code is digits only; the parent is derived from the code. */
+struct store_region {
+	char code[11];
+	char name[STORE_NAME_MAX];
+	char kind[12];
+	char parent[11];            /* "" for the regency */
+	char faskes[STORE_TEXT_MAX]; /* kecamatan: its puskesmas; else "" */
+};
+
+/* Inserts or replaces one region row (parent must already exist). */
+int store_region_put(struct store *s, const struct store_region *r,
+		     struct buf *err);
+int store_region_get(struct store *s, const char *code,
+		     struct store_region *out, struct buf *err);
+/* Calls fn for every region in code order; a non-zero return from fn
+ * stops the walk and is returned. */
+int store_region_each(struct store *s,
+		      int (*fn)(const struct store_region *r, void *arg),
+		      void *arg, struct buf *err);
+/* Number of region rows (0 before `terbit init`). */
+int store_region_count(struct store *s, struct buf *err);
+
+/* ---- residents and PBI membership --------------------------------- */
+
+struct store_resident {
+	char nik[17];
+	char kk[17];
+	char name[STORE_NAME_MAX];
+	char birth_place[STORE_NAME_MAX];
+	char birth_date[11];        /* YYYY-MM-DD */
+	char sex;                   /* 'L' or 'P' */
+	char address[STORE_TEXT_MAX];
+	char rt[4], rw[4];
+	char village_code[11];      /* 10 digits, any regency */
+};
+
+/* Inserts, or replaces the row with the same NIK (a later import of the
+ * same person is an address change). The caller has validated the row. */
+int store_resident_put(struct store *s, const struct store_resident *r,
+		       struct buf *err);
+int store_resident_get(struct store *s, const char *nik,
+		       struct store_resident *out, struct buf *err);
+int store_resident_count(struct store *s, struct buf *err);
+
+struct store_pbi {
+	char nik[17];
+	char program[10];           /* "PBI-JKN" or "PBI-APBD" */
+	int active;
+	char card_number[32];
+};
+
+/* Inserts or replaces the (nik, program) membership. */
+int store_pbi_put(struct store *s, const struct store_pbi *p,
+		  struct buf *err);
+/* Every membership of nik (0..2 rows): *out is malloc'd, caller frees. */
+int store_pbi_list(struct store *s, const char *nik, struct store_pbi **out,
+		   size_t *n, struct buf *err);
+int store_pbi_count(struct store *s, struct buf *err);
+
+/* ---- users -------------------------------------------------------- */
+
+struct store_user {
+	int64_t id;
+	char name[64];
+	char role[16];              /* workflow role name: "desa", "dinsos", ... */
+	char region[11];            /* digits; "" for regency-wide roles */
+	char created_at[32];
+};
+
+/* token_sha256_hex: 64 hex chars of the SHA-256 of the API token (the
+ * token itself is never stored). TB_ECONFLICT when the name is taken. */
+int store_user_add(struct store *s, const struct store_user *u,
+		   const char *token_sha256_hex, struct buf *err);
+int store_user_get(struct store *s, const char *name, struct store_user *out,
+		   struct buf *err);
+/* Looks a user up by token digest; TB_ENOTFOUND when none matches. */
+int store_user_by_token(struct store *s, const char *token_sha256_hex,
+			struct store_user *out, struct buf *err);
+int store_user_each(struct store *s,
+		    int (*fn)(const struct store_user *u, void *arg), void *arg,
+		    struct buf *err);
+
+/* ---- cases -------------------------------------------------------- */
+
+struct store_case {
+	int64_t id;
+	char nik[17];
+	char name[STORE_NAME_MAX];  /* resident's name (joined, read-only) */
+	char village_code[11];      /* village of the case (scope) */
+	char state[24];             /* workflow state name */
+	char faskes[STORE_TEXT_MAX]; /* primary health facility */
+	char created_at[32], updated_at[32]; /* ISO 8601 UTC */
+	char created_by[64], updated_by[64];
+};
+
+/* Inserts a case (id, name, timestamps ignored; state and created_by
+ * required); *id_out gets the new id. TB_ENOTFOUND when the NIK is not a
+ * resident. */
+int store_case_add(struct store *s, const struct store_case *c,
+		   int64_t *id_out, struct buf *err);
+int store_case_get(struct store *s, int64_t id, struct store_case *out,
+		   struct buf *err);
+/* Sets state, updated_by and updated_at. */
+int store_case_set_state(struct store *s, int64_t id, const char *state,
+			 const char *by, struct buf *err);
+/* Marks the case updated (answers or attachments changed). */
+int store_case_touch(struct store *s, int64_t id, const char *by,
+		     struct buf *err);
+
+struct store_case_filter {
+	const char *state;          /* NULL: any */
+	const char *region;         /* digits prefix of the village; NULL: any */
+	const char *nik;            /* NULL: any */
+};
+/* Cases matching the filter, by id; fn as in store_region_each. */
+int store_case_each(struct store *s, const struct store_case_filter *f,
+		    int (*fn)(const struct store_case *c, void *arg),
+		    void *arg, struct buf *err);
+/* Count of cases per state: fn(state, count) for each present state. */
+int store_case_count_by_state(struct store *s,
+			      int (*fn)(const char *state, int n, void *arg),
+			      void *arg, struct buf *err);
+
+/* ---- survey answers ----------------------------------------------- */
+
+struct store_answer {
+	char code[32];              /* policy indicator code */
+	int value;
+};
+
+/* Inserts or replaces the answer of (case, indicator). */
+int store_answer_put(struct store *s, int64_t case_id,
+		     const struct store_answer *a, const char *by,
+		     struct buf *err);
+/* Every answer of the case, by code: *out malloc'd, caller frees. */
+int store_answer_list(struct store *s, int64_t case_id,
+		      struct store_answer **out, size_t *n, struct buf *err);
+
+/* ---- attachments -------------------------------------------------- */
+
+struct store_attachment {
+	int64_t id;
+	int64_t case_id;
+	char kind[12];              /* "rujukan", "survei", "verifikasi" */
+	char mime[20];              /* from the magic bytes */
+	int64_t size;
+	char sha256[65];            /* hex */
+	char filename[STORE_TEXT_MAX]; /* base name as uploaded */
+	char created_at[32];
+	char created_by[64];
+};
+
+/* "application/pdf", "image/jpeg" or "image/png" from the first bytes;
+ * NULL for anything else. */
+const char *store_sniff_mime(const void *data, size_t n);
+
+/*
+ * Stores the bytes as an attachment of the case. Checks, in this order:
+ * kind known (TB_EINVAL), size 1..STORE_ATTACH_MAX (TB_ETOOBIG), magic
+ * bytes PDF/JPEG/PNG (TB_EMEDIA), case exists (TB_ENOTFOUND). Fills mime,
+ * size, sha256 and id of *a (kind, filename, created_by read from *a).
+ */
+int store_attach_add(struct store *s, struct store_attachment *a,
+		     const void *data, size_t n, struct buf *err);
+/* Metadata of every attachment of the case (no bytes), oldest first:
+ * *out malloc'd, caller frees. */
+int store_attach_list(struct store *s, int64_t case_id,
+		      struct store_attachment **out, size_t *n,
+		      struct buf *err);
+/* Metadata and bytes (appended to data) of one attachment. */
+int store_attach_get(struct store *s, int64_t id, struct store_attachment *meta,
+		     struct buf *data, struct buf *err);
+/* Number of attachments of kind on the case. */
+int store_attach_count(struct store *s, int64_t case_id, const char *kind,
+		       struct buf *err);
+
+/* ---- audit log (append-only: triggers abort UPDATE and DELETE) ------ */
+
+struct store_audit {
+	int64_t id;
+	char at[32];
+	char actor[64];
+	char role[16];
+	char action[32];            /* e.g. "case.move", "user.add" */
+	char object[64];            /* e.g. "case:12", "user:budi" */
+	char note[STORE_TEXT_MAX * 2];
+};
+
+/* Appends one row (at, id set by the store). note may be NULL. */
+int store_audit_add(struct store *s, const char *actor, const char *role,
+		    const char *action, const char *object, const char *note,
+		    struct buf *err);
+/* Rows about object (NULL: all), oldest first. */
+int store_audit_each(struct store *s, const char *object,
+		     int (*fn)(const struct store_audit *a, void *arg),
+		     void *arg, struct buf *err);
+
+#endif
