@@ -1,0 +1,218 @@
+#include "core/fmt.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/err.h"
+
+static const char *const months[] = {
+	"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
+	"Agustus", "September", "Oktober", "November", "Desember",
+};
+
+const char *fmt_month_id(int month)
+{
+	return month >= 1 && month <= 12 ? months[month - 1] : NULL;
+}
+
+/* Days from civil, after H. Hinnant's public-domain algorithm shape:
+ * shift the year to start in March so the leap day falls last. */
+int64_t date_to_days(int y, int m, int d)
+{
+	int64_t yy = y - (m <= 2);
+	int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+	int64_t yoe = yy - era * 400;
+	int64_t mp = (m + 9) % 12;
+	int64_t doy = (153 * mp + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void days_to_date(int64_t z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 ? 28 + leap : dm[m - 1];
+}
+
+int date_parse(const char *s, int *y, int *m, int *d)
+{
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return TB_EINVAL;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return TB_EINVAL;
+	int yy = atoi(s), mm = atoi(s + 5), dd = atoi(s + 8);
+	if (yy < 1800 || mm < 1 || mm > 12 || dd < 1 ||
+	    dd > days_in_month(yy, mm))
+		return TB_EINVAL;
+	*y = yy;
+	*m = mm;
+	*d = dd;
+	return 0;
+}
+
+int64_t date_today(void)
+{
+	const char *o = getenv("TERBIT_TODAY");
+	int y, m, d;
+	if (o && date_parse(o, &y, &m, &d) == 0)
+		return date_to_days(y, m, d);
+	return (int64_t)time(NULL) / 86400;
+}
+
+int fmt_days_id(struct buf *out, int64_t days)
+{
+	int y, m, d;
+	days_to_date(days, &y, &m, &d);
+	return buf_addf(out, "%d %s %d", d, months[m - 1], y);
+}
+
+int fmt_date_id(struct buf *out, const char *iso)
+{
+	int y, m, d;
+	if (date_parse(iso, &y, &m, &d))
+		return TB_EINVAL;
+	return buf_addf(out, "%d %s %d", d, months[m - 1], y);
+}
+
+int fmt_decimal_id(struct buf *out, double v, int decimals)
+{
+	char tmp[64];
+	if (decimals < 0 || decimals > 9)
+		return TB_EINVAL;
+	int n = snprintf(tmp, sizeof tmp, "%.*f", decimals, v);
+	if (n < 0 || (size_t)n >= sizeof tmp)
+		return TB_EINVAL;
+	char *dot = strchr(tmp, '.');
+	if (dot)
+		*dot = ',';
+	return buf_add(out, tmp, (size_t)n);
+}
+
+int fmt_int_id(struct buf *out, int64_t v)
+{
+	char tmp[32];
+	int n = snprintf(tmp, sizeof tmp, "%" PRId64, v);
+	int neg = tmp[0] == '-';
+	int digits = n - neg;
+	int rc = neg ? buf_addc(out, '-') : 0;
+	for (int i = 0; i < digits && !rc; i++) {
+		if (i && (digits - i) % 3 == 0)
+			rc = buf_addc(out, '.');
+		if (!rc)
+			rc = buf_addc(out, tmp[neg + i]);
+	}
+	return rc;
+}
+
+int fmt_card_number(struct buf *out, const char *s)
+{
+	if (!s || strlen(s) != 13)
+		return TB_EINVAL;
+	for (int i = 0; i < 13; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return TB_EINVAL;
+	return buf_addf(out, "%.4s %.4s %.4s %.1s", s, s + 4, s + 8, s + 12);
+}
+
+int fmt_sex_id(struct buf *out, char sex)
+{
+	if (sex == 'L')
+		return buf_adds(out, "Laki-laki");
+	if (sex == 'P')
+		return buf_adds(out, "Perempuan");
+	return TB_EINVAL;
+}
+
+int region_normalize(const char *in, char out[11])
+{
+	size_t n = 0;
+	if (!in)
+		return TB_EINVAL;
+	for (const char *p = in; *p; p++) {
+		if (*p == '.')
+			continue;
+		if (!isdigit((unsigned char)*p) || n == 10)
+			return TB_EINVAL;
+		out[n++] = *p;
+	}
+	out[n] = '\0';
+	/* Dots, when present, must sit at the group boundaries 2.2.2.4. */
+	if (strchr(in, '.')) {
+		static const int at[] = { 2, 5, 8 };
+		size_t len = strlen(in);
+		for (size_t i = 0; i < 3 && at[i] < (int)len; i++)
+			if (in[at[i]] != '.')
+				return TB_EINVAL;
+		if (len != n + (n > 2) + (n > 4) + (n > 6))
+			return TB_EINVAL;
+	}
+	if (n != 2 && n != 4 && n != 6 && n != 10)
+		return TB_EINVAL;
+	return (int)n;
+}
+
+int region_dotted(struct buf *out, const char *d)
+{
+	size_t n = strlen(d);
+	switch (n) {
+	case 2: return buf_adds(out, d);
+	case 4: return buf_addf(out, "%.2s.%.2s", d, d + 2);
+	case 6: return buf_addf(out, "%.2s.%.2s.%.2s", d, d + 2, d + 4);
+	case 10:
+		return buf_addf(out, "%.2s.%.2s.%.2s.%.4s", d, d + 2, d + 4,
+				d + 6);
+	}
+	return TB_EINVAL;
+}
+
+int mask_name(struct buf *out, const char *name)
+{
+	int rc = 0, word_start = 1;
+	for (const unsigned char *p = (const unsigned char *)name; *p && !rc;) {
+		/* One UTF-8 character at a time so a name masks to as many
+		 * stars as it has letters, not bytes. */
+		size_t len = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+		for (size_t k = 1; k < len; k++)
+			if ((p[k] & 0xC0) != 0x80) {
+				len = 1;
+				break;
+			}
+		if (*p == ' ') {
+			rc = buf_addc(out, ' ');
+			word_start = 1;
+		} else if (word_start) {
+			rc = buf_add(out, p, len);
+			word_start = 0;
+		} else {
+			rc = buf_addc(out, '*');
+		}
+		p += len;
+	}
+	return rc;
+}
+
+int mask_nik(struct buf *out, const char *nik)
+{
+	if (!nik || strlen(nik) != 16)
+		return buf_adds(out, "****************");
+	return buf_addf(out, "%.4s********%.4s", nik, nik + 12);
+}

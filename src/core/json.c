@@ -1,0 +1,166 @@
+#include "core/json.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+
+void json_init(struct json *j, struct buf *out)
+{
+	memset(j, 0, sizeof *j);
+	j->out = out;
+}
+
+static void emit(struct json *j, const char *s, size_t n)
+{
+	if (!j->rc)
+		j->rc = buf_add(j->out, s, n);
+}
+
+int json_escape(struct buf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t run = 0; /* bytes that need no escape, copied in one go */
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		const char *esc = NULL;
+		char u[7];
+		switch (ch) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		default:
+			if (ch < 0x20 || ch == '<' || ch == '>' || ch == '&') {
+				memcpy(u, "\\u00", 4);
+				u[4] = hex[ch >> 4];
+				u[5] = hex[ch & 15];
+				u[6] = '\0';
+				esc = u;
+			}
+		}
+		if (!esc) {
+			run++;
+			continue;
+		}
+		rc = buf_add(out, s + i - run, run);
+		run = 0;
+		if (!rc)
+			rc = buf_adds(out, esc);
+	}
+	if (!rc)
+		rc = buf_add(out, s + n - run, run);
+	return rc;
+}
+
+/* Comma and key before a value; marks the level as non-empty. */
+static void begin_value(struct json *j, const char *key)
+{
+	if (j->need_comma[j->depth])
+		emit(j, ",", 1);
+	j->need_comma[j->depth] = 1;
+	if (key) {
+		emit(j, "\"", 1);
+		if (!j->rc)
+			j->rc = json_escape(j->out, key, strlen(key));
+		emit(j, "\":", 2);
+	}
+}
+
+static void open_level(struct json *j, const char *key, char ch)
+{
+	begin_value(j, key);
+	if (j->depth + 1 >= JSON_MAX_DEPTH) {
+		if (!j->rc)
+			j->rc = TB_EINVAL;
+		return;
+	}
+	emit(j, &ch, 1);
+	j->need_comma[++j->depth] = 0;
+}
+
+static void close_level(struct json *j, char ch)
+{
+	if (j->depth > 0)
+		j->depth--;
+	emit(j, &ch, 1);
+}
+
+void json_obj_open(struct json *j, const char *key) { open_level(j, key, '{'); }
+void json_obj_close(struct json *j) { close_level(j, '}'); }
+void json_arr_open(struct json *j, const char *key) { open_level(j, key, '['); }
+void json_arr_close(struct json *j) { close_level(j, ']'); }
+
+void json_strn(struct json *j, const char *key, const char *val, size_t n)
+{
+	begin_value(j, key);
+	emit(j, "\"", 1);
+	if (!j->rc)
+		j->rc = json_escape(j->out, val, n);
+	emit(j, "\"", 1);
+}
+
+void json_str(struct json *j, const char *key, const char *val)
+{
+	if (!val) {
+		json_null(j, key);
+		return;
+	}
+	json_strn(j, key, val, strlen(val));
+}
+
+void json_int(struct json *j, const char *key, int64_t val)
+{
+	char tmp[32];
+	int n = snprintf(tmp, sizeof tmp, "%" PRId64, val);
+	begin_value(j, key);
+	emit(j, tmp, (size_t)n);
+}
+
+void json_num(struct json *j, const char *key, double val)
+{
+	if (!isfinite(val)) {
+		json_null(j, key);
+		return;
+	}
+	char tmp[40];
+	/* The shortest precision that reads back as the same double. */
+	int n = 0;
+	for (int prec = 1; prec <= 17; prec++) {
+		n = snprintf(tmp, sizeof tmp, "%.*g", prec, val);
+		if (strtod(tmp, NULL) == val)
+			break;
+	}
+	begin_value(j, key);
+	emit(j, tmp, (size_t)n);
+}
+
+void json_bool(struct json *j, const char *key, int val)
+{
+	begin_value(j, key);
+	emit(j, val ? "true" : "false", val ? 4 : 5);
+}
+
+void json_null(struct json *j, const char *key)
+{
+	begin_value(j, key);
+	emit(j, "null", 4);
+}
+
+void json_raw(struct json *j, const char *key, const char *raw)
+{
+	begin_value(j, key);
+	emit(j, raw, strlen(raw));
+}
+
+int json_finish(struct json *j)
+{
+	if (!j->rc && j->depth != 0)
+		j->rc = TB_EINTERNAL;
+	return j->rc;
+}

@@ -1,0 +1,344 @@
+/* Unit tests for src/core: buffer, CSV reader, JSON writer, formats. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/csv.h"
+#include "core/err.h"
+#include "core/fmt.h"
+#include "core/json.h"
+
+/* ---- buf ---- */
+
+static void test_buf_basics(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	assert_non_null(b.data);
+	assert_string_equal(b.data, "");
+	assert_int_equal(buf_adds(&b, "abc"), 0);
+	assert_int_equal(buf_addf(&b, "-%d-", 42), 0);
+	assert_string_equal(b.data, "abc-42-");
+	assert_int_equal(b.len, 7);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(buf_addc(&b, 'x'), 0);
+	assert_int_equal(b.len, 1007);
+	assert_int_equal(b.data[b.len], '\0');
+	buf_truncate(&b, 3);
+	assert_string_equal(b.data, "abc");
+	buf_reset(&b);
+	assert_string_equal(b.data, "");
+	assert_int_equal(buf_addhex(&b, "\x01\xab", 2), 0);
+	assert_string_equal(b.data, "01ab");
+	size_t len;
+	char *p = buf_detach(&b, &len);
+	assert_string_equal(p, "01ab");
+	assert_int_equal(len, 4);
+	assert_string_equal(b.data, "");
+	free(p);
+	p = buf_detach(&b, &len);
+	assert_string_equal(p, "");
+	assert_int_equal(len, 0);
+	free(p);
+	buf_release(&b);
+}
+
+static void test_buf_cap(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b, 8);
+	assert_int_equal(buf_adds(&b, "12345678"), 0);
+	assert_int_equal(buf_addc(&b, '9'), TB_ETOOBIG);
+	assert_string_equal(b.data, "12345678");
+	buf_reset(&b);
+	assert_int_equal(buf_addf(&b, "%s", "123456789"), TB_ETOOBIG);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.data, "");
+	buf_release(&b);
+}
+
+static void test_buf_setf_and_err(void **state)
+{
+	(void)state;
+	struct buf e = BUF_INIT;
+	assert_int_equal(tb_err(&e, TB_ENOTFOUND, "kasus %d tidak ada", 7),
+			 TB_ENOTFOUND);
+	assert_string_equal(e.data, "kasus 7 tidak ada");
+	assert_int_equal(tb_err(NULL, TB_EINVAL, "x"), TB_EINVAL);
+	assert_int_equal(err_http_status(TB_ENOTFOUND), 404);
+	assert_int_equal(err_http_status(TB_EREFUSED), 422);
+	assert_string_equal(err_name(TB_EPERM), "forbidden");
+	assert_int_equal(err_exit_code(TB_OK), 0);
+	assert_true(err_exit_code(TB_EINVAL) != 0);
+	buf_release(&e);
+}
+
+/* ---- csv ---- */
+
+static int parse_all(const char *text, size_t n, char out[][8][64],
+		     unsigned *lines, size_t *nf, struct buf *err)
+{
+	struct csv c;
+	int rows = 0, rc;
+	csv_init(&c, text, n);
+	while ((rc = csv_next(&c, err)) > 0) {
+		nf[rows] = c.nfields;
+		lines[rows] = c.line;
+		for (size_t i = 0; i < c.nfields && i < 8; i++)
+			snprintf(out[rows][i], 64, "%s", c.fields[i]);
+		rows++;
+	}
+	csv_release(&c);
+	return rc < 0 ? rc : rows;
+}
+
+static void test_csv_quotes_bom_crlf(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"\xEF\xBB\xBFnik,name,note\r\n"
+		"1,\"Ahmad \"\"Gus\"\" Fauzi\",\"a, b\"\r\n"
+		"\r\n"
+		"2,\"two\nlines\",\r\n"
+		"3,,last";
+	char out[8][8][64];
+	unsigned lines[8];
+	size_t nf[8];
+	struct buf err = BUF_INIT;
+	int rows = parse_all(text, sizeof text - 1, out, lines, nf, &err);
+	assert_int_equal(rows, 4);
+	assert_string_equal(out[0][0], "nik");
+	assert_string_equal(out[1][1], "Ahmad \"Gus\" Fauzi");
+	assert_string_equal(out[1][2], "a, b");
+	assert_int_equal(lines[2], 4);
+	assert_string_equal(out[2][1], "two\nlines");
+	assert_string_equal(out[2][2], "");
+	assert_int_equal(nf[2], 3);
+	assert_int_equal(lines[3], 6);
+	assert_string_equal(out[3][1], "");
+	assert_string_equal(out[3][2], "last");
+	buf_release(&err);
+}
+
+static void test_csv_errors(void **state)
+{
+	(void)state;
+	char out[8][8][64];
+	unsigned lines[8];
+	size_t nf[8];
+	struct buf err = BUF_INIT;
+	static const char unterminated[] = "a,b\n1,\"open\n2,3\n";
+	assert_int_equal(parse_all(unterminated, sizeof unterminated - 1, out,
+				   lines, nf, &err),
+			 TB_EINVAL);
+	assert_non_null(strstr(err.data, "baris 2"));
+	static const char stray[] = "a,b\n1,x\"y\n";
+	assert_int_equal(parse_all(stray, sizeof stray - 1, out, lines, nf,
+				   &err),
+			 TB_EINVAL);
+	assert_non_null(strstr(err.data, "baris 2"));
+	static const char after[] = "a\n\"x\"y\n";
+	assert_int_equal(parse_all(after, sizeof after - 1, out, lines, nf,
+				   &err),
+			 TB_EINVAL);
+	/* 65 columns: one more than the reader holds. */
+	struct buf wide = BUF_INIT;
+	for (int i = 0; i < 65; i++)
+		buf_adds(&wide, i ? ",x" : "x");
+	struct csv c;
+	csv_init(&c, wide.data, wide.len);
+	assert_int_equal(csv_next(&c, &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "terlalu banyak kolom"));
+	csv_release(&c);
+	buf_release(&wide);
+	buf_release(&err);
+}
+
+static void test_csv_header(void **state)
+{
+	(void)state;
+	static const char *const want[] = { "nik", "program", "status" };
+	size_t cols[3];
+	struct buf err = BUF_INIT;
+	struct csv c;
+	static const char ok[] = "status,nik,program\n";
+	csv_init(&c, ok, sizeof ok - 1);
+	assert_int_equal(csv_next(&c, &err), 1);
+	assert_int_equal(csv_header(&c, want, 3, cols, &err), 0);
+	assert_int_equal(cols[0], 1);
+	assert_int_equal(cols[2], 0);
+	csv_release(&c);
+	static const char extra[] = "nik,program,status,umur\n";
+	csv_init(&c, extra, sizeof extra - 1);
+	assert_int_equal(csv_next(&c, &err), 1);
+	assert_int_equal(csv_header(&c, want, 3, cols, &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "umur"));
+	csv_release(&c);
+	static const char missing[] = "nik,program\n";
+	csv_init(&c, missing, sizeof missing - 1);
+	assert_int_equal(csv_next(&c, &err), 1);
+	assert_int_equal(csv_header(&c, want, 3, cols, &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "status"));
+	csv_release(&c);
+	buf_release(&err);
+}
+
+/* ---- json ---- */
+
+static void test_json_writer(void **state)
+{
+	(void)state;
+	struct buf out = BUF_INIT;
+	struct json j;
+	json_init(&j, &out);
+	json_obj_open(&j, NULL);
+	json_str(&j, "name", "Nur'aini \"X\"\n<b>");
+	json_num(&j, "score", 1.842);
+	json_int(&j, "n", -3);
+	json_bool(&j, "ok", 1);
+	json_str(&j, "none", NULL);
+	json_arr_open(&j, "list");
+	json_int(&j, NULL, 1);
+	json_obj_open(&j, NULL);
+	json_obj_close(&j);
+	json_arr_close(&j);
+	json_obj_close(&j);
+	assert_int_equal(json_finish(&j), 0);
+	assert_string_equal(out.data,
+		"{\"name\":\"Nur'aini \\\"X\\\"\\n\\u003cb\\u003e\","
+		"\"score\":1.842,\"n\":-3,\"ok\":true,\"none\":null,"
+		"\"list\":[1,{}]}");
+	buf_release(&out);
+}
+
+static void test_json_unbalanced_and_cap(void **state)
+{
+	(void)state;
+	struct buf out;
+	buf_init(&out, 10);
+	struct json j;
+	json_init(&j, &out);
+	json_obj_open(&j, NULL);
+	json_str(&j, "long", "this does not fit");
+	json_obj_close(&j);
+	assert_int_equal(json_finish(&j), TB_ETOOBIG);
+	buf_release(&out);
+	buf_init(&out, 0);
+	json_init(&j, &out);
+	json_arr_open(&j, NULL);
+	assert_int_equal(json_finish(&j), TB_EINTERNAL);
+	buf_release(&out);
+}
+
+/* ---- formats ---- */
+
+static void test_fmt_dates(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	assert_int_equal(fmt_date_id(&b, "2026-11-22"), 0);
+	assert_string_equal(b.data, "22 November 2026");
+	buf_reset(&b);
+	assert_int_equal(fmt_date_id(&b, "2024-02-30"), TB_EINVAL);
+	assert_int_equal(fmt_date_id(&b, "2024-2-03"), TB_EINVAL);
+	assert_int_equal(date_to_days(1970, 1, 1), 0);
+	assert_int_equal(date_to_days(2000, 3, 1), 11017);
+	for (int64_t d = -800000; d < 800000; d += 997) {
+		int y, m, dd;
+		days_to_date(d, &y, &m, &dd);
+		assert_int_equal(date_to_days(y, m, dd), d);
+	}
+	assert_int_equal(fmt_days_id(&b, date_to_days(2024, 2, 29)), 0);
+	assert_string_equal(b.data, "29 Februari 2024");
+	setenv("TERBIT_TODAY", "2026-01-05", 1);
+	assert_int_equal(date_today(), date_to_days(2026, 1, 5));
+	unsetenv("TERBIT_TODAY");
+	buf_release(&b);
+}
+
+static void test_fmt_numbers(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	assert_int_equal(fmt_decimal_id(&b, 1.8421, 3), 0);
+	assert_string_equal(b.data, "1,842");
+	buf_reset(&b);
+	fmt_decimal_id(&b, 2.107, 3);
+	assert_string_equal(b.data, "2,107");
+	buf_reset(&b);
+	fmt_int_id(&b, 1234567);
+	assert_string_equal(b.data, "1.234.567");
+	buf_reset(&b);
+	fmt_int_id(&b, -999);
+	assert_string_equal(b.data, "-999");
+	buf_reset(&b);
+	assert_int_equal(fmt_card_number(&b, "0001234567890"), 0);
+	assert_string_equal(b.data, "0001 2345 6789 0");
+	assert_int_equal(fmt_card_number(&b, "12345"), TB_EINVAL);
+	buf_reset(&b);
+	fmt_sex_id(&b, 'P');
+	assert_string_equal(b.data, "Perempuan");
+	assert_int_equal(fmt_sex_id(&b, 'X'), TB_EINVAL);
+	buf_release(&b);
+}
+
+static void test_region_codes(void **state)
+{
+	(void)state;
+	char d[11];
+	assert_int_equal(region_normalize("35.10.05.2001", d), 10);
+	assert_string_equal(d, "3510052001");
+	assert_int_equal(region_normalize("3510052001", d), 10);
+	assert_int_equal(region_normalize("35.10.05", d), 6);
+	assert_string_equal(d, "351005");
+	assert_int_equal(region_normalize("3510", d), 4);
+	assert_int_equal(region_normalize("35100520011", d), TB_EINVAL);
+	assert_int_equal(region_normalize("351.005", d), TB_EINVAL);
+	assert_int_equal(region_normalize("35a0", d), TB_EINVAL);
+	assert_int_equal(region_normalize("35105", d), TB_EINVAL);
+	struct buf b = BUF_INIT;
+	region_dotted(&b, "3510052001");
+	assert_string_equal(b.data, "35.10.05.2001");
+	buf_release(&b);
+}
+
+static void test_masks(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	mask_name(&b, "Siti Nurhaliza");
+	assert_string_equal(b.data, "S*** N********");
+	buf_reset(&b);
+	mask_name(&b, "Andréas");
+	assert_string_equal(b.data, "A******");
+	buf_reset(&b);
+	mask_nik(&b, "3510054507900003");
+	assert_string_equal(b.data, "3510********0003");
+	buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf_basics),
+		cmocka_unit_test(test_buf_cap),
+		cmocka_unit_test(test_buf_setf_and_err),
+		cmocka_unit_test(test_csv_quotes_bom_crlf),
+		cmocka_unit_test(test_csv_errors),
+		cmocka_unit_test(test_csv_header),
+		cmocka_unit_test(test_json_writer),
+		cmocka_unit_test(test_json_unbalanced_and_cap),
+		cmocka_unit_test(test_fmt_dates),
+		cmocka_unit_test(test_fmt_numbers),
+		cmocka_unit_test(test_region_codes),
+		cmocka_unit_test(test_masks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
