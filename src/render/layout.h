@@ -1,0 +1,97 @@
+#ifndef TERBIT_LAYOUT_H
+#define TERBIT_LAYOUT_H
+/*
+ * layout: the parser of layout files (layouts/*.layout), the text files
+ * that say how a document looks. docs/layouts.md is the user's guide; in
+ * short, one element per line:
+ *
+ *   # comment
+ *   page size=A4
+ *   text x=20 y=12 w=170 size=14 bold align=center text="DINAS SOSIAL"
+ *   rule x=20 y=36 w=170 double
+ *   table x=25 y=80 w=160 label_w=45 size=11
+ *   row label="Nama" text="{name}"
+ *   qr x=20 y=230 size=32 data="{qr}"
+ *
+ * Numbers are millimetres (font sizes: points), y measured from the top of
+ * the page. Strings are in double quotes with \" and \\ escapes; a line
+ * ending in a backslash continues on the next. Each kind of element is a
+ * row of the kind table in layout.c (name, parse check, allowed and
+ * required attributes); every error names the file and line.
+ *
+ * The parsed layout is plain data for the renderer, read-only once
+ * loaded, so threads may share it.
+ */
+#include <stddef.h>
+
+#include "core/buf.h"
+
+enum layout_kind {
+	LAYOUT_PAGE,      /* page size: size=A4|ID1 or w= h= */
+	LAYOUT_TEXT,      /* text in a box: wrap, align, justify */
+	LAYOUT_TABLE,     /* two-column label/value table, rows follow */
+	LAYOUT_ROW,       /* one row of the table above it */
+	LAYOUT_RULE,      /* horizontal rule, single or double */
+	LAYOUT_RECT,      /* rectangle, fill/stroke, rounded corners */
+	LAYOUT_IMAGE,     /* PNG image */
+	LAYOUT_QR,        /* QR code, vector */
+	LAYOUT_SIGNATURE, /* place/date, title, space, name, NIP, note */
+};
+
+enum layout_align { LAYOUT_LEFT, LAYOUT_CENTER, LAYOUT_RIGHT, LAYOUT_JUSTIFY };
+
+/* Numeric attributes; NaN when not given (the renderer has defaults). */
+enum layout_num {
+	LN_X, LN_Y, LN_W, LN_H, LN_SIZE, LN_LEADING, LN_THICK, LN_GAP,
+	LN_RADIUS, LN_QUIET, LN_LABEL_W, LN_SPACE, LN_ANGLE, LN_NUM_MAX
+};
+
+/* String attributes; NULL when not given. May hold {placeholders}. */
+enum layout_str {
+	LS_TEXT, LS_LABEL, LS_SRC, LS_DATA, LS_PLACE, LS_TITLE, LS_NAME,
+	LS_NIP, LS_NOTE, LS_SIZE, LS_STR_MAX
+};
+
+/* Flags (attributes without a value). */
+enum {
+	LF_BOLD = 1, LF_UNDERLINE = 2, LF_WRAP = 4, LF_SHRINK = 8,
+	LF_DOUBLE = 16, LF_COLON = 32,
+};
+
+struct layout_el {
+	enum layout_kind kind;
+	int line;                   /* where it starts in the file */
+	double num[LN_NUM_MAX];
+	char *str[LS_STR_MAX];
+	unsigned flags;
+	enum layout_align align;
+	unsigned color, fill, stroke; /* 0xRRGGBB */
+	int has_fill, has_stroke;
+	struct buf image;           /* LAYOUT_IMAGE: the PNG bytes */
+};
+
+struct layout {
+	char *name;                 /* file name, for messages */
+	double page_w, page_h;      /* mm */
+	size_t n;
+	struct layout_el *el;
+};
+
+/*
+ * Parses text (the file's contents) into lay, which the caller then
+ * releases with layout_release (also after a failure). name is used in
+ * messages: "name:LINE: ...". TB_EINVAL or TB_ENOMEM.
+ */
+int layout_parse(struct layout *lay, const char *name, const char *text,
+		 struct buf *err);
+/*
+ * Reads and parses path, then reads every image it names (src= relative
+ * to the layout's folder, PNG only). Same contract as layout_parse.
+ */
+int layout_load(struct layout *lay, const char *path, struct buf *err);
+void layout_release(struct layout *lay);
+
+/* Name of a kind as written in files ("text", "qr", ...). */
+const char *layout_kind_name(enum layout_kind kind);
+
+#endif

@@ -1,0 +1,140 @@
+#ifndef TERBIT_RENDER_H
+#define TERBIT_RENDER_H
+/*
+ * render: documents (the SPM letter, the KIS-style card) from layout files
+ * to PDF bytes, with libharu; QR codes drawn as vectors.
+ *
+ * Life cycle:
+ *   struct render_ctx *ctx;
+ *   render_ctx_new(&ctx, "/path/to/root", &err);   -- once, at start
+ *   render_doc(ctx, RENDER_LETTER, &fields, 0, &pdf, &err);  -- many times
+ *   render_ctx_free(ctx);
+ *
+ * The root holds layouts/ (spm_letter.layout, kis_card_front.layout,
+ * kis_card_back.layout, and the images they name) and fonts/
+ * (terbit-sans.ttf and terbit-sans-bold.ttf: subset DejaVu Sans). The
+ * context parses every layout and reads the fonts and images once; it is
+ * read-only afterwards, so any number of threads may call render_doc on
+ * one context at the same time (each call makes its own libharu document).
+ *
+ * Fields: the document's data as key/value pairs (struct render_fields,
+ * below). Layout text names them as placeholders, "{name}", optionally
+ * with a format: "{birth_date|date}" (ISO date -> "22 November 2026"),
+ * "{score|decimal3}" ("1.8421" -> "1,842"), "{card_number|card}"
+ * ("0001234567890" -> "0001 2345 6789 0"), "{sex|sex}" ("L" ->
+ * "Laki-laki"), "{name|upper}". A placeholder whose field is missing is
+ * an error of that document (TB_EINVAL naming the field), never blank.
+ *
+ * Canonical field names (raw values; the layout applies the formats):
+ *   name            full name, UTF-8
+ *   nik, kk         16 digits each
+ *   birth_place     e.g. "Banyuwangi"
+ *   birth_date      ISO "YYYY-MM-DD"
+ *   sex             "L" or "P"
+ *   address         street address, without RT/RW
+ *   rt, rw          e.g. "003", "001"
+ *   village         desa/kelurahan name
+ *   kecamatan       district name
+ *   regency         e.g. "Banyuwangi" (kabupaten name)
+ *   score           poverty score, decimal with a dot, e.g. "1.8421"
+ *   letter_number   e.g. "400.9/0001/429.108/2026"
+ *   issue_date      ISO date of issue
+ *   valid_until     ISO date
+ *   serial          document serial (printed in the footer)
+ *   card_number     13 digits (check digit: render_card_check_digit)
+ *   card_valid_until  ISO date the card is valid to
+ *   faskes          primary facility (Faskes Tingkat I) name
+ *   kelas           care class, e.g. "III"
+ *   government_level  "PEMERINTAH KABUPATEN BANYUWANGI" (letterhead)
+ *   office_name     "Dinas Sosial Kabupaten Banyuwangi"
+ *   office_address  one line (letterhead)
+ *   office_city     place before the date, "Banyuwangi"
+ *   head_title      "Kepala Dinas Sosial"
+ *   head_name       the office head's name (signature block)
+ *   head_nip        NIP, "19700101 199503 1 001"
+ *   qr              the QR payload (upper-case URL, at most version 8)
+ * docs/layouts.md lists the same names and the formats.
+ *
+ * Text: every value is UTF-8. The fonts carry Windows-1252 (Latin-1 plus
+ * ’ ‘ “ ” – — • … and the like); a character outside it is TB_EINVAL with
+ * a message naming the character (U+XXXX), never dropped or replaced.
+ *
+ * The PDF's /ID is the same for every document libharu writes; the signing
+ * step sets its own /ID. Documents carry no creation date so that the same
+ * fields render to the same bytes.
+ */
+#include <stddef.h>
+
+#include "core/buf.h"
+
+enum render_kind {
+	RENDER_LETTER, /* A4 SPM letter, one page */
+	RENDER_CARD,   /* ID-1 card: front and back, one page each */
+};
+
+enum {
+	RENDER_SPECIMEN = 1, /* "CONTOH / SPECIMEN" across every page */
+};
+
+#define RENDER_FIELDS_MAX 64
+
+struct render_field {
+	char *key;
+	char *value;
+};
+
+/* Owns copies of its keys and values. Init with render_fields_init. */
+struct render_fields {
+	size_t n;
+	struct render_field item[RENDER_FIELDS_MAX];
+};
+
+void render_fields_init(struct render_fields *f);
+/* Copies key and value; replaces an existing key. TB_ENOMEM, or
+ * TB_ETOOBIG past RENDER_FIELDS_MAX keys. */
+int render_fields_set(struct render_fields *f, const char *key,
+		      const char *value);
+/* NULL when absent. The pointer lives until the key is set again. */
+const char *render_fields_get(const struct render_fields *f, const char *key);
+void render_fields_release(struct render_fields *f);
+/*
+ * Reads "key = value" lines (UTF-8; '#' starts a comment line; the value
+ * runs to the end of the line, surrounding blanks trimmed) into f. Used by
+ * the test path `terbit render ... --fields FILE` and the bench.
+ * TB_EINVAL with the line number for a line without '='.
+ */
+int render_fields_parse(struct render_fields *f, const char *text,
+			struct buf *err);
+
+struct render_ctx;
+
+/*
+ * Loads and checks every layout and font under root. On success *out is
+ * the caller's, freed with render_ctx_free. A layout error comes back as
+ * TB_EINVAL with "file:line: message".
+ */
+int render_ctx_new(struct render_ctx **out, const char *root, struct buf *err);
+void render_ctx_free(struct render_ctx *ctx);
+
+/*
+ * Renders one document and appends its PDF bytes to out (caller-owned).
+ * flags: RENDER_SPECIMEN or 0. On failure out is left as it was and err
+ * says what: TB_EINVAL (missing field, character the fonts lack, text
+ * that does not fit its box, QR payload too long), TB_ENOMEM, or
+ * TB_EINTERNAL with the libharu error number.
+ */
+int render_doc(const struct render_ctx *ctx, enum render_kind kind,
+	       const struct render_fields *fields, int flags, struct buf *out,
+	       struct buf *err);
+
+/*
+ * Card numbers are 13 digits: 12 digits then a Luhn check digit computed
+ * over those 12 (the ISO/IEC 7812 method: from the rightmost of the 12,
+ * double every other digit). Returns the check digit 0..9, or TB_EINVAL
+ * unless digits12 is exactly 12 ASCII digits.
+ */
+int render_card_check_digit(const char *digits12);
+/* 1 when card13 is 13 digits whose last is the check digit; else 0. */
+int render_card_number_ok(const char *card13);
+
+#endif
