@@ -1,0 +1,95 @@
+#ifndef TERBIT_KEYS_H
+#define TERBIT_KEYS_H
+/*
+ * The office's keys and certificates, kept under DATA/keys/ (mode 0700,
+ * every private key file 0600, created that way, never chmod-ed after):
+ *
+ *   ca.pem, ca.key            local certificate authority (ECDSA P-256,
+ *                             self-signed, CA:TRUE, keyCertSign)
+ *   pdf-<kid>.pem, .key       a PDF signer: its certificate followed by its
+ *                             chain; the one made by keys_init is issued by
+ *                             the local CA, others come from keys_import_p12
+ *   pdf-current               the kid of the signer used for new PDFs
+ *   qr-<kid>.key              an Ed25519 key for QR tokens (every one ever
+ *                             made stays, so old tokens keep verifying)
+ *   qr-current                the kid of the key used for new tokens
+ *
+ * A key id (kid) is the first 4 bytes of SHA-256 over the public key, shown
+ * as 8 lower-case hex characters: for Ed25519 the raw 32-byte public key,
+ * for certificates the DER SubjectPublicKeyInfo (see docs/keys.md).
+ *
+ * Administration functions (keys_*) work on the files; a running service
+ * loads them once with keyring_load and then only reads the keyring.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+#define KEYS_KID_LEN 4 /* bytes; 8 hex characters */
+
+/* The office named in the local signing certificate. */
+#define KEYS_OFFICE_NAME "Dinas Sosial Kabupaten Banyuwangi"
+
+/*
+ * Creates DATA/keys/ with the local CA, a PDF signing certificate issued by
+ * it (valid 5 years; the CA 10) and a first QR key. Built in a temporary
+ * directory and renamed into place, so a crash leaves no half key store.
+ * Returns 1 when DATA/keys/ already exists (nothing is touched, so
+ * `terbit init` can run twice), 0 when it made the keys, or a TB_E code.
+ */
+int keys_init(const char *data_dir, struct buf *err);
+
+/* Makes a new QR key and makes it current; writes its kid (8 hex + NUL)
+ * into kid_hex when not NULL. Old QR keys stay and still verify. */
+int keys_rotate(const char *data_dir, char kid_hex[9], struct buf *err);
+
+/*
+ * Imports a PKCS#12 file (private key, certificate, chain) as the PDF
+ * signer for new documents. password may be NULL (empty). The key must
+ * match the certificate. Writes kid_hex like keys_rotate.
+ */
+int keys_import_p12(const char *data_dir, const char *p12_path,
+		    const char *password, char kid_hex[9], struct buf *err);
+
+/* ---- the loaded keyring ---- */
+
+struct keyring;
+
+/*
+ * Loads every key and certificate under DATA/keys/ once. The keyring is
+ * then read-only: sign and verify calls from many threads may share it.
+ * Hands *out to the caller, who frees it with keyring_free.
+ */
+int keyring_load(const char *data_dir, struct keyring **out, struct buf *err);
+void keyring_free(struct keyring *kr);
+
+/*
+ * The public half for offline checkers, as one JSON document (what
+ * /.well-known/terbit/keys serves):
+ *   {"format":"terbit-keys-1",
+ *    "qr_keys":[{"kid":"1a2b3c4d","kty":"OKP","crv":"Ed25519",
+ *                "x":"<base64url raw key>","current":true}, ...],
+ *    "ca_certificates":["-----BEGIN CERTIFICATE-----\n..."]}
+ * Appends to out.
+ */
+int keyring_public_json(const struct keyring *kr, struct buf *out);
+
+/*
+ * Writes into dir (created 0755 if missing): keys.json (as above),
+ * qr-<kid>.pub.pem for every QR key, ca.pem (the certificates to trust).
+ */
+int keyring_export_public(const struct keyring *kr, const char *dir,
+			  struct buf *err);
+
+/* Human listing for `terbit keys list` (Indonesian labels). */
+int keyring_describe(const struct keyring *kr, struct buf *out);
+
+/* kid of the current QR key and of the current PDF signer (8 hex + NUL). */
+void keyring_qr_current(const struct keyring *kr, char kid_hex[9]);
+void keyring_pdf_current(const struct keyring *kr, char kid_hex[9]);
+
+/* Parses 8 hex characters into a kid. 0 or TB_EINVAL. */
+int keys_kid_parse(const char *hex, unsigned char kid[KEYS_KID_LEN]);
+
+#endif

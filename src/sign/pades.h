@@ -1,0 +1,62 @@
+#ifndef TERBIT_PADES_H
+#define TERBIT_PADES_H
+/*
+ * The PDF signature: a PAdES (ETSI.CAdES.detached) signature added to a
+ * classic-xref PDF (what libharu writes) as one incremental update: an
+ * invisible signature field on page 1, an AcroForm in a rewritten catalog,
+ * the signature dictionary and a new xref section. The CMS is detached,
+ * SHA-256, carries the ESS signing-certificate-v2 attribute and the
+ * signer's certificate chain.
+ *
+ * Each signed document gets its own trailer /ID: both elements are fresh
+ * random bytes (libharu's ID is not unique per document); the first is
+ * also patched, same length, into the original trailer so the file keeps
+ * one permanent ID across its revisions.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "sign/digest.h"
+#include "sign/keys.h"
+
+/*
+ * Signs pdf (n bytes) with the keyring's current PDF signer and appends
+ * the whole signed file to out. signing_time is seconds since the epoch
+ * (0: now). TB_EINVAL when the input is not a PDF this parser handles
+ * (object streams, xref streams, encrypted, no page); TB_ECRYPTO when
+ * signing fails or the CMS would not fit the reserved /Contents space.
+ */
+int pades_sign(const struct keyring *kr, const void *pdf, size_t n,
+	       int64_t signing_time, struct buf *out, struct buf *err);
+
+enum pades_status {
+	PADES_VALID = 0,
+	PADES_NO_SIGNATURE,  /* no /ByteRange signature found */
+	PADES_BAD_RANGE,     /* ranges do not cover exactly the file minus
+				/Contents (e.g. bytes appended after signing) */
+	PADES_BAD_SIGNATURE, /* CMS does not verify over the ranges */
+	PADES_UNTRUSTED,     /* signature fine, chain not to a trusted CA */
+};
+
+struct pades_info {
+	enum pades_status status;
+	char signer[256];       /* subject of the signing certificate, RFC 2253 */
+	int64_t signing_time;   /* from the CMS signingTime, else /M; 0 unknown */
+	unsigned char sha256[SHA256_LEN]; /* of the whole file, always set */
+};
+
+/*
+ * Verifies the last signature of pdf against the keyring's trusted CAs
+ * (the local CA and the roots of imported chains). Returns 0 when it
+ * reached a verdict (in info->status, with a reason in err when not
+ * valid), or a negative TB_E code when it could not (no memory).
+ * Read-only on kr: safe from many threads.
+ */
+int pades_verify(const struct keyring *kr, const void *pdf, size_t n,
+		 struct pades_info *info, struct buf *err);
+
+/* "VALID", "NO_SIGNATURE", ...: stable names for logs and JSON. */
+const char *pades_status_name(enum pades_status s);
+
+#endif
