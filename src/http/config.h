@@ -1,0 +1,56 @@
+#ifndef TERBIT_CONFIG_H
+#define TERBIT_CONFIG_H
+/*
+ * Service configuration: defaults, then a file of `key = value` lines,
+ * then TERBIT_<KEY> environment variables, then command-line flags (the
+ * serve command applies those through config_set). Every key, its type,
+ * default and meaning is one row of the table in config.c, which
+ * docs/server.md mirrors.
+ *
+ * File syntax: one `key = value` per line; blank lines and lines starting
+ * with '#' are ignored; spaces around key and value are trimmed; values
+ * are not quoted. An unknown key or a bad value is an error naming the
+ * file and line, so a typo never silently leaves a default in place.
+ */
+#include <stddef.h>
+
+#include "core/buf.h"
+
+#define CONFIG_STR_MAX 256
+
+struct config {
+	char listen[CONFIG_STR_MAX];     /* "127.0.0.1:8080" */
+	char data_dir[CONFIG_STR_MAX];   /* set by the serve command (--data) */
+	char access_log[CONFIG_STR_MAX]; /* "stderr", "off" or a file path */
+	unsigned threads;                /* worker threads (epoll each) */
+	unsigned max_connections;        /* total open connections */
+	unsigned max_per_ip;             /* open connections per address */
+	size_t connection_memory;        /* bytes per connection (headers) */
+	unsigned timeout;                /* idle seconds before a connection is cut */
+	unsigned rate_limit;             /* requests per minute per address; 0 off */
+	unsigned drain_timeout;          /* seconds to finish requests on SIGTERM */
+};
+
+/* Fills c with the defaults. */
+void config_defaults(struct config *c);
+/* Sets one key from its text value; TB_EINVAL (unknown key, bad value). */
+int config_set(struct config *c, const char *key, const char *value,
+	       struct buf *err);
+/* Applies a file's lines; TB_EIO when unreadable, TB_EINVAL with
+ * "file:line: ..." for a bad line. */
+int config_load_file(struct config *c, const char *path, struct buf *err);
+/* Parses a file's contents already in memory (name is for messages). */
+int config_parse(struct config *c, const char *text, const char *name,
+		 struct buf *err);
+/* Applies TERBIT_<KEY> for every key present in the environment. */
+int config_load_env(struct config *c, struct buf *err);
+
+/* The key table, for docs and tests: name and one-line description. */
+struct config_key_info {
+	const char *key;
+	const char *help;
+};
+/* i-th key (NULL past the end). */
+const struct config_key_info *config_key(size_t i);
+
+#endif

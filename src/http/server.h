@@ -1,0 +1,125 @@
+#ifndef TERBIT_SERVER_H
+#define TERBIT_SERVER_H
+/*
+ * The HTTP service on libmicrohttpd: an epoll thread pool, explicit limits
+ * (connections in total and per address, memory per connection, idle
+ * timeout, body size per route), one route table (route.h), bearer-token
+ * authentication, a per-client rate limit, Prometheus metrics and an access
+ * log naming route patterns only.
+ *
+ * Life of a request, all decided before the body is read: rate limit (429
+ * + Retry-After), route lookup (404; 405 + Allow), authentication when the
+ * route has roles (401, 403), content type (415), Content-Length against
+ * the route's limit (413). The body is then collected into req->body,
+ * never past the limit (a chunked body that passes it is answered 413 and
+ * the rest discarded, or the connection closed). Then the handler runs.
+ * Whatever happens, the request's pool and body are freed when the request
+ * completes, and one access-log line and one metrics sample are recorded.
+ *
+ * Errors are JSON: {"error": "<err_name>", "message": "<Indonesian text>"}.
+ */
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "http/config.h"
+#include "http/route.h"
+#include "store/store.h"
+
+struct http_server;
+struct pool;
+
+/*
+ * Database access, as function pointers so the server does not decide how
+ * the store is opened (the serve command wires the real store; unit tests
+ * may wire a fake). Each server thread opens its own handle on first use
+ * (a store handle is used by one thread at a time) and closes it when the
+ * server stops.
+ */
+struct http_backend {
+	int (*open)(const char *data_dir, struct store **out, struct buf *err);
+	void (*close)(struct store *s);
+	/* Fills *out for the user whose token has this SHA-256 (64 hex
+	 * chars); TB_ENOTFOUND when none. */
+	int (*user_by_token)(struct store *s, const char *token_sha256_hex,
+			     struct store_user *out, struct buf *err);
+	/* 0 when the database answers a query. */
+	int (*ping)(struct store *s, struct buf *err);
+};
+
+struct http_request {
+	const char *method;
+	const char *path;           /* without the query string */
+	const struct route *route;
+	struct route_params params;
+	struct buf body;            /* capped at route->body_max */
+	/* The caller, on routes with roles (NULL on public routes). */
+	const struct store_user *user;
+	int role;                   /* enum role of user; -1 when public */
+	const char *client;         /* peer address, "127.0.0.1" style */
+	struct pool *pool;          /* freed when the request completes */
+	struct http_server *srv;
+	void *conn_;                /* private to server.c */
+};
+
+/* Query argument / request header value (header names are
+ * case-insensitive); NULL when absent. Valid until the request completes. */
+const char *http_query(const struct http_request *req, const char *name);
+const char *http_header(const struct http_request *req, const char *name);
+/* The {name} capture, percent-decoded into req->pool; NULL when the route
+ * has no such capture, when memory runs out, or when it decodes to a NUL
+ * byte or a malformed escape. */
+const char *http_param(struct http_request *req, const char *name);
+/* This thread's database handle (opened on first use). Not the caller's
+ * to close. */
+int http_store(struct http_request *req, struct store **out,
+	       struct buf *err);
+/* The configuration the server was started with. */
+const struct config *http_config(const struct http_request *req);
+
+#define HTTP_MAX_HEADERS 8
+
+struct http_response {
+	int status;                 /* 200 unless set */
+	const char *content_type;   /* "application/json" unless set */
+	struct buf body;
+	int nheaders;
+	struct {
+		const char *name, *value;
+	} headers[HTTP_MAX_HEADERS];
+};
+
+/* Adds a response header. name and value must outlive the request
+ * (literals, or strings in req->pool). TB_EINVAL when the table is full or
+ * a value holds CR or LF. */
+int http_res_header(struct http_response *res, const char *name,
+		    const char *value);
+/* Replaces the body with the JSON error for code (status from
+ * err_http_status unless status is not 0). 0 or TB_ENOMEM. */
+int http_res_error(struct http_response *res, int status, int code,
+		   const char *message);
+
+/*
+ * Starts listening on cfg->listen ("127.0.0.1:8080", "[::1]:8080"; port 0
+ * picks a free one, see http_server_port) with cfg's limits, serving
+ * routes[0..n). cfg, be and routes must outlive the server. *out is the
+ * caller's to end with http_server_stop. TB_EINVAL for a bad address,
+ * TB_EIO when the socket cannot be bound.
+ */
+int http_server_start(const struct config *cfg, const struct http_backend *be,
+		      const struct route *routes, size_t n,
+		      struct http_server **out, struct buf *err);
+/* The port actually bound. */
+unsigned http_server_port(const struct http_server *srv);
+/*
+ * Graceful end, first half: stops accepting connections, answers with
+ * "Connection: close" from now on, and waits up to timeout_ms for the
+ * requests in flight to complete. Returns how many were still running at
+ * the deadline (0: drained). Idle keep-alive connections are not waited
+ * for: http_server_stop closes them.
+ */
+int http_server_drain(struct http_server *srv, unsigned timeout_ms);
+/* Stops the threads, closes every connection and database handle, frees
+ * srv. NULL ok. */
+void http_server_stop(struct http_server *srv);
+
+#endif
