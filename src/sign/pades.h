@@ -21,8 +21,9 @@
 #include "sign/keys.h"
 
 /*
- * Signs pdf (n bytes) with the keyring's current PDF signer and appends
- * the whole signed file to out. signing_time is seconds since the epoch
+ * Signs pdf (n bytes) with the keyring's current PDF signer and puts the
+ * whole signed file into out, which must be empty (the offsets written
+ * into the file are offsets in out). signing_time is seconds since the epoch
  * (0: now). TB_EINVAL when the input is not a PDF this parser handles
  * (object streams, xref streams, encrypted, no page); TB_ECRYPTO when
  * signing fails or the CMS would not fit the reserved /Contents space.

@@ -1,0 +1,46 @@
+#ifndef TERBIT_KEYRING_INT_H
+#define TERBIT_KEYRING_INT_H
+/*
+ * Inside the sign module only: the keyring's fields, shared by keys.c,
+ * token.c and pades.c. Everything here is read-only after keyring_load.
+ */
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "sign/keys.h"
+
+struct qr_key {
+	unsigned char kid[KEYS_KID_LEN];
+	unsigned char pub[32];
+	EVP_PKEY *pkey; /* private Ed25519 key */
+};
+
+struct pdf_signer {
+	unsigned char kid[KEYS_KID_LEN];
+	EVP_PKEY *pkey;
+	X509 *cert;
+	STACK_OF(X509) *chain; /* issuers, nearest first; may be empty */
+};
+
+struct keyring {
+	struct qr_key *qr;
+	size_t nqr;
+	size_t qr_current;
+	struct pdf_signer *pdf;
+	size_t npdf;
+	size_t pdf_current;
+	STACK_OF(X509) *trusted; /* local CA, then roots of imported chains */
+	X509_STORE *store;       /* the same, for CMS_verify */
+	size_t cms_reserve;      /* bytes of /Contents for the current signer */
+};
+
+/* Key ids: SHA-256 of the raw Ed25519 key / of the DER SPKI, first 4. */
+void keys_kid_of_raw(const unsigned char *pub, size_t n,
+		     unsigned char kid[KEYS_KID_LEN]);
+int keys_kid_of_pkey(EVP_PKEY *pkey, unsigned char kid[KEYS_KID_LEN]);
+void keys_kid_hex(const unsigned char kid[KEYS_KID_LEN], char hex[9]);
+
+/* Size in bytes of a CMS this signer makes, for the /Contents reserve. */
+int pades_cms_size(const struct pdf_signer *s, size_t *size, struct buf *err);
+
+#endif

@@ -1,0 +1,979 @@
+#include "sign/keys.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+
+#include "core/err.h"
+#include "core/json.h"
+#include "sign/digest.h"
+#include "sign/keyring_int.h"
+
+#define CA_DAYS (10 * 365 + 2)
+#define SIGNER_DAYS (5 * 365 + 1)
+/* Files under keys/ are small; anything bigger is not ours. */
+#define KEYFILE_MAX (1 << 20)
+
+/* ---- key ids ---- */
+
+void keys_kid_of_raw(const unsigned char *pub, size_t n,
+		     unsigned char kid[KEYS_KID_LEN])
+{
+	unsigned char md[SHA256_LEN];
+	digest_sha256(pub, n, md);
+	memcpy(kid, md, KEYS_KID_LEN);
+}
+
+int keys_kid_of_pkey(EVP_PKEY *pkey, unsigned char kid[KEYS_KID_LEN])
+{
+	unsigned char *der = NULL;
+	int n = i2d_PUBKEY(pkey, &der);
+	if (n <= 0)
+		return TB_ECRYPTO;
+	keys_kid_of_raw(der, (size_t)n, kid);
+	OPENSSL_free(der);
+	return 0;
+}
+
+void keys_kid_hex(const unsigned char kid[KEYS_KID_LEN], char hex[9])
+{
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < KEYS_KID_LEN; i++) {
+		hex[2 * i] = digits[kid[i] >> 4];
+		hex[2 * i + 1] = digits[kid[i] & 15];
+	}
+	hex[8] = '\0';
+}
+
+/* Exactly 8 hex characters at hex (more may follow). */
+static int kid_parse8(const char *hex, unsigned char kid[KEYS_KID_LEN])
+{
+	for (int i = 0; i < KEYS_KID_LEN; i++) {
+		unsigned v = 0;
+		for (int k = 0; k < 2; k++) {
+			char c = hex[2 * i + k];
+			int d = c >= '0' && c <= '9' ? c - '0'
+				: c >= 'a' && c <= 'f' ? c - 'a' + 10
+				: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+			if (d < 0)
+				return TB_EINVAL;
+			v = v * 16 + (unsigned)d;
+		}
+		kid[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+int keys_kid_parse(const char *hex, unsigned char kid[KEYS_KID_LEN])
+{
+	if (!hex || strlen(hex) != 2 * KEYS_KID_LEN)
+		return TB_EINVAL;
+	return kid_parse8(hex, kid);
+}
+
+/* ---- files ---- */
+
+static int crypto_err(struct buf *err, const char *what)
+{
+	unsigned long e = ERR_get_error();
+	char msg[256] = "";
+	if (e)
+		ERR_error_string_n(e, msg, sizeof msg);
+	ERR_clear_error();
+	return tb_err(err, TB_ECRYPTO, "%s gagal%s%s", what, *msg ? ": " : "",
+		      msg);
+}
+
+/*
+ * Creates a new file with exactly mode: O_EXCL so an existing key is never
+ * overwritten, and the mode given to open so a private key is never for a
+ * moment readable by others (no chmod afterwards).
+ */
+static int write_new(const char *dir, const char *name, const void *data,
+		     size_t n, int mode, struct buf *err)
+{
+	struct buf path = BUF_INIT;
+	int rc = TB_EIO, fd = -1;
+	if (buf_addf(&path, "%s/%s", dir, name)) {
+		rc = tb_err(err, TB_ENOMEM, "memori habis");
+		goto out;
+	}
+	fd = open(path.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		  (mode_t)mode);
+	if (fd < 0) {
+		rc = tb_err(err, errno == EEXIST ? TB_ECONFLICT : TB_EIO,
+			    "tidak dapat membuat %s: %s", path.data,
+			    strerror(errno));
+		goto out;
+	}
+	const char *p = data;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			goto fail;
+		p += w;
+		n -= (size_t)w;
+	}
+	if (fsync(fd) != 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	rc = tb_err(err, TB_EIO, "gagal menulis %s: %s", path.data,
+		    strerror(errno));
+	unlink(path.data);
+out:
+	if (fd >= 0)
+		close(fd);
+	buf_release(&path);
+	return rc;
+}
+
+/* Appends PEM of a private key (private=1) or certificate to out. */
+static int pem_append(struct buf *out, EVP_PKEY *key, X509 *cert)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	int rc = TB_ECRYPTO;
+	if (!bio)
+		return TB_ENOMEM;
+	if (key ? PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL)
+		: PEM_write_bio_X509(bio, cert)) {
+		char *p;
+		long n = BIO_get_mem_data(bio, &p);
+		rc = buf_add(out, p, (size_t)n);
+	}
+	BIO_free(bio);
+	return rc;
+}
+
+static int write_key(const char *dir, const char *name, EVP_PKEY *key,
+		     struct buf *err)
+{
+	struct buf pem = BUF_INIT;
+	int rc = pem_append(&pem, key, NULL);
+	if (rc)
+		rc = crypto_err(err, "menulis kunci");
+	else
+		rc = write_new(dir, name, pem.data, pem.len, 0600, err);
+	OPENSSL_cleanse(pem.data, pem.len);
+	buf_release(&pem);
+	return rc;
+}
+
+static int write_certs(const char *dir, const char *name, X509 *cert,
+		       STACK_OF(X509) *chain, struct buf *err)
+{
+	struct buf pem = BUF_INIT;
+	int rc = pem_append(&pem, NULL, cert);
+	for (int i = 0; !rc && chain && i < sk_X509_num(chain); i++)
+		rc = pem_append(&pem, NULL, sk_X509_value(chain, i));
+	if (rc)
+		rc = crypto_err(err, "menulis sertifikat");
+	else
+		rc = write_new(dir, name, pem.data, pem.len, 0644, err);
+	buf_release(&pem);
+	return rc;
+}
+
+static int keys_dir(struct buf *path, const char *data_dir, struct buf *err)
+{
+	if (buf_addf(path, "%s/keys", data_dir))
+		return tb_err(err, TB_ENOMEM, "memori habis");
+	return 0;
+}
+
+/* Replaces keys/<name> (a "current" pointer) atomically with kid. */
+static int set_current(const char *dir, const char *name,
+		       const unsigned char kid[KEYS_KID_LEN], struct buf *err)
+{
+	struct buf path = BUF_INIT;
+	char hex[10];
+	keys_kid_hex(kid, hex);
+	hex[8] = '\n';
+	hex[9] = '\0';
+	int rc = buf_addf(&path, "%s/%s", dir, name);
+	if (rc)
+		rc = tb_err(err, TB_ENOMEM, "memori habis");
+	else
+		rc = buf_write_file(path.data, hex, 9, 0600, err);
+	buf_release(&path);
+	return rc;
+}
+
+/* ---- certificates ---- */
+
+static int add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
+{
+	X509V3_CTX ctx;
+	X509V3_set_ctx_nodb(&ctx);
+	X509V3_set_ctx(&ctx, issuer ? issuer : cert, cert, NULL, NULL, 0);
+	X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+	if (!ext)
+		return TB_ECRYPTO;
+	int ok = X509_add_ext(cert, ext, -1);
+	X509_EXTENSION_free(ext);
+	return ok ? 0 : TB_ECRYPTO;
+}
+
+static const struct {
+	int nid;
+	const char *ca, *leaf;
+} cert_exts[] = {
+	{ NID_basic_constraints, "critical,CA:TRUE,pathlen:0",
+	  "critical,CA:FALSE" },
+	{ NID_key_usage, "critical,keyCertSign,cRLSign",
+	  "critical,digitalSignature,nonRepudiation" },
+	/* The key identifier must exist before the authority one reads it. */
+	{ NID_subject_key_identifier, "hash", "hash" },
+	{ NID_authority_key_identifier, "keyid:always", "keyid:always" },
+};
+
+/* A certificate for key, signed by issuer_key (self-signed when issuer is
+ * NULL). Returns NULL on failure. */
+static X509 *make_cert(EVP_PKEY *key, const char *cn, EVP_PKEY *issuer_key,
+		       X509 *issuer, int days)
+{
+	X509 *x = X509_new();
+	X509_NAME *name = X509_NAME_new();
+	BIGNUM *bn = NULL;
+	unsigned char serial[16];
+	int ok = 0;
+	if (!x || !name || RAND_bytes(serial, sizeof serial) != 1)
+		goto out;
+	serial[0] &= 0x7f; /* positive, as RFC 5280 wants */
+	serial[0] |= 0x01; /* and no shorter than 16 bytes */
+	bn = BN_bin2bn(serial, sizeof serial, NULL);
+	if (!bn || !BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)))
+		goto out;
+	if (!X509_set_version(x, 2) ||
+	    !X509_gmtime_adj(X509_getm_notBefore(x), -3600) ||
+	    !X509_gmtime_adj(X509_getm_notAfter(x), (long)days * 86400) ||
+	    !X509_set_pubkey(x, key))
+		goto out;
+	if (!X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC,
+					(const unsigned char *)"ID", -1, -1, 0) ||
+	    !X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+					(const unsigned char *)"Pemerintah Kabupaten Banyuwangi",
+					-1, -1, 0) ||
+	    !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+					(const unsigned char *)cn, -1, -1, 0))
+		goto out;
+	if (!X509_set_subject_name(x, name) ||
+	    !X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer)
+					    : name))
+		goto out;
+	for (size_t i = 0; i < sizeof cert_exts / sizeof cert_exts[0]; i++)
+		if (add_ext(x, issuer, cert_exts[i].nid,
+			    issuer ? cert_exts[i].leaf : cert_exts[i].ca))
+			goto out;
+	ok = X509_sign(x, issuer_key, EVP_sha256()) > 0;
+out:
+	BN_free(bn);
+	X509_NAME_free(name);
+	if (!ok) {
+		X509_free(x);
+		x = NULL;
+	}
+	return x;
+}
+
+/* ---- administration ---- */
+
+static int new_qr_key(const char *dir, unsigned char kid[KEYS_KID_LEN],
+		      struct buf *err)
+{
+	EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	unsigned char pub[32];
+	size_t publen = sizeof pub;
+	char name[32], hex[9];
+	int rc;
+	if (!key || !EVP_PKEY_get_raw_public_key(key, pub, &publen)) {
+		rc = crypto_err(err, "membuat kunci QR");
+		goto out;
+	}
+	keys_kid_of_raw(pub, publen, kid);
+	keys_kid_hex(kid, hex);
+	snprintf(name, sizeof name, "qr-%s.key", hex);
+	rc = write_key(dir, name, key, err);
+out:
+	EVP_PKEY_free(key);
+	return rc;
+}
+
+static int write_signer(const char *dir, EVP_PKEY *key, X509 *cert,
+			STACK_OF(X509) *chain, unsigned char kid[KEYS_KID_LEN],
+			struct buf *err)
+{
+	char name[32], hex[9];
+	int rc = keys_kid_of_pkey(key, kid);
+	if (rc)
+		return crypto_err(err, "menghitung kid");
+	keys_kid_hex(kid, hex);
+	snprintf(name, sizeof name, "pdf-%s.key", hex);
+	rc = write_key(dir, name, key, err);
+	if (rc)
+		return rc;
+	snprintf(name, sizeof name, "pdf-%s.pem", hex);
+	return write_certs(dir, name, cert, chain, err);
+}
+
+static int init_files(const char *dir, struct buf *err)
+{
+	EVP_PKEY *ca_key = EVP_EC_gen("P-256");
+	EVP_PKEY *sign_key = EVP_EC_gen("P-256");
+	X509 *ca = NULL, *leaf = NULL;
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	unsigned char kid[KEYS_KID_LEN];
+	int rc = TB_ECRYPTO;
+	if (!ca_key || !sign_key || !chain) {
+		rc = crypto_err(err, "membuat kunci");
+		goto out;
+	}
+	ca = make_cert(ca_key, "CA " KEYS_OFFICE_NAME, ca_key, NULL, CA_DAYS);
+	leaf = ca ? make_cert(sign_key, KEYS_OFFICE_NAME, ca_key, ca,
+			      SIGNER_DAYS) : NULL;
+	if (!leaf || !sk_X509_push(chain, ca)) {
+		rc = crypto_err(err, "membuat sertifikat");
+		goto out;
+	}
+	if ((rc = write_key(dir, "ca.key", ca_key, err)) ||
+	    (rc = write_certs(dir, "ca.pem", ca, NULL, err)) ||
+	    (rc = write_signer(dir, sign_key, leaf, chain, kid, err)) ||
+	    (rc = set_current(dir, "pdf-current", kid, err)) ||
+	    (rc = new_qr_key(dir, kid, err)) ||
+	    (rc = set_current(dir, "qr-current", kid, err)))
+		goto out;
+	rc = 0;
+out:
+	sk_X509_free(chain); /* ca is freed below, not through the stack */
+	X509_free(leaf);
+	X509_free(ca);
+	EVP_PKEY_free(sign_key);
+	EVP_PKEY_free(ca_key);
+	return rc;
+}
+
+static void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct buf p = BUF_INIT;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		buf_reset(&p);
+		if (!buf_addf(&p, "%s/%s", dir, e->d_name))
+			unlink(p.data);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+	buf_release(&p);
+}
+
+int keys_init(const char *data_dir, struct buf *err)
+{
+	struct buf final = BUF_INIT, tmp = BUF_INIT;
+	struct stat st;
+	int rc = keys_dir(&final, data_dir, err);
+	if (rc)
+		goto out;
+	if (stat(final.data, &st) == 0) {
+		rc = 1;
+		goto out;
+	}
+	if (mkdir(data_dir, 0750) != 0 && errno != EEXIST) {
+		rc = tb_err(err, TB_EIO, "tidak dapat membuat %s: %s",
+			    data_dir, strerror(errno));
+		goto out;
+	}
+	/* Built aside and renamed: a crash never leaves a half key store
+	 * that a later run would take as complete. mkdtemp makes it 0700. */
+	if (buf_addf(&tmp, "%s/.keys.XXXXXX", data_dir)) {
+		rc = tb_err(err, TB_ENOMEM, "memori habis");
+		goto out;
+	}
+	if (!mkdtemp(tmp.data)) {
+		rc = tb_err(err, TB_EIO, "tidak dapat membuat %s: %s",
+			    tmp.data, strerror(errno));
+		goto out;
+	}
+	rc = init_files(tmp.data, err);
+	if (!rc && rename(tmp.data, final.data) != 0) {
+		rc = errno == EEXIST || errno == ENOTEMPTY ? 1
+			: tb_err(err, TB_EIO, "tidak dapat membuat %s: %s",
+				 final.data, strerror(errno));
+	}
+	if (rc)
+		remove_tree(tmp.data);
+out:
+	buf_release(&tmp);
+	buf_release(&final);
+	return rc;
+}
+
+int keys_rotate(const char *data_dir, char kid_hex[9], struct buf *err)
+{
+	struct buf dir = BUF_INIT;
+	unsigned char kid[KEYS_KID_LEN];
+	int rc = keys_dir(&dir, data_dir, err);
+	if (!rc && access(dir.data, F_OK) != 0)
+		rc = tb_err(err, TB_ENOTFOUND,
+			    "kunci belum dibuat; jalankan: terbit keys init");
+	if (!rc)
+		rc = new_qr_key(dir.data, kid, err);
+	if (!rc)
+		rc = set_current(dir.data, "qr-current", kid, err);
+	if (!rc && kid_hex)
+		keys_kid_hex(kid, kid_hex);
+	buf_release(&dir);
+	return rc;
+}
+
+int keys_import_p12(const char *data_dir, const char *p12_path,
+		    const char *password, char kid_hex[9], struct buf *err)
+{
+	struct buf dir = BUF_INIT, der = BUF_INIT;
+	PKCS12 *p12 = NULL;
+	EVP_PKEY *key = NULL;
+	X509 *cert = NULL;
+	STACK_OF(X509) *chain = NULL;
+	unsigned char kid[KEYS_KID_LEN];
+	int rc = keys_dir(&dir, data_dir, err);
+	if (rc)
+		goto out;
+	if (access(dir.data, F_OK) != 0) {
+		rc = tb_err(err, TB_ENOTFOUND,
+			    "kunci belum dibuat; jalankan: terbit keys init");
+		goto out;
+	}
+	if ((rc = buf_read_file(&der, p12_path, KEYFILE_MAX, err)))
+		goto out;
+	const unsigned char *p = (const unsigned char *)der.data;
+	p12 = d2i_PKCS12(NULL, &p, (long)der.len);
+	if (!p12) {
+		rc = tb_err(err, TB_EINVAL, "%s bukan berkas PKCS#12", p12_path);
+		ERR_clear_error();
+		goto out;
+	}
+	if (!PKCS12_parse(p12, password ? password : "", &key, &cert, &chain)) {
+		rc = tb_err(err, TB_EAUTH,
+			    "tidak dapat membuka %s (kata sandi salah?)", p12_path);
+		ERR_clear_error();
+		goto out;
+	}
+	if (!key || !cert || X509_check_private_key(cert, key) != 1) {
+		rc = tb_err(err, TB_EINVAL,
+			    "%s harus berisi kunci privat dan sertifikatnya",
+			    p12_path);
+		ERR_clear_error();
+		goto out;
+	}
+	rc = write_signer(dir.data, key, cert, chain, kid, err);
+	if (rc == TB_ECONFLICT) /* imported before: just make it current */
+		rc = 0;
+	if (!rc)
+		rc = set_current(dir.data, "pdf-current", kid, err);
+	if (!rc && kid_hex)
+		keys_kid_hex(kid, kid_hex);
+out:
+	OPENSSL_cleanse(der.data, der.len);
+	buf_release(&der);
+	buf_release(&dir);
+	PKCS12_free(p12);
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	sk_X509_pop_free(chain, X509_free);
+	return rc;
+}
+
+/* ---- loading ---- */
+
+static int read_pem_file(const char *dir, const char *name, struct buf *out,
+			 struct buf *err)
+{
+	struct buf path = BUF_INIT;
+	int rc = buf_addf(&path, "%s/%s", dir, name);
+	if (rc)
+		rc = tb_err(err, TB_ENOMEM, "memori habis");
+	else
+		rc = buf_read_file(out, path.data, KEYFILE_MAX, err);
+	buf_release(&path);
+	return rc;
+}
+
+static EVP_PKEY *load_key(const char *dir, const char *name, struct buf *err)
+{
+	struct buf pem = BUF_INIT;
+	EVP_PKEY *key = NULL;
+	if (read_pem_file(dir, name, &pem, err) == 0) {
+		BIO *bio = BIO_new_mem_buf(pem.data, (int)pem.len);
+		key = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+		BIO_free(bio);
+		if (!key)
+			crypto_err(err, name);
+	}
+	OPENSSL_cleanse(pem.data, pem.len);
+	buf_release(&pem);
+	return key;
+}
+
+/* Reads every certificate of a PEM file: the first into *first, the rest
+ * pushed on rest. */
+static int load_certs(const char *dir, const char *name, X509 **first,
+		      STACK_OF(X509) *rest, struct buf *err)
+{
+	struct buf pem = BUF_INIT;
+	BIO *bio = NULL;
+	X509 *x;
+	int rc = read_pem_file(dir, name, &pem, err);
+	if (rc)
+		goto out;
+	rc = TB_ENOMEM;
+	if (!(bio = BIO_new_mem_buf(pem.data, (int)pem.len)))
+		goto out;
+	*first = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	if (!*first) {
+		rc = crypto_err(err, name);
+		goto out;
+	}
+	while (rest && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
+		if (!sk_X509_push(rest, x)) {
+			X509_free(x);
+			goto out;
+		}
+	ERR_clear_error(); /* the end of the file reads as an error */
+	rc = 0;
+out:
+	BIO_free(bio);
+	buf_release(&pem);
+	return rc;
+}
+
+static int read_current(const char *dir, const char *name,
+			unsigned char kid[KEYS_KID_LEN], struct buf *err)
+{
+	struct buf s = BUF_INIT;
+	int rc = read_pem_file(dir, name, &s, err);
+	if (!rc) {
+		while (s.len && (s.data[s.len - 1] == '\n' ||
+				 s.data[s.len - 1] == '\r'))
+			buf_truncate(&s, s.len - 1);
+		if (keys_kid_parse(s.data, kid))
+			rc = tb_err(err, TB_EINVAL, "%s/%s rusak", dir, name);
+	}
+	buf_release(&s);
+	return rc;
+}
+
+static int add_qr(struct keyring *kr, const char *dir, const char *name,
+		  struct buf *err)
+{
+	unsigned char kid[KEYS_KID_LEN];
+	size_t publen = 32;
+	struct qr_key *q;
+	EVP_PKEY *key = load_key(dir, name, err);
+	if (!key)
+		return TB_ECRYPTO;
+	q = realloc(kr->qr, (kr->nqr + 1) * sizeof *q);
+	if (!q) {
+		EVP_PKEY_free(key);
+		return tb_err(err, TB_ENOMEM, "memori habis");
+	}
+	kr->qr = q;
+	q = &kr->qr[kr->nqr];
+	if (EVP_PKEY_get_id(key) != EVP_PKEY_ED25519 ||
+	    !EVP_PKEY_get_raw_public_key(key, q->pub, &publen) || publen != 32) {
+		EVP_PKEY_free(key);
+		return tb_err(err, TB_ECRYPTO, "%s bukan kunci Ed25519", name);
+	}
+	keys_kid_of_raw(q->pub, 32, kid);
+	if (kid_parse8(name + 3, q->kid) || memcmp(kid, q->kid, sizeof kid)) {
+		EVP_PKEY_free(key);
+		return tb_err(err, TB_ECRYPTO, "%s: kid tidak cocok", name);
+	}
+	q->pkey = key;
+	kr->nqr++;
+	return 0;
+}
+
+static int add_pdf(struct keyring *kr, const char *dir, const char *name,
+		   struct buf *err)
+{
+	char keyname[32];
+	struct pdf_signer *s = realloc(kr->pdf, (kr->npdf + 1) * sizeof *s);
+	if (!s)
+		return tb_err(err, TB_ENOMEM, "memori habis");
+	kr->pdf = s;
+	s = &kr->pdf[kr->npdf];
+	memset(s, 0, sizeof *s);
+	kr->npdf++; /* counted now so keyring_free frees a half-filled one */
+	if (kid_parse8(name + 4, s->kid))
+		return tb_err(err, TB_EINVAL, "nama berkas aneh: %s", name);
+	if (!(s->chain = sk_X509_new_null()))
+		return tb_err(err, TB_ENOMEM, "memori habis");
+	int rc = load_certs(dir, name, &s->cert, s->chain, err);
+	if (rc)
+		return rc;
+	snprintf(keyname, sizeof keyname, "pdf-%.8s.key", name + 4);
+	if (!(s->pkey = load_key(dir, keyname, err)))
+		return TB_ECRYPTO;
+	if (X509_check_private_key(s->cert, s->pkey) != 1) {
+		ERR_clear_error();
+		return tb_err(err, TB_ECRYPTO, "%s: kunci dan sertifikat tidak "
+			      "cocok", name);
+	}
+	return 0;
+}
+
+/* "qr-0123abcd.key" or "pdf-0123abcd.pem": prefix, 8 hex, suffix. */
+static int name_is(const char *name, const char *prefix, const char *suffix)
+{
+	size_t np = strlen(prefix), ns = strlen(suffix);
+	return strlen(name) == np + 8 + ns && strncmp(name, prefix, np) == 0 &&
+	       strcmp(name + np + 8, suffix) == 0 &&
+	       strspn(name + np, "0123456789abcdef") == 8;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lists keys/ sorted, so key order (and the JSON) is stable. */
+static int list_dir(const char *dir, char ***names, size_t *n,
+		    struct buf *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	if (!d)
+		return tb_err(err, errno == ENOENT ? TB_ENOTFOUND : TB_EIO,
+			      errno == ENOENT ? "kunci belum dibuat; jalankan: "
+			      "terbit keys init" : "tidak dapat membaca %s", dir);
+	while ((e = readdir(d))) {
+		if (!name_is(e->d_name, "qr-", ".key") &&
+		    !name_is(e->d_name, "pdf-", ".pem"))
+			continue;
+		char **more = realloc(*names, (*n + 1) * sizeof *more);
+		char *dup = strdup(e->d_name);
+		if (!more || !dup) {
+			free(dup);
+			if (more)
+				*names = more;
+			closedir(d);
+			return tb_err(err, TB_ENOMEM, "memori habis");
+		}
+		*names = more;
+		(*names)[(*n)++] = dup;
+	}
+	closedir(d);
+	qsort(*names, *n, sizeof **names, cmp_name);
+	return 0;
+}
+
+static int add_trusted(struct keyring *kr, X509 *x)
+{
+	for (int i = 0; i < sk_X509_num(kr->trusted); i++)
+		if (X509_cmp(sk_X509_value(kr->trusted, i), x) == 0)
+			return 0;
+	if (!X509_up_ref(x))
+		return TB_ENOMEM;
+	if (!sk_X509_push(kr->trusted, x)) {
+		X509_free(x);
+		return TB_ENOMEM;
+	}
+	return X509_STORE_add_cert(kr->store, x) ? 0 : TB_ECRYPTO;
+}
+
+/*
+ * Trust: the local CA, and the top of every imported chain. When that top
+ * is not self-signed (the p12 left the root out), it is trusted as is.
+ */
+static int load_trust(struct keyring *kr, const char *dir, struct buf *err)
+{
+	X509 *ca = NULL;
+	int partial = 0;
+	int rc = load_certs(dir, "ca.pem", &ca, NULL, err);
+	if (rc)
+		return rc;
+	rc = add_trusted(kr, ca);
+	X509_free(ca);
+	for (size_t i = 0; !rc && i < kr->npdf; i++) {
+		STACK_OF(X509) *ch = kr->pdf[i].chain;
+		int n = sk_X509_num(ch);
+		if (n == 0)
+			continue;
+		X509 *top = sk_X509_value(ch, n - 1);
+		partial |= X509_check_issued(top, top) != X509_V_OK;
+		rc = add_trusted(kr, top);
+	}
+	if (!rc && partial)
+		X509_STORE_set_flags(kr->store, X509_V_FLAG_PARTIAL_CHAIN);
+	return rc ? tb_err(err, rc, "gagal memuat sertifikat tepercaya") : 0;
+}
+
+static int find_kid(const unsigned char *kids, size_t stride, size_t n,
+		    const unsigned char kid[KEYS_KID_LEN], size_t *at)
+{
+	for (size_t i = 0; i < n; i++)
+		if (memcmp(kids + i * stride, kid, KEYS_KID_LEN) == 0) {
+			*at = i;
+			return 0;
+		}
+	return TB_ENOTFOUND;
+}
+
+int keyring_load(const char *data_dir, struct keyring **out, struct buf *err)
+{
+	struct buf dir = BUF_INIT;
+	char **names = NULL;
+	size_t nnames = 0;
+	unsigned char kid[KEYS_KID_LEN];
+	struct keyring *kr = calloc(1, sizeof *kr);
+	int rc = TB_ENOMEM;
+	*out = NULL;
+	if (!kr || !(kr->trusted = sk_X509_new_null()) ||
+	    !(kr->store = X509_STORE_new())) {
+		rc = tb_err(err, TB_ENOMEM, "memori habis");
+		goto out;
+	}
+	if ((rc = keys_dir(&dir, data_dir, err)) ||
+	    (rc = list_dir(dir.data, &names, &nnames, err)))
+		goto out;
+	for (size_t i = 0; i < nnames && !rc; i++)
+		rc = names[i][0] == 'q' ? add_qr(kr, dir.data, names[i], err)
+					: add_pdf(kr, dir.data, names[i], err);
+	if (rc || (rc = load_trust(kr, dir.data, err)))
+		goto out;
+	if ((rc = read_current(dir.data, "qr-current", kid, err)))
+		goto out;
+	if (!kr->nqr || find_kid(kr->qr->kid, sizeof *kr->qr, kr->nqr, kid,
+		     &kr->qr_current)) {
+		rc = tb_err(err, TB_ECRYPTO, "kunci QR aktif tidak ditemukan");
+		goto out;
+	}
+	if ((rc = read_current(dir.data, "pdf-current", kid, err)))
+		goto out;
+	if (!kr->npdf || find_kid(kr->pdf->kid, sizeof *kr->pdf, kr->npdf, kid,
+		     &kr->pdf_current)) {
+		rc = tb_err(err, TB_ECRYPTO, "penanda tangan PDF aktif tidak "
+			    "ditemukan");
+		goto out;
+	}
+	rc = pades_cms_size(&kr->pdf[kr->pdf_current], &kr->cms_reserve, err);
+	if (rc)
+		goto out;
+	*out = kr;
+	kr = NULL;
+out:
+	for (size_t i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	buf_release(&dir);
+	keyring_free(kr);
+	return rc;
+}
+
+void keyring_free(struct keyring *kr)
+{
+	if (!kr)
+		return;
+	for (size_t i = 0; i < kr->nqr; i++)
+		EVP_PKEY_free(kr->qr[i].pkey);
+	free(kr->qr);
+	for (size_t i = 0; i < kr->npdf; i++) {
+		EVP_PKEY_free(kr->pdf[i].pkey);
+		X509_free(kr->pdf[i].cert);
+		sk_X509_pop_free(kr->pdf[i].chain, X509_free);
+	}
+	free(kr->pdf);
+	sk_X509_pop_free(kr->trusted, X509_free);
+	X509_STORE_free(kr->store);
+	free(kr);
+}
+
+void keyring_qr_current(const struct keyring *kr, char kid_hex[9])
+{
+	keys_kid_hex(kr->qr[kr->qr_current].kid, kid_hex);
+}
+
+void keyring_pdf_current(const struct keyring *kr, char kid_hex[9])
+{
+	keys_kid_hex(kr->pdf[kr->pdf_current].kid, kid_hex);
+}
+
+/* ---- public export ---- */
+
+static int add_b64url(struct buf *out, const unsigned char *p, size_t n)
+{
+	unsigned char enc[64];
+	if (n > 45)
+		return TB_EINTERNAL;
+	int len = EVP_EncodeBlock(enc, p, (int)n);
+	while (len > 0 && enc[len - 1] == '=')
+		len--;
+	for (int i = 0; i < len; i++)
+		enc[i] = enc[i] == '+' ? '-' : enc[i] == '/' ? '_' : enc[i];
+	return buf_add(out, enc, (size_t)len);
+}
+
+int keyring_public_json(const struct keyring *kr, struct buf *out)
+{
+	struct json j;
+	struct buf tmp = BUF_INIT;
+	char hex[9];
+	int rc = 0;
+	json_init(&j, out);
+	json_obj_open(&j, NULL);
+	json_str(&j, "format", "terbit-keys-1");
+	json_arr_open(&j, "qr_keys");
+	for (size_t i = 0; i < kr->nqr && !rc; i++) {
+		keys_kid_hex(kr->qr[i].kid, hex);
+		buf_reset(&tmp);
+		rc = add_b64url(&tmp, kr->qr[i].pub, 32);
+		json_obj_open(&j, NULL);
+		json_str(&j, "kid", hex);
+		json_str(&j, "kty", "OKP");
+		json_str(&j, "crv", "Ed25519");
+		json_str(&j, "x", tmp.data);
+		json_bool(&j, "current", i == kr->qr_current);
+		json_obj_close(&j);
+	}
+	json_arr_close(&j);
+	json_arr_open(&j, "ca_certificates");
+	for (int i = 0; i < sk_X509_num(kr->trusted) && !rc; i++) {
+		buf_reset(&tmp);
+		rc = pem_append(&tmp, NULL, sk_X509_value(kr->trusted, i));
+		json_str(&j, NULL, tmp.data);
+	}
+	json_arr_close(&j);
+	json_obj_close(&j);
+	buf_release(&tmp);
+	return rc ? rc : json_finish(&j);
+}
+
+static int write_public_file(const char *dir, const char *name,
+			     struct buf *data, struct buf *err)
+{
+	struct buf path = BUF_INIT;
+	int rc = buf_addf(&path, "%s/%s", dir, name);
+	if (rc)
+		rc = tb_err(err, TB_ENOMEM, "memori habis");
+	else
+		rc = buf_write_file(path.data, data->data, data->len, 0644, err);
+	buf_release(&path);
+	return rc;
+}
+
+int keyring_export_public(const struct keyring *kr, const char *dir,
+			  struct buf *err)
+{
+	struct buf data = BUF_INIT;
+	char name[40], hex[9];
+	int rc = 0;
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return tb_err(err, TB_EIO, "tidak dapat membuat %s: %s", dir,
+			      strerror(errno));
+	if ((rc = keyring_public_json(kr, &data)) || (rc = buf_addc(&data, '\n')) ||
+	    (rc = write_public_file(dir, "keys.json", &data, err)))
+		goto out;
+	for (size_t i = 0; i < kr->nqr; i++) {
+		BIO *bio = BIO_new(BIO_s_mem());
+		char *p;
+		buf_reset(&data);
+		if (!bio || !PEM_write_bio_PUBKEY(bio, kr->qr[i].pkey)) {
+			BIO_free(bio);
+			rc = crypto_err(err, "mengekspor kunci");
+			goto out;
+		}
+		long n = BIO_get_mem_data(bio, &p);
+		rc = buf_add(&data, p, (size_t)n);
+		BIO_free(bio);
+		keys_kid_hex(kr->qr[i].kid, hex);
+		snprintf(name, sizeof name, "qr-%s.pub.pem", hex);
+		if (rc || (rc = write_public_file(dir, name, &data, err)))
+			goto out;
+	}
+	buf_reset(&data);
+	for (int i = 0; i < sk_X509_num(kr->trusted) && !rc; i++)
+		rc = pem_append(&data, NULL, sk_X509_value(kr->trusted, i));
+	if (!rc)
+		rc = write_public_file(dir, "ca.pem", &data, err);
+out:
+	if (rc && err && !err->len)
+		tb_err(err, rc, "gagal mengekspor kunci publik");
+	buf_release(&data);
+	return rc;
+}
+
+/* ---- listing ---- */
+
+static int add_name(struct buf *out, X509_NAME *name)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *p;
+	int rc = TB_ENOMEM;
+	if (bio && X509_NAME_print_ex(bio, name, 0,
+				      XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+		long n = BIO_get_mem_data(bio, &p);
+		rc = buf_add(out, p, (size_t)n);
+	}
+	BIO_free(bio);
+	return rc;
+}
+
+static int add_time(struct buf *out, const ASN1_TIME *t)
+{
+	struct tm tm;
+	if (!ASN1_TIME_to_tm(t, &tm))
+		return buf_adds(out, "?");
+	return buf_addf(out, "%04d-%02d-%02d", tm.tm_year + 1900,
+			tm.tm_mon + 1, tm.tm_mday);
+}
+
+int keyring_describe(const struct keyring *kr, struct buf *out)
+{
+	char hex[9];
+	int rc = 0;
+	for (size_t i = 0; i < kr->nqr && !rc; i++) {
+		keys_kid_hex(kr->qr[i].kid, hex);
+		rc = buf_addf(out, "qr   %s  Ed25519%s\n", hex,
+			      i == kr->qr_current ? "  (aktif)" : "");
+	}
+	for (size_t i = 0; i < kr->npdf && !rc; i++) {
+		const struct pdf_signer *s = &kr->pdf[i];
+		keys_kid_hex(s->kid, hex);
+		if ((rc = buf_addf(out, "pdf  %s  ", hex)) ||
+		    (rc = add_name(out, X509_get_subject_name(s->cert))) ||
+		    (rc = buf_adds(out, "  berlaku ")) ||
+		    (rc = add_time(out, X509_get0_notBefore(s->cert))) ||
+		    (rc = buf_adds(out, " s.d. ")) ||
+		    (rc = add_time(out, X509_get0_notAfter(s->cert))))
+			break;
+		rc = buf_adds(out, i == kr->pdf_current ? "  (aktif)\n" : "\n");
+	}
+	for (int i = 0; i < sk_X509_num(kr->trusted) && !rc; i++) {
+		X509 *x = sk_X509_value(kr->trusted, i);
+		if ((rc = buf_adds(out, "ca   ")) ||
+		    (rc = add_name(out, X509_get_subject_name(x))) ||
+		    (rc = buf_adds(out, "  berlaku s.d. ")) ||
+		    (rc = add_time(out, X509_get0_notAfter(x))))
+			break;
+		rc = buf_addc(out, '\n');
+	}
+	return rc;
+}

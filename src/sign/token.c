@@ -1,0 +1,336 @@
+#include "sign/token.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/rand.h>
+
+#include "core/err.h"
+#include "sign/base32.h"
+#include "sign/digest.h"
+#include "sign/keyring_int.h"
+
+/* Byte offsets in the 90-byte token (docs/token.md has the table). */
+enum {
+	OFF_VERSION = 0,
+	OFF_KID = 1,
+	OFF_KIND = 5,
+	OFF_SERIAL = 6,
+	OFF_ISSUED = 14,
+	OFF_EXPIRES = 16,
+	OFF_DIGEST = 18,
+	OFF_SIG = 26, /* everything before is what gets signed */
+};
+
+/* Domain separation: a signature over a token can never be mistaken for
+ * one over anything else the key might sign later. */
+static const char sig_prefix[] = "terbit-qr-v1"; /* + its NUL */
+static const char fields_prefix[] = "terbit-fields-v1\n";
+
+/* QR version 8 at level M holds 221 alphanumeric characters: "HTTPS://"
+ * + host + "/V/" + 144 leaves 66 for the host. */
+#define HOST_MAX 66
+
+int token_serial_new(unsigned char serial[TOKEN_SERIAL_LEN], struct buf *err)
+{
+	if (RAND_bytes(serial, TOKEN_SERIAL_LEN) != 1) {
+		ERR_clear_error();
+		return tb_err(err, TB_ECRYPTO, "gagal membuat nomor seri acak");
+	}
+	return 0;
+}
+
+static int field_name_ok(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_'))
+			return 0;
+	return 1;
+}
+
+static int field_value_ok(const char *s)
+{
+	if (!s)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int cmp_field(const void *a, const void *b)
+{
+	return strcmp((*(const struct token_field *const *)a)->name,
+		      (*(const struct token_field *const *)b)->name);
+}
+
+int token_field_digest(const struct token_field *fields, size_t n,
+		       unsigned char out[TOKEN_DIGEST_LEN], struct buf *err)
+{
+	const struct token_field **sorted = NULL;
+	struct buf text = BUF_INIT;
+	unsigned char md[SHA256_LEN];
+	int rc = TB_ENOMEM;
+	if (n && !(sorted = malloc(n * sizeof *sorted)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (!field_name_ok(fields[i].name) ||
+		    !field_value_ok(fields[i].value)) {
+			rc = tb_err(err, TB_EINVAL, "kolom token tidak sah: %s",
+				    fields[i].name ? fields[i].name : "(null)");
+			goto out;
+		}
+		sorted[i] = &fields[i];
+	}
+	if (n)
+		qsort(sorted, n, sizeof *sorted, cmp_field);
+	if (buf_adds(&text, fields_prefix))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (i && strcmp(sorted[i - 1]->name, sorted[i]->name) == 0) {
+			rc = tb_err(err, TB_EINVAL, "kolom token ganda: %s",
+				    sorted[i]->name);
+			goto out;
+		}
+		if (buf_addf(&text, "%s=%s\n", sorted[i]->name, sorted[i]->value))
+			goto out;
+	}
+	digest_sha256(text.data, text.len, md);
+	memcpy(out, md, TOKEN_DIGEST_LEN);
+	rc = 0;
+out:
+	if (rc == TB_ENOMEM)
+		tb_err(err, rc, "memori habis");
+	free(sorted);
+	buf_release(&text);
+	return rc;
+}
+
+static void put16(unsigned char *p, uint16_t v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+static uint16_t get16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void pack(const struct token *t, unsigned char b[TOKEN_BIN_LEN])
+{
+	b[OFF_VERSION] = t->version;
+	memcpy(b + OFF_KID, t->kid, KEYS_KID_LEN);
+	b[OFF_KIND] = t->kind;
+	memcpy(b + OFF_SERIAL, t->serial, TOKEN_SERIAL_LEN);
+	put16(b + OFF_ISSUED, t->issued);
+	put16(b + OFF_EXPIRES, t->expires);
+	memcpy(b + OFF_DIGEST, t->digest, TOKEN_DIGEST_LEN);
+	memcpy(b + OFF_SIG, t->sig, TOKEN_SIG_LEN);
+}
+
+/* The signed message: prefix, its NUL, then the 26 header bytes. */
+static void signed_input(const unsigned char b[TOKEN_BIN_LEN],
+			 unsigned char msg[sizeof sig_prefix + OFF_SIG])
+{
+	memcpy(msg, sig_prefix, sizeof sig_prefix);
+	memcpy(msg + sizeof sig_prefix, b, OFF_SIG);
+}
+
+int token_make(const struct keyring *kr, enum token_kind kind,
+	       const unsigned char serial[TOKEN_SERIAL_LEN], int64_t issued,
+	       int64_t expires, const struct token_field *fields, size_t n,
+	       struct token *out_t, struct buf *out, struct buf *err)
+{
+	struct token t = { .version = TOKEN_VERSION, .kind = (uint8_t)kind };
+	unsigned char b[TOKEN_BIN_LEN], msg[sizeof sig_prefix + OFF_SIG];
+	size_t siglen = TOKEN_SIG_LEN;
+	EVP_MD_CTX *ctx = NULL;
+	int rc;
+	if (kind != TOKEN_LETTER && kind != TOKEN_CARD)
+		return tb_err(err, TB_EINVAL, "jenis dokumen token tidak dikenal");
+	if (issued < 0 || issued > 65535 || expires < issued || expires > 65535)
+		return tb_err(err, TB_EINVAL, "tanggal token di luar jangkauan");
+	if ((rc = token_field_digest(fields, n, t.digest, err)))
+		return rc;
+	const struct qr_key *key = &kr->qr[kr->qr_current];
+	memcpy(t.kid, key->kid, KEYS_KID_LEN);
+	memcpy(t.serial, serial, TOKEN_SERIAL_LEN);
+	t.issued = (uint16_t)issued;
+	t.expires = (uint16_t)expires;
+	pack(&t, b);
+	signed_input(b, msg);
+	/* A context per call: the key is shared, the context is not. */
+	if (!(ctx = EVP_MD_CTX_new()) ||
+	    EVP_DigestSignInit(ctx, NULL, NULL, NULL, key->pkey) != 1 ||
+	    EVP_DigestSign(ctx, t.sig, &siglen, msg, sizeof msg) != 1 ||
+	    siglen != TOKEN_SIG_LEN) {
+		ERR_clear_error();
+		rc = tb_err(err, TB_ECRYPTO, "gagal menandatangani token");
+		goto out;
+	}
+	if ((rc = token_format(&t, out))) {
+		tb_err(err, rc, "memori habis");
+		goto out;
+	}
+	if (out_t)
+		*out_t = t;
+out:
+	EVP_MD_CTX_free(ctx);
+	return rc;
+}
+
+int token_format(const struct token *t, struct buf *out)
+{
+	unsigned char b[TOKEN_BIN_LEN];
+	pack(t, b);
+	return base32_encode(out, b, sizeof b);
+}
+
+int token_parse(const char *s, size_t len, struct token *t, struct buf *err)
+{
+	struct buf bin = BUF_INIT;
+	int rc = TB_EINVAL;
+	if (len != TOKEN_STR_LEN) {
+		tb_err(err, rc, "panjang token salah (%zu, seharusnya %d)", len,
+		       TOKEN_STR_LEN);
+		goto out;
+	}
+	if (base32_decode(&bin, s, len) != TOKEN_BIN_LEN) {
+		tb_err(err, rc, "token memuat karakter tidak sah");
+		goto out;
+	}
+	const unsigned char *b = (const unsigned char *)bin.data;
+	if (b[OFF_VERSION] != TOKEN_VERSION) {
+		tb_err(err, rc, "versi token tidak dikenal: %u", b[OFF_VERSION]);
+		goto out;
+	}
+	if (b[OFF_KIND] != TOKEN_LETTER && b[OFF_KIND] != TOKEN_CARD) {
+		tb_err(err, rc, "jenis dokumen token tidak dikenal");
+		goto out;
+	}
+	t->version = b[OFF_VERSION];
+	memcpy(t->kid, b + OFF_KID, KEYS_KID_LEN);
+	t->kind = b[OFF_KIND];
+	memcpy(t->serial, b + OFF_SERIAL, TOKEN_SERIAL_LEN);
+	t->issued = get16(b + OFF_ISSUED);
+	t->expires = get16(b + OFF_EXPIRES);
+	memcpy(t->digest, b + OFF_DIGEST, TOKEN_DIGEST_LEN);
+	memcpy(t->sig, b + OFF_SIG, TOKEN_SIG_LEN);
+	rc = 0;
+out:
+	buf_release(&bin);
+	return rc;
+}
+
+/* Case-insensitive prefix match; returns the length matched or 0. */
+static size_t iprefix(const char *s, const char *prefix)
+{
+	size_t i = 0;
+	for (; prefix[i]; i++) {
+		char c = s[i];
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (c != prefix[i])
+			return 0;
+	}
+	return i;
+}
+
+static int host_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':';
+}
+
+int token_parse_url(const char *in, struct token *t, struct buf *err)
+{
+	const char *p = in;
+	size_t skip = iprefix(p, "HTTPS://");
+	if (!skip)
+		skip = iprefix(p, "HTTP://");
+	if (skip) {
+		p += skip;
+		const char *host = p;
+		while (host_char(*p))
+			p++;
+		size_t v = iprefix(p, "/V/");
+		if (p == host || !v)
+			return tb_err(err, TB_EINVAL, "alamat verifikasi tidak "
+				      "dikenal");
+		p += v;
+	}
+	return token_parse(p, strlen(p), t, err);
+}
+
+int token_url(struct buf *out, const char *host, const char *token,
+	      struct buf *err)
+{
+	size_t n = strlen(host), colon = strcspn(host, ":");
+	int ok = n > 0 && n <= HOST_MAX && colon > 0 &&
+		 strlen(token) == TOKEN_STR_LEN;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = i < colon ? host_char(host[i]) && host[i] != ':'
+			       : i == colon || (host[i] >= '0' && host[i] <= '9');
+	if (!ok || (colon < n && colon + 1 == n))
+		return tb_err(err, TB_EINVAL, "nama host verifikasi tidak sah "
+			      "(paling banyak %d karakter)", HOST_MAX);
+	size_t start = out->len;
+	int rc = buf_adds(out, "HTTPS://");
+	for (size_t i = 0; !rc && i < n; i++) {
+		char c = host[i];
+		rc = buf_addc(out, c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c);
+	}
+	if (!rc)
+		rc = buf_adds(out, "/V/");
+	if (!rc)
+		rc = buf_adds(out, token);
+	if (rc) {
+		buf_truncate(out, start);
+		return tb_err(err, rc, "memori habis");
+	}
+	return 0;
+}
+
+enum token_status token_verify(const struct token *t, const struct keyring *kr)
+{
+	unsigned char b[TOKEN_BIN_LEN], msg[sizeof sig_prefix + OFF_SIG];
+	const struct qr_key *key = NULL;
+	for (size_t i = 0; i < kr->nqr && !key; i++)
+		if (memcmp(kr->qr[i].kid, t->kid, KEYS_KID_LEN) == 0)
+			key = &kr->qr[i];
+	if (!key)
+		return TOKEN_UNKNOWN_KEY;
+	pack(t, b);
+	signed_input(b, msg);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key->pkey) == 1 &&
+		 EVP_DigestVerify(ctx, t->sig, TOKEN_SIG_LEN, msg, sizeof msg) == 1;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		ERR_clear_error();
+	return ok ? TOKEN_OK : TOKEN_BAD_SIGNATURE;
+}
+
+int token_fields_match(const struct token *t, const struct token_field *fields,
+		       size_t n)
+{
+	unsigned char d[TOKEN_DIGEST_LEN];
+	if (token_field_digest(fields, n, d, NULL))
+		return 0;
+	return digest_equal(d, t->digest, TOKEN_DIGEST_LEN);
+}
+
+const char *token_status_name(enum token_status s)
+{
+	switch (s) {
+	case TOKEN_OK: return "OK";
+	case TOKEN_UNKNOWN_KEY: return "UNKNOWN_KEY";
+	case TOKEN_BAD_SIGNATURE: return "FORGED";
+	}
+	return "FORGED";
+}

@@ -1,0 +1,98 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/err.h"
+#include "sign/base32.h"
+
+/* RFC 4648 section 10, padding removed. */
+static const struct {
+	const char *plain, *enc;
+} vectors[] = {
+	{ "", "" },
+	{ "f", "MY" },
+	{ "fo", "MZXQ" },
+	{ "foo", "MZXW6" },
+	{ "foob", "MZXW6YQ" },
+	{ "fooba", "MZXW6YTB" },
+	{ "foobar", "MZXW6YTBOI" },
+};
+
+static void test_rfc4648_vectors(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
+		struct buf e = BUF_INIT, d = BUF_INIT;
+		size_t n = strlen(vectors[i].plain);
+		assert_int_equal(base32_encode(&e, vectors[i].plain, n), 0);
+		assert_string_equal(e.data, vectors[i].enc);
+		assert_int_equal(base32_decode(&d, e.data, e.len), (int)n);
+		assert_memory_equal(d.data, vectors[i].plain, n);
+		buf_release(&e);
+		buf_release(&d);
+	}
+}
+
+static void test_lower_case_accepted(void **state)
+{
+	(void)state;
+	struct buf d = BUF_INIT;
+	assert_int_equal(base32_decode(&d, "mzXw6ytboi", 10), 6);
+	assert_string_equal(d.data, "foobar");
+	buf_release(&d);
+}
+
+static void test_rejects(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"MY======", /* padding */
+		"M",        /* impossible length */
+		"MZX",      /* impossible length */
+		"MZXW6Y",   /* impossible length */
+		"MZ",       /* non-zero trailing bits ("MY" is the one spelling) */
+		"MZXW 6",   /* space */
+		"MZXW1",    /* 1 is not in the alphabet */
+		"MZXW8",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct buf d = BUF_INIT;
+		assert_int_equal(base32_decode(&d, bad[i], strlen(bad[i])),
+				 TB_EINVAL);
+		assert_int_equal(d.len, 0);
+		assert_int_equal(d.data[0], '\0');
+		buf_release(&d);
+	}
+}
+
+static void test_all_bytes_round_trip(void **state)
+{
+	(void)state;
+	unsigned char all[256];
+	for (int i = 0; i < 256; i++)
+		all[i] = (unsigned char)i;
+	for (size_t n = 0; n <= sizeof all; n += 17) {
+		struct buf e = BUF_INIT, d = BUF_INIT;
+		assert_int_equal(base32_encode(&e, all, n), 0);
+		assert_int_equal(e.len, (n * 8 + 4) / 5);
+		assert_int_equal(base32_decode(&d, e.data, e.len), (int)n);
+		assert_memory_equal(d.data, all, n);
+		buf_release(&e);
+		buf_release(&d);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rfc4648_vectors),
+		cmocka_unit_test(test_lower_case_accepted),
+		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_all_bytes_round_trip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
