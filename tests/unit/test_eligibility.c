@@ -541,6 +541,13 @@ static void policy_odd_but_valid(void **state)
 
 /* ---- decision ------------------------------------------------------ */
 
+/* The settings every policy must have, with placeholder values. */
+#define MINI_SETTINGS \
+	"[settings]\nletter_number_format = \"{seq}\"\noffice_name = a\n" \
+	"office_address = a\ngovernment_level = a\noffice_city = a\n" \
+	"head_title = a\nhead_name = a\nhead_nip = 197001011995031001\n" \
+	"verifier_host = a.b\ncard_validity_days = 1\n"
+
 /* Three active indicators with weights 1, 2 and 0.5, one retired, and a
  * threshold given per test. */
 static struct policy *scoring_policy(const char *threshold)
@@ -548,11 +555,7 @@ static struct policy *scoring_policy(const char *threshold)
 	char text[2048];
 	snprintf(text, sizeof text,
 		 "version = score-1\nregency = 3510\nregency_name = Banyuwangi\n"
-		 "threshold = %s\nvalidity_days = 180\n[settings]\n"
-		 "letter_number_format = \"{seq}\"\noffice_name = a\n"
-		 "office_address = a\ngovernment_level = a\noffice_city = a\n"
-		 "head_title = a\nhead_name = a\nhead_nip = 197001011995031001\n"
-		 "verifier_host = a.b\ncard_validity_days = 1\n"
+		 "threshold = %s\nvalidity_days = 180\n" MINI_SETTINGS
 		 "[indicator x]\nlabel = X\nweight = 1\n"
 		 "answer 1 = a\nanswer 2 = b\nanswer 3 = c\nanswer 4 = d\n"
 		 "[indicator y]\nlabel = Y\nweight = 2\n"
@@ -636,11 +639,7 @@ static void decide_rounding_and_boundary(void **state)
 	 * which rounds half up to 2.063. */
 	static const char text[] =
 		"version = r-1\nregency = 3510\nregency_name = B\n"
-		"threshold = 2.063\nvalidity_days = 1\n[settings]\n"
-		"letter_number_format = \"{seq}\"\noffice_name = a\n"
-		"office_address = a\ngovernment_level = a\noffice_city = a\n"
-		"head_title = a\nhead_name = a\nhead_nip = 197001011995031001\n"
-		"verifier_host = a.b\ncard_validity_days = 1\n"
+		"threshold = 2.063\nvalidity_days = 1\n" MINI_SETTINGS
 		"[indicator u]\nlabel = U\nweight = 1\nanswer 2 = b\nanswer 3 = c\n"
 		"[indicator v]\nlabel = V\nweight = 15\nanswer 2 = b\nanswer 3 = c\n";
 	struct policy *p = NULL;
