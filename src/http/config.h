@@ -20,7 +20,7 @@
 
 struct config {
 	char listen[CONFIG_STR_MAX];     /* "127.0.0.1:8080" */
-	char data_dir[CONFIG_STR_MAX];   /* set by the serve command (--data) */
+	char data[CONFIG_STR_MAX];       /* data directory (TERBIT_DATA, --data) */
 	char access_log[CONFIG_STR_MAX]; /* "stderr", "off" or a file path */
 	unsigned threads;                /* worker threads (epoll each) */
 	unsigned max_connections;        /* total open connections */

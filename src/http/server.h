@@ -65,14 +65,19 @@ struct http_request {
  * case-insensitive); NULL when absent. Valid until the request completes. */
 const char *http_query(const struct http_request *req, const char *name);
 const char *http_header(const struct http_request *req, const char *name);
-/* The {name} capture, percent-decoded into req->pool; NULL when the route
- * has no such capture, when memory runs out, or when it decodes to a NUL
- * byte or a malformed escape. */
+/* The {name} capture, copied into req->pool (libmicrohttpd has already
+ * percent-decoded the path); NULL when the route has no such capture or
+ * memory runs out. */
 const char *http_param(struct http_request *req, const char *name);
 /* This thread's database handle (opened on first use). Not the caller's
  * to close. */
 int http_store(struct http_request *req, struct store **out,
 	       struct buf *err);
+/* 0 when the database answers (the backend's ping on this thread's
+ * handle). */
+int http_ping(struct http_request *req, struct buf *err);
+/* 1 once http_server_drain has begun (health checks report it). */
+int http_draining(const struct http_request *req);
 /* The configuration the server was started with. */
 const struct config *http_config(const struct http_request *req);
 

@@ -1,0 +1,689 @@
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/err.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "http/metrics.h"
+#include "http/pool.h"
+#include "http/ratelimit.h"
+#include "sign/digest.h"
+#include "workflow/workflow.h"
+
+/* A request pool holds small things (copied strings, records); a handler
+ * that needs more is building something that belongs in a buffer. */
+#define POOL_MAX (1u << 20)
+/* Bytes of a chunked body we read and throw away after answering 413,
+ * before giving up on the connection. */
+#define DISCARD_MAX (64u * 1024)
+#define TOKEN_MAX 512
+
+struct http_server {
+	const struct config *cfg;
+	const struct http_backend *be;
+	const struct route *routes;
+	size_t nroutes;
+	struct MHD_Daemon *d;
+	struct ratelimit *rl;
+	int log_fd;                 /* -1: access log off */
+	unsigned port;
+	MHD_socket quiesced;        /* listen socket after drain, closed at stop */
+	atomic_int inflight;
+	atomic_int draining;
+	pthread_key_t tls;          /* struct tls_store * per server thread */
+};
+
+/* A thread's database handle, closed by the key's destructor when the
+ * thread ends (libmicrohttpd joins its threads in MHD_stop_daemon). */
+struct tls_store {
+	const struct http_backend *be;
+	struct store *s;
+};
+
+/* Everything one request owns; freed in on_completed. */
+struct req_ctx {
+	struct http_request req;
+	struct http_response res;
+	struct store_user user;
+	struct buf err;
+	struct timespec start;
+	char client[INET6_ADDRSTRLEN];
+	int status;                 /* queued status; 0 until one is */
+	size_t bytes;               /* response body bytes */
+	int has_body;               /* Content-Length > 0 or chunked */
+	int too_big;
+	size_t discarded;
+};
+
+static void tls_close(void *p)
+{
+	struct tls_store *t = p;
+	if (t->s && t->be->close)
+		t->be->close(t->s);
+	free(t);
+}
+
+/* ---- request accessors ------------------------------------------- */
+
+static struct MHD_Connection *conn_of(const struct http_request *req)
+{
+	return req->conn_;
+}
+
+const char *http_query(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(conn_of(req), MHD_GET_ARGUMENT_KIND,
+					   name);
+}
+
+const char *http_header(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(conn_of(req), MHD_HEADER_KIND, name);
+}
+
+const char *http_param(struct http_request *req, const char *name)
+{
+	size_t n = strlen(name);
+	for (int i = 0; i < req->params.n; i++)
+		if (req->params.p[i].name_len == n &&
+		    memcmp(req->params.p[i].name, name, n) == 0)
+			return pool_strndup(req->pool, req->params.p[i].val,
+					    req->params.p[i].val_len);
+	return NULL;
+}
+
+int http_store(struct http_request *req, struct store **out, struct buf *err)
+{
+	struct http_server *srv = req->srv;
+	struct tls_store *t = pthread_getspecific(srv->tls);
+	if (t && t->s) {
+		*out = t->s;
+		return 0;
+	}
+	if (!srv->be || !srv->be->open)
+		return tb_err(err, TB_EINTERNAL, "basis data tidak tersambung");
+	if (!t) {
+		t = calloc(1, sizeof *t);
+		if (!t)
+			return tb_err(err, TB_ENOMEM, "kehabisan memori");
+		t->be = srv->be;
+		if (pthread_setspecific(srv->tls, t) != 0) {
+			free(t);
+			return tb_err(err, TB_ENOMEM, "kehabisan memori");
+		}
+	}
+	int rc = srv->be->open(srv->cfg->data, &t->s, err);
+	if (rc < 0) {
+		t->s = NULL;
+		return rc;
+	}
+	*out = t->s;
+	return 0;
+}
+
+int http_ping(struct http_request *req, struct buf *err)
+{
+	struct store *s;
+	int rc = http_store(req, &s, err);
+	if (rc == 0 && req->srv->be->ping)
+		rc = req->srv->be->ping(s, err);
+	return rc;
+}
+
+int http_draining(const struct http_request *req)
+{
+	return atomic_load(&req->srv->draining);
+}
+
+const struct config *http_config(const struct http_request *req)
+{
+	return req->srv->cfg;
+}
+
+/* ---- responses ---------------------------------------------------- */
+
+int http_res_header(struct http_response *res, const char *name,
+		    const char *value)
+{
+	if (res->nheaders == HTTP_MAX_HEADERS || strpbrk(name, "\r\n:") ||
+	    strpbrk(value, "\r\n"))
+		return TB_EINVAL;
+	res->headers[res->nheaders].name = name;
+	res->headers[res->nheaders].value = value;
+	res->nheaders++;
+	return 0;
+}
+
+int http_res_error(struct http_response *res, int status, int code,
+		   const char *message)
+{
+	struct json j;
+	buf_reset(&res->body);
+	res->status = status ? status : err_http_status(code);
+	res->content_type = "application/json";
+	json_init(&j, &res->body);
+	json_obj_open(&j, NULL);
+	json_str(&j, "error", err_name(code));
+	json_str(&j, "message", message && *message ? message : err_name(code));
+	json_obj_close(&j);
+	int rc = json_finish(&j);
+	if (rc == 0)
+		rc = buf_addc(&res->body, '\n');
+	return rc;
+}
+
+/* Hands res to libmicrohttpd. The body buffer is detached to it (freed
+ * with free() once sent). */
+static enum MHD_Result queue(struct http_server *srv, struct req_ctx *c,
+			     int close_after)
+{
+	struct http_response *res = &c->res;
+	size_t len;
+	char *body = buf_detach(&res->body, &len);
+	if (!body)
+		return MHD_NO;
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	int has_cache = 0;
+	MHD_add_response_header(r, "Content-Type", res->content_type
+					   ? res->content_type
+					   : "application/json");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	for (int i = 0; i < res->nheaders; i++) {
+		MHD_add_response_header(r, res->headers[i].name,
+					res->headers[i].value);
+		has_cache |= strcasecmp(res->headers[i].name,
+					"Cache-Control") == 0;
+	}
+	if (!has_cache)
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (close_after || atomic_load(&srv->draining))
+		MHD_add_response_header(r, "Connection", "close");
+	enum MHD_Result ok = MHD_queue_response(
+		(struct MHD_Connection *)c->req.conn_, (unsigned)res->status, r);
+	MHD_destroy_response(r);
+	if (ok == MHD_YES) {
+		c->status = res->status;
+		c->bytes = len;
+	}
+	return ok;
+}
+
+/* Answers with the JSON error now. A body still on its way will not be
+ * read, so then the connection cannot be reused. */
+static enum MHD_Result reject(struct http_server *srv, struct req_ctx *c,
+			      int status, int code, const char *message)
+{
+	if (http_res_error(&c->res, status, code, message) < 0)
+		return MHD_NO;
+	return queue(srv, c, c->has_body && !c->req.body.len);
+}
+
+/* ---- the request's life ------------------------------------------- */
+
+static void client_addr(struct MHD_Connection *conn, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, size, "unknown");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+			  out, (socklen_t)size);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  out, (socklen_t)size);
+}
+
+static struct req_ctx *ctx_new(struct http_server *srv,
+			       struct MHD_Connection *conn, const char *url,
+			       const char *method)
+{
+	struct req_ctx *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->req.pool = pool_new(0, POOL_MAX);
+	if (!c->req.pool) {
+		free(c);
+		return NULL;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &c->start);
+	buf_init(&c->req.body, 0);
+	buf_init(&c->res.body, 0);
+	buf_init(&c->err, 0);
+	c->req.method = method;
+	c->req.path = url;
+	c->req.role = -1;
+	c->req.srv = srv;
+	c->req.conn_ = conn;
+	c->res.status = 200;
+	client_addr(conn, c->client, sizeof c->client);
+	c->req.client = c->client;
+	atomic_fetch_add(&srv->inflight, 1);
+	return c;
+}
+
+/* 401 answers carry the scheme the client should use (RFC 6750). */
+static enum MHD_Result reject_auth(struct http_server *srv, struct req_ctx *c,
+				   const char *message)
+{
+	http_res_header(&c->res, "WWW-Authenticate", "Bearer");
+	return reject(srv, c, 0, TB_EAUTH, message);
+}
+
+/* The caller of a route with roles: bearer token -> SHA-256 -> user. */
+static enum MHD_Result authenticate(struct http_server *srv, struct req_ctx *c)
+{
+	const char *h = http_header(&c->req, "Authorization");
+	if (!h)
+		return reject_auth(srv, c, "token diperlukan (Authorization: Bearer ...)");
+	if (strncasecmp(h, "Bearer ", 7) != 0)
+		return reject_auth(srv, c, "skema otorisasi harus Bearer");
+	const char *tok = h + 7;
+	while (*tok == ' ')
+		tok++;
+	size_t n = strlen(tok);
+	if (n == 0 || n > TOKEN_MAX)
+		return reject_auth(srv, c, "token tidak sah");
+	struct buf hex = BUF_INIT;
+	struct store *s;
+	int rc = digest_sha256_hex(&hex, tok, n);
+	if (rc == 0)
+		rc = http_store(&c->req, &s, &c->err);
+	if (rc == 0)
+		rc = srv->be->user_by_token
+			     ? srv->be->user_by_token(s, hex.data, &c->user, &c->err)
+			     : tb_err(&c->err, TB_EINTERNAL, "autentikasi tidak tersambung");
+	buf_release(&hex);
+	if (rc == TB_ENOTFOUND)
+		return reject_auth(srv, c, "token tidak dikenal");
+	if (rc < 0)
+		return reject(srv, c, 0, rc, c->err.data);
+	int role = role_parse(c->user.role);
+	if (role < 0 || !(c->req.route->roles & ROUTE_ROLE(role)))
+		return reject(srv, c, 0, TB_EPERM,
+			      "peran pengguna tidak diizinkan untuk rute ini");
+	c->req.user = &c->user;
+	c->req.role = role;
+	return MHD_YES;
+}
+
+/* Content-Length, or -1 when absent; -2 when malformed. */
+static long long content_length(const struct http_request *req)
+{
+	const char *v = http_header(req, "Content-Length");
+	if (!v)
+		return -1;
+	if (!isdigit((unsigned char)*v))
+		return -2;
+	errno = 0;
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	return errno || *end ? -2 : n;
+}
+
+static enum MHD_Result reject_rate(struct http_server *srv, struct req_ctx *c,
+				   unsigned retry)
+{
+	char *v = pool_alloc(c->req.pool, 16);
+	if (v) {
+		snprintf(v, 16, "%u", retry);
+		http_res_header(&c->res, "Retry-After", v);
+	}
+	return reject(srv, c, 0, TB_ERATE,
+		      "terlalu banyak permintaan; coba lagi nanti");
+}
+
+static enum MHD_Result reject_route(struct http_server *srv, struct req_ctx *c,
+				    int status, const struct buf *allow)
+{
+	if (status == 404)
+		return reject(srv, c, 0, TB_ENOTFOUND, "alamat tidak dikenal");
+	char *v = pool_strdup(c->req.pool, allow->data);
+	if (v)
+		http_res_header(&c->res, "Allow", v);
+	return reject(srv, c, 405, TB_EINVAL,
+		      "metode tidak didukung untuk alamat ini");
+}
+
+/* Every check that needs no body, in the order the header promises. The
+ * route is looked up first only so that a 429 is logged under it. */
+static enum MHD_Result begin(struct http_server *srv, struct req_ctx *c)
+{
+	unsigned retry;
+	int status = 400;
+	long long len = content_length(&c->req);
+	c->has_body = len > 0 || http_header(&c->req, "Transfer-Encoding");
+	struct buf allow = BUF_INIT;
+	if (c->req.path[0] == '/')
+		c->req.route = route_find(srv->routes, srv->nroutes,
+					  c->req.method, c->req.path,
+					  &c->req.params, &status, &allow);
+	enum MHD_Result r = MHD_YES;
+	if (!ratelimit_take(srv->rl, c->client, ratelimit_now_ms(), &retry))
+		r = reject_rate(srv, c, retry);
+	else if (status == 400)
+		r = reject(srv, c, 0, TB_EINVAL, "alamat permintaan tidak sah");
+	else if (!c->req.route)
+		r = reject_route(srv, c, status, &allow);
+	buf_release(&allow);
+	if (r != MHD_YES || c->status)
+		return r;
+	if (c->req.route->roles) {
+		r = authenticate(srv, c);
+		if (r != MHD_YES || c->status)
+			return r;
+	}
+	if (len == -2)
+		return reject(srv, c, 0, TB_EINVAL, "Content-Length tidak sah");
+	if (c->has_body && !route_type_ok(c->req.route,
+					  http_header(&c->req, "Content-Type")))
+		return reject(srv, c, 0, TB_EMEDIA, "jenis isi tidak didukung");
+	if (c->has_body && (c->req.route->body_max == 0 ||
+			    len > (long long)c->req.route->body_max))
+		return reject(srv, c, 0, TB_ETOOBIG,
+			      "isi permintaan terlalu besar");
+	c->req.body.max = c->req.route->body_max;
+	return MHD_YES;
+}
+
+static enum MHD_Result dispatch(struct http_server *srv, struct req_ctx *c)
+{
+	if (c->too_big)
+		return reject(srv, c, 0, TB_ETOOBIG, "isi permintaan terlalu besar");
+	int rc = c->req.route->handler(&c->req, &c->res, &c->err);
+	if (rc < 0) {
+		/* Log the failure's message only for server faults: a client's
+		 * bad input is answered, not logged (it may hold a NIK). */
+		if (err_http_status(rc) >= 500)
+			log_error("%s %s: %s", c->req.route->method,
+				  c->req.route->pattern, c->err.data);
+		return reject(srv, c, 0, rc, c->err.data);
+	}
+	return queue(srv, c, 0);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct req_ctx *c = *con_cls;
+	(void)version;
+	if (!c) {
+		c = ctx_new(srv, conn, url, method);
+		if (!c)
+			return MHD_NO;
+		*con_cls = c;
+		return begin(srv, c);
+	}
+	if (c->status) {
+		/* Answered before the body: drop whatever still arrives. */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!c->too_big &&
+		    buf_add(&c->req.body, upload, *upload_size) < 0) {
+			c->too_big = 1;
+			buf_release(&c->req.body);
+		}
+		if (c->too_big) {
+			c->discarded += *upload_size;
+			if (c->discarded > DISCARD_MAX)
+				return MHD_NO;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return dispatch(srv, c);
+}
+
+/* ---- completion: access log, metrics, freeing ------------------- */
+
+static void access_log(struct http_server *srv, const struct req_ctx *c,
+		       double ms, enum MHD_RequestTerminationCode toe)
+{
+	if (srv->log_fd < 0)
+		return;
+	/* The method is client text: keep letters only, so a line cannot be
+	 * forged or broken by it. */
+	char method[17];
+	size_t n = 0;
+	for (const char *m = c->req.method; *m && n < sizeof method - 1; m++)
+		if (isalpha((unsigned char)*m))
+			method[n++] = *m;
+	method[n] = '\0';
+	char line[512];
+	struct timespec now;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	int len = (int)strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%S", &tm);
+	len += snprintf(line + len, sizeof line - (size_t)len,
+			".%03ldZ access method=%s route=%s status=%d bytes=%zu"
+			" ms=%.2f%s\n",
+			now.tv_nsec / 1000000, n ? method : "-",
+			c->req.route ? c->req.route->pattern : "-", c->status,
+			c->bytes, ms,
+			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
+			: toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED
+				? " end=timeout"
+				: " end=aborted");
+	if (len >= (int)sizeof line) {
+		len = (int)sizeof line;
+		line[len - 1] = '\n';
+	}
+	ssize_t w = write(srv->log_fd, line, (size_t)len);
+	(void)w;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+			 void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *srv = cls;
+	struct req_ctx *c = *con_cls;
+	(void)conn;
+	if (!c)
+		return;
+	*con_cls = NULL;
+	struct timespec end;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	double s = (double)(end.tv_sec - c->start.tv_sec) +
+		   (double)(end.tv_nsec - c->start.tv_nsec) / 1e9;
+	metrics_request(c->req.route ? c->req.route->pattern : NULL,
+			c->req.method, c->status, s);
+	access_log(srv, c, s * 1000.0, toe);
+	pool_free(c->req.pool);
+	buf_release(&c->req.body);
+	buf_release(&c->res.body);
+	buf_release(&c->err);
+	free(c);
+	atomic_fetch_sub(&srv->inflight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	(void)cls;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	/* Debug level: most of these are a client's malformed request, and a
+	 * client must not be able to flood the log. Start-up failures come
+	 * back through http_server_start's own message. */
+	log_debug("http: %s", msg);
+}
+
+/* ---- start and stop ----------------------------------------------- */
+
+/* "host:port" or "[v6]:port" into a socket address. */
+static int parse_listen(const char *listen, struct sockaddr_storage *ss,
+			struct buf *err)
+{
+	char host[CONFIG_STR_MAX];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || !colon[1] || strspn(colon + 1, "0123456789") !=
+					     strlen(colon + 1))
+		return tb_err(err, TB_EINVAL,
+			      "alamat listen tidak sah: '%s' (contoh 127.0.0.1:8080)",
+			      listen);
+	size_t hl = (size_t)(colon - listen);
+	const char *h = listen;
+	if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') {
+		h++;
+		hl -= 2;
+	}
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	struct addrinfo hints = { .ai_family = AF_UNSPEC,
+				  .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
+	struct addrinfo *ai = NULL;
+	int g = getaddrinfo(hl ? host : NULL, colon + 1, &hints, &ai);
+	if (g != 0 || !ai || ai->ai_addrlen > sizeof *ss) {
+		if (ai)
+			freeaddrinfo(ai);
+		return tb_err(err, TB_EINVAL, "alamat listen tidak sah: '%s' (%s)",
+			      listen, g ? gai_strerror(g) : "tidak dikenal");
+	}
+	memset(ss, 0, sizeof *ss);
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+	return 0;
+}
+
+static int open_access_log(struct http_server *srv, struct buf *err)
+{
+	const char *where = srv->cfg->access_log;
+	srv->log_fd = -1;
+	if (strcmp(where, "off") == 0)
+		return 0;
+	if (strcmp(where, "stderr") == 0 || strcmp(where, "-") == 0) {
+		srv->log_fd = STDERR_FILENO;
+		return 0;
+	}
+	srv->log_fd = open(where, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (srv->log_fd < 0)
+		return tb_err(err, TB_EIO, "tidak dapat membuka log akses %s: %s",
+			      where, strerror(errno));
+	return 0;
+}
+
+int http_server_start(const struct config *cfg, const struct http_backend *be,
+		      const struct route *routes, size_t n,
+		      struct http_server **out, struct buf *err)
+{
+	struct sockaddr_storage ss;
+	int rc = parse_listen(cfg->listen, &ss, err);
+	if (rc < 0)
+		return rc;
+	struct http_server *srv = calloc(1, sizeof *srv);
+	if (!srv)
+		return tb_err(err, TB_ENOMEM, "kehabisan memori");
+	srv->cfg = cfg;
+	srv->be = be;
+	srv->routes = routes;
+	srv->nroutes = n;
+	srv->quiesced = MHD_INVALID_SOCKET;
+	srv->log_fd = -1;
+	if (pthread_key_create(&srv->tls, tls_close) != 0) {
+		free(srv);
+		return tb_err(err, TB_ENOMEM, "kehabisan memori");
+	}
+	srv->rl = ratelimit_new(cfg->rate_limit, 0);
+	if (!srv->rl) {
+		rc = tb_err(err, TB_ENOMEM, "kehabisan memori");
+		goto out;
+	}
+	rc = open_access_log(srv, err);
+	if (rc < 0)
+		goto out;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	srv->d = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, srv,
+		/* First, or libmicrohttpd prints to stderr itself. */
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->connection_memory,
+		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_STRICT_FOR_CLIENT, 1,
+		MHD_OPTION_END);
+	if (!srv->d) {
+		rc = tb_err(err, TB_EIO, "tidak dapat mendengarkan di %s: %s",
+			    cfg->listen, strerror(errno));
+		goto out;
+	}
+	const union MHD_DaemonInfo *di =
+		MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di ? di->port : 0;
+	*out = srv;
+	return 0;
+out:
+	http_server_stop(srv);
+	return rc;
+}
+
+unsigned http_server_port(const struct http_server *srv)
+{
+	return srv->port;
+}
+
+int http_server_drain(struct http_server *srv, unsigned timeout_ms)
+{
+	atomic_store(&srv->draining, 1);
+	if (srv->quiesced == MHD_INVALID_SOCKET)
+		srv->quiesced = MHD_quiesce_daemon(srv->d);
+	int64_t deadline = ratelimit_now_ms() + timeout_ms;
+	while (atomic_load(&srv->inflight) > 0 &&
+	       ratelimit_now_ms() < deadline) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	return atomic_load(&srv->inflight);
+}
+
+void http_server_stop(struct http_server *srv)
+{
+	if (!srv)
+		return;
+	if (srv->d)
+		MHD_stop_daemon(srv->d);
+	/* Closed only now: a worker thread may still have used it. */
+	if (srv->quiesced != MHD_INVALID_SOCKET)
+		close(srv->quiesced);
+	if (srv->log_fd > STDERR_FILENO)
+		close(srv->log_fd);
+	ratelimit_free(srv->rl);
+	pthread_key_delete(srv->tls);
+	free(srv);
+}
