@@ -37,6 +37,10 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # In-process benchmark drivers (scripts/bench runs them).
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+# Fuzz targets: replayed over their corpus by make check, fuzzed by make fuzz.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 60
 
 .PHONY: all deps build check check-run demo bench samples valgrind clean fuzz
 
@@ -46,7 +50,7 @@ all: deps
 deps:
 	@scripts/install-deps --check >/dev/null 2>&1 || scripts/install-deps
 
-build: $(BIN) $(UNIT_BIN) $(BENCH_BIN)
+build: $(BIN) $(UNIT_BIN) $(BENCH_BIN) $(FUZZ_BIN)
 
 $(BUILD)/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -68,6 +72,23 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libterbit.a
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libterbit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libterbit.a $(PKG_LIBS)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libterbit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libterbit.a $(PKG_LIBS)
+
+# make fuzz: libFuzzer (clang) on every target, new finds kept in the corpus.
+fuzz: deps
+	@command -v clang >/dev/null || scripts/install-deps --fuzz
+	@mkdir -p build/fuzz
+	@for src in $(FUZZ_SRC); do \
+	    name=$$(basename $$src .c); corpus=tests/fuzz/corpus/$${name#fuzz_}; \
+	    mkdir -p $$corpus; \
+	    clang -std=c11 -g -O1 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) \
+	        -fsanitize=fuzzer,address,undefined -o build/fuzz/$$name $$src \
+	        $(filter-out src/terbit.c,$(LIB_SRC)) $(PKG_LIBS) || exit 1; \
+	    build/fuzz/$$name -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $$corpus || exit 1; \
+	done
 
 # make check: both builds, both test runs, one closing count.
 check: deps
@@ -94,4 +115,4 @@ valgrind: deps
 clean:
 	rm -rf build bin
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/terbit.d $(UNIT_BIN:=.d) $(BENCH_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(BUILD)/terbit.d $(UNIT_BIN:=.d) $(BENCH_BIN:=.d) $(FUZZ_BIN:=.d)
