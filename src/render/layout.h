@@ -1,7 +1,7 @@
 #ifndef TERBIT_LAYOUT_H
 #define TERBIT_LAYOUT_H
 /*
- * layout: the parser of layout files (layouts/*.layout), the text files
+ * layout: the parser of layout files (layouts/NAME.layout), the text files
  * that say how a document looks. docs/layouts.md is the user's guide; in
  * short, one element per line:
  *
@@ -14,9 +14,11 @@
  *   qr x=20 y=230 size=32 data="{qr}"
  *
  * Numbers are millimetres (font sizes: points), y measured from the top of
- * the page. Strings are in double quotes with \" and \\ escapes; a line
- * ending in a backslash continues on the next. Each kind of element is a
- * row of the kind table in layout.c (name, parse check, allowed and
+ * the page; y=+N places an element N mm below the text, table or
+ * signature drawn before it, so text that wraps pushes what follows.
+ * Strings are in double quotes with \" \\ and \n (line break) escapes;
+ * a line ending in a backslash continues on the next. Each kind of
+ * element is a row of the kind table in layout.c (name, parse check, allowed and
  * required attributes); every error names the file and line.
  *
  * The parsed layout is plain data for the renderer, read-only once
@@ -61,6 +63,8 @@ enum {
 struct layout_el {
 	enum layout_kind kind;
 	int line;                   /* where it starts in the file */
+	int y_rel;                  /* y=+N: N mm below the previous text,
+				       table or signature (num[LN_Y] = N) */
 	double num[LN_NUM_MAX];
 	char *str[LS_STR_MAX];
 	unsigned flags;

@@ -1,0 +1,790 @@
+#include "render/render.h"
+
+#include <hpdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/fmt.h"
+#include "render/layout.h"
+#include "render/qr.h"
+#include "render/textenc.h"
+
+#define PT(mm) ((mm) * 72.0 / 25.4)
+
+enum { FONT_REGULAR, FONT_BOLD, FONT_N };
+
+static const char *const font_files[FONT_N] = {
+	"fonts/terbit-sans.ttf", "fonts/terbit-sans-bold.ttf",
+};
+
+/* The layouts of each document kind, in page order. */
+static const struct {
+	enum render_kind kind;
+	const char *files[2];
+} doc_layouts[] = {
+	{ RENDER_LETTER, { "layouts/spm_letter.layout", NULL } },
+	{ RENDER_CARD, { "layouts/kis_card_front.layout",
+			 "layouts/kis_card_back.layout" } },
+};
+#define NDOCS (sizeof(doc_layouts) / sizeof(doc_layouts[0]))
+
+struct render_ctx {
+	char *font_path[FONT_N];
+	struct layout lay[NDOCS][2];
+};
+
+/* Everything one render_doc call owns. */
+struct doc {
+	const struct render_ctx *ctx;
+	const struct render_fields *fields;
+	struct buf *err;
+	HPDF_Doc pdf;
+	HPDF_Page page;
+	HPDF_Font font[FONT_N];
+	double page_h;             /* mm */
+	HPDF_STATUS hpdf_error;    /* first libharu error, 0 if none */
+	HPDF_STATUS hpdf_detail;
+	const struct layout_el *table; /* the table the next row belongs to */
+	double row_y;              /* mm, top of that next row */
+	double flow_y;             /* mm, bottom of the last text block */
+	struct buf utf8, text, line;  /* scratch */
+};
+
+/* libharu calls this on every error. Errors are sticky inside a libharu
+ * document, so only the first is kept and the document is abandoned at
+ * the next check. */
+static void on_hpdf_error(HPDF_STATUS no, HPDF_STATUS detail, void *user)
+{
+	struct doc *d = user;
+	if (!d->hpdf_error) {
+		d->hpdf_error = no;
+		d->hpdf_detail = detail;
+	}
+}
+
+static int hpdf_check(struct doc *d, const char *what)
+{
+	if (!d->hpdf_error)
+		return 0;
+	return tb_err(d->err, d->hpdf_error == HPDF_FAILD_TO_ALLOC_MEM ?
+		      TB_ENOMEM : TB_EINTERNAL,
+		      "libharu gagal saat %s: galat 0x%04X (detail %u)", what,
+		      (unsigned)d->hpdf_error, (unsigned)d->hpdf_detail);
+}
+
+/* "file:line: " prefix for messages about one element. */
+static int el_err(struct doc *d, const struct layout *lay,
+		  const struct layout_el *e, int rc)
+{
+	struct buf msg = BUF_INIT;
+	if (buf_addf(&msg, "%s:%d (%s): %s", lay->name, e->line,
+		     layout_kind_name(e->kind), d->err ? d->err->data : "") == 0
+	    && d->err)
+		tb_err(d->err, rc, "%s", msg.data);
+	buf_release(&msg);
+	return rc;
+}
+
+/* ---- placeholders ------------------------------------------------- */
+
+static int upper_utf8(struct buf *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		unsigned char c = *p;
+		if (c >= 'a' && c <= 'z')
+			c -= 32;
+		/* Latin-1 small letters U+00E0..U+00FE (but not U+00F7) */
+		else if (c == 0xC3 && p[1] >= 0xA0 && p[1] <= 0xBE &&
+			 p[1] != 0xB7) {
+			if (buf_addc(out, (char)c) < 0)
+				return TB_ENOMEM;
+			c = (unsigned char)(*++p - 0x20);
+		}
+		if (buf_addc(out, (char)c) < 0)
+			return TB_ENOMEM;
+	}
+	return 0;
+}
+
+/* Appends field value v formatted by fmt (NULL: as is). */
+static int apply_format(struct buf *out, const char *key, const char *v,
+			const char *fmt, size_t fmtlen, struct buf *err)
+{
+	int rc;
+#define IS(name) (fmtlen == strlen(name) && memcmp(fmt, name, fmtlen) == 0)
+	if (!fmt)
+		rc = buf_adds(out, v);
+	else if (IS("date"))
+		rc = fmt_date_id(out, v);
+	else if (IS("decimal3")) {
+		char *end;
+		double x = strtod(v, &end);
+		rc = *v && !*end ? fmt_decimal_id(out, x, 3) : TB_EINVAL;
+	} else if (IS("card"))
+		rc = fmt_card_number(out, v);
+	else if (IS("sex"))
+		rc = strlen(v) == 1 ? fmt_sex_id(out, v[0]) : TB_EINVAL;
+	else if (IS("upper"))
+		rc = upper_utf8(out, v);
+	else
+		return tb_err(err, TB_EINVAL, "format tidak dikenal: {%s|%.*s}",
+			      key, (int)fmtlen, fmt);
+#undef IS
+	if (rc == TB_EINVAL)
+		return tb_err(err, rc, "field %s tidak sah untuk format "
+			      "%.*s: '%s'", key, (int)fmtlen, fmt, v);
+	return rc < 0 ? tb_err(err, rc, "memori habis") : 0;
+}
+
+/* Expands "{key}" and "{key|format}" in tpl into d->utf8 (replacing its
+ * contents); "{{" is a literal brace. */
+static int expand(struct doc *d, const char *tpl)
+{
+	buf_reset(&d->utf8);
+	for (const char *p = tpl; *p;) {
+		if (p[0] == '{' && p[1] == '{') {
+			if (buf_addc(&d->utf8, '{') < 0)
+				return tb_err(d->err, TB_ENOMEM, "memori habis");
+			p += 2;
+			continue;
+		}
+		if (*p != '{') {
+			size_t n = strcspn(p, "{");
+			if (buf_add(&d->utf8, p, n) < 0)
+				return tb_err(d->err, TB_ENOMEM, "memori habis");
+			p += n;
+			continue;
+		}
+		const char *end = strchr(p, '}');
+		if (!end)
+			return tb_err(d->err, TB_EINVAL,
+				      "'{' tanpa '}' dalam \"%s\"", tpl);
+		const char *bar = memchr(p, '|', (size_t)(end - p));
+		char key[64];
+		size_t klen = (size_t)((bar ? bar : end) - p - 1);
+		if (klen == 0 || klen >= sizeof(key))
+			return tb_err(d->err, TB_EINVAL,
+				      "nama field tidak sah dalam \"%s\"", tpl);
+		memcpy(key, p + 1, klen);
+		key[klen] = 0;
+		const char *v = render_fields_get(d->fields, key);
+		if (!v)
+			return tb_err(d->err, TB_EINVAL,
+				      "field {%s} tidak ada", key);
+		int rc = apply_format(&d->utf8, key, v, bar ? bar + 1 : NULL,
+				      bar ? (size_t)(end - bar - 1) : 0, d->err);
+		if (rc < 0)
+			return rc;
+		p = end + 1;
+	}
+	return 0;
+}
+
+/* Expands tpl and converts it to CP1252 in d->text. */
+static int expand_text(struct doc *d, const char *tpl)
+{
+	int rc = expand(d, tpl);
+	if (rc < 0)
+		return rc;
+	buf_reset(&d->text);
+	return textenc_cp1252(d->utf8.data, &d->text, d->err);
+}
+
+/* ---- text boxes --------------------------------------------------- */
+
+struct textbox {
+	double x, y, w, h;         /* mm; w 0: unbounded; h NaN: any */
+	double size, leading;      /* pt, factor */
+	int font, underline, wrap, shrink;
+	enum layout_align align;
+	unsigned color;
+};
+
+static double width_pt(struct doc *d, int font, double size, const char *s,
+		       size_t n)
+{
+	if (!n)
+		return 0;
+	HPDF_TextWidth tw = HPDF_Font_TextWidth(d->font[font],
+						(const HPDF_BYTE *)s,
+						(HPDF_UINT)n);
+	return tw.width * size / 1000.0;
+}
+
+/* End of the line that starts at i: greedy word wrap within w_pt (0: no
+ * limit); without b->wrap the line runs to the next '\n'. -1 when one
+ * word (or the unwrapped line) is wider than w_pt. */
+static long line_end(struct doc *d, const struct textbox *b, double size,
+		     const char *s, size_t n, size_t i, double w_pt)
+{
+	if (!b->wrap) {
+		size_t end = i + strcspn(s + i, "\n");
+		if (w_pt > 0 && width_pt(d, b->font, size, s + i, end - i) > w_pt)
+			return -1;
+		return (long)end;
+	}
+	long best = -1;
+	for (size_t end = i;;) {
+		size_t word = end;
+		while (word < n && s[word] != ' ' && s[word] != '\n')
+			word++;
+		if (w_pt > 0 && width_pt(d, b->font, size, s + i, word - i) > w_pt)
+			return best; /* -1 when even the first word is too wide */
+		best = (long)word;
+		if (word >= n || s[word] == '\n')
+			return best;
+		end = word + 1;
+	}
+}
+
+/*
+ * Breaks text (CP1252, '\n' forces a break) into lines no wider than
+ * w_pt, calling fn (when not NULL) for each; returns the line count, fn's
+ * negative return, or -1 when something is too wide for the box.
+ */
+static int break_lines(struct doc *d, const struct textbox *b, double size,
+		       const char *s, size_t n, double w_pt,
+		       int (*fn)(struct doc *, const struct textbox *, double,
+				 const char *, size_t, int, int, void *),
+		       void *arg)
+{
+	int nlines = 0;
+	for (size_t i = 0;;) {
+		long end = line_end(d, b, size, s, n, i, w_pt);
+		if (end < 0)
+			return -1;
+		/* a paragraph's last line is never justified */
+		int last = (size_t)end >= n || s[end] == '\n';
+		if (fn) {
+			int rc = fn(d, b, size, s + i, (size_t)end - i, nlines,
+				    last, arg);
+			if (rc < 0)
+				return rc;
+		}
+		nlines++;
+		if ((size_t)end >= n)
+			return nlines;
+		i = (size_t)end + 1; /* the space or newline it broke at */
+	}
+}
+
+static int draw_line(struct doc *d, const struct textbox *b, double size,
+		     const char *s, size_t n, int lineno, int last, void *arg)
+{
+	(void)arg;
+	double lh = size * b->leading;                 /* pt */
+	double top = PT(d->page_h - b->y);             /* pt, from bottom */
+	double base = top - lineno * lh - (lh - size) / 2 - 0.8 * size;
+	double lw = width_pt(d, b->font, size, s, n);
+	double x = PT(b->x), w = PT(b->w), ws = 0;
+	int spaces = 0;
+	switch (b->align) {
+	case LAYOUT_CENTER: x += (w - lw) / 2; break;
+	case LAYOUT_RIGHT: x += w - lw; break;
+	case LAYOUT_JUSTIFY:
+		for (size_t i = 0; i < n; i++)
+			spaces += s[i] == ' ';
+		if (!last && spaces)
+			ws = (w - lw) / spaces;
+		break;
+	default: break;
+	}
+	buf_reset(&d->line);
+	if (buf_add(&d->line, s, n) < 0)
+		return tb_err(d->err, TB_ENOMEM, "memori habis");
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, d->font[b->font], (HPDF_REAL)size);
+	HPDF_Page_SetWordSpace(d->page, (HPDF_REAL)ws);
+	HPDF_Page_TextOut(d->page, (HPDF_REAL)x, (HPDF_REAL)base, d->line.data);
+	HPDF_Page_EndText(d->page);
+	if (b->underline && n) {
+		double uw = lw + ws * spaces;
+		HPDF_Page_SetLineWidth(d->page, (HPDF_REAL)(size * 0.06));
+		HPDF_Page_MoveTo(d->page, (HPDF_REAL)x,
+				 (HPDF_REAL)(base - size * 0.14));
+		HPDF_Page_LineTo(d->page, (HPDF_REAL)(x + uw),
+				 (HPDF_REAL)(base - size * 0.14));
+		HPDF_Page_Stroke(d->page);
+	}
+	return 0;
+}
+
+static void set_fill(struct doc *d, unsigned rgb)
+{
+	HPDF_Page_SetRGBFill(d->page, (HPDF_REAL)((rgb >> 16) / 255.0),
+			     (HPDF_REAL)(((rgb >> 8) & 255) / 255.0),
+			     (HPDF_REAL)((rgb & 255) / 255.0));
+}
+
+static void set_stroke(struct doc *d, unsigned rgb)
+{
+	HPDF_Page_SetRGBStroke(d->page, (HPDF_REAL)((rgb >> 16) / 255.0),
+			       (HPDF_REAL)(((rgb >> 8) & 255) / 255.0),
+			       (HPDF_REAL)((rgb & 255) / 255.0));
+}
+
+/*
+ * Draws d->text in box b; *height gets the mm used. Text that does not
+ * fit (a word wider than the box, more lines than h allows) is an error
+ * unless b->shrink lets the size go down to 60 %.
+ */
+static int draw_box(struct doc *d, const struct textbox *b, double *height)
+{
+	double w_pt = b->w > 0 ? PT(b->w) : 0;
+	double size = b->size;
+	int nlines;
+	for (;;) {
+		nlines = break_lines(d, b, size, d->text.data, d->text.len,
+				     w_pt, NULL, NULL);
+		double used = nlines * size * b->leading * 25.4 / 72.0;
+		int fits = nlines >= 0 && (isnan(b->h) || used <= b->h + 0.01);
+		if (fits)
+			break;
+		if (!b->shrink || size * 0.95 < b->size * 0.6) {
+			size_t cut = d->utf8.len > 60 ? 60 : d->utf8.len;
+			while (cut && (d->utf8.data[cut] & 0xC0) == 0x80)
+				cut--; /* not inside a UTF-8 sequence */
+			d->utf8.data[cut] = 0;
+			return tb_err(d->err, TB_EINVAL, "teks tidak muat dalam "
+				      "kotaknya: \"%s\"", d->utf8.data);
+		}
+		size *= 0.95;
+	}
+	set_fill(d, b->color);
+	set_stroke(d, b->color);
+	int rc = break_lines(d, b, size, d->text.data, d->text.len, w_pt,
+			     draw_line, NULL);
+	if (rc < 0)
+		return rc;
+	if (height)
+		*height = nlines * size * b->leading * 25.4 / 72.0;
+	return 0;
+}
+
+static double num_or(const struct layout_el *e, int slot, double dflt)
+{
+	return isnan(e->num[slot]) ? dflt : e->num[slot];
+}
+
+/* The element's top in mm: fixed, or below the last text block. */
+static double el_y(const struct doc *d, const struct layout_el *e)
+{
+	return e->y_rel ? d->flow_y + e->num[LN_Y] : e->num[LN_Y];
+}
+
+static void box_from(const struct doc *d, struct textbox *b,
+		     const struct layout_el *e)
+{
+	memset(b, 0, sizeof(*b));
+	b->x = e->num[LN_X];
+	b->y = el_y(d, e);
+	b->w = num_or(e, LN_W, 0);
+	b->h = e->num[LN_H];
+	b->size = num_or(e, LN_SIZE, 11);
+	b->leading = num_or(e, LN_LEADING, 1.25);
+	b->font = (e->flags & LF_BOLD) ? FONT_BOLD : FONT_REGULAR;
+	b->underline = !!(e->flags & LF_UNDERLINE);
+	b->wrap = !!(e->flags & LF_WRAP);
+	b->shrink = !!(e->flags & LF_SHRINK);
+	b->align = e->align;
+	b->color = e->color;
+}
+
+/* ---- elements ----------------------------------------------------- */
+
+static int el_text(struct doc *d, const struct layout_el *e)
+{
+	struct textbox b;
+	double h;
+	box_from(d, &b, e);
+	int rc = expand_text(d, e->str[LS_TEXT]);
+	if (rc < 0 || (rc = draw_box(d, &b, &h)) < 0)
+		return rc;
+	d->flow_y = b.y + h;
+	return 0;
+}
+
+static int el_table(struct doc *d, const struct layout_el *e)
+{
+	d->table = e;
+	d->row_y = el_y(d, e);
+	d->flow_y = d->row_y;
+	return 0;
+}
+
+static int el_row(struct doc *d, const struct layout_el *e)
+{
+	const struct layout_el *t = d->table;
+	struct textbox b;
+	box_from(d, &b, t);
+	b.wrap = 1;
+	b.y = d->row_y;
+	double gap = num_or(t, LN_GAP, 2), lw = t->num[LN_LABEL_W];
+	double hl = 0, hv = 0, hc = 0;
+	/* label */
+	b.w = lw - gap;
+	b.font = ((t->flags | e->flags) & LF_BOLD) ? FONT_BOLD : FONT_REGULAR;
+	int rc = expand_text(d, e->str[LS_LABEL]);
+	if (rc < 0 || (rc = draw_box(d, &b, &hl)) < 0)
+		return rc;
+	b.font = (e->flags & LF_BOLD) ? FONT_BOLD : FONT_REGULAR;
+	b.x = t->num[LN_X] + lw;
+	if (t->flags & LF_COLON) {
+		buf_reset(&d->text);
+		if (buf_adds(&d->text, ":") < 0)
+			return tb_err(d->err, TB_ENOMEM, "memori habis");
+		b.w = 0;
+		if ((rc = draw_box(d, &b, &hc)) < 0)
+			return rc;
+		b.x += 1.2 * b.size * 25.4 / 72.0 * 0.5 + gap;
+	}
+	b.w = t->num[LN_X] + t->num[LN_W] - b.x;
+	if ((rc = expand_text(d, e->str[LS_TEXT])) < 0 ||
+	    (rc = draw_box(d, &b, &hv)) < 0)
+		return rc;
+	d->row_y += fmax(hl, fmax(hv, hc));
+	d->flow_y = d->row_y;
+	return 0;
+}
+
+static int el_rule(struct doc *d, const struct layout_el *e)
+{
+	double x = PT(e->num[LN_X]), w = PT(e->num[LN_W]);
+	double y = PT(d->page_h - el_y(d, e));
+	double thick = num_or(e, LN_THICK, (e->flags & LF_DOUBLE) ? 0.9 : 0.3);
+	set_stroke(d, e->color);
+	HPDF_Page_SetLineWidth(d->page, (HPDF_REAL)PT(thick));
+	HPDF_Page_MoveTo(d->page, (HPDF_REAL)x, (HPDF_REAL)y);
+	HPDF_Page_LineTo(d->page, (HPDF_REAL)(x + w), (HPDF_REAL)y);
+	HPDF_Page_Stroke(d->page);
+	if (e->flags & LF_DOUBLE) {
+		/* the kop surat's rule: a heavy line over a thin one */
+		double y2 = y - PT(num_or(e, LN_GAP, 0.9));
+		HPDF_Page_SetLineWidth(d->page, (HPDF_REAL)PT(thick / 3));
+		HPDF_Page_MoveTo(d->page, (HPDF_REAL)x, (HPDF_REAL)y2);
+		HPDF_Page_LineTo(d->page, (HPDF_REAL)(x + w), (HPDF_REAL)y2);
+		HPDF_Page_Stroke(d->page);
+	}
+	return 0;
+}
+
+/* Path of a rectangle with corner radius r (pt), from its lower left. */
+static void rounded_path(HPDF_Page pg, double x, double y, double w, double h,
+			 double r)
+{
+	const double k = 0.5523 * r; /* Bezier handle for a quarter circle */
+	if (r <= 0) {
+		HPDF_Page_Rectangle(pg, (HPDF_REAL)x, (HPDF_REAL)y,
+				    (HPDF_REAL)w, (HPDF_REAL)h);
+		return;
+	}
+	HPDF_Page_MoveTo(pg, (HPDF_REAL)(x + r), (HPDF_REAL)y);
+	HPDF_Page_LineTo(pg, (HPDF_REAL)(x + w - r), (HPDF_REAL)y);
+	HPDF_Page_CurveTo(pg, (HPDF_REAL)(x + w - r + k), (HPDF_REAL)y,
+			  (HPDF_REAL)(x + w), (HPDF_REAL)(y + r - k),
+			  (HPDF_REAL)(x + w), (HPDF_REAL)(y + r));
+	HPDF_Page_LineTo(pg, (HPDF_REAL)(x + w), (HPDF_REAL)(y + h - r));
+	HPDF_Page_CurveTo(pg, (HPDF_REAL)(x + w), (HPDF_REAL)(y + h - r + k),
+			  (HPDF_REAL)(x + w - r + k), (HPDF_REAL)(y + h),
+			  (HPDF_REAL)(x + w - r), (HPDF_REAL)(y + h));
+	HPDF_Page_LineTo(pg, (HPDF_REAL)(x + r), (HPDF_REAL)(y + h));
+	HPDF_Page_CurveTo(pg, (HPDF_REAL)(x + r - k), (HPDF_REAL)(y + h),
+			  (HPDF_REAL)x, (HPDF_REAL)(y + h - r + k),
+			  (HPDF_REAL)x, (HPDF_REAL)(y + h - r));
+	HPDF_Page_LineTo(pg, (HPDF_REAL)x, (HPDF_REAL)(y + r));
+	HPDF_Page_CurveTo(pg, (HPDF_REAL)x, (HPDF_REAL)(y + r - k),
+			  (HPDF_REAL)(x + r - k), (HPDF_REAL)y,
+			  (HPDF_REAL)(x + r), (HPDF_REAL)y);
+	HPDF_Page_ClosePath(pg);
+}
+
+static int el_rect(struct doc *d, const struct layout_el *e)
+{
+	double w = PT(e->num[LN_W]), h = PT(e->num[LN_H]);
+	double x = PT(e->num[LN_X]), y = PT(d->page_h - el_y(d, e)) - h;
+	int stroke = e->has_stroke || !e->has_fill;
+	if (e->has_fill)
+		set_fill(d, e->fill);
+	set_stroke(d, e->has_stroke ? e->stroke : 0);
+	HPDF_Page_SetLineWidth(d->page, (HPDF_REAL)PT(num_or(e, LN_THICK, 0.2)));
+	rounded_path(d->page, x, y, w, h, PT(num_or(e, LN_RADIUS, 0)));
+	if (e->has_fill && stroke)
+		HPDF_Page_FillStroke(d->page);
+	else if (e->has_fill)
+		HPDF_Page_Fill(d->page);
+	else
+		HPDF_Page_Stroke(d->page);
+	return 0;
+}
+
+static int el_image(struct doc *d, const struct layout_el *e)
+{
+	HPDF_Image img = HPDF_LoadPngImageFromMem(d->pdf,
+		(const HPDF_BYTE *)e->image.data, (HPDF_UINT)e->image.len);
+	if (!img)
+		return hpdf_check(d, "memuat gambar");
+	double w = PT(e->num[LN_W]), h = PT(e->num[LN_H]);
+	HPDF_Page_DrawImage(d->page, img, (HPDF_REAL)PT(e->num[LN_X]),
+			    (HPDF_REAL)(PT(d->page_h - el_y(d, e)) - h),
+			    (HPDF_REAL)w, (HPDF_REAL)h);
+	return 0;
+}
+
+struct qr_draw {
+	HPDF_Page page;
+	double x, top, m; /* pt: left and top of the symbol, module size */
+};
+
+static int qr_run_rect(int x, int y, int len, void *arg)
+{
+	struct qr_draw *q = arg;
+	HPDF_Page_Rectangle(q->page, (HPDF_REAL)(q->x + x * q->m),
+			    (HPDF_REAL)(q->top - (y + 1) * q->m),
+			    (HPDF_REAL)(len * q->m), (HPDF_REAL)q->m);
+	return 0;
+}
+
+static int el_qr(struct doc *d, const struct layout_el *e)
+{
+	struct qr q;
+	int rc = expand(d, e->str[LS_DATA]);
+	if (rc < 0 || (rc = qr_encode(&q, d->utf8.data, d->err)) < 0)
+		return rc;
+	double quiet = num_or(e, LN_QUIET, QR_QUIET);
+	double side = PT(e->num[LN_SIZE]);
+	double m = side / (q.width + 2 * quiet);
+	double x = PT(e->num[LN_X]), top = PT(d->page_h - el_y(d, e));
+	/* a white ground, so that the quiet zone holds on coloured cards */
+	set_fill(d, 0xFFFFFF);
+	HPDF_Page_Rectangle(d->page, (HPDF_REAL)x, (HPDF_REAL)(top - side),
+			    (HPDF_REAL)side, (HPDF_REAL)side);
+	HPDF_Page_Fill(d->page);
+	set_fill(d, 0);
+	struct qr_draw qd = { d->page, x + quiet * m, top - quiet * m, m };
+	qr_runs(&q, qr_run_rect, &qd);
+	HPDF_Page_Fill(d->page);
+	qr_release(&q);
+	if (!e->str[LS_NOTE])
+		return 0;
+	/* the caption under the symbol, e.g. "Pindai untuk verifikasi" */
+	struct textbox b = { .x = e->num[LN_X], .y = el_y(d, e) + e->num[LN_SIZE],
+			     .w = e->num[LN_SIZE], .h = NAN,
+			     .size = fmin(8, e->num[LN_SIZE] * 0.3),
+			     .leading = 1.2, .wrap = 1, .align = LAYOUT_CENTER };
+	return (rc = expand_text(d, e->str[LS_NOTE])) < 0 ? rc :
+	       draw_box(d, &b, NULL);
+}
+
+static int el_signature(struct doc *d, const struct layout_el *e)
+{
+	struct textbox b;
+	box_from(d, &b, e);
+	b.align = LAYOUT_CENTER;
+	b.wrap = 1;
+	b.h = NAN;
+	double used;
+	static const int parts[] = { LS_PLACE, LS_TITLE, -1, LS_NAME, LS_NIP,
+				     LS_NOTE };
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		int slot = parts[i];
+		if (slot < 0) { /* room for the (electronic) signature */
+			b.y += num_or(e, LN_SPACE, 22);
+			continue;
+		}
+		if (!e->str[slot])
+			continue;
+		b.font = slot == LS_NAME ? FONT_BOLD : FONT_REGULAR;
+		b.underline = slot == LS_NAME;
+		b.size = num_or(e, LN_SIZE, 11) * (slot == LS_NOTE ? 0.8 : 1);
+		int rc = expand_text(d, e->str[slot]);
+		if (rc < 0 || (rc = draw_box(d, &b, &used)) < 0)
+			return rc;
+		b.y += used;
+	}
+	d->flow_y = b.y;
+	return 0;
+}
+
+static int draw_specimen(struct doc *d, double page_w)
+{
+	static const char mark[] = "CONTOH / SPECIMEN";
+	double diag = atan2(d->page_h, page_w);
+	double size = PT(hypot(page_w, d->page_h)) * 0.75 /
+		      (width_pt(d, FONT_BOLD, 1, mark, strlen(mark)));
+	double tw = width_pt(d, FONT_BOLD, size, mark, strlen(mark));
+	HPDF_ExtGState gs = HPDF_CreateExtGState(d->pdf);
+	HPDF_ExtGState_SetAlphaFill(gs, 0.22f);
+	HPDF_Page_GSave(d->page);
+	HPDF_Page_SetExtGState(d->page, gs);
+	set_fill(d, 0xC00000);
+	double c = cos(diag), s = sin(diag);
+	/* centre of the page, minus half the text along the diagonal */
+	double cx = PT(page_w) / 2 - c * tw / 2 + s * size * 0.35;
+	double cy = PT(d->page_h) / 2 - s * tw / 2 - c * size * 0.35;
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, d->font[FONT_BOLD], (HPDF_REAL)size);
+	HPDF_Page_SetTextMatrix(d->page, (HPDF_REAL)c, (HPDF_REAL)s,
+				(HPDF_REAL)-s, (HPDF_REAL)c, (HPDF_REAL)cx,
+				(HPDF_REAL)cy);
+	HPDF_Page_ShowText(d->page, mark);
+	HPDF_Page_EndText(d->page);
+	HPDF_Page_GRestore(d->page);
+	return 0;
+}
+
+static int (*const el_draw[])(struct doc *, const struct layout_el *) = {
+	[LAYOUT_PAGE] = NULL,          [LAYOUT_TEXT] = el_text,
+	[LAYOUT_TABLE] = el_table,     [LAYOUT_ROW] = el_row,
+	[LAYOUT_RULE] = el_rule,       [LAYOUT_RECT] = el_rect,
+	[LAYOUT_IMAGE] = el_image,     [LAYOUT_QR] = el_qr,
+	[LAYOUT_SIGNATURE] = el_signature,
+};
+
+static int draw_page(struct doc *d, const struct layout *lay, int flags)
+{
+	d->page = HPDF_AddPage(d->pdf);
+	d->page_h = lay->page_h;
+	HPDF_Page_SetWidth(d->page, (HPDF_REAL)PT(lay->page_w));
+	HPDF_Page_SetHeight(d->page, (HPDF_REAL)PT(lay->page_h));
+	int rc = hpdf_check(d, "membuat halaman");
+	for (size_t i = 0; rc == 0 && i < lay->n; i++) {
+		const struct layout_el *e = &lay->el[i];
+		if (!el_draw[e->kind])
+			continue;
+		rc = el_draw[e->kind](d, e);
+		if (rc < 0)
+			return el_err(d, lay, e, rc);
+		if ((rc = hpdf_check(d, layout_kind_name(e->kind))) < 0)
+			return el_err(d, lay, e, rc);
+	}
+	if (rc == 0 && (flags & RENDER_SPECIMEN))
+		rc = draw_specimen(d, lay->page_w);
+	return rc < 0 ? rc : hpdf_check(d, "tanda contoh");
+}
+
+static int save_pdf(struct doc *d, struct buf *out)
+{
+	HPDF_SaveToStream(d->pdf);
+	int rc = hpdf_check(d, "menyimpan PDF");
+	if (rc < 0)
+		return rc;
+	HPDF_UINT32 size = HPDF_GetStreamSize(d->pdf);
+	if ((rc = buf_grow(out, size)) < 0)
+		return tb_err(d->err, rc, "memori habis");
+	HPDF_UINT32 got = size;
+	HPDF_ReadFromStream(d->pdf, (HPDF_BYTE *)out->data + out->len, &got);
+	if (got != size)
+		return tb_err(d->err, TB_EINTERNAL, "PDF terpotong (%u dari %u)",
+			      (unsigned)got, (unsigned)size);
+	out->len += size;
+	out->data[out->len] = 0;
+	return 0;
+}
+
+static int load_fonts(struct doc *d)
+{
+	for (int i = 0; i < FONT_N; i++) {
+		const char *name = HPDF_LoadTTFontFromFile(
+			d->pdf, d->ctx->font_path[i], HPDF_TRUE);
+		if (name)
+			d->font[i] = HPDF_GetFont(d->pdf, name, "CP1252");
+		int rc = hpdf_check(d, "memuat huruf");
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int render_doc(const struct render_ctx *ctx, enum render_kind kind,
+	       const struct render_fields *fields, int flags, struct buf *out,
+	       struct buf *err)
+{
+	struct doc d = { .ctx = ctx, .fields = fields, .err = err };
+	int rc = TB_EINVAL;
+	if ((size_t)kind >= NDOCS)
+		return tb_err(err, TB_EINVAL, "jenis dokumen tidak dikenal");
+	buf_init(&d.utf8, 0);
+	buf_init(&d.text, 0);
+	buf_init(&d.line, 0);
+	d.pdf = HPDF_New(on_hpdf_error, &d);
+	if (!d.pdf) {
+		rc = tb_err(err, TB_ENOMEM, "libharu: memori habis");
+		goto out;
+	}
+	HPDF_SetCompressionMode(d.pdf, HPDF_COMP_ALL);
+	HPDF_SetInfoAttr(d.pdf, HPDF_INFO_CREATOR, "terbit");
+	if ((rc = hpdf_check(&d, "menyiapkan dokumen")) < 0 ||
+	    (rc = load_fonts(&d)) < 0)
+		goto out;
+	for (int p = 0; p < 2; p++) {
+		const struct layout *lay = &ctx->lay[kind][p];
+		if (lay->n && (rc = draw_page(&d, lay, flags)) < 0)
+			goto out;
+	}
+	rc = save_pdf(&d, out);
+out:
+	if (d.pdf)
+		HPDF_Free(d.pdf);
+	buf_release(&d.utf8);
+	buf_release(&d.text);
+	buf_release(&d.line);
+	return rc;
+}
+
+/* ---- context ------------------------------------------------------ */
+
+int render_ctx_new(struct render_ctx **out, const char *root, struct buf *err)
+{
+	struct render_ctx *ctx = calloc(1, sizeof(*ctx));
+	struct buf path = BUF_INIT;
+	int rc = TB_ENOMEM;
+	*out = NULL;
+	if (!ctx)
+		goto out;
+	for (int i = 0; i < FONT_N; i++) {
+		buf_reset(&path);
+		if (buf_addf(&path, "%s/%s", root, font_files[i]) < 0)
+			goto out;
+		ctx->font_path[i] = buf_detach(&path, NULL);
+		/* read it once now, so a missing font fails at start */
+		struct buf font = BUF_INIT;
+		rc = buf_read_file(&font, ctx->font_path[i], 8 << 20, err);
+		buf_release(&font);
+		if (rc < 0)
+			goto out;
+	}
+	for (size_t k = 0; k < NDOCS; k++)
+		for (int p = 0; p < 2 && doc_layouts[k].files[p]; p++) {
+			buf_reset(&path);
+			if ((rc = buf_addf(&path, "%s/%s", root,
+					   doc_layouts[k].files[p])) < 0)
+				goto out;
+			rc = layout_load(&ctx->lay[doc_layouts[k].kind][p],
+					 path.data, err);
+			if (rc < 0)
+				goto out;
+		}
+	*out = ctx;
+	ctx = NULL;
+	rc = 0;
+out:
+	if (rc == TB_ENOMEM)
+		tb_err(err, rc, "memori habis");
+	render_ctx_free(ctx);
+	buf_release(&path);
+	return rc;
+}
+
+void render_ctx_free(struct render_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	for (int i = 0; i < FONT_N; i++)
+		free(ctx->font_path[i]);
+	for (size_t k = 0; k < NDOCS; k++)
+		for (int p = 0; p < 2; p++)
+			layout_release(&ctx->lay[k][p]);
+	free(ctx);
+}
