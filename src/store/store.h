@@ -258,4 +258,97 @@ int store_audit_each(struct store *s, const char *object,
 		     int (*fn)(const struct store_audit *a, void *arg),
 		     void *arg, struct buf *err);
 
+/* ---- documents (issue gate) ---------------------------------------- */
+
+/*
+ * The document registry: one row per issued letter or card, written only
+ * by the issue gate (src/issue/issue.c) inside its transaction. The
+ * immutable columns (everything but the revocation and supersession
+ * columns) are guarded by triggers; rows are never deleted; state moves
+ * only from "valid" to "revoked" or "superseded".
+ */
+struct store_document {
+	char serial[17];            /* 16 upper-case hex digits */
+	char kind[8];               /* "letter" or "card" */
+	int64_t case_id;
+	char nik[17];
+	char name[STORE_NAME_MAX];  /* holder's name as printed */
+	char village_code[11];      /* of the case (joined, read-only) */
+	char number[64];            /* letter number, or the 13-digit card number */
+	int year;                   /* of issue; the counter's year */
+	int64_t seq;                /* the (kind, year) counter value behind number */
+	int64_t issued_day;         /* days since 1970-01-01 */
+	int64_t expires_day;        /* last day the document is valid */
+	char state[12];             /* "valid", "revoked", "superseded" */
+	char token[145];            /* the QR token, 144 base32 characters */
+	char sha256[65];            /* hex of the stored PDF bytes */
+	char policy_version[64];
+	double score;
+	char office[STORE_TEXT_MAX]; /* issuing office as printed */
+	char faskes[STORE_TEXT_MAX]; /* primary facility as printed */
+	char issued_by[64];
+	char issued_at[32];         /* ISO 8601 UTC, set by the store */
+	char revoked_at[32];        /* "" unless revoked or superseded */
+	char revoked_by[64];
+	char reason[STORE_TEXT_MAX];
+	char superseded_by[17];     /* "" unless superseded */
+	char replaces[17];          /* "" unless a reissue */
+	int64_t size;               /* PDF bytes */
+};
+
+/*
+ * Next number of the (kind, year) counter, starting at 1. Inside the
+ * caller's transaction, so a rolled-back issuance gives its number back
+ * and numbers have no gaps and no duplicates.
+ */
+int store_doc_counter_next(struct store *s, const char *kind, int year,
+			   int64_t *out, struct buf *err);
+/*
+ * Inserts a document: every member of *d except village_code, state
+ * (always "valid"), issued_at, the revocation columns, superseded_by and
+ * size. pdf/n are the signed bytes, fields_json the printed fields.
+ * TB_ECONFLICT for a duplicate serial, token, hash or number.
+ */
+int store_doc_add(struct store *s, const struct store_document *d,
+		  const void *pdf, size_t n, const char *fields_json,
+		  struct buf *err);
+/* By serial (16 hex, upper case). TB_ENOTFOUND when absent. */
+int store_doc_get(struct store *s, const char *serial,
+		  struct store_document *out, struct buf *err);
+/* By the SHA-256 (64 lower-case hex) of the PDF bytes. */
+int store_doc_by_sha256(struct store *s, const char *sha256_hex,
+			struct store_document *out, struct buf *err);
+/* Appends the PDF bytes (pdf) and/or the fields JSON (fields) of the
+ * document; either may be NULL. */
+int store_doc_blob(struct store *s, const char *serial, struct buf *pdf,
+		   struct buf *fields, struct buf *err);
+/*
+ * The document of kind that is in force: state "valid" and expires_day >=
+ * today, for the case (case_id > 0) or else for the NIK, leaving out the
+ * serial `except` (NULL: none). TB_ENOTFOUND when there is none.
+ */
+int store_doc_in_force(struct store *s, int64_t case_id, const char *nik,
+		       const char *kind, int64_t today, const char *except,
+		       struct store_document *out, struct buf *err);
+/* valid -> revoked, with who, why and now. TB_ECONFLICT unless the row
+ * is "valid", TB_ENOTFOUND when there is no such serial. */
+int store_doc_revoke(struct store *s, const char *serial, const char *by,
+		     const char *reason, struct buf *err);
+/* valid -> superseded by new_serial (which must exist), likewise. */
+int store_doc_supersede(struct store *s, const char *serial,
+			const char *new_serial, const char *by,
+			const char *reason, struct buf *err);
+
+struct store_doc_filter {
+	int64_t case_id;            /* 0: any */
+	const char *nik;            /* NULL: any */
+	const char *kind;           /* NULL: any */
+};
+/* Documents matching the filter, oldest first; fn as in
+ * store_region_each. */
+int store_doc_each(struct store *s, const struct store_doc_filter *f,
+		   int (*fn)(const struct store_document *d, void *arg),
+		   void *arg, struct buf *err);
+int store_doc_count(struct store *s, struct buf *err);
+
 #endif

@@ -1,0 +1,137 @@
+#ifndef TERBIT_ISSUE_H
+#define TERBIT_ISSUE_H
+/*
+ * issue: the one gate through which a document comes to exist, and the
+ * document registry's operations (revoke, reissue, get, list, check).
+ * The CLI and the HTTP handlers call these and nothing below them: every
+ * rule (who may, which state, which checks) is here. docs/issuance.md
+ * tells the whole story and how it fails.
+ *
+ * Set-up, once per thread (the store handle is per thread; the policy,
+ * render context and keyring are read-only and may be shared):
+ *
+ *   struct issue_ctx ctx = { .store = s, .policy = p, .render = r,
+ *                            .keys = kr };
+ *
+ * Who may: issuing, revoking and reissuing need an actor of role dinsos
+ * (the social office decides and signs). A NULL actor (the console) is
+ * refused for those: every document names the officer who issued it, so
+ * the CLI requires --by. Reading (get, list) follows case visibility
+ * (wf_can_see); a NULL actor there sees everything.
+ *
+ * The token binds these printed fields (token_field_digest), exactly as
+ * the render fields hold them: name, nik, birth_date, and letter_number
+ * (letters) or card_number (cards). Issue and expiry days are in the
+ * token itself.
+ */
+#include <stdint.h>
+
+#include "cases/cases.h"
+#include "core/buf.h"
+#include "eligibility/eligibility.h"
+#include "render/render.h"
+#include "sign/keys.h"
+#include "store/store.h"
+
+enum issue_kind {
+	ISSUE_LETTER = 1, /* same values as enum token_kind */
+	ISSUE_CARD = 2,
+};
+
+/* "letter" / "card" (the store's and the API's names). */
+const char *issue_kind_name(enum issue_kind k);
+/* "letter" or "surat" -> ISSUE_LETTER, "card" or "kartu" -> ISSUE_CARD;
+ * else TB_EINVAL with an Indonesian message. */
+int issue_kind_parse(const char *s, struct buf *err);
+
+/* Everything borrowed: the caller keeps ownership and lifetime. */
+struct issue_ctx {
+	struct store *store;
+	const struct policy *policy;
+	const struct render_ctx *render;
+	const struct keyring *keys;
+	const char *verifier_host;  /* NULL: the policy's verifier_host */
+	int64_t signing_time;       /* 0: now (PDF signing time) */
+};
+
+struct issue_result {
+	struct store_document doc;  /* the document, new or existing */
+	int existing;               /* 1: the case already had it in force */
+	int decided;                /* 1: decision below was computed */
+	struct elig_decision decision; /* the gate's re-run of the engine */
+};
+
+/*
+ * The gate. Inside one store transaction: role check; if the case already
+ * has a document of this kind in force, returns it (res->existing = 1,
+ * nothing written, return 0); else loads the case facts, refuses
+ * (TB_ECONFLICT) unless the case is approved, re-runs the engine and
+ * refuses (TB_EREFUSED, every failed rule's message in err, the decision
+ * in res) unless eligible, refuses (TB_ECONFLICT) when the NIK holds a
+ * document of this kind in force from another case, then allocates the
+ * serial and number, makes the token, renders, signs, stores the row and
+ * its audit entry, and commits. On any failure nothing is written.
+ * pdf (may be NULL) gets the signed bytes appended (existing ones too).
+ */
+int issue_document(struct issue_ctx *ctx, const struct cases_actor *a,
+		   int64_t case_id, enum issue_kind kind,
+		   struct issue_result *res, struct buf *pdf, struct buf *err);
+
+/* Marks a valid document revoked (reason required), audited. */
+int issue_revoke(struct issue_ctx *ctx, const struct cases_actor *a,
+		 const char *serial, const char *reason, struct buf *err);
+
+/*
+ * A new document for the same case and kind, running every check of the
+ * gate again (approved, eligible, no other document in force for the
+ * NIK), with the old one marked superseded and linked to the new serial,
+ * in one transaction. The old one must be "valid" (expired is allowed:
+ * that is a renewal); TB_ECONFLICT for revoked or superseded ones.
+ */
+int issue_reissue(struct issue_ctx *ctx, const struct cases_actor *a,
+		  const char *serial, const char *reason,
+		  struct issue_result *res, struct buf *pdf, struct buf *err);
+
+/* Serial as typed (hex, any case, optional spaces or dashes) -> 16
+ * upper-case hex digits. TB_EINVAL otherwise. */
+int issue_serial_parse(const char *in, char out[17], struct buf *err);
+
+/* One document and (pdf not NULL) its bytes, when the actor may see the
+ * case. TB_ENOTFOUND, TB_EPERM. */
+int issue_get(struct store *s, const struct cases_actor *a,
+	      const char *serial, struct store_document *out, struct buf *pdf,
+	      struct buf *err);
+
+/* Documents the actor may see, oldest first. */
+int issue_list(struct store *s, const struct cases_actor *a,
+	       const struct store_doc_filter *f,
+	       int (*fn)(const struct store_document *d, void *arg), void *arg,
+	       struct buf *err);
+
+/*
+ * Staff view of a document (full NIK: for the office, never the public
+ * verifier): {"serial","kind","case_id","nik","name","number","state",
+ *  "issued","expires","sha256","size","policy_version","score","office",
+ *  "faskes","issued_by","issued_at","revoked_at","revoked_by","reason",
+ *  "superseded_by","replaces","token"}
+ */
+int issue_doc_json(const struct store_document *d, struct buf *out);
+/* [issue_doc_json, ...] of issue_list. */
+int issue_list_json(struct store *s, const struct cases_actor *a,
+		    const struct store_doc_filter *f, struct buf *out,
+		    struct buf *err);
+
+/*
+ * Registry self-check, for operators and the crash test: for every row,
+ * the SHA-256 of the stored bytes equals the stored hash, the PDF
+ * signature verifies against the keyring, the stored token parses,
+ * verifies and names the row's serial; and per year the letter numbers
+ * run 1..N without gap or duplicate. Each problem is appended to report
+ * as one line. Returns the number of rows checked, or a TB_E code.
+ * *nbad gets the number of problems.
+ */
+int issue_check(struct store *s, const struct policy *p,
+		const struct keyring *kr, struct buf *report, size_t *nbad,
+		struct buf *err);
+
+#endif

@@ -1,0 +1,104 @@
+#ifndef TERBIT_VERIFY_H
+#define TERBIT_VERIFY_H
+/*
+ * verify: what a health facility asks of a QR code or a PDF. The answer is
+ * one of six states and the document's public view (masked personal data
+ * only). Used by `terbit verify` and by the HTTP verifier.
+ *
+ * Threads: the keyring is read-only and shared; each thread passes its
+ * own store handle. Every lookup is one SELECT (its own short read
+ * transaction), so a verification never blocks the gate for longer than
+ * that statement and never sees half a document.
+ *
+ * A token is checked in this order: it must parse (token_parse_url), its
+ * key id must be in the keyring and its signature good (token_verify);
+ * then the registry decides: serial absent -> UNKNOWN; the stored token
+ * not byte-for-byte the presented one -> FORGED; revoked -> REVOKED;
+ * superseded -> SUPERSEDED; expiry day before today (date_today(),
+ * TERBIT_TODAY in tests) -> EXPIRED; else VALID.
+ *
+ * A PDF: pades_verify against the keyring's CAs must say VALID (anything
+ * else: FORGED, with the reason in detail), then the SHA-256 of the whole
+ * file must be a registry row's (else UNKNOWN: a good signature on bytes
+ * we never issued), then that row's state as above.
+ */
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "sign/keys.h"
+#include "store/store.h"
+
+enum verify_state {
+	VERIFY_VALID = 0,
+	VERIFY_REVOKED,
+	VERIFY_SUPERSEDED,
+	VERIFY_EXPIRED,
+	VERIFY_UNKNOWN,
+	VERIFY_FORGED,
+};
+
+/* "VALID", "REVOKED", ...: the stable names (CLI first word, JSON). */
+const char *verify_state_name(enum verify_state s);
+/* Indonesian label for people: "SAH", "DICABUT", ... */
+const char *verify_state_label(enum verify_state s);
+
+struct verify_result {
+	enum verify_state state;
+	char detail[256];         /* Indonesian: why, for non-VALID states */
+	int found;                /* 1: doc below is a registry row */
+	struct store_document doc;
+};
+
+enum {
+	/*
+	 * The hot path for the HTTP verifier: when the serial is in the
+	 * registry and the presented token is byte-for-byte the stored one
+	 * (constant-time compare), the Ed25519 check is skipped: the stored
+	 * token was made and signed by the gate and the registry is the
+	 * authority anyway. Any other case takes the full path, so the
+	 * answer is the same with or without the flag.
+	 */
+	VERIFY_FAST = 1,
+};
+
+/*
+ * Verifies a bare token or a verification URL. Returns 0 with a verdict
+ * in *out (every malformed input is a verdict: FORGED), or a negative
+ * TB_E code when it could not decide (database failure, no memory).
+ */
+int verify_token(struct store *s, const struct keyring *kr, const char *in,
+		 int flags, struct verify_result *out, struct buf *err);
+
+/* Verifies PDF bytes. Returns as verify_token. */
+int verify_pdf(struct store *s, const struct keyring *kr, const void *pdf,
+	       size_t n, struct verify_result *out, struct buf *err);
+
+/*
+ * The public view as JSON (what `terbit verify --json` prints and the API
+ * returns):
+ *   {"state":"VALID","label":"SAH","detail":"...",
+ *    "document":{"serial","kind","kind_label","number","name","nik",
+ *      "issued","expires","issued_label","expires_label","office",
+ *      "faskes","revoked_at","reason","superseded_by"}}
+ * name and nik masked (mask_name, mask_nik); dates ISO plus the Indonesian
+ * labels; "document" is null when no registry row was found; revocation
+ * members only when revoked, superseded_by only when superseded.
+ */
+int verify_result_json(const struct verify_result *r, struct buf *out);
+
+/* The same as Indonesian text lines, the state name first. */
+int verify_result_text(const struct verify_result *r, struct buf *out);
+
+/*
+ * "Does this NIK belong to the document's holder?" for a facility that
+ * typed the NIK from the KTP in front of it. The token must verify to a
+ * registry row (any state); *match is then 1 or 0 (constant-time
+ * comparison of the 16 digits). TB_ENOTFOUND when the token does not name
+ * a row we issued (FORGED or UNKNOWN), TB_EINVAL for a NIK that is not 16
+ * digits. The answer leaks one bit per call: the HTTP layer rate-limits.
+ */
+int verify_nik_match(struct store *s, const struct keyring *kr,
+		     const char *token, const char *nik, int *match,
+		     struct buf *err);
+
+#endif
