@@ -1,0 +1,386 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <qrencode.h>
+
+#include "core/err.h"
+#include "sign/base32.h"
+#include "sign/digest.h"
+#include "sign/token.h"
+#include "sign_fixture.h"
+
+static const struct token_field fields[] = {
+	{ "nama", "Siti Aminah" },
+	{ "nik", "3510014107850001" },
+	{ "tanggal_lahir", "1985-07-01" },
+	{ "nomor", "460/0001/429.107/2026" },
+};
+#define NFIELDS (sizeof fields / sizeof fields[0])
+
+static const unsigned char serial[TOKEN_SERIAL_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+
+/* 2026-11-23 and one year later, days since 1970-01-01. */
+#define ISSUED 20780
+#define EXPIRES 21145
+
+static void make(struct keyring *kr, struct buf *tok, struct token *t)
+{
+	struct buf err = BUF_INIT;
+	int rc = token_make(kr, TOKEN_LETTER, serial, ISSUED, EXPIRES, fields,
+			    NFIELDS, t, tok, &err);
+	if (rc)
+		fprintf(stderr, "%s\n", err.data);
+	assert_int_equal(rc, 0);
+	buf_release(&err);
+}
+
+static void test_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct buf tok = BUF_INIT;
+	struct token t, p;
+	make(f->kr, &tok, &t);
+	assert_int_equal(tok.len, TOKEN_STR_LEN);
+	assert_int_equal(token_parse(tok.data, tok.len, &p, NULL), 0);
+	assert_memory_equal(&t, &p, sizeof t);
+	assert_int_equal(p.kind, TOKEN_LETTER);
+	assert_int_equal(p.issued, ISSUED);
+	assert_int_equal(p.expires, EXPIRES);
+	assert_memory_equal(p.serial, serial, sizeof serial);
+	assert_int_equal(token_verify(&p, f->kr), TOKEN_OK);
+	assert_true(token_fields_match(&p, fields, NFIELDS));
+
+	struct token_field other[NFIELDS];
+	memcpy(other, fields, sizeof other);
+	other[1].value = "3510014107850002";
+	assert_false(token_fields_match(&p, other, NFIELDS));
+
+	/* The canonical form formats back to the same string. */
+	struct buf again = BUF_INIT;
+	assert_int_equal(token_format(&p, &again), 0);
+	assert_string_equal(again.data, tok.data);
+	buf_release(&again);
+	buf_release(&tok);
+}
+
+/* Flipping any one of the 720 bits must never give a valid token. */
+static void test_every_bit_flip_fails(void **state)
+{
+	struct fixture *f = *state;
+	struct buf tok = BUF_INIT, bin = BUF_INIT;
+	struct token t;
+	int refused = 0, forged = 0, unknown = 0;
+	make(f->kr, &tok, &t);
+	assert_int_equal(base32_decode(&bin, tok.data, tok.len), TOKEN_BIN_LEN);
+	for (int bit = 0; bit < TOKEN_BIN_LEN * 8; bit++) {
+		struct buf s = BUF_INIT;
+		struct token p;
+		bin.data[bit / 8] ^= (char)(1 << (bit % 8));
+		assert_int_equal(base32_encode(&s, bin.data, bin.len), 0);
+		bin.data[bit / 8] ^= (char)(1 << (bit % 8));
+		if (token_parse(s.data, s.len, &p, NULL) != 0) {
+			refused++;
+		} else {
+			enum token_status st = token_verify(&p, f->kr);
+			assert_int_not_equal(st, TOKEN_OK);
+			forged += st == TOKEN_BAD_SIGNATURE;
+			unknown += st == TOKEN_UNKNOWN_KEY;
+		}
+		buf_release(&s);
+	}
+	assert_int_equal(refused + forged + unknown, TOKEN_BIN_LEN * 8);
+	assert_int_equal(unknown, 32); /* the kid bits */
+	assert_true(forged > 600);
+	buf_release(&tok);
+	buf_release(&bin);
+}
+
+static void test_rotated_key_still_verifies(void **state)
+{
+	struct fixture *f = *state;
+	struct buf tok = BUF_INIT, tok2 = BUF_INIT, err = BUF_INIT;
+	struct token t, t2;
+	char old[9], now[9];
+	make(f->kr, &tok, &t);
+	keyring_qr_current(f->kr, old);
+	assert_int_equal(keys_rotate(f->dir, now, &err), 0);
+	assert_string_not_equal(old, now);
+	keyring_free(f->kr);
+	assert_int_equal(keyring_load(f->dir, &f->kr, &err), 0);
+	assert_int_equal(token_verify(&t, f->kr), TOKEN_OK);
+	make(f->kr, &tok2, &t2);
+	assert_memory_not_equal(t.kid, t2.kid, KEYS_KID_LEN);
+	char kid[9];
+	keyring_qr_current(f->kr, kid);
+	assert_string_equal(kid, now);
+	assert_int_equal(token_verify(&t2, f->kr), TOKEN_OK);
+	buf_release(&tok);
+	buf_release(&tok2);
+	buf_release(&err);
+}
+
+static void test_unknown_key(void **state)
+{
+	struct fixture *f = *state, other;
+	struct buf tok = BUF_INIT;
+	struct token t;
+	make(f->kr, &tok, &t);
+	/* Another office's keyring has never heard of this kid. */
+	assert_int_equal(fixture_open(&other), 0);
+	assert_int_equal(token_verify(&t, other.kr), TOKEN_UNKNOWN_KEY);
+	/* ...and a token re-labelled with its kid does not verify either. */
+	struct token lie = t;
+	struct buf tok2 = BUF_INIT;
+	struct token t2;
+	make(other.kr, &tok2, &t2);
+	memcpy(lie.kid, t2.kid, KEYS_KID_LEN);
+	assert_int_equal(token_verify(&lie, other.kr), TOKEN_BAD_SIGNATURE);
+	assert_string_equal(token_status_name(TOKEN_BAD_SIGNATURE), "FORGED");
+	fixture_close(&other);
+	buf_release(&tok);
+	buf_release(&tok2);
+}
+
+static void test_parse_strict(void **state)
+{
+	struct fixture *f = *state;
+	struct buf tok = BUF_INIT, s = BUF_INIT;
+	struct token t, p;
+	make(f->kr, &tok, &t);
+	/* Lower case is accepted (scanners lower-case URLs). */
+	buf_adds(&s, tok.data);
+	for (size_t i = 0; i < s.len; i++)
+		if (s.data[i] >= 'A' && s.data[i] <= 'Z')
+			s.data[i] = (char)(s.data[i] - 'A' + 'a');
+	assert_int_equal(token_parse(s.data, s.len, &p, NULL), 0);
+	assert_memory_equal(&p, &t, sizeof t);
+	/* Wrong lengths, a foreign character, padding. */
+	assert_int_equal(token_parse(tok.data, tok.len - 1, &p, NULL), TB_EINVAL);
+	assert_int_equal(token_parse(tok.data, 0, &p, NULL), TB_EINVAL);
+	buf_reset(&s);
+	buf_adds(&s, tok.data);
+	buf_adds(&s, "A");
+	assert_int_equal(token_parse(s.data, s.len, &p, NULL), TB_EINVAL);
+	static const char bad[] = "018=- \n";
+	for (size_t i = 0; bad[i]; i++) {
+		buf_reset(&s);
+		buf_adds(&s, tok.data);
+		s.data[70] = bad[i];
+		assert_int_equal(token_parse(s.data, s.len, &p, NULL), TB_EINVAL);
+	}
+	buf_release(&tok);
+	buf_release(&s);
+}
+
+static void test_url_forms(void **state)
+{
+	struct fixture *f = *state;
+	struct buf tok = BUF_INIT, url = BUF_INIT, lower = BUF_INIT,
+		   err = BUF_INIT;
+	struct token t, p;
+	make(f->kr, &tok, &t);
+	assert_int_equal(token_url(&url, "cek.dinsos.example.id", tok.data, &err), 0);
+	assert_int_equal(strncmp(url.data, "HTTPS://CEK.DINSOS.EXAMPLE.ID/V/", 32), 0);
+	assert_int_equal(token_parse_url(url.data, &p, NULL), 0);
+	assert_memory_equal(&p, &t, sizeof t);
+	assert_int_equal(token_parse_url(tok.data, &p, NULL), 0);
+	for (size_t i = 0; i < url.len; i++) {
+		char c = url.data[i];
+		buf_addc(&lower, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+	}
+	assert_int_equal(token_parse_url(lower.data, &p, NULL), 0);
+	assert_memory_equal(&p, &t, sizeof t);
+
+	static const char *const bad_fmt[] = {
+		"https://host/x/%s", "https:///v/%s", "https://host/v/%s/",
+		"https://host/v/%s?x=1", "ftp://host/v/%s", " %s",
+	};
+	for (size_t i = 0; i < sizeof bad_fmt / sizeof bad_fmt[0]; i++) {
+		struct buf b = BUF_INIT;
+		buf_addf(&b, bad_fmt[i], tok.data);
+		assert_int_equal(token_parse_url(b.data, &p, NULL), TB_EINVAL);
+		buf_release(&b);
+	}
+	/* Hosts: no path, no space, not too long for QR version 8. */
+	buf_reset(&url);
+	assert_int_equal(token_url(&url, "host/x", tok.data, NULL), TB_EINVAL);
+	assert_int_equal(token_url(&url, "a b", tok.data, NULL), TB_EINVAL);
+	assert_int_equal(token_url(&url, "host:", tok.data, NULL), TB_EINVAL);
+	assert_int_equal(token_url(&url, "", tok.data, NULL), TB_EINVAL);
+	assert_int_equal(url.len, 0);
+	assert_int_equal(token_url(&url, "localhost:8443", tok.data, NULL), 0);
+	buf_release(&tok);
+	buf_release(&url);
+	buf_release(&lower);
+	buf_release(&err);
+}
+
+/* The URL must fit QR version 8 at level M, for a 25-character host and
+ * for the longest host token_url accepts. */
+static void test_url_fits_qr_version_8(void **state)
+{
+	struct fixture *f = *state;
+	struct buf tok = BUF_INIT;
+	struct token t;
+	make(f->kr, &tok, &t);
+	const char *hosts[] = { "verifikasi.banyuwangi.id",
+				"a23456789.b23456789.c23456789.d23456789."
+				"e23456789.g234567890123.id" };
+	for (int i = 0; i < 2; i++) {
+		struct buf url = BUF_INIT;
+		assert_int_equal(token_url(&url, hosts[i], tok.data, NULL), 0);
+		QRcode *qr = QRcode_encodeString(url.data, 0, QR_ECLEVEL_M,
+						 QR_MODE_8, 1);
+		assert_non_null(qr);
+		assert_true(qr->version <= 8);
+		QRcode_free(qr);
+		buf_release(&url);
+	}
+	assert_int_equal(strlen(hosts[1]), 66);
+	buf_release(&tok);
+}
+
+static void test_field_digest(void **state)
+{
+	(void)state;
+	unsigned char a[TOKEN_DIGEST_LEN], b[TOKEN_DIGEST_LEN],
+		md[SHA256_LEN];
+	struct token_field rev[NFIELDS];
+	for (size_t i = 0; i < NFIELDS; i++)
+		rev[i] = fields[NFIELDS - 1 - i];
+	assert_int_equal(token_field_digest(fields, NFIELDS, a, NULL), 0);
+	assert_int_equal(token_field_digest(rev, NFIELDS, b, NULL), 0);
+	assert_memory_equal(a, b, sizeof a); /* order does not matter */
+	/* The canonical text, spelled out as docs/token.md does. */
+	const char *text = "terbit-fields-v1\n"
+			   "nama=Siti Aminah\n"
+			   "nik=3510014107850001\n"
+			   "nomor=460/0001/429.107/2026\n"
+			   "tanggal_lahir=1985-07-01\n";
+	digest_sha256(text, strlen(text), md);
+	assert_memory_equal(a, md, TOKEN_DIGEST_LEN);
+
+	struct token_field dup[] = { { "nik", "1" }, { "nik", "2" } };
+	assert_int_equal(token_field_digest(dup, 2, a, NULL), TB_EINVAL);
+	struct token_field nl[] = { { "nama", "a\nnik=1" } };
+	assert_int_equal(token_field_digest(nl, 1, a, NULL), TB_EINVAL);
+	struct token_field up[] = { { "Nama", "a" } };
+	assert_int_equal(token_field_digest(up, 1, a, NULL), TB_EINVAL);
+	assert_int_equal(token_field_digest(NULL, 0, a, NULL), 0);
+}
+
+static void test_make_refuses(void **state)
+{
+	struct fixture *f = *state;
+	struct buf tok = BUF_INIT;
+	assert_int_equal(token_make(f->kr, 3, serial, ISSUED, EXPIRES, fields,
+				    NFIELDS, NULL, &tok, NULL), TB_EINVAL);
+	assert_int_equal(token_make(f->kr, TOKEN_CARD, serial, ISSUED, ISSUED - 1,
+				    fields, NFIELDS, NULL, &tok, NULL), TB_EINVAL);
+	assert_int_equal(token_make(f->kr, TOKEN_CARD, serial, -1, 5, fields,
+				    NFIELDS, NULL, &tok, NULL), TB_EINVAL);
+	assert_int_equal(token_make(f->kr, TOKEN_CARD, serial, 1, 65536, fields,
+				    NFIELDS, NULL, &tok, NULL), TB_EINVAL);
+	assert_int_equal(tok.len, 0);
+	unsigned char s1[TOKEN_SERIAL_LEN], s2[TOKEN_SERIAL_LEN];
+	assert_int_equal(token_serial_new(s1, NULL), 0);
+	assert_int_equal(token_serial_new(s2, NULL), 0);
+	assert_memory_not_equal(s1, s2, sizeof s1);
+	buf_release(&tok);
+}
+
+/*
+ * The worked example of docs/token.md: a fixed Ed25519 key (seed bytes
+ * 0x00..0x1f) installed as the current QR key. Ed25519 is deterministic,
+ * so the token is too; if this test changes, so must the document.
+ */
+#define VECTOR_KID "56475aa7"
+#define VECTOR_TOKEN                                                  \
+	"AFLEOWVHAEAQEAYEAUDAOCCRFRJJS6DKHVMVGFNISLTV22BBOCSN5NEU" \
+	"LSPCDDGZZXRZNFUPQ77YG2GX6VOX4UQ6XUC5LN3E6EEIKDVYREL2MB2R" \
+	"KRYILYPKXVVMKNCW4TMXCRVJMYKKQHQB"
+
+static void install_fixed_key(struct fixture *f)
+{
+	unsigned char seed[32], pub[32], md[SHA256_LEN];
+	size_t publen = sizeof pub;
+	char path[256], hex[9];
+	for (int i = 0; i < 32; i++)
+		seed[i] = (unsigned char)i;
+	EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL,
+						   seed, sizeof seed);
+	assert_non_null(k);
+	assert_int_equal(EVP_PKEY_get_raw_public_key(k, pub, &publen), 1);
+	digest_sha256(pub, sizeof pub, md);
+	snprintf(hex, sizeof hex, "%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
+	snprintf(path, sizeof path, "%s/keys/qr-%s.key", f->dir, hex);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	FILE *fp = fdopen(fd, "w");
+	assert_int_equal(PEM_write_PrivateKey(fp, k, NULL, NULL, 0, NULL, NULL), 1);
+	fclose(fp);
+	snprintf(path, sizeof path, "%s/keys/qr-current", f->dir);
+	fp = fopen(path, "w");
+	fprintf(fp, "%s\n", hex);
+	fclose(fp);
+	EVP_PKEY_free(k);
+	printf("vector public key: ");
+	for (int i = 0; i < 32; i++)
+		printf("%02x", pub[i]);
+	printf("\nvector kid: %s\n", hex);
+}
+
+static void test_vector(void **state)
+{
+	struct fixture *f = *state;
+	struct buf tok = BUF_INIT, err = BUF_INIT, url = BUF_INIT;
+	struct token t;
+	install_fixed_key(f);
+	keyring_free(f->kr);
+	assert_int_equal(keyring_load(f->dir, &f->kr, &err), 0);
+	char kid[9];
+	keyring_qr_current(f->kr, kid);
+	make(f->kr, &tok, &t);
+	token_url(&url, "verifikasi.banyuwangi.id", tok.data, NULL);
+	printf("vector digest: ");
+	for (int i = 0; i < TOKEN_DIGEST_LEN; i++)
+		printf("%02x", t.digest[i]);
+	printf("\nvector token: %s\nvector url: %s\n", tok.data, url.data);
+	assert_string_equal(kid, VECTOR_KID);
+	assert_string_equal(tok.data, VECTOR_TOKEN);
+	buf_release(&tok);
+	buf_release(&err);
+	buf_release(&url);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_round_trip, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_every_bit_flip_fails,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_rotated_key_still_verifies,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_key, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_parse_strict, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_url_forms, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_url_fits_qr_version_8,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test(test_field_digest),
+		cmocka_unit_test_setup_teardown(test_make_refuses, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_vector, fixture_setup,
+						fixture_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
