@@ -20,6 +20,35 @@ struct command {
 
 static const struct command commands[] = {
 	/* -- cases and data -- */
+	{ "init", cli_init, "[--regions FILE]",
+	  "buat direktori data, basis data dan data wilayah" },
+	{ "import residents", cli_import_residents, "FILE.csv [--skip-bad]",
+	  "impor data penduduk dari CSV (semua atau tidak sama sekali)" },
+	{ "import pbi", cli_import_pbi, "FILE.csv [--skip-bad]",
+	  "impor kepesertaan PBI-JKN/PBI-APBD dari CSV" },
+	{ "user add", cli_user_add, "NAMA --role PERAN [--region KODE]",
+	  "tambah pengguna; mencetak token API sekali saja" },
+	{ "case new", cli_case_new, "NIK --by PENGGUNA",
+	  "buat kasus baru (draf); mencetak nomor kasus" },
+	{ "case answers", cli_case_answers, "KASUS FILE.csv --by PENGGUNA",
+	  "simpan jawaban survei (CSV indicator,value)" },
+	{ "case attach", cli_case_attach,
+	  "KASUS FILE --kind rujukan|survei|verifikasi --by PENGGUNA",
+	  "lampirkan berkas PDF/JPEG/PNG (paling besar 10 MB)" },
+	{ "case move", cli_case_move, "KASUS STATUS --by PENGGUNA [--note TEKS]",
+	  "pindahkan status kasus menurut alur kerja" },
+	{ "case show", cli_case_show, "KASUS [--by PENGGUNA] [--json]",
+	  "tampilkan kasus, jawaban, lampiran dan riwayat" },
+	{ "case list", cli_case_list,
+	  "[--state S] [--region KODE] [--by PENGGUNA] [--json]",
+	  "daftar kasus" },
+	{ "policy show", cli_policy_show, "[--policy FILE] [--json]",
+	  "tampilkan indikator kebijakan kelayakan" },
+	{ "eligibility", cli_eligibility, "KASUS [--by PENGGUNA] [--json]",
+	  "keputusan kelayakan kasus, aturan demi aturan" },
+	{ "demo-data", cli_demo_data,
+	  "[--residents N] [--seed S] [--export-csv DIR]",
+	  "isi basis data dengan data contoh sintetis (atau tulis CSV)" },
 	/* -- documents -- */
 	/* -- keys, signing, verification -- */
 	/* -- issuance -- */

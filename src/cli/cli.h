@@ -41,6 +41,34 @@ extern const char *const cli_bool_flags[];
 
 /* Command handlers, by area (the table in src/terbit.c names them). */
 /* -- cases and data (cli_case.c, cli_data.c) -- */
+int cli_init(struct cli *c);
+int cli_import_residents(struct cli *c);
+int cli_import_pbi(struct cli *c);
+int cli_user_add(struct cli *c);
+int cli_policy_show(struct cli *c);
+int cli_demo_data(struct cli *c);
+int cli_case_new(struct cli *c);
+int cli_case_answers(struct cli *c);
+int cli_case_attach(struct cli *c);
+int cli_case_move(struct cli *c);
+int cli_case_show(struct cli *c);
+int cli_case_list(struct cli *c);
+int cli_eligibility(struct cli *c);
+/*
+ * Finds a file shipped with terbit (policy, regions, layouts, fonts):
+ * the value of option opt when given, else $env when set, else rel under
+ * the repository the binary was built in (the directory above bin/), else
+ * rel under the current directory. Writes the path into out (reset
+ * first); TB_ENOTFOUND (Indonesian message) when none exists. opt and env
+ * may be NULL.
+ */
+int cli_resource(struct cli *c, const char *opt, const char *env,
+		 const char *rel, struct buf *out);
+/* Loads the policy: --policy FILE, $TERBIT_POLICY, or
+ * policy/banyuwangi.policy found as in cli_resource. Caller frees *out
+ * with policy_free. */
+struct policy;
+int cli_load_policy(struct cli *c, struct policy **out);
 /* -- documents (cli_render.c) -- */
 /* -- keys, signing, verification (cli_sign.c) -- */
 /* -- issuance (cli_issue.c) -- */

@@ -339,7 +339,9 @@ static int draw_box(struct doc *d, const struct textbox *b, double *height)
 		nlines = break_lines(d, b, size, d->text.data, d->text.len,
 				     w_pt, NULL, NULL);
 		double used = nlines * size * b->leading * 25.4 / 72.0;
-		int fits = nlines >= 0 && (isnan(b->h) || used <= b->h + 0.01);
+		/* nothing may run past the box's height or the page's foot */
+		int fits = nlines >= 0 && (isnan(b->h) || used <= b->h + 0.01) &&
+			   b->y + used <= d->page_h + 0.01;
 		if (fits)
 			break;
 		if (!b->shrink || size * 0.95 < b->size * 0.6) {

@@ -1,0 +1,237 @@
+/*
+ * Schema migrations: numbered steps run in order on open. Step i (from 1)
+ * brings PRAGMA user_version from i-1 to i. A step is never edited once
+ * committed (databases in the field already ran it): to change the schema,
+ * append a step. Each step runs in its own BEGIN IMMEDIATE transaction
+ * together with its user_version bump, so a crash leaves the database at
+ * the previous version, and two processes opening a fresh file at once
+ * cannot both run a step (the second re-reads the version under the lock).
+ */
+#include "store/store_int.h"
+
+#include <stdio.h>
+
+#include "core/err.h"
+
+struct migration {
+	const char *name;
+	const char *sql;   /* one or more statements, constants only */
+};
+
+/* Time stamps are ISO 8601 UTC with milliseconds, made by SQLite. */
+#define NOW "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+
+static const struct migration migrations[] = {
+	{ "base schema: regions, residents, PBI, users, cases, answers, "
+	  "attachments, audit log",
+	  "CREATE TABLE regions ("
+	  " code TEXT PRIMARY KEY CHECK (length(code) IN (4, 6, 10)),"
+	  " name TEXT NOT NULL,"
+	  " kind TEXT NOT NULL CHECK (kind IN"
+	  "  ('kabupaten', 'kecamatan', 'kelurahan', 'desa')),"
+	  " parent TEXT REFERENCES regions(code),"
+	  " faskes TEXT NOT NULL DEFAULT ''"
+	  ") STRICT;"
+	  "CREATE TABLE residents ("
+	  " nik TEXT PRIMARY KEY CHECK (length(nik) = 16),"
+	  " kk TEXT NOT NULL CHECK (length(kk) = 16),"
+	  " name TEXT NOT NULL,"
+	  " birth_place TEXT NOT NULL,"
+	  " birth_date TEXT NOT NULL,"
+	  " sex TEXT NOT NULL CHECK (sex IN ('L', 'P')),"
+	  " address TEXT NOT NULL,"
+	  " rt TEXT NOT NULL,"
+	  " rw TEXT NOT NULL,"
+	  /* No foreign key: residents from outside the regency are kept
+	   * (they make the `resident` rule fail) and we only hold our
+	   * own regency's villages. */
+	  " village_code TEXT NOT NULL CHECK (length(village_code) = 10)"
+	  ") STRICT;"
+	  "CREATE INDEX residents_village ON residents(village_code);"
+	  "CREATE TABLE pbi ("
+	  " nik TEXT NOT NULL CHECK (length(nik) = 16),"
+	  " program TEXT NOT NULL CHECK (program IN ('PBI-JKN', 'PBI-APBD')),"
+	  " active INTEGER NOT NULL CHECK (active IN (0, 1)),"
+	  " card_number TEXT NOT NULL,"
+	  " PRIMARY KEY (nik, program)"
+	  ") STRICT;"
+	  "CREATE TABLE users ("
+	  " id INTEGER PRIMARY KEY,"
+	  " name TEXT NOT NULL UNIQUE,"
+	  " role TEXT NOT NULL,"
+	  " region TEXT NOT NULL DEFAULT '',"
+	  " token_sha256 TEXT NOT NULL UNIQUE CHECK (length(token_sha256) = 64),"
+	  " created_at TEXT NOT NULL DEFAULT " NOW
+	  ") STRICT;"
+	  "CREATE TABLE cases ("
+	  " id INTEGER PRIMARY KEY,"
+	  " nik TEXT NOT NULL REFERENCES residents(nik),"
+	  " village_code TEXT NOT NULL CHECK (length(village_code) = 10),"
+	  " state TEXT NOT NULL,"
+	  " faskes TEXT NOT NULL,"
+	  " created_at TEXT NOT NULL DEFAULT " NOW ","
+	  " updated_at TEXT NOT NULL DEFAULT " NOW ","
+	  " created_by TEXT NOT NULL REFERENCES users(name),"
+	  " updated_by TEXT NOT NULL REFERENCES users(name)"
+	  ") STRICT;"
+	  "CREATE INDEX cases_nik ON cases(nik);"
+	  "CREATE INDEX cases_village ON cases(village_code);"
+	  "CREATE INDEX cases_state ON cases(state);"
+	  "CREATE TABLE answers ("
+	  " case_id INTEGER NOT NULL REFERENCES cases(id),"
+	  " indicator TEXT NOT NULL,"
+	  " value INTEGER NOT NULL,"
+	  " updated_at TEXT NOT NULL DEFAULT " NOW ","
+	  " updated_by TEXT NOT NULL REFERENCES users(name),"
+	  " PRIMARY KEY (case_id, indicator)"
+	  ") STRICT;"
+	  "CREATE TABLE attachments ("
+	  " id INTEGER PRIMARY KEY,"
+	  " case_id INTEGER NOT NULL REFERENCES cases(id),"
+	  " kind TEXT NOT NULL CHECK (kind IN ('rujukan', 'survei', 'verifikasi')),"
+	  " mime TEXT NOT NULL CHECK (mime IN"
+	  "  ('application/pdf', 'image/jpeg', 'image/png')),"
+	  " size INTEGER NOT NULL CHECK (size BETWEEN 1 AND 10485760),"
+	  " sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+	  " filename TEXT NOT NULL,"
+	  " data BLOB NOT NULL,"
+	  " created_at TEXT NOT NULL DEFAULT " NOW ","
+	  " created_by TEXT NOT NULL REFERENCES users(name)"
+	  ") STRICT;"
+	  "CREATE INDEX attachments_case ON attachments(case_id);"
+	  /* actor is not a foreign key: the console ("console") and
+	   * users of any later era must stay readable forever. */
+	  "CREATE TABLE audit ("
+	  " id INTEGER PRIMARY KEY,"
+	  " at TEXT NOT NULL DEFAULT " NOW ","
+	  " actor TEXT NOT NULL,"
+	  " role TEXT NOT NULL,"
+	  " action TEXT NOT NULL,"
+	  " object TEXT NOT NULL,"
+	  " note TEXT NOT NULL DEFAULT ''"
+	  ") STRICT;"
+	  "CREATE INDEX audit_object ON audit(object);"
+	  "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+	  " SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+	  "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+	  " SELECT RAISE(ABORT, 'audit log is append-only'); END;" },
+	{ "document registry (issue gate): documents, per-year counters",
+	  /* Counters live in their own row per (kind, year) so the number
+	   * is taken inside the issuing transaction: a rollback gives it
+	   * back, so numbers have no gaps and no duplicates. */
+	  "CREATE TABLE doc_counters ("
+	  " kind TEXT NOT NULL CHECK (kind IN ('letter', 'card')),"
+	  " year INTEGER NOT NULL,"
+	  " last INTEGER NOT NULL CHECK (last >= 1),"
+	  " PRIMARY KEY (kind, year)"
+	  ") STRICT;"
+	  "CREATE TABLE documents ("
+	  " serial TEXT PRIMARY KEY CHECK (length(serial) = 16),"
+	  " kind TEXT NOT NULL CHECK (kind IN ('letter', 'card')),"
+	  " case_id INTEGER NOT NULL REFERENCES cases(id),"
+	  " nik TEXT NOT NULL CHECK (length(nik) = 16),"
+	  " name TEXT NOT NULL,"
+	  " number TEXT NOT NULL,"
+	  " year INTEGER NOT NULL,"
+	  " seq INTEGER NOT NULL CHECK (seq >= 1),"
+	  " issued_day INTEGER NOT NULL,"
+	  " expires_day INTEGER NOT NULL CHECK (expires_day >= issued_day),"
+	  " state TEXT NOT NULL DEFAULT 'valid' CHECK (state IN"
+	  "  ('valid', 'revoked', 'superseded')),"
+	  " token TEXT NOT NULL UNIQUE CHECK (length(token) = 144),"
+	  " sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),"
+	  " pdf BLOB NOT NULL,"
+	  " fields TEXT NOT NULL,"
+	  " policy_version TEXT NOT NULL,"
+	  " score REAL NOT NULL,"
+	  " office TEXT NOT NULL,"
+	  " faskes TEXT NOT NULL,"
+	  " issued_by TEXT NOT NULL,"
+	  " issued_at TEXT NOT NULL DEFAULT " NOW ","
+	  " revoked_at TEXT NOT NULL DEFAULT '',"
+	  " revoked_by TEXT NOT NULL DEFAULT '',"
+	  " reason TEXT NOT NULL DEFAULT '',"
+	  " superseded_by TEXT REFERENCES documents(serial),"
+	  " replaces TEXT REFERENCES documents(serial),"
+	  " UNIQUE (kind, number),"
+	  " UNIQUE (kind, year, seq)"
+	  ") STRICT;"
+	  "CREATE INDEX documents_case ON documents(case_id, kind);"
+	  "CREATE INDEX documents_nik ON documents(nik, kind);"
+	  /* What was signed never changes; only the state moves, and only
+	   * out of 'valid'. Rows are never deleted. */
+	  "CREATE TRIGGER documents_immutable BEFORE UPDATE OF serial, kind,"
+	  " case_id, nik, name, number, year, seq, issued_day, expires_day,"
+	  " token, sha256, pdf, fields, policy_version, score, office, faskes,"
+	  " issued_by, issued_at, replaces ON documents BEGIN"
+	  " SELECT RAISE(ABORT, 'issued documents are immutable'); END;"
+	  "CREATE TRIGGER documents_state BEFORE UPDATE OF state ON documents"
+	  " WHEN OLD.state <> 'valid' OR NEW.state = 'valid' BEGIN"
+	  " SELECT RAISE(ABORT, 'document state only leaves valid'); END;"
+	  "CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents BEGIN"
+	  " SELECT RAISE(ABORT, 'issued documents are never deleted'); END;" },
+	/* Append new steps here: { "what and why", "SQL;" }, */
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store__migrations_count(void)
+{
+	return NMIGRATIONS;
+}
+
+static int user_version(struct store *s, struct buf *err)
+{
+	int v = store__count(s, "PRAGMA user_version", err);
+	return v;
+}
+
+/* Runs step i (0-based) when the version is still i; under the lock. */
+static int run_step(struct store *s, int i, struct buf *err)
+{
+	char bump[64];
+	int rc = store_begin(s, err);
+	if (rc < 0)
+		return rc;
+	int v = user_version(s, err);
+	if (v < 0) {
+		rc = v;
+		goto out;
+	}
+	if (v != i) { /* another process got there first */
+		rc = 0;
+		goto out;
+	}
+	/* user_version takes no bound parameter; the value is our own
+	 * step number, never outside input. */
+	snprintf(bump, sizeof bump, "PRAGMA user_version = %d", i + 1);
+	if (sqlite3_exec(s->db, migrations[i].sql, NULL, NULL, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_exec(s->db, bump, NULL, NULL, NULL) != SQLITE_OK) {
+		rc = tb_err(err, TB_EDB, "migrasi %d (%s) gagal: %s", i + 1,
+			    migrations[i].name, sqlite3_errmsg(s->db));
+		goto out;
+	}
+	return store_commit(s, err);
+out:
+	store_rollback(s);
+	return rc;
+}
+
+int store__migrate(struct store *s, struct buf *err)
+{
+	int v = user_version(s, err);
+	if (v < 0)
+		return v;
+	if (v > NMIGRATIONS)
+		return tb_err(err, TB_EDB,
+			      "basis data versi %d lebih baru dari program ini "
+			      "(versi %d); perbarui terbit",
+			      v, NMIGRATIONS);
+	for (int i = v; i < NMIGRATIONS; i++) {
+		int rc = run_step(s, i, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}

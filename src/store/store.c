@@ -1,0 +1,260 @@
+/*
+ * The handle: opening, pragmas, transactions and the statement cache.
+ */
+#include "store/store_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/err.h"
+
+/* Long enough for a 100,000-row import by another process to finish. */
+#define BUSY_TIMEOUT_MS 10000
+
+sqlite3_stmt *store__prep(struct store *s, const char *sql, struct buf *err)
+{
+	for (size_t i = 0; i < s->ncache; i++) {
+		if (s->cache[i].sql == sql) {
+			sqlite3_reset(s->cache[i].st);
+			sqlite3_clear_bindings(s->cache[i].st);
+			return s->cache[i].st;
+		}
+	}
+	if (s->ncache == STORE_CACHE_MAX) {
+		tb_err(err, TB_EINTERNAL, "store: statement cache full");
+		return NULL;
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+			       NULL) != SQLITE_OK) {
+		tb_err(err, TB_EDB, "basis data: %s", sqlite3_errmsg(s->db));
+		return NULL;
+	}
+	s->cache[s->ncache].sql = sql;
+	s->cache[s->ncache].st = st;
+	s->ncache++;
+	return st;
+}
+
+int store__done(sqlite3_stmt *st, int rc)
+{
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store__err(struct store *s, const char *what, struct buf *err)
+{
+	int ext = sqlite3_extended_errcode(s->db);
+	const char *msg = sqlite3_errmsg(s->db);
+	switch (ext) {
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+	case SQLITE_CONSTRAINT_UNIQUE:
+		return tb_err(err, TB_ECONFLICT, "%s: sudah ada (%s)", what, msg);
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		return tb_err(err, TB_ENOTFOUND, "%s: rujukan tidak ditemukan (%s)",
+			      what, msg);
+	case SQLITE_CONSTRAINT_CHECK:
+	case SQLITE_CONSTRAINT_NOTNULL:
+	case SQLITE_CONSTRAINT_DATATYPE:
+		return tb_err(err, TB_EINVAL, "%s: nilai ditolak (%s)", what, msg);
+	default:
+		return tb_err(err, TB_EDB, "%s: kesalahan basis data (%s)", what,
+			      msg);
+	}
+}
+
+int store__exec(struct store *s, sqlite3_stmt *st, const char *what,
+		struct buf *err)
+{
+	int rc = sqlite3_step(st);
+	rc = rc == SQLITE_DONE ? 0 : store__err(s, what, err);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store__one(struct store *s, sqlite3_stmt *st, const char *what,
+	       const char *missing, struct buf *err)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return store__done(st, tb_err(err, TB_ENOTFOUND, "%s", missing));
+	return store__done(st, store__err(s, what, err));
+}
+
+int store__bind(sqlite3_stmt *st, int idx, const char *text)
+{
+	if (!text)
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC);
+}
+
+void store__col(sqlite3_stmt *st, int col, char *dst, size_t n)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(dst, n, "%s", t ? (const char *)t : "");
+}
+
+int store__count(struct store *s, const char *sql, struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, sql, err);
+	if (!st)
+		return TB_EDB;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return store__done(st, store__err(s, "hitung", err));
+	return store__done(st, sqlite3_column_int(st, 0));
+}
+
+void *store__push(void *arrp, size_t *n, size_t size)
+{
+	char *arr;
+	memcpy(&arr, arrp, sizeof arr);
+	char *grown = realloc(arr, (*n + 1) * size);
+	if (!grown)
+		return NULL;
+	memcpy(arrp, &grown, sizeof grown);
+	memset(grown + *n * size, 0, size);
+	return grown + (*n)++ * size;
+}
+
+/* Pragmas cannot take bound parameters; these are constants. */
+static int set_pragmas(struct store *s, struct buf *err)
+{
+	static const char *const pragmas[] = {
+		"PRAGMA journal_mode = WAL",
+		"PRAGMA foreign_keys = ON",
+		/* FULL: an approved case or issued letter must survive a
+		 * power cut, not only stay consistent. */
+		"PRAGMA synchronous = FULL",
+		"PRAGMA trusted_schema = OFF",
+	};
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	for (size_t i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++) {
+		if (sqlite3_exec(s->db, pragmas[i], NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			return tb_err(err, TB_EDB, "basis data: %s: %s",
+				      pragmas[i], sqlite3_errmsg(s->db));
+	}
+	return 0;
+}
+
+int store_open_file(const char *path, struct store **out, struct buf *err)
+{
+	int rc = TB_ENOMEM;
+	struct store *s = calloc(1, sizeof *s);
+	*out = NULL;
+	if (!s)
+		return tb_err(err, rc, "memori habis");
+	/* Personal data: create the file 0600 ourselves; SQLite would use
+	 * 0644, and gives its -wal and -shm files the database's mode. */
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = tb_err(err, TB_EIO, "tidak dapat membuka basis data %s: %s",
+			    path, strerror(errno));
+		goto out;
+	}
+	close(fd);
+	if (sqlite3_open_v2(path, &s->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				    SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		rc = tb_err(err, TB_EDB, "tidak dapat membuka basis data %s: %s",
+			    path, s->db ? sqlite3_errmsg(s->db) : "memori habis");
+		goto out;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	if ((rc = set_pragmas(s, err)) < 0)
+		goto out;
+	if ((rc = store__migrate(s, err)) < 0)
+		goto out;
+	*out = s;
+	s = NULL;
+	rc = 0;
+out:
+	store_close(s);
+	return rc;
+}
+
+int store_open(const char *data_dir, struct store **out, struct buf *err)
+{
+	*out = NULL;
+	if (mkdir(data_dir, 0700) != 0 && errno != EEXIST)
+		return tb_err(err, TB_EIO, "tidak dapat membuat direktori %s: %s",
+			      data_dir, strerror(errno));
+	struct buf path = BUF_INIT;
+	if (buf_addf(&path, "%s/terbit.db", data_dir) < 0)
+		return tb_err(err, TB_ENOMEM, "memori habis");
+	int rc = store_open_file(path.data, out, err);
+	buf_release(&path);
+	return rc;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	if (s->depth > 0 && s->db)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	for (size_t i = 0; i < s->ncache; i++)
+		sqlite3_finalize(s->cache[i].st);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+int store_schema_version(struct store *s)
+{
+	return store__count(s, "PRAGMA user_version", NULL);
+}
+
+int store_schema_latest(void)
+{
+	return store__migrations_count();
+}
+
+int store_begin(struct store *s, struct buf *err)
+{
+	if (s->depth++ > 0)
+		return 0;
+	s->doomed = 0;
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		s->depth = 0;
+		return tb_err(err, TB_EDB, "basis data sibuk atau gagal: %s",
+			      sqlite3_errmsg(s->db));
+	}
+	return 0;
+}
+
+int store_commit(struct store *s, struct buf *err)
+{
+	if (s->depth == 0)
+		return tb_err(err, TB_EINTERNAL, "store_commit tanpa transaksi");
+	if (--s->depth > 0)
+		return 0;
+	if (s->doomed) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return tb_err(err, TB_EDB, "transaksi dibatalkan");
+	}
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		int rc = tb_err(err, TB_EDB, "gagal menyimpan: %s",
+				sqlite3_errmsg(s->db));
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	return 0;
+}
+
+void store_rollback(struct store *s)
+{
+	if (s->depth == 0)
+		return;
+	s->doomed = 1;
+	if (--s->depth == 0)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}

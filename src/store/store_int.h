@@ -1,0 +1,62 @@
+#ifndef TERBIT_STORE_INT_H
+#define TERBIT_STORE_INT_H
+/*
+ * Inside the store module only: the handle's fields and the helpers every
+ * file of src/store uses. A new table's statements go in a new file here
+ * that includes this header (see docs/architecture.md).
+ */
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+#define STORE_CACHE_MAX 128
+
+struct store_stmt {
+	const char *sql;    /* static string: the cache key is its address */
+	sqlite3_stmt *st;
+};
+
+struct store {
+	sqlite3 *db;
+	int depth;          /* store_begin nesting */
+	int doomed;         /* a nested rollback happened */
+	size_t ncache;
+	struct store_stmt cache[STORE_CACHE_MAX];
+};
+
+/*
+ * The prepared statement for sql (a string literal or static array: it is
+ * cached by address), reset with its bindings cleared. NULL on failure,
+ * with err set (the caller returns TB_EDB). The caller resets it after use
+ * (store__done) so no read transaction stays open.
+ */
+sqlite3_stmt *store__prep(struct store *s, const char *sql, struct buf *err);
+/* Resets st and returns rc, for "return store__done(st, rc)". */
+int store__done(sqlite3_stmt *st, int rc);
+/* Maps the SQLite error of the last step to a TB_E code and message. */
+int store__err(struct store *s, const char *what, struct buf *err);
+/* Steps st once expecting SQLITE_DONE; resets it. */
+int store__exec(struct store *s, sqlite3_stmt *st, const char *what,
+		struct buf *err);
+/* Steps st expecting one row: 0 with st on the row (the caller reads it,
+ * then store__done), TB_ENOTFOUND with the message `missing` when there is
+ * none, or the mapped error; st is reset on failure. */
+int store__one(struct store *s, sqlite3_stmt *st, const char *what,
+	       const char *missing, struct buf *err);
+/* Binds text (NULL binds SQL NULL); the string must outlive the step. */
+int store__bind(sqlite3_stmt *st, int idx, const char *text);
+/* Copies column col as text into dst of size n ("" for NULL). */
+void store__col(sqlite3_stmt *st, int col, char *dst, size_t n);
+/* One-integer query (COUNT(*) and the like) with no parameters. */
+int store__count(struct store *s, const char *sql, struct buf *err);
+
+/* Appends one zeroed element of size to the malloc'd array that arrp
+ * points to (any T **), holding *n elements; returns it, or NULL (array
+ * untouched) when memory runs out. */
+void *store__push(void *arrp, size_t *n, size_t size);
+
+/* migrate.c: brings the schema to the latest version. */
+int store__migrate(struct store *s, struct buf *err);
+int store__migrations_count(void);
+
+#endif

@@ -1,0 +1,290 @@
+/* Rendering in process: sizes, determinism, errors that must name their
+ * cause, threads sharing one context, the card check digit. The checks
+ * with outside tools (qpdf, pdffonts, pdftotext, zbarimg) are in
+ * tests/render_*.sh. Runs from the repository root (layouts/, fonts/). */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/err.h"
+#include "render/render.h"
+
+static const char *const base[][2] = {
+	{ "name", "Nur'aini" }, { "nik", "3510054107850003" },
+	{ "kk", "3510050101080007" }, { "birth_place", "Banyuwangi" },
+	{ "birth_date", "1985-07-01" }, { "sex", "P" },
+	{ "address", "Jl. Kenanga No. 12" }, { "rt", "003" }, { "rw", "001" },
+	{ "village", "Genteng Kulon" }, { "kecamatan", "Genteng" },
+	{ "regency", "Banyuwangi" }, { "score", "1.8421" },
+	{ "letter_number", "400.9/0001/429.108/2026" },
+	{ "issue_date", "2026-11-22" }, { "valid_until", "2027-05-21" },
+	{ "card_valid_until", "2027-11-22" }, { "serial", "SPM-2026-000001" },
+	{ "card_number", "0001234567897" }, { "faskes", "Puskesmas Genteng" },
+	{ "kelas", "III" },
+	{ "government_level", "Pemerintah Kabupaten Banyuwangi" },
+	{ "office_name", "Dinas Sosial Kabupaten Banyuwangi" },
+	{ "office_address", "Jl. Jenderal Ahmad Yani No. 78, Banyuwangi" },
+	{ "office_city", "Banyuwangi" }, { "head_title", "Kepala Dinas Sosial" },
+	{ "head_name", "Dra. Sri Wahyuni, M.Si." },
+	{ "head_nip", "19700101 199503 2 001" },
+	{ "qr", "HTTPS://SPM.BANYUWANGIKAB.GO.ID/V/ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"234567ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGHIJKLMNOPQRSTUV"
+		"WXYZ234567ABCDEFGHIJKLMNOPQRST" },
+};
+
+struct fx {
+	struct render_ctx *ctx;
+	struct render_fields f;
+};
+
+static int setup(void **state)
+{
+	static struct fx fx;
+	struct buf err = BUF_INIT;
+	if (render_ctx_new(&fx.ctx, ".", &err) < 0) {
+		print_error("render_ctx_new: %s\n", err.data);
+		buf_release(&err);
+		return -1;
+	}
+	render_fields_init(&fx.f);
+	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+		if (render_fields_set(&fx.f, base[i][0], base[i][1]) < 0)
+			return -1;
+	*state = &fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+	render_fields_release(&fx->f);
+	render_ctx_free(fx->ctx);
+	return 0;
+}
+
+static int pages(const struct buf *pdf)
+{
+	int n = 0;
+	for (const char *p = pdf->data; (p = memmem(p, pdf->len - (size_t)(p - pdf->data),
+						    "/Type /Page", 11)); p += 11)
+		n += p[11] != 's';
+	return n;
+}
+
+static void test_letter_and_card(void **state)
+{
+	struct fx *fx = *state;
+	struct buf pdf = BUF_INIT, err = BUF_INIT;
+	int rc = render_doc(fx->ctx, RENDER_LETTER, &fx->f, 0, &pdf, &err);
+	if (rc)
+		fail_msg("letter: %s", err.data);
+	assert_memory_equal(pdf.data, "%PDF-", 5);
+	assert_non_null(strstr(pdf.data + pdf.len - 8, "%%EOF"));
+	assert_true(pdf.len <= 30 * 1024);
+	assert_int_equal(pages(&pdf), 1);
+	buf_reset(&pdf);
+	rc = render_doc(fx->ctx, RENDER_CARD, &fx->f, RENDER_SPECIMEN, &pdf,
+			&err);
+	if (rc)
+		fail_msg("card: %s", err.data);
+	assert_true(pdf.len <= 30 * 1024);
+	assert_int_equal(pages(&pdf), 2);
+	buf_release(&pdf);
+	buf_release(&err);
+}
+
+static void test_same_bytes(void **state)
+{
+	struct fx *fx = *state;
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	assert_int_equal(render_doc(fx->ctx, RENDER_LETTER, &fx->f, 0, &a,
+				    NULL), 0);
+	assert_int_equal(render_doc(fx->ctx, RENDER_LETTER, &fx->f, 0, &b,
+				    NULL), 0);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.data, b.data, a.len);
+	buf_release(&a);
+	buf_release(&b);
+}
+
+/* Renders with one field changed; returns rc, message in err. */
+static int render_with(struct fx *fx, enum render_kind kind, const char *key,
+		       const char *value, struct buf *err)
+{
+	struct render_fields f;
+	struct buf pdf = BUF_INIT;
+	render_fields_init(&f);
+	for (size_t i = 0; i < fx->f.n; i++)
+		if (strcmp(fx->f.item[i].key, key) != 0)
+			assert_int_equal(render_fields_set(&f, fx->f.item[i].key,
+							   fx->f.item[i].value), 0);
+	if (value)
+		assert_int_equal(render_fields_set(&f, key, value), 0);
+	buf_reset(err);
+	buf_addc(&pdf, 'x');
+	int rc = render_doc(fx->ctx, kind, &f, 0, &pdf, err);
+	if (rc < 0) /* a failure leaves the output as it was */
+		assert_int_equal(pdf.len, 1);
+	render_fields_release(&f);
+	buf_release(&pdf);
+	return rc;
+}
+
+static void test_errors_name_cause(void **state)
+{
+	struct fx *fx = *state;
+	struct buf err = BUF_INIT;
+	/* names the fonts can show */
+	static const char *const ok[] = {
+		"O\xe2\x80\x99Neil", "Andr\xc3\xa9" "as", "Ahmad \"Gus\" Fauzi",
+		"Ni Luh Putu Ayu", "Nur'aini \xe2\x80\x93 \xe2\x80\x9cIn\xe2\x80\x9d",
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (render_with(fx, RENDER_LETTER, "name", ok[i], &err))
+			fail_msg("%s: %s", ok[i], err.data);
+	/* a character outside the fonts is an error, never dropped */
+	assert_int_equal(render_with(fx, RENDER_LETTER, "name",
+				     "\xc5\x81ukasz", &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "U+0141"));
+	assert_int_equal(render_with(fx, RENDER_CARD, "name", "\xe5\xb1\xb1",
+				     &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "U+5C71"));
+	/* malformed UTF-8 */
+	assert_int_equal(render_with(fx, RENDER_LETTER, "name", "A\xc3(",
+				     &err), TB_EINVAL);
+	/* a missing field is named, with the layout line */
+	assert_int_equal(render_with(fx, RENDER_LETTER, "kk", NULL, &err),
+			 TB_EINVAL);
+	assert_non_null(strstr(err.data, "{kk}"));
+	assert_non_null(strstr(err.data, "spm_letter.layout:"));
+	/* a bad date for the date format */
+	assert_int_equal(render_with(fx, RENDER_LETTER, "birth_date",
+				     "1985-02-30", &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "birth_date"));
+	/* text that would run off the card */
+	char addr[1200];
+	memset(addr, 0, sizeof(addr));
+	for (size_t i = 0; i + 6 < sizeof(addr); i += 6)
+		memcpy(addr + i, "Jalan ", 6);
+	assert_int_equal(render_with(fx, RENDER_CARD, "address", addr, &err),
+			 TB_EINVAL);
+	assert_non_null(strstr(err.data, "tidak muat"));
+	/* a payload too long for a version-8 symbol */
+	assert_int_equal(render_with(fx, RENDER_LETTER, "qr",
+				     "https://lower.case/makes/it/binary/"
+				     "and/much/longer/than/one/hundred/and/"
+				     "fifty/two/bytes/so/the/version/goes/"
+				     "above/eight/xxxxxxxxxxxxxxxxxxxxxxxx"
+				     "xxxxxxxxxxxxxx", &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "versi"));
+	buf_release(&err);
+}
+
+struct job {
+	struct fx *fx;
+	const struct buf *want;
+	int bad;
+};
+
+static void *render_many(void *arg)
+{
+	struct job *j = arg;
+	struct buf pdf = BUF_INIT;
+	for (int i = 0; i < 15; i++) {
+		buf_reset(&pdf);
+		if (render_doc(j->fx->ctx, RENDER_LETTER, &j->fx->f, 0, &pdf,
+			       NULL) < 0 || pdf.len != j->want->len ||
+		    memcmp(pdf.data, j->want->data, pdf.len) != 0)
+			j->bad++;
+	}
+	buf_release(&pdf);
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	struct fx *fx = *state;
+	struct buf want = BUF_INIT;
+	assert_int_equal(render_doc(fx->ctx, RENDER_LETTER, &fx->f, 0, &want,
+				    NULL), 0);
+	pthread_t t[4];
+	struct job jobs[4];
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = (struct job){ fx, &want, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, render_many,
+						&jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(jobs[i].bad, 0);
+	}
+	buf_release(&want);
+}
+
+static void test_check_digit(void **state)
+{
+	(void)state;
+	assert_int_equal(render_card_check_digit("000123456789"), 7);
+	/* the textbook Luhn example: 7992739871 + 3 (padded to 12) */
+	assert_int_equal(render_card_check_digit("007992739871"), 3);
+	assert_int_equal(render_card_check_digit("00012345678"), TB_EINVAL);
+	assert_int_equal(render_card_check_digit("00012345678x"), TB_EINVAL);
+	assert_true(render_card_number_ok("0001234567897"));
+	assert_false(render_card_number_ok("0001234567898"));
+	assert_false(render_card_number_ok("000123456789"));
+	/* every single-digit typo is caught */
+	char n[14] = "0001234567897";
+	for (int i = 0; i < 13; i++) {
+		char keep = n[i];
+		n[i] = (char)('0' + (keep - '0' + 1) % 10);
+		assert_false(render_card_number_ok(n));
+		n[i] = keep;
+	}
+}
+
+static void test_fields_parse(void **state)
+{
+	(void)state;
+	struct render_fields f;
+	struct buf err = BUF_INIT;
+	render_fields_init(&f);
+	assert_int_equal(render_fields_parse(&f, "# c\nname = Ni Luh Putu Ayu \n"
+					     "x=1=2\n\n", &err), 0);
+	assert_string_equal(render_fields_get(&f, "name"), "Ni Luh Putu Ayu");
+	assert_string_equal(render_fields_get(&f, "x"), "1=2");
+	assert_null(render_fields_get(&f, "y"));
+	assert_int_equal(render_fields_parse(&f, "a = 1\nno equals\n", &err),
+			 TB_EINVAL);
+	assert_non_null(strstr(err.data, "baris 2"));
+	render_fields_release(&f);
+	buf_release(&err);
+}
+
+static void test_bad_root(void **state)
+{
+	(void)state;
+	struct render_ctx *ctx;
+	struct buf err = BUF_INIT;
+	assert_true(render_ctx_new(&ctx, "/nonexistent", &err) < 0);
+	assert_null(ctx);
+	assert_true(err.len > 0);
+	buf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_letter_and_card),
+		cmocka_unit_test(test_same_bytes),
+		cmocka_unit_test(test_errors_name_cause),
+		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_check_digit),
+		cmocka_unit_test(test_fields_parse),
+		cmocka_unit_test(test_bad_root),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
