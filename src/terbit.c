@@ -53,6 +53,9 @@ static const struct command commands[] = {
 	/* -- keys, signing, verification -- */
 	/* -- issuance -- */
 	/* -- service -- */
+	{ "serve", cli_serve,
+	  "[--listen ALAMAT:PORT] [--threads N] [--config BERKAS] [--rate-limit N]",
+	  "menjalankan layanan HTTP (verifikasi, API); berhenti rapi pada SIGTERM" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -73,5 +73,6 @@ int cli_load_policy(struct cli *c, struct policy **out);
 /* -- keys, signing, verification (cli_sign.c) -- */
 /* -- issuance (cli_issue.c) -- */
 /* -- service (cli_serve.c) -- */
+int cli_serve(struct cli *c);
 
 #endif

@@ -661,8 +661,15 @@ unsigned http_server_port(const struct http_server *srv)
 int http_server_drain(struct http_server *srv, unsigned timeout_ms)
 {
 	atomic_store(&srv->draining, 1);
-	if (srv->quiesced == MHD_INVALID_SOCKET)
+	if (srv->quiesced == MHD_INVALID_SOCKET) {
 		srv->quiesced = MHD_quiesce_daemon(srv->d);
+		/* The socket stays open until MHD_stop_daemon (a worker may
+		 * still hold it), but the kernel would keep queueing new
+		 * connections on it that nobody accepts: shut it, so they
+		 * are refused at once and a client retries elsewhere. */
+		if (srv->quiesced != MHD_INVALID_SOCKET)
+			shutdown(srv->quiesced, SHUT_RDWR);
+	}
 	int64_t deadline = ratelimit_now_ms() + timeout_ms;
 	while (atomic_load(&srv->inflight) > 0 &&
 	       ratelimit_now_ms() < deadline) {

@@ -1,0 +1,114 @@
+/*
+ * terbit serve: configuration (defaults < --config file < TERBIT_* <
+ * flags), the HTTP server, and a graceful end on SIGTERM/SIGINT.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "http/config.h"
+#include "http/route.h"
+#include "http/server.h"
+#include "store/store.h"
+
+static int ping(struct store *s, struct buf *err)
+{
+	/* PRAGMA user_version reads the database file: a cheap real query. */
+	int v = store_schema_version(s);
+	return v < 0 ? tb_err(err, TB_EDB, "basis data tidak menjawab") : 0;
+}
+
+static const struct http_backend backend = {
+	.open = store_open,
+	.close = store_close,
+	.user_by_token = store_user_by_token,
+	.ping = ping,
+};
+
+/* Flags that map to a config key, applied last. */
+static const struct {
+	const char *flag, *key;
+} flag_keys[] = {
+	{ "--listen", "listen" },
+	{ "--threads", "threads" },
+	{ "--rate-limit", "rate_limit" },
+	{ "--data", "data" },
+};
+
+static int load_config(struct cli *c, struct config *cfg)
+{
+	config_defaults(cfg);
+	const char *file = cli_opt(c, "--config");
+	int rc = 0;
+	if (file)
+		rc = config_load_file(cfg, file, &c->err);
+	if (rc == 0)
+		rc = config_load_env(cfg, &c->err);
+	for (size_t i = 0; rc == 0 && i < sizeof flag_keys / sizeof flag_keys[0];
+	     i++) {
+		const char *v = cli_opt(c, flag_keys[i].flag);
+		if (v)
+			rc = config_set(cfg, flag_keys[i].key, v, &c->err);
+	}
+	return rc;
+}
+
+/* Creates and migrates the database once, before any worker thread opens
+ * its own handle, so two threads never race to migrate. */
+static int check_store(struct cli *c, const struct config *cfg)
+{
+	struct store *s = NULL;
+	int rc = store_open(cfg->data, &s, &c->err);
+	store_close(s);
+	return rc;
+}
+
+int cli_serve(struct cli *c)
+{
+	static const char *const allowed[] = { "--listen", "--threads",
+					       "--config", "--rate-limit", NULL };
+	struct config cfg;
+	struct http_server *srv = NULL;
+	sigset_t set;
+	int rc = cli_expect(c, 0, allowed);
+	if (rc == 0)
+		rc = load_config(c, &cfg);
+	if (rc == 0)
+		rc = check_store(c, &cfg);
+	if (rc < 0)
+		return rc;
+
+	/* Blocked before the server's threads exist, so they inherit the
+	 * mask and only this thread takes the signals (sigwait below). */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	rc = http_server_start(&cfg, &backend, http_routes, http_routes_len,
+			       &srv, &c->err);
+	if (rc < 0)
+		return rc;
+	const char *colon = strrchr(cfg.listen, ':');
+	printf("terbit melayani di http://%.*s:%u (%u thread, data %s)\n",
+	       (int)(colon - cfg.listen), cfg.listen, http_server_port(srv),
+	       cfg.threads, cfg.data);
+	fflush(stdout);
+
+	int sig = 0;
+	while (sigwait(&set, &sig) != 0)
+		;
+	log_info("menerima %s: menyelesaikan permintaan yang berjalan (maks %u s)",
+		 sig == SIGTERM ? "SIGTERM" : "SIGINT", cfg.drain_timeout);
+	int left = http_server_drain(srv, cfg.drain_timeout * 1000u);
+	if (left > 0)
+		log_warn("%d permintaan belum selesai saat batas waktu; diputus",
+			 left);
+	http_server_stop(srv);
+	log_info("server berhenti");
+	return 0;
+}

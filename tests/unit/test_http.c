@@ -1,0 +1,700 @@
+/*
+ * Unit tests for src/http: route matching, the request pool, the rate
+ * limiter, config parsing, metrics formatting, and the server's checks
+ * end to end in-process (a real libmicrohttpd daemon on a loopback port,
+ * a test route table and a fake database backend, spoken to over a raw
+ * socket).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "http/config.h"
+#include "http/metrics.h"
+#include "http/pool.h"
+#include "http/ratelimit.h"
+#include "http/route.h"
+#include "http/server.h"
+#include "sign/digest.h"
+#include "workflow/workflow.h"
+
+/* ---- route matching ---- */
+
+static int h_dummy(struct http_request *req, struct http_response *res,
+		   struct buf *err)
+{
+	(void)req, (void)res, (void)err;
+	return 0;
+}
+
+static const struct route table[] = {
+	{ "GET", "/healthz", h_dummy, ROUTE_PUBLIC, 0, NULL },
+	{ "GET", "/api/v1/cases/{id}", h_dummy, ROUTE_ANY_USER, 0, NULL },
+	{ "POST", "/api/v1/cases/{id}/move", h_dummy, ROUTE_ANY_USER, 1024,
+	  "application/json" },
+	{ "DELETE", "/api/v1/cases/{id}", h_dummy, ROUTE_ANY_USER, 0, NULL },
+	{ "GET", "/v/{token}", h_dummy, ROUTE_PUBLIC, 0, NULL },
+};
+#define NTABLE (sizeof table / sizeof table[0])
+
+static void test_route_match(void **state)
+{
+	(void)state;
+	struct route_params p;
+	assert_int_equal(route_match("/healthz", "/healthz", &p), 1);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(route_match("/healthz", "/healthz/", &p), 0);
+	assert_int_equal(route_match("/healthz", "/health", &p), 0);
+	assert_int_equal(route_match("/healthz", "/healthzz", &p), 0);
+	assert_int_equal(route_match("/a/{id}/b", "/a/42/b", &p), 1);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.p[0].name_len, 2);
+	assert_memory_equal(p.p[0].name, "id", 2);
+	assert_int_equal(p.p[0].val_len, 2);
+	assert_memory_equal(p.p[0].val, "42", 2);
+	/* A capture is one whole, non-empty segment. */
+	assert_int_equal(route_match("/a/{id}/b", "/a//b", &p), 0);
+	assert_int_equal(route_match("/a/{id}/b", "/a/4/2/b", &p), 0);
+	assert_int_equal(route_match("/a/{id}", "/a/42/", &p), 0);
+	assert_int_equal(route_match("/{x}/{y}", "/1/2", &p), 1);
+	assert_int_equal(p.n, 2);
+	assert_memory_equal(p.p[1].val, "2", 1);
+	assert_int_equal(route_match("/{a}/{b}/{c}/{d}/{e}", "/1/2/3/4/5", &p), 0);
+	assert_int_equal(route_match("/x", "/x", NULL), 1);
+}
+
+static void test_route_find(void **state)
+{
+	(void)state;
+	struct route_params p;
+	struct buf allow = BUF_INIT;
+	int status;
+	const struct route *r = route_find(table, NTABLE, "GET", "/healthz", &p,
+					   &status, &allow);
+	assert_ptr_equal(r, &table[0]);
+	assert_int_equal(status, 200);
+	r = route_find(table, NTABLE, "HEAD", "/healthz", &p, &status, &allow);
+	assert_ptr_equal(r, &table[0]);
+	r = route_find(table, NTABLE, "GET", "/nope", &p, &status, &allow);
+	assert_null(r);
+	assert_int_equal(status, 404);
+	r = route_find(table, NTABLE, "PUT", "/api/v1/cases/7", &p, &status,
+		       &allow);
+	assert_null(r);
+	assert_int_equal(status, 405);
+	assert_string_equal(allow.data, "GET, HEAD, DELETE");
+	r = route_find(table, NTABLE, "POST", "/api/v1/cases/7/move", &p,
+		       &status, &allow);
+	assert_ptr_equal(r, &table[2]);
+	assert_int_equal(p.n, 1);
+	assert_memory_equal(p.p[0].val, "7", 1);
+	buf_release(&allow);
+}
+
+static void test_route_types(void **state)
+{
+	(void)state;
+	const struct route *r = &table[2];
+	assert_true(route_type_ok(r, "application/json"));
+	assert_true(route_type_ok(r, "Application/JSON; charset=utf-8"));
+	assert_true(route_type_ok(r, "  application/json ;charset=utf-8"));
+	assert_false(route_type_ok(r, "text/plain"));
+	assert_false(route_type_ok(r, "application/jsonx"));
+	assert_false(route_type_ok(r, NULL));
+	assert_false(route_type_ok(r, "   "));
+	struct route multi = { "POST", "/x", h_dummy, 0, 10,
+			       "text/csv,application/json" };
+	assert_true(route_type_ok(&multi, "text/csv"));
+	assert_true(route_type_ok(&multi, "application/json"));
+	assert_false(route_type_ok(&multi, "text/csv,application/json"));
+	assert_true(route_type_ok(&table[0], NULL));
+}
+
+/* ---- pool ---- */
+
+static void test_pool(void **state)
+{
+	(void)state;
+	struct pool *p = pool_new(256, 0);
+	assert_non_null(p);
+	char *prev = NULL;
+	for (int i = 0; i < 1000; i++) {
+		char *s = pool_alloc(p, (size_t)(i % 37) + 1);
+		assert_non_null(s);
+		assert_int_equal((uintptr_t)s % _Alignof(max_align_t), 0);
+		assert_int_equal(s[0], 0);
+		memset(s, 'x', (size_t)(i % 37) + 1);
+		assert_ptr_not_equal(s, prev);
+		prev = s;
+	}
+	char *big = pool_alloc(p, 100000);
+	assert_non_null(big);
+	memset(big, 1, 100000);
+	/* The current chunk still serves small requests after a big one. */
+	assert_non_null(pool_alloc(p, 8));
+	assert_string_equal(pool_strdup(p, "token-free text"), "token-free text");
+	assert_string_equal(pool_strndup(p, "abcdef", 3), "abc");
+	assert_null(pool_strdup(p, NULL));
+	assert_non_null(pool_alloc(p, 0));
+	assert_true(pool_used(p) > 100000);
+	pool_free(p);
+	pool_free(NULL);
+}
+
+static void test_pool_cap(void **state)
+{
+	(void)state;
+	struct pool *p = pool_new(1024, 8192);
+	assert_non_null(p);
+	int got = 0;
+	while (pool_alloc(p, 512))
+		got++;
+	assert_true(got >= 8 && got <= 16);
+	assert_true(pool_used(p) <= 8192);
+	assert_null(pool_alloc(p, 100000));
+	assert_null(pool_alloc(p, SIZE_MAX));
+	pool_free(p);
+}
+
+/* ---- rate limiter ---- */
+
+static void test_ratelimit(void **state)
+{
+	(void)state;
+	struct ratelimit *rl = ratelimit_new(3, 0);
+	unsigned retry = 0;
+	int64_t t = 1000000;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ratelimit_take(rl, "10.0.0.1", t, &retry), 1);
+	assert_int_equal(ratelimit_take(rl, "10.0.0.1", t, &retry), 0);
+	assert_int_equal(retry, 20); /* 3 a minute: one token every 20 s */
+	/* Another address has its own bucket. */
+	assert_int_equal(ratelimit_take(rl, "10.0.0.2", t, &retry), 1);
+	assert_int_equal(ratelimit_take(rl, "10.0.0.1", t + 15000, &retry), 0);
+	assert_int_equal(retry, 5);
+	assert_int_equal(ratelimit_take(rl, "10.0.0.1", t + 20000, &retry), 1);
+	assert_int_equal(ratelimit_take(rl, "10.0.0.1", t + 20000, &retry), 0);
+	/* A long quiet spell refills to the cap, not beyond. */
+	t += 3600 * 1000;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ratelimit_take(rl, "10.0.0.1", t, &retry), 1);
+	assert_int_equal(ratelimit_take(rl, "10.0.0.1", t, &retry), 0);
+	ratelimit_free(rl);
+
+	rl = ratelimit_new(0, 0);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(ratelimit_take(rl, "10.0.0.1", t, NULL), 1);
+	ratelimit_free(rl);
+	ratelimit_free(NULL);
+}
+
+static void test_ratelimit_eviction(void **state)
+{
+	(void)state;
+	/* One set of 8 slots: the 9th address evicts the least recent. */
+	struct ratelimit *rl = ratelimit_new(1, 8);
+	char addr[32];
+	for (int i = 0; i < 8; i++) {
+		snprintf(addr, sizeof addr, "192.0.2.%d", i);
+		assert_int_equal(ratelimit_take(rl, addr, 1000 + i, NULL), 1);
+		assert_int_equal(ratelimit_take(rl, addr, 1000 + i, NULL), 0);
+	}
+	assert_int_equal(ratelimit_take(rl, "198.51.100.1", 2000, NULL), 1);
+	/* 192.0.2.0 was the least recent: forgotten, so allowed again. */
+	assert_int_equal(ratelimit_take(rl, "192.0.2.0", 2001, NULL), 1);
+	/* The most recent ones are still limited. */
+	assert_int_equal(ratelimit_take(rl, "192.0.2.7", 2002, NULL), 0);
+	ratelimit_free(rl);
+}
+
+/* ---- config ---- */
+
+static void test_config_defaults_and_parse(void **state)
+{
+	(void)state;
+	struct config c;
+	struct buf err = BUF_INIT;
+	config_defaults(&c);
+	assert_string_equal(c.listen, "127.0.0.1:8080");
+	assert_int_equal(c.threads, 4);
+	assert_int_equal(c.connection_memory, 64 * 1024);
+	assert_int_equal(c.rate_limit, 600);
+	const char *text = "# terbit service\n"
+			   "\n"
+			   "listen = 0.0.0.0:9000\n"
+			   "  threads=8  \n"
+			   "connection_memory = 1m\n"
+			   "timeout = 2\r\n"
+			   "rate_limit = 0\n"
+			   "access_log = /var/log/terbit/access.log\n";
+	assert_int_equal(config_parse(&c, text, "t.conf", &err), 0);
+	assert_string_equal(c.listen, "0.0.0.0:9000");
+	assert_int_equal(c.threads, 8);
+	assert_int_equal(c.connection_memory, 1024 * 1024);
+	assert_int_equal(c.timeout, 2);
+	assert_int_equal(c.rate_limit, 0);
+	assert_string_equal(c.access_log, "/var/log/terbit/access.log");
+	buf_release(&err);
+}
+
+static void test_config_errors(void **state)
+{
+	(void)state;
+	struct config c;
+	struct buf err = BUF_INIT;
+	config_defaults(&c);
+	assert_int_equal(config_parse(&c, "threads = 4\nthreds = 4\n", "a.conf",
+				      &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "a.conf:2:"));
+	assert_non_null(strstr(err.data, "threds"));
+	assert_int_equal(config_parse(&c, "threads = 0\n", "a.conf", &err),
+			 TB_EINVAL);
+	assert_int_equal(config_parse(&c, "threads = 4x\n", "a.conf", &err),
+			 TB_EINVAL);
+	assert_int_equal(config_parse(&c, "threads = -1\n", "a.conf", &err),
+			 TB_EINVAL);
+	assert_int_equal(config_parse(&c, "timeout = 99999999999999999999\n",
+				      "a.conf", &err), TB_EINVAL);
+	assert_int_equal(config_parse(&c, "connection_memory = 1g\n", "a.conf",
+				      &err), TB_EINVAL);
+	assert_int_equal(config_parse(&c, "threads\n", "a.conf", &err),
+			 TB_EINVAL);
+	assert_non_null(strstr(err.data, "a.conf:1:"));
+	assert_int_equal(config_parse(&c, "listen =\n", "a.conf", &err),
+			 TB_EINVAL);
+	/* Nothing above changed a value. */
+	assert_int_equal(c.threads, 4);
+	assert_int_equal(config_load_file(&c, "/nonexistent/terbit.conf", &err),
+			 TB_ENOTFOUND);
+	buf_release(&err);
+}
+
+static void test_config_env(void **state)
+{
+	(void)state;
+	struct config c;
+	struct buf err = BUF_INIT;
+	config_defaults(&c);
+	setenv("TERBIT_THREADS", "2", 1);
+	setenv("TERBIT_RATE_LIMIT", "30", 1);
+	assert_int_equal(config_load_env(&c, &err), 0);
+	assert_int_equal(c.threads, 2);
+	assert_int_equal(c.rate_limit, 30);
+	setenv("TERBIT_TIMEOUT", "soon", 1);
+	assert_int_equal(config_load_env(&c, &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "TERBIT_TIMEOUT"));
+	unsetenv("TERBIT_THREADS");
+	unsetenv("TERBIT_RATE_LIMIT");
+	unsetenv("TERBIT_TIMEOUT");
+	/* Every key is documented. */
+	size_t n = 0;
+	for (const struct config_key_info *k; (k = config_key(n)); n++)
+		assert_true(strlen(k->help) > 10);
+	assert_true(n >= 10);
+	buf_release(&err);
+}
+
+/* ---- metrics ---- */
+
+static void test_metrics_format(void **state)
+{
+	(void)state;
+	struct buf out = BUF_INIT;
+	metrics_reset();
+	metrics_request("/healthz", "GET", 200, 0.0004);
+	metrics_request("/healthz", "GET", 200, 0.2);
+	metrics_request("/healthz", "HEAD", 200, 0.003);
+	metrics_request(NULL, "BREW", 404, 0.0001);
+	metrics_request("/x/\"q\"", "GET", 500, 20);
+	metrics_inc(METRIC_DOCUMENTS_ISSUED, "spm");
+	metrics_inc(METRIC_DOCUMENTS_ISSUED, "spm");
+	metrics_inc(METRIC_VERIFICATIONS, "revoked");
+	assert_int_equal(metrics_render(&out), 0);
+	const char *want[] = {
+		"# TYPE terbit_http_requests_total counter\n",
+		"terbit_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 2\n",
+		"terbit_http_requests_total{route=\"/healthz\",method=\"HEAD\",status=\"200\"} 1\n",
+		"terbit_http_requests_total{route=\"none\",method=\"other\",status=\"404\"} 1\n",
+		"route=\"/x/\\\"q\\\"\"",
+		"# TYPE terbit_http_request_duration_seconds histogram\n",
+		"terbit_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"0.001\"} 1\n",
+		"terbit_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"0.005\"} 2\n",
+		"terbit_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"0.25\"} 3\n",
+		"terbit_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 3\n",
+		"terbit_http_request_duration_seconds_count{route=\"/healthz\"} 3\n",
+		"terbit_http_request_duration_seconds_sum{route=\"/healthz\"} 0.203400\n",
+		"terbit_http_request_duration_seconds_bucket{route=\"/x/\\\"q\\\"\",le=\"10\"} 0\n",
+		"terbit_http_request_duration_seconds_bucket{route=\"/x/\\\"q\\\"\",le=\"+Inf\"} 1\n",
+		"# HELP terbit_documents_issued_total ",
+		"terbit_documents_issued_total{kind=\"spm\"} 2\n",
+		"terbit_verifications_total{result=\"revoked\"} 1\n",
+		"terbit_metrics_dropped_total 0\n",
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		if (!strstr(out.data, want[i]))
+			fail_msg("missing %s in:\n%s", want[i], out.data);
+	/* Every line is a comment or "name{labels} value". */
+	for (const char *l = out.data; *l; l = strchr(l, '\n') + 1)
+		assert_true(l[0] == '#' || strncmp(l, "terbit_", 7) == 0);
+	metrics_reset();
+	buf_reset(&out);
+	assert_int_equal(metrics_render(&out), 0);
+	assert_null(strstr(out.data, "/healthz"));
+	buf_release(&out);
+}
+
+static void test_metrics_cap(void **state)
+{
+	(void)state;
+	char route[32];
+	struct buf out = BUF_INIT;
+	metrics_reset();
+	for (int i = 0; i < 100; i++) {
+		snprintf(route, sizeof route, "/r%d", i);
+		metrics_request(route, "GET", 200, 0.01);
+	}
+	assert_int_equal(metrics_render(&out), 0);
+	assert_null(strstr(out.data, "terbit_metrics_dropped_total 0\n"));
+	metrics_reset();
+	buf_release(&out);
+}
+
+/* ---- the server, in-process ---- */
+
+static atomic_int opens, closes;
+static char fake_db; /* any non-NULL handle: the fake never dereferences it */
+
+static int fake_open(const char *dir, struct store **out, struct buf *err)
+{
+	(void)dir, (void)err;
+	atomic_fetch_add(&opens, 1);
+	*out = (struct store *)(void *)&fake_db;
+	return 0;
+}
+
+static void fake_close(struct store *s)
+{
+	assert_ptr_equal(s, (struct store *)(void *)&fake_db);
+	atomic_fetch_add(&closes, 1);
+}
+
+static int fake_user(struct store *s, const char *hex, struct store_user *u,
+		     struct buf *err)
+{
+	(void)s;
+	static const struct {
+		const char *token, *name, *role;
+	} users[] = { { "tok-desa", "operator1", "desa" },
+		      { "tok-admin", "root", "admin" } };
+	for (size_t i = 0; i < 2; i++) {
+		struct buf h = BUF_INIT;
+		digest_sha256_hex(&h, users[i].token, strlen(users[i].token));
+		int same = strcmp(h.data, hex) == 0;
+		buf_release(&h);
+		if (same) {
+			memset(u, 0, sizeof *u);
+			snprintf(u->name, sizeof u->name, "%s", users[i].name);
+			snprintf(u->role, sizeof u->role, "%s", users[i].role);
+			return 0;
+		}
+	}
+	return tb_err(err, TB_ENOTFOUND, "no such token");
+}
+
+static int fake_ping(struct store *s, struct buf *err)
+{
+	(void)s, (void)err;
+	return 0;
+}
+
+static const struct http_backend fake_backend = {
+	fake_open, fake_close, fake_user, fake_ping,
+};
+
+static int h_whoami(struct http_request *req, struct http_response *res,
+		    struct buf *err)
+{
+	(void)err;
+	res->content_type = "text/plain";
+	return buf_addf(&res->body, "%s %s %s", req->user->name,
+			role_name((enum role)req->role), http_param(req, "id"));
+}
+
+static int h_echo(struct http_request *req, struct http_response *res,
+		  struct buf *err)
+{
+	(void)err;
+	res->content_type = "text/plain";
+	const char *q = http_query(req, "q");
+	return buf_addf(&res->body, "%zu:%s:%s", req->body.len, req->body.data,
+			q ? q : "-");
+}
+
+static int h_slow(struct http_request *req, struct http_response *res,
+		  struct buf *err)
+{
+	(void)req, (void)err;
+	struct timespec ts = { 0, 300 * 1000 * 1000 };
+	nanosleep(&ts, NULL);
+	return buf_adds(&res->body, "done");
+}
+
+static int h_fail(struct http_request *req, struct http_response *res,
+		  struct buf *err)
+{
+	(void)req, (void)res;
+	return tb_err(err, TB_EREFUSED, "kasus belum disetujui");
+}
+
+static const struct route test_routes[] = {
+	{ "GET", "/who/{id}", h_whoami, ROUTE_ROLE(ROLE_DESA), 0, NULL },
+	{ "POST", "/echo", h_echo, ROUTE_PUBLIC, 16, "text/plain" },
+	{ "GET", "/slow", h_slow, ROUTE_PUBLIC, 0, NULL },
+	{ "GET", "/fail", h_fail, ROUTE_PUBLIC, 0, NULL },
+};
+
+struct fixture {
+	struct config cfg;
+	struct http_server *srv;
+	unsigned port;
+};
+
+static int server_up(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	struct buf err = BUF_INIT;
+	config_defaults(&f->cfg);
+	config_set(&f->cfg, "listen", "127.0.0.1:0", NULL);
+	config_set(&f->cfg, "threads", "2", NULL);
+	config_set(&f->cfg, "access_log", "off", NULL);
+	config_set(&f->cfg, "rate_limit", "1000", NULL);
+	atomic_store(&opens, 0);
+	atomic_store(&closes, 0);
+	int rc = http_server_start(&f->cfg, &fake_backend, test_routes,
+				   sizeof test_routes / sizeof test_routes[0],
+				   &f->srv, &err);
+	if (rc < 0)
+		fprintf(stderr, "start: %s\n", err.data);
+	buf_release(&err);
+	f->port = rc < 0 ? 0 : http_server_port(f->srv);
+	*state = f;
+	return rc < 0 ? -1 : 0;
+}
+
+static int server_down(void **state)
+{
+	struct fixture *f = *state;
+	http_server_stop(f->srv);
+	/* Every thread's database handle is closed with the server. */
+	int ok = atomic_load(&opens) == atomic_load(&closes);
+	free(f);
+	return ok ? 0 : -1;
+}
+
+/* Sends req (which should say "Connection: close") and returns the whole
+ * answer in out. */
+static void exchange(unsigned port, const char *req, struct buf *out)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons((uint16_t)port) };
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	size_t n = strlen(req);
+	assert_int_equal(send(fd, req, n, MSG_NOSIGNAL), (ssize_t)n);
+	buf_reset(out);
+	char chunk[4096];
+	ssize_t got;
+	while ((got = recv(fd, chunk, sizeof chunk, 0)) > 0)
+		buf_add(out, chunk, (size_t)got);
+	close(fd);
+}
+
+static void expect(unsigned port, const char *req, const char *status,
+		   const char *also)
+{
+	struct buf out = BUF_INIT;
+	exchange(port, req, &out);
+	if (strncmp(out.data, status, strlen(status)) != 0 ||
+	    (also && !strstr(out.data, also)))
+		fail_msg("request:\n%s\nwanted %s / %s, got:\n%s", req, status,
+			 also ? also : "", out.data);
+	buf_release(&out);
+}
+
+static void test_server_auth(void **state)
+{
+	unsigned port = ((struct fixture *)*state)->port;
+	expect(port, "GET /who/7 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+	       "HTTP/1.1 401", "WWW-Authenticate: Bearer");
+	expect(port, "GET /who/7 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+		     "Authorization: Basic eDp5\r\n\r\n",
+	       "HTTP/1.1 401", "\"error\":\"unauthorized\"");
+	expect(port, "GET /who/7 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+		     "Authorization: Bearer nope\r\n\r\n",
+	       "HTTP/1.1 401", "token tidak dikenal");
+	expect(port, "GET /who/7 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+		     "Authorization: Bearer tok-admin\r\n\r\n",
+	       "HTTP/1.1 403", "\"error\":\"forbidden\"");
+	expect(port, "GET /who/7 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+		     "Authorization: Bearer tok-desa\r\n\r\n",
+	       "HTTP/1.1 200", "\r\n\r\noperator1 desa 7");
+	/* libmicrohttpd decodes the path before matching. */
+	expect(port, "GET /who/%41b HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+		     "Authorization: bearer tok-desa\r\n\r\n",
+	       "HTTP/1.1 200", "operator1 desa Ab");
+}
+
+static void test_server_body(void **state)
+{
+	unsigned port = ((struct fixture *)*state)->port;
+	expect(port, "POST /echo?q=x%20y HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+		     "Content-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello",
+	       "HTTP/1.1 200", "5:hello:x y");
+	expect(port, "POST /echo HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+		     "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+	       "HTTP/1.1 415", "unsupported_media_type");
+	expect(port, "POST /echo HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+		     "Content-Length: 2\r\n\r\nhi",
+	       "HTTP/1.1 415", NULL);
+	/* Over the limit by Content-Length: refused before the body. */
+	expect(port, "POST /echo HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+		     "Content-Type: text/plain\r\nContent-Length: 17\r\n\r\n"
+		     "0123456789abcdefg",
+	       "HTTP/1.1 413", "too_large");
+	/* Exactly at the limit is fine. */
+	expect(port, "POST /echo HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+		     "Content-Type: text/plain\r\nContent-Length: 16\r\n\r\n"
+		     "0123456789abcdef",
+	       "HTTP/1.1 200", "16:0123456789abcdef:-");
+	/* Chunked: the limit is found while streaming. */
+	expect(port, "POST /echo HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+		     "Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+		     "a\r\n0123456789\r\na\r\n0123456789\r\n0\r\n\r\n",
+	       "HTTP/1.1 413", "too_large");
+	expect(port, "POST /echo HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+		     "Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+		     "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
+	       "HTTP/1.1 200", "5:abcde:-");
+	/* A body on a route that takes none. */
+	expect(port, "GET /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+		     "Content-Length: 1\r\n\r\nx",
+	       "HTTP/1.1 413", NULL);
+}
+
+static void test_server_errors(void **state)
+{
+	unsigned port = ((struct fixture *)*state)->port;
+	expect(port, "GET /nope HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+	       "HTTP/1.1 404", "{\"error\":\"not_found\"");
+	expect(port, "DELETE /echo HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+	       "HTTP/1.1 405", "Allow: POST");
+	expect(port, "GET /fail HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+	       "HTTP/1.1 422",
+	       "{\"error\":\"unprocessable\",\"message\":\"kasus belum disetujui\"}");
+	expect(port, "GET * HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+	       "HTTP/1.1 400", NULL);
+	expect(port, "GET /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+		     "Content-Length: x\r\n\r\n",
+	       "HTTP/1.1 400", NULL);
+	expect(port, "HEAD /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+	       "HTTP/1.1 200", "Cache-Control: no-store");
+}
+
+struct bg {
+	unsigned port;
+	struct buf out;
+};
+
+static void *bg_slow(void *arg)
+{
+	struct bg *b = arg;
+	exchange(b->port,
+		 "GET /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+		 &b->out);
+	return NULL;
+}
+
+/* Drain: the request in flight finishes with its whole answer, and new
+ * connections are refused. */
+static void test_server_drain(void **state)
+{
+	struct fixture *f = *state;
+	struct bg b = { f->port, BUF_INIT };
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, bg_slow, &b), 0);
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	nanosleep(&ts, NULL);
+	assert_int_equal(http_server_drain(f->srv, 5000), 0);
+	pthread_join(t, NULL);
+	assert_non_null(strstr(b.out.data, "HTTP/1.1 200"));
+	assert_non_null(strstr(b.out.data, "Connection: close"));
+	assert_non_null(strstr(b.out.data, "\r\n\r\ndone"));
+	buf_release(&b.out);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons((uint16_t)f->port) };
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_not_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	close(fd);
+}
+
+static void test_server_bad_listen(void **state)
+{
+	(void)state;
+	struct config c;
+	struct http_server *srv = NULL;
+	struct buf err = BUF_INIT;
+	config_defaults(&c);
+	const char *bad[] = { "8080", "127.0.0.1:", "127.0.0.1:http",
+			      "999.1.1.1:80", "[::1:80" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(c.listen, sizeof c.listen, "%s", bad[i]);
+		assert_int_equal(http_server_start(&c, &fake_backend, test_routes,
+						   1, &srv, &err),
+				 TB_EINVAL);
+	}
+	buf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_route_match),
+		cmocka_unit_test(test_route_find),
+		cmocka_unit_test(test_route_types),
+		cmocka_unit_test(test_pool),
+		cmocka_unit_test(test_pool_cap),
+		cmocka_unit_test(test_ratelimit),
+		cmocka_unit_test(test_ratelimit_eviction),
+		cmocka_unit_test(test_config_defaults_and_parse),
+		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_config_env),
+		cmocka_unit_test(test_metrics_format),
+		cmocka_unit_test(test_metrics_cap),
+		cmocka_unit_test_setup_teardown(test_server_auth, server_up,
+						server_down),
+		cmocka_unit_test_setup_teardown(test_server_body, server_up,
+						server_down),
+		cmocka_unit_test_setup_teardown(test_server_errors, server_up,
+						server_down),
+		cmocka_unit_test_setup_teardown(test_server_drain, server_up,
+						server_down),
+		cmocka_unit_test(test_server_bad_listen),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
