@@ -1,0 +1,374 @@
+/*
+ * store: a real SQLite file in a scratch directory. Migrations on a fresh
+ * file, re-opening, a database from the future, transactions (nesting and
+ * rollback), the append-only audit log (checked with a second, raw SQLite
+ * connection that tries to change it), attachments' magic bytes and caps,
+ * and the records going in and out unchanged.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "core/err.h"
+#include "sign/digest.h"
+#include "store/store.h"
+
+struct fx {
+	char dir[64];
+	char db[96];
+	struct store *s;
+	struct buf err;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/terbit-store.XXXXXX");
+	if (!f || !mkdtemp(f->dir))
+		return -1;
+	/* store_open must create the data directory itself. */
+	strcat(f->dir, "/data");
+	snprintf(f->db, sizeof f->db, "%s/terbit.db", f->dir);
+	buf_init(&f->err, 0);
+	if (store_open(f->dir, &f->s, &f->err) != 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[160];
+	store_close(f->s);
+	buf_release(&f->err);
+	snprintf(cmd, sizeof cmd, "rm -rf '%.*s'", (int)(strlen(f->dir) - 5),
+		 f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* A second connection, as another program (or an attacker with the
+ * file) would have. */
+static sqlite3 *raw_open(struct fx *f)
+{
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 2000);
+	return db;
+}
+
+static int raw_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void add_resident(struct fx *f, const char *nik, const char *date,
+			 char sex)
+{
+	struct store_resident r = { .sex = sex };
+	strcpy(r.nik, nik);
+	strcpy(r.kk, "3510050101200001");
+	strcpy(r.name, "Siti Rahayu");
+	strcpy(r.birth_place, "Banyuwangi");
+	strcpy(r.birth_date, date);
+	strcpy(r.address, "Dusun Krajan");
+	strcpy(r.rt, "001");
+	strcpy(r.rw, "002");
+	strcpy(r.village_code, "3510052001");
+	assert_int_equal(store_resident_put(f->s, &r, &f->err), 0);
+}
+
+static void add_user(struct fx *f, const char *name, const char *hash)
+{
+	struct store_user u = { 0 };
+	strcpy(u.name, name);
+	strcpy(u.role, "desa");
+	strcpy(u.region, "3510052001");
+	assert_int_equal(store_user_add(f->s, &u, hash, &f->err), 0);
+}
+
+static int64_t add_case(struct fx *f)
+{
+	struct store_case c = { 0 };
+	int64_t id = 0;
+	strcpy(c.nik, "3510054506900001");
+	strcpy(c.village_code, "3510052001");
+	strcpy(c.state, "draft");
+	strcpy(c.faskes, "Puskesmas Muncar");
+	strcpy(c.created_by, "op");
+	assert_int_equal(store_case_add(f->s, &c, &id, &f->err), 0);
+	return id;
+}
+
+#define HASH_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define HASH_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+static void fresh_file_is_migrated(void **state)
+{
+	struct fx *f = *state;
+	struct stat st;
+	assert_int_equal(store_schema_version(f->s), store_schema_latest());
+	assert_true(store_schema_latest() >= 1);
+	assert_int_equal(stat(f->dir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(stat(f->db, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	sqlite3 *db = raw_open(f);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"),
+			 store_schema_latest());
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master "
+				     "WHERE type = 'table' AND name IN ('regions',"
+				     "'residents','pbi','users','cases','answers',"
+				     "'attachments','audit')"), 8);
+	/* STRICT everywhere: a text in an INTEGER column is refused. */
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_table_list "
+				     "WHERE schema = 'main' AND name NOT LIKE "
+				     "'sqlite_%' AND strict = 0"), 0);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_journal_mode "
+				     "WHERE journal_mode = 'wal'"), 1);
+	sqlite3_close(db);
+}
+
+static void reopen_is_idempotent(void **state)
+{
+	struct fx *f = *state;
+	add_resident(f, "3510054506900001", "1990-06-05", 'P');
+	store_close(f->s);
+	f->s = NULL;
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(store_open(f->dir, &f->s, &f->err), 0);
+		assert_int_equal(store_schema_version(f->s), store_schema_latest());
+		assert_int_equal(store_resident_count(f->s, &f->err), 1);
+		store_close(f->s);
+		f->s = NULL;
+	}
+	assert_int_equal(store_open_file(f->db, &f->s, &f->err), 0);
+}
+
+static void newer_database_is_refused(void **state)
+{
+	struct fx *f = *state;
+	char sql[64];
+	store_close(f->s);
+	f->s = NULL;
+	sqlite3 *db = raw_open(f);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
+		 store_schema_latest() + 1);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(f->dir, &f->s, &f->err), TB_EDB);
+	assert_null(f->s);
+	assert_non_null(strstr(f->err.data, "lebih baru"));
+}
+
+static void audit_log_is_append_only(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_audit_add(f->s, "budi", "desa", "case.new",
+					 "case:1", NULL, &f->err), 0);
+	sqlite3 *db = raw_open(f);
+	char *msg = NULL;
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE audit SET note = 'x'",
+					  NULL, NULL, &msg), SQLITE_OK);
+	assert_non_null(strstr(msg, "append-only"));
+	sqlite3_free(msg);
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL,
+					  NULL), SQLITE_OK);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM audit WHERE "
+				     "note = '' AND actor = 'budi'"), 1);
+	sqlite3_close(db);
+}
+
+static int count_audit(const struct store_audit *a, void *arg)
+{
+	(void)a;
+	++*(int *)arg;
+	return 0;
+}
+
+static void transactions_nest_and_roll_back(void **state)
+{
+	struct fx *f = *state;
+	int n = 0;
+	/* Rolled back: nothing stays. */
+	assert_int_equal(store_begin(f->s, &f->err), 0);
+	assert_int_equal(store_audit_add(f->s, "a", "admin", "x", "y", NULL,
+					 &f->err), 0);
+	store_rollback(f->s);
+	/* An inner rollback dooms the outer commit. */
+	assert_int_equal(store_begin(f->s, &f->err), 0);
+	assert_int_equal(store_audit_add(f->s, "a", "admin", "x", "y", NULL,
+					 &f->err), 0);
+	assert_int_equal(store_begin(f->s, &f->err), 0);
+	store_rollback(f->s);
+	assert_int_equal(store_commit(f->s, &f->err), TB_EDB);
+	assert_int_equal(store_audit_each(f->s, NULL, count_audit, &n, &f->err), 0);
+	assert_int_equal(n, 0);
+	/* Nested commits commit once, at the outermost. */
+	assert_int_equal(store_begin(f->s, &f->err), 0);
+	assert_int_equal(store_begin(f->s, &f->err), 0);
+	assert_int_equal(store_audit_add(f->s, "a", "admin", "x", "y", "z",
+					 &f->err), 0);
+	assert_int_equal(store_commit(f->s, &f->err), 0);
+	assert_int_equal(store_commit(f->s, &f->err), 0);
+	assert_int_equal(store_audit_each(f->s, "y", count_audit, &n, &f->err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_commit(f->s, &f->err), TB_EINTERNAL);
+}
+
+static void sniff_by_magic_bytes(void **state)
+{
+	(void)state;
+	assert_string_equal(store_sniff_mime("%PDF-1.7\n", 9), "application/pdf");
+	assert_string_equal(store_sniff_mime("\xff\xd8\xff\xe0", 4), "image/jpeg");
+	assert_string_equal(store_sniff_mime("\x89PNG\r\n\x1a\n\0", 9),
+			    "image/png");
+	assert_null(store_sniff_mime("GIF89a", 6));
+	assert_null(store_sniff_mime("%PDF", 4)); /* too short to be sure */
+	assert_null(store_sniff_mime("hello.pdf", 9));
+	assert_null(store_sniff_mime("", 0));
+}
+
+static void attachments_checked_and_kept(void **state)
+{
+	struct fx *f = *state;
+	struct store_attachment a = { 0 }, got;
+	struct buf bytes = BUF_INIT, hex = BUF_INIT;
+	static const char pdf[] = "%PDF-1.4\nsynthetic\n%%EOF\n";
+	add_resident(f, "3510054506900001", "1990-06-05", 'P');
+	add_user(f, "op", HASH_A);
+	a.case_id = add_case(f);
+	strcpy(a.kind, "rujukan");
+	strcpy(a.filename, "rujukan.pdf");
+	strcpy(a.created_by, "op");
+	/* Refusals first, each with its own code; none stores anything. */
+	assert_int_equal(store_attach_add(f->s, &a, "GIF89a....", 10, &f->err),
+			 TB_EMEDIA);
+	assert_int_equal(store_attach_add(f->s, &a, "", 0, &f->err), TB_EINVAL);
+	char *big = calloc(1, STORE_ATTACH_MAX + 1);
+	memcpy(big, "%PDF-", 5);
+	assert_int_equal(store_attach_add(f->s, &a, big, STORE_ATTACH_MAX + 1,
+					  &f->err), TB_ETOOBIG);
+	free(big);
+	strcpy(a.kind, "foto");
+	assert_int_equal(store_attach_add(f->s, &a, pdf, sizeof pdf - 1, &f->err),
+			 TB_EINVAL);
+	strcpy(a.kind, "rujukan");
+	a.case_id += 100;
+	assert_int_equal(store_attach_add(f->s, &a, pdf, sizeof pdf - 1, &f->err),
+			 TB_ENOTFOUND);
+	a.case_id -= 100;
+	assert_int_equal(store_attach_count(f->s, a.case_id, "rujukan", &f->err), 0);
+	/* Accepted: mime from the bytes, hash of the bytes, bytes back. */
+	assert_int_equal(store_attach_add(f->s, &a, pdf, sizeof pdf - 1, &f->err), 0);
+	assert_string_equal(a.mime, "application/pdf");
+	digest_sha256_hex(&hex, pdf, sizeof pdf - 1);
+	assert_string_equal(a.sha256, hex.data);
+	assert_int_equal(store_attach_get(f->s, a.id, &got, &bytes, &f->err), 0);
+	assert_int_equal(bytes.len, sizeof pdf - 1);
+	assert_memory_equal(bytes.data, pdf, bytes.len);
+	assert_string_equal(got.sha256, hex.data);
+	assert_string_equal(got.filename, "rujukan.pdf");
+	assert_int_equal(store_attach_count(f->s, a.case_id, "rujukan", &f->err), 1);
+	assert_int_equal(store_attach_count(f->s, a.case_id, "verifikasi", &f->err),
+			 0);
+	buf_release(&bytes);
+	buf_release(&hex);
+}
+
+static void records_round_trip(void **state)
+{
+	struct fx *f = *state;
+	struct store_resident r;
+	struct store_user u;
+	struct store_case c;
+	struct store_pbi p = { .active = 1 }, *list = NULL;
+	size_t n = 0;
+	add_resident(f, "3510054506900001", "1990-06-05", 'P');
+	assert_int_equal(store_resident_get(f->s, "3510054506900001", &r, &f->err), 0);
+	assert_string_equal(r.name, "Siti Rahayu");
+	assert_int_equal(r.sex, 'P');
+	assert_int_equal(store_resident_get(f->s, "3510050000000000", &r, &f->err),
+			 TB_ENOTFOUND);
+	/* Users: unique names, token looked up by its digest only. */
+	add_user(f, "op", HASH_A);
+	struct store_user dup = { 0 };
+	strcpy(dup.name, "op");
+	strcpy(dup.role, "dinsos");
+	assert_int_equal(store_user_add(f->s, &dup, HASH_B, &f->err), TB_ECONFLICT);
+	assert_int_equal(store_user_by_token(f->s, HASH_A, &u, &f->err), 0);
+	assert_string_equal(u.name, "op");
+	assert_int_equal(store_user_by_token(f->s, HASH_B, &u, &f->err),
+			 TB_ENOTFOUND);
+	/* PBI: one row per program, replaced on re-import. */
+	strcpy(p.nik, "3510054506900001");
+	strcpy(p.program, "PBI-APBD");
+	strcpy(p.card_number, "0001234567890");
+	assert_int_equal(store_pbi_put(f->s, &p, &f->err), 0);
+	p.active = 0;
+	assert_int_equal(store_pbi_put(f->s, &p, &f->err), 0);
+	assert_int_equal(store_pbi_list(f->s, p.nik, &list, &n, &f->err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].active, 0);
+	free(list);
+	strcpy(p.program, "PBI-X");
+	assert_int_equal(store_pbi_put(f->s, &p, &f->err), TB_EINVAL);
+	/* Cases: a NIK that is no resident is refused by the foreign key. */
+	int64_t id = add_case(f);
+	assert_int_equal(store_case_get(f->s, id, &c, &f->err), 0);
+	assert_string_equal(c.name, "Siti Rahayu");
+	assert_string_equal(c.state, "draft");
+	assert_int_equal(store_case_set_state(f->s, id, "submitted", "op", &f->err), 0);
+	assert_int_equal(store_case_get(f->s, id, &c, &f->err), 0);
+	assert_string_equal(c.state, "submitted");
+	assert_int_equal(store_case_set_state(f->s, id + 9, "submitted", "op",
+					      &f->err), TB_ENOTFOUND);
+	struct store_case bad = c;
+	strcpy(bad.nik, "3510051203850002");
+	assert_int_equal(store_case_add(f->s, &bad, NULL, &f->err), TB_ENOTFOUND);
+	/* Answers: replaced per indicator. */
+	struct store_answer a = { "lantai", 2 }, *ans = NULL;
+	assert_int_equal(store_answer_put(f->s, id, &a, "op", &f->err), 0);
+	a.value = 1;
+	assert_int_equal(store_answer_put(f->s, id, &a, "op", &f->err), 0);
+	assert_int_equal(store_answer_list(f->s, id, &ans, &n, &f->err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ans[0].value, 1);
+	free(ans);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(fresh_file_is_migrated, setup, teardown),
+		cmocka_unit_test_setup_teardown(reopen_is_idempotent, setup, teardown),
+		cmocka_unit_test_setup_teardown(newer_database_is_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(audit_log_is_append_only, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(transactions_nest_and_roll_back,
+						setup, teardown),
+		cmocka_unit_test(sniff_by_magic_bytes),
+		cmocka_unit_test_setup_teardown(attachments_checked_and_kept, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(records_round_trip, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
