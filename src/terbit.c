@@ -50,6 +50,11 @@ static const struct command commands[] = {
 	  "[--residents N] [--seed S] [--export-csv DIR]",
 	  "isi basis data dengan data contoh sintetis (atau tulis CSV)" },
 	/* -- documents -- */
+	{ "qr", cli_qr, "TEKS --out FILE.png [--mm 20] [--dpi 300]",
+	  "tulis kode QR (PNG 1-bit, resolusi tercatat)" },
+	{ "render", cli_render,
+	  "letter|card KASUS --out FILE.pdf (atau --fields FILE)",
+	  "cetak contoh surat SPM atau kartu (bertanda CONTOH, tanpa tanda tangan)" },
 	/* -- keys, signing, verification -- */
 	/* -- issuance -- */
 	/* -- service -- */

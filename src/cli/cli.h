@@ -70,6 +70,8 @@ int cli_resource(struct cli *c, const char *opt, const char *env,
 struct policy;
 int cli_load_policy(struct cli *c, struct policy **out);
 /* -- documents (cli_render.c) -- */
+int cli_qr(struct cli *c);
+int cli_render(struct cli *c);
 /* -- keys, signing, verification (cli_sign.c) -- */
 /* -- issuance (cli_issue.c) -- */
 /* -- service (cli_serve.c) -- */
