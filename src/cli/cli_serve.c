@@ -93,10 +93,11 @@ int cli_serve(struct cli *c)
 			       &srv, &c->err);
 	if (rc < 0)
 		return rc;
-	const char *colon = strrchr(cfg.listen, ':');
+	/* http_server_start has checked that listen has a colon. */
+	int hostlen = (int)(strrchr(cfg.listen, ':') - cfg.listen);
 	printf("terbit melayani di http://%.*s:%u (%u thread, data %s)\n",
-	       (int)(colon - cfg.listen), cfg.listen, http_server_port(srv),
-	       cfg.threads, cfg.data);
+	       hostlen ? hostlen : 7, hostlen ? cfg.listen : "0.0.0.0",
+	       http_server_port(srv), cfg.threads, cfg.data);
 	fflush(stdout);
 
 	int sig = 0;
