@@ -85,6 +85,14 @@ const char *state_name(enum case_state s) { return named_at(states, ST__COUNT, s
 const char *state_label(enum case_state s) { return named_at(states, ST__COUNT, s)->label; }
 int state_parse(const char *s) { return named_find(states, ST__COUNT, s); }
 
+const struct wf_transition *wf_find(enum case_state from, enum case_state to)
+{
+	for (size_t i = 0; i < wf_table_len; i++)
+		if (wf_table[i].from == from && wf_table[i].to == to)
+			return &wf_table[i];
+	return NULL;
+}
+
 int wf_is_final(enum case_state s)
 {
 	return s == ST_APPROVED || s == ST_REJECTED;
@@ -170,10 +178,7 @@ int wf_check(enum case_state from, enum case_state to,
 {
 	if ((unsigned)from >= ST__COUNT || (unsigned)to >= ST__COUNT || !ctx)
 		return tb_err(err, TB_EINVAL, "Status atau konteks tidak sah");
-	const struct wf_transition *t = NULL;
-	for (size_t i = 0; i < wf_table_len && !t; i++)
-		if (wf_table[i].from == from && wf_table[i].to == to)
-			t = &wf_table[i];
+	const struct wf_transition *t = wf_find(from, to);
 	if (!t) {
 		if (wf_is_final(from))
 			return tb_err(err, TB_ECONFLICT,

@@ -84,6 +84,8 @@ extern const size_t wf_table_len;
 
 /* ---- additions (eligibility/workflow engineer) ---- */
 
+/* The table row for from -> to, NULL when there is no such move. */
+const struct wf_transition *wf_find(enum case_state from, enum case_state to);
 /* 1 for states no move leaves (approved, rejected). */
 int wf_is_final(enum case_state s);
 /* Indonesian label of a role for people: "Operator Desa", ... */

@@ -327,6 +327,13 @@ static void next_moves(void **state)
 	assert_int_equal(wf_next(ST_DRAFT, ROLE_DINKES, out, 8), 0);
 	assert_int_equal(wf_next(ST_APPROVED, ROLE_DINSOS, out, 8), 0);
 	assert_int_equal(wf_next(ST_SUBMITTED, ROLE_ADMIN, out, 8), 0);
+
+	const struct wf_transition *t = wf_find(ST_VERIFIED, ST_APPROVED);
+	assert_non_null(t);
+	assert_int_equal(t->roles, 1u << ROLE_DINSOS);
+	assert_int_equal(t->requires, WF_NEED_ELIGIBLE);
+	assert_int_equal(wf_find(ST_DRAFT, ST_SUBMITTED)->requires, WF_NEED_RUJUKAN);
+	assert_null(wf_find(ST_DRAFT, ST_APPROVED));
 }
 
 int main(void)
