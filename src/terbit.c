@@ -56,6 +56,21 @@ static const struct command commands[] = {
 	  "letter|card KASUS --out FILE.pdf (atau --fields FILE)",
 	  "cetak contoh surat SPM atau kartu (bertanda CONTOH, tanpa tanda tangan)" },
 	/* -- keys, signing, verification -- */
+	{ "keys init", cli_keys_init, "",
+	  "buat CA lokal, sertifikat penanda tangan dan kunci QR (sekali)" },
+	{ "keys import", cli_keys_import, "FILE.p12 [--password-file F]",
+	  "impor sertifikat PKCS#12 sebagai penanda tangan PDF aktif" },
+	{ "keys rotate", cli_keys_rotate, "",
+	  "buat kunci QR baru; kunci lama tetap memverifikasi" },
+	{ "keys export-public", cli_keys_export, "[--out DIR]",
+	  "kunci publik QR dan sertifikat CA untuk pemeriksa luring" },
+	{ "keys list", cli_keys_list, "", "daftar kunci dan sertifikat" },
+	{ "sign-pdf", cli_sign_pdf, "MASUK.pdf KELUAR.pdf",
+	  "tandatangani PDF dengan sertifikat kantor (PAdES)" },
+	{ "verify-pdf", cli_verify_pdf, "FILE.pdf [--json]",
+	  "periksa tanda tangan PDF (bukan status registri)" },
+	{ "token check", cli_token_check, "TOKEN|URL [--json]",
+	  "periksa tanda tangan token QR (bukan status registri)" },
 	/* -- issuance -- */
 	/* -- service -- */
 	{ "serve", cli_serve,

@@ -73,6 +73,14 @@ int cli_load_policy(struct cli *c, struct policy **out);
 int cli_qr(struct cli *c);
 int cli_render(struct cli *c);
 /* -- keys, signing, verification (cli_sign.c) -- */
+int cli_keys_init(struct cli *c);
+int cli_keys_import(struct cli *c);
+int cli_keys_rotate(struct cli *c);
+int cli_keys_export(struct cli *c);
+int cli_keys_list(struct cli *c);
+int cli_sign_pdf(struct cli *c);
+int cli_verify_pdf(struct cli *c);
+int cli_token_check(struct cli *c);
 /* -- issuance (cli_issue.c) -- */
 /* -- service (cli_serve.c) -- */
 int cli_serve(struct cli *c);

@@ -633,7 +633,8 @@ int policy_parse(const char *text, size_t len, const char *name,
 	struct policy *p = calloc(1, sizeof *p);
 	if (!p || !(p->text = malloc(len + 1)))
 		goto out;
-	memcpy(p->text, text, len);
+	if (len)
+		memcpy(p->text, text, len);
 	p->text[len] = '\0';
 	ps.p = p;
 	char *s = p->text, *end = p->text + len;
