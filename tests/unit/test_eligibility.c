@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -539,6 +540,26 @@ static void policy_odd_but_valid(void **state)
 	buf_release(&err);
 }
 
+static void policy_load_names_the_file(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/terbit-policy-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/rusak.policy", dir);
+	char *text = edited((struct edit){ 19, REPLACE, "weight = -1" });
+	struct buf err = BUF_INIT;
+	assert_int_equal(buf_write_file(path, text, strlen(text), 0600, &err), 0);
+	struct policy *p = NULL;
+	assert_int_equal(policy_load(path, &p, &err), TB_EINVAL);
+	assert_has(err.data, "rusak.policy:19: weight harus angka positif");
+	assert_null(strstr(err.data, dir));
+	assert_null(p);
+	unlink(path);
+	rmdir(dir);
+	free(text);
+	buf_release(&err);
+}
+
 /* ---- decision ------------------------------------------------------ */
 
 /* The settings every policy must have, with placeholder values. */
@@ -908,6 +929,7 @@ int main(void)
 		cmocka_unit_test(policy_base_is_valid),
 		cmocka_unit_test(policy_broken_files),
 		cmocka_unit_test(policy_odd_but_valid),
+		cmocka_unit_test(policy_load_names_the_file),
 		cmocka_unit_test(decide_scores_by_hand),
 		cmocka_unit_test(decide_rounding_and_boundary),
 		cmocka_unit_test(decide_shipped_policy),
