@@ -58,7 +58,12 @@ struct policy; /* opaque; fields reached through the functions below */
 
 /* Parses policy text; name is used in line-numbered errors
  * ("banyuwangi.policy:12: ..."). On success *out is the caller's to free
- * with policy_free. */
+ * with policy_free. Format and messages: docs/policy.md. Any error
+ * (TB_EINVAL; TB_ETOOBIG over 1 MiB) leaves *out NULL. Every string
+ * reached through the policy (codes, labels, settings) lives until
+ * policy_free. Answer values are distinct within an indicator, so an
+ * indicator has at most 4 answers. policy_load names errors after the
+ * file's base name and passes on buf_read_file's failures. */
 int policy_parse(const char *text, size_t len, const char *name,
 		 struct policy **out, struct buf *err);
 int policy_load(const char *path, struct policy **out, struct buf *err);
