@@ -565,6 +565,13 @@ int cases_demo_populate(struct store *s, const struct policy *p, unsigned n,
 			    "data wilayah belum ada; jalankan `terbit init` dulu");
 		goto out;
 	}
+	if ((rc = store_resident_count(s, err)) != 0) {
+		if (rc > 0)
+			rc = tb_err(err, TB_ECONFLICT,
+				    "basis data sudah berisi penduduk; data contoh "
+				    "hanya untuk basis data baru");
+		goto out;
+	}
 	if ((rc = cases_demo_csv(n, seed, &res, &pbi, err)) < 0)
 		goto out;
 	if ((rc = cases_import(s, NULL, CASES_IMPORT_RESIDENTS, res.data, res.len,

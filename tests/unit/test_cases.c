@@ -1,0 +1,485 @@
+/*
+ * cases: the operations against a real database with the shipped regions
+ * and policy. Imports (all or nothing, every bad line reported), users and
+ * tokens, role and region checks, the walk from draft to approved, and
+ * that every refusal leaves the database as it was (compared through a
+ * raw connection's view of every table).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "cases/cases.h"
+#include "core/err.h"
+
+#define VILLAGE "3510052001"   /* Muncar, desa 2001 */
+#define OTHER "3510092002"     /* Genteng */
+#define WOMAN "3510054506900001" /* 5 June 1990, P */
+#define MAN "3510051203850002"   /* 12 March 1985, L */
+#define OUTSIDER "3510054101800003" /* lives in Jember */
+
+static const char residents_csv[] =
+	"nik,kk,name,birth_place,birth_date,sex,address,rt,rw,village_code\n"
+	WOMAN ",3510050101200001,Siti Rahayu,Banyuwangi,1990-06-05,P,"
+	"\"Dusun Krajan, No. 3\",1,2,35.10.05.2001\n"
+	MAN ",3510050101200002,Slamet Santoso,Muncar,1985-03-12,L,"
+	"Dusun Krajan,001,002," VILLAGE "\n"
+	OUTSIDER ",3509050101200003,Sri Wahyuni,Jember,1980-01-01,P,"
+	"Jalan Melati,3,4,3509052001\n";
+
+struct fx {
+	char dir[64];
+	struct store *s;
+	struct policy *p;
+	struct buf err, report, token;
+	struct cases_actor desa, other_desa, dinkes, kec, other_kec, dinsos,
+		admin;
+};
+
+static void read_file(const char *path, struct buf *b)
+{
+	struct buf err = BUF_INIT;
+	if (buf_read_file(b, path, 0, &err) != 0)
+		fail_msg("%s: %s", path, err.data);
+	buf_release(&err);
+}
+
+static void mkuser(struct fx *f, const char *name, const char *role,
+		   const char *region, struct cases_actor *a)
+{
+	buf_reset(&f->token);
+	assert_int_equal(cases_user_add(f->s, NULL, name, role, region,
+					&f->token, &f->err), 0);
+	assert_int_equal(cases_actor_load(f->s, name, a, &f->err), 0);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	struct buf data = BUF_INIT;
+	snprintf(f->dir, sizeof f->dir, "/tmp/terbit-cases.XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	buf_init(&f->err, 0);
+	buf_init(&f->report, 0);
+	buf_init(&f->token, 0);
+	if (store_open(f->dir, &f->s, &f->err) ||
+	    policy_load("policy/banyuwangi.policy", &f->p, &f->err))
+		fail_msg("%s", f->err.data);
+	read_file("regions/3510.csv", &data);
+	assert_int_equal(cases_regions_import(f->s, data.data, data.len,
+					      "3510.csv", &f->err), 108);
+	buf_release(&data);
+	assert_int_equal(cases_import(f->s, NULL, CASES_IMPORT_RESIDENTS,
+				      residents_csv, strlen(residents_csv), 0,
+				      &f->report, NULL, &f->err), 3);
+	mkuser(f, "op", "desa", "35.10.05.2001", &f->desa);
+	mkuser(f, "op2", "desa", OTHER, &f->other_desa);
+	mkuser(f, "dinkes", "dinkes", NULL, &f->dinkes);
+	mkuser(f, "camat", "kecamatan", "35.10.05", &f->kec);
+	mkuser(f, "camat2", "kecamatan", "351009", &f->other_kec);
+	mkuser(f, "dinsos", "dinsos", NULL, &f->dinsos);
+	mkuser(f, "root", "admin", NULL, &f->admin);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[96];
+	store_close(f->s);
+	policy_free(f->p);
+	buf_release(&f->err);
+	buf_release(&f->report);
+	buf_release(&f->token);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* Every row of every table, as text: "nothing changed" means equal. */
+static void db_dump(struct fx *f, struct buf *out)
+{
+	static const char *const tables[] = {
+		"regions", "residents", "pbi", "users", "cases", "answers",
+		"attachments", "audit",
+	};
+	char path[96], sql[96];
+	sqlite3 *db;
+	snprintf(path, sizeof path, "%s/terbit.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	buf_reset(out);
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+		sqlite3_stmt *st;
+		snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY 1", tables[t]);
+		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+				 SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (int c = 0; c < sqlite3_column_count(st); c++) {
+				const unsigned char *v = sqlite3_column_text(st, c);
+				buf_addf(out, "%s|", v ? (const char *)v : "NULL");
+			}
+			buf_addc(out, '\n');
+		}
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+}
+
+static int64_t new_case(struct fx *f, const char *nik)
+{
+	int64_t id = 0;
+	if (cases_create(f->s, &f->desa, nik, &id, &f->err) != 0)
+		fail_msg("%s", f->err.data);
+	return id;
+}
+
+static void attach(struct fx *f, int64_t id, const char *kind)
+{
+	static const char pdf[] = "%PDF-1.4\n%%EOF\n";
+	assert_int_equal(cases_attach(f->s, &f->desa, id, kind, "x.pdf", pdf,
+				      sizeof pdf - 1, NULL, &f->err), 0);
+}
+
+/* Answers every indicator of the policy (retired too) with its lowest
+ * (poor) or highest value. */
+static void answer_all(struct fx *f, int64_t id, int poor)
+{
+	size_t n = policy_indicator_count(f->p);
+	struct elig_answer ans[32];
+	assert_true(n <= 32);
+	for (size_t i = 0; i < n; i++) {
+		const struct policy_indicator *ind = policy_indicator(f->p, i);
+		ans[i].code = ind->code;
+		ans[i].value = ind->answers[poor ? 0 : ind->nanswers - 1].value;
+	}
+	assert_int_equal(cases_answers(f->s, f->p, &f->desa, id, ans, n, &f->err),
+			 0);
+}
+
+static void move_ok(struct fx *f, const struct cases_actor *a, int64_t id,
+		    const char *to)
+{
+	if (cases_move(f->s, f->p, a, id, to, NULL, &f->err) != 0)
+		fail_msg("%s -> %s: %s", a->name, to, f->err.data);
+}
+
+static void assert_has(const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle))
+		fail_msg("'%s' not in '%s'", needle, hay);
+}
+
+static void import_all_or_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	size_t nbad = 0;
+	static const char bad[] =
+		"nik,kk,name,birth_place,birth_date,sex,address,rt,rw,village_code\n"
+		"3510054506900009,3510050101200001,Ani,Bwi,1990-06-05,P,A,1,1,"
+		VILLAGE "\n"                                   /* line 2: good */
+		"351005450690,3510050101200001,Ani,Bwi,1990-06-05,P,A,1,1,"
+		VILLAGE "\n"                                   /* 3: short NIK */
+		"3510051203850010,3510050101200001,Budi,Bwi,1985-02-30,L,A,1,1,"
+		VILLAGE "\n"                                   /* 4: no 30 Feb */
+		"3510051203850011,3510050101200001,Budi,Bwi,1985-03-12,P,A,1,1,"
+		VILLAGE "\n"                                   /* 5: sex */
+		"3510051203850012,3510050101200001,Budi,Bwi,1985-03-12,L,A,1,1,"
+		VILLAGE ",extra\n"                             /* 6: columns */
+		"3510054506900009,3510050101200001,Ani,Bwi,1990-06-05,P,A,1,1,"
+		VILLAGE "\n";                                  /* 7: duplicate */
+	db_dump(f, &before);
+	buf_reset(&f->report);
+	assert_int_equal(cases_import(f->s, NULL, CASES_IMPORT_RESIDENTS, bad,
+				      strlen(bad), 0, &f->report, &nbad, &f->err),
+			 TB_EINVAL);
+	assert_int_equal(nbad, 5);
+	for (int line = 3; line <= 7; line++) {
+		char want[32];
+		snprintf(want, sizeof want, "baris %d:", line);
+		assert_has(f->report.data, want);
+	}
+	assert_null(strstr(f->report.data, "baris 2:"));
+	assert_has(f->report.data, "baris 7: NIK sama dengan baris 2");
+	db_dump(f, &after);
+	assert_string_equal(before.data, after.data);
+	/* --skip-bad: the good row goes in, the bad are still listed. */
+	buf_reset(&f->report);
+	assert_int_equal(cases_import(f->s, NULL, CASES_IMPORT_RESIDENTS, bad,
+				      strlen(bad), 1, &f->report, &nbad, &f->err),
+			 1);
+	assert_int_equal(nbad, 5);
+	assert_int_equal(store_resident_count(f->s, &f->err), 4);
+	/* An unterminated quote: reported, nothing imported. */
+	static const char unterminated[] =
+		"nik,program,status,card_number\n"
+		WOMAN ",PBI-JKN,aktif,0001234567890\n"
+		MAN ",\"PBI-APBD,aktif,0001234567891\n";
+	buf_reset(&f->report);
+	assert_int_equal(cases_import(f->s, NULL, CASES_IMPORT_PBI, unterminated,
+				      strlen(unterminated), 0, &f->report, &nbad,
+				      &f->err), TB_EINVAL);
+	assert_has(f->report.data, "baris 3");
+	assert_int_equal(store_pbi_count(f->s, &f->err), 0);
+	buf_release(&before);
+	buf_release(&after);
+}
+
+static void users_tokens_and_regions(void **state)
+{
+	struct fx *f = *state;
+	struct cases_actor a;
+	struct buf tok = BUF_INIT;
+	assert_int_equal(cases_user_add(f->s, NULL, "nina", "desa", OTHER, &tok,
+					&f->err), 0);
+	assert_int_equal(tok.len, 43);
+	assert_int_equal(strspn(tok.data, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
+					  "opqrstuvwxyz0123456789-_"), 43);
+	assert_int_equal(cases_actor_by_token(f->s, tok.data, &a, &f->err), 0);
+	assert_string_equal(a.name, "nina");
+	assert_int_equal(a.role, ROLE_DESA);
+	assert_string_equal(a.region, OTHER);
+	tok.data[0] ^= 1;
+	assert_int_equal(cases_actor_by_token(f->s, tok.data, &a, &f->err),
+			 TB_EAUTH);
+	buf_reset(&tok);
+	/* Regions must fit the role and exist. */
+	assert_int_equal(cases_user_add(f->s, NULL, "x1", "desa", "351005", &tok,
+					&f->err), TB_EINVAL);
+	assert_int_equal(cases_user_add(f->s, NULL, "x2", "kecamatan", VILLAGE,
+					&tok, &f->err), TB_EINVAL);
+	assert_int_equal(cases_user_add(f->s, NULL, "x3", "dinsos", "351005", &tok,
+					&f->err), TB_EINVAL);
+	assert_int_equal(cases_user_add(f->s, NULL, "x4", "desa", "3510059999",
+					&tok, &f->err), TB_EINVAL);
+	assert_int_equal(cases_user_add(f->s, NULL, "x5", "lurah", NULL, &tok,
+					&f->err), TB_EINVAL);
+	assert_int_equal(cases_user_add(f->s, NULL, "op", "dinkes", NULL, &tok,
+					&f->err), TB_ECONFLICT);
+	assert_int_equal(cases_user_add(f->s, &f->desa, "x6", "dinkes", NULL, &tok,
+					&f->err), TB_EPERM);
+	assert_int_equal(cases_user_add(f->s, &f->admin, "x7", "dinkes", NULL,
+					&tok, &f->err), 0);
+	assert_int_equal(cases_actor_load(f->s, "nobody", &a, &f->err),
+			 TB_ENOTFOUND);
+	buf_release(&tok);
+}
+
+static void walk_draft_to_approved(void **state)
+{
+	struct fx *f = *state;
+	struct store_case c;
+	struct elig_decision d;
+	struct buf json = BUF_INIT;
+	int64_t id = new_case(f, WOMAN);
+	assert_int_equal(cases_get(f->s, NULL, id, &c, &f->err), 0);
+	assert_string_equal(c.state, "draft");
+	assert_string_equal(c.faskes, "Puskesmas Muncar");
+	assert_int_equal(cases_move(f->s, f->p, &f->desa, id, "submitted", NULL,
+				    &f->err), TB_EREFUSED);
+	attach(f, id, "rujukan");
+	move_ok(f, &f->desa, id, "submitted");
+	move_ok(f, &f->dinkes, id, "health_checked");
+	assert_int_equal(cases_move(f->s, f->p, &f->desa, id, "surveyed", NULL,
+				    &f->err), TB_EREFUSED);
+	answer_all(f, id, 1);
+	move_ok(f, &f->desa, id, "surveyed");
+	assert_int_equal(cases_move(f->s, f->p, &f->other_kec, id, "recommended",
+				    NULL, &f->err), TB_EPERM);
+	move_ok(f, &f->kec, id, "recommended");
+	attach(f, id, "verifikasi");
+	move_ok(f, &f->desa, id, "verified");
+	assert_int_equal(cases_decide(f->s, f->p, &f->dinsos, id, &d, &f->err), 0);
+	assert_true(d.eligible);
+	move_ok(f, &f->dinsos, id, "approved");
+	/* Final: no more moves, answers or attachments. */
+	assert_int_equal(cases_move(f->s, f->p, &f->dinsos, id, "returned", "x",
+				    &f->err), TB_ECONFLICT);
+	static const char pdf[] = "%PDF-1.4\n";
+	assert_int_equal(cases_attach(f->s, &f->desa, id, "survei", "x.pdf", pdf,
+				      sizeof pdf - 1, NULL, &f->err), TB_ECONFLICT);
+	assert_int_equal(cases_show_json(f->s, f->p, &f->desa, id, &json, &f->err),
+			 0);
+	assert_has(json.data, "\"state\":\"approved\"");
+	assert_has(json.data, "\"eligible\":true");
+	assert_has(json.data, "\"action\":\"case.move\"");
+	assert_has(json.data, "\"code\":\"punya_hp\"");
+	buf_release(&json);
+}
+
+static void refusals_leave_database_unchanged(void **state)
+{
+	struct fx *f = *state;
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	int64_t id = new_case(f, WOMAN), nid;
+	struct elig_answer unknown = { "tidak_ada", 1 }, badval = { "luas_lantai", 9 };
+	static const char gif[] = "GIF89a...";
+	db_dump(f, &before);
+	assert_int_equal(cases_create(f->s, &f->desa, "3510050000000099", &nid,
+				      &f->err), TB_ENOTFOUND);
+	assert_int_equal(cases_create(f->s, &f->other_desa, MAN, &nid, &f->err),
+			 TB_EPERM);
+	assert_int_equal(cases_create(f->s, &f->desa, OUTSIDER, &nid, &f->err),
+			 TB_EPERM);
+	assert_int_equal(cases_create(f->s, &f->dinsos, MAN, &nid, &f->err),
+			 TB_EPERM);
+	assert_int_equal(cases_answers(f->s, f->p, &f->desa, id, &unknown, 1,
+				       &f->err), TB_EINVAL);
+	assert_int_equal(cases_answers(f->s, f->p, &f->desa, id, &badval, 1,
+				       &f->err), TB_EINVAL);
+	assert_int_equal(cases_answers(f->s, f->p, &f->other_desa, id, &badval, 1,
+				       &f->err), TB_EINVAL);
+	assert_int_equal(cases_attach(f->s, &f->desa, id, "rujukan", "a.gif", gif,
+				      sizeof gif - 1, NULL, &f->err), TB_EMEDIA);
+	assert_int_equal(cases_attach(f->s, &f->desa, id, "foto", "a.pdf", "%PDF-1",
+				      6, NULL, &f->err), TB_EINVAL);
+	assert_int_equal(cases_attach(f->s, &f->other_desa, id, "rujukan", "a.pdf",
+				      "%PDF-1", 6, NULL, &f->err), TB_EPERM);
+	assert_int_equal(cases_attach(f->s, &f->dinkes, id, "rujukan", "a.pdf",
+				      "%PDF-1", 6, NULL, &f->err), TB_EPERM);
+	assert_int_equal(cases_move(f->s, f->p, &f->desa, id + 50, "submitted",
+				    NULL, &f->err), TB_ENOTFOUND);
+	assert_int_equal(cases_move(f->s, f->p, &f->desa, id, "approved", NULL,
+				    &f->err), TB_ECONFLICT);
+	assert_int_equal(cases_move(f->s, f->p, &f->desa, id, "nowhere", NULL,
+				    &f->err), TB_EINVAL);
+	assert_int_equal(cases_move(f->s, f->p, &f->dinkes, id, "submitted", NULL,
+				    &f->err), TB_EPERM);
+	assert_int_equal(cases_move(f->s, f->p, &f->other_desa, id, "submitted",
+				    NULL, &f->err), TB_EPERM);
+	assert_int_equal(cases_move(f->s, f->p, NULL, id, "submitted", NULL,
+				    &f->err), TB_EPERM);
+	assert_int_equal(cases_move(f->s, f->p, &f->desa, id, "submitted", NULL,
+				    &f->err), TB_EREFUSED);
+	db_dump(f, &after);
+	assert_string_equal(before.data, after.data);
+	buf_release(&before);
+	buf_release(&after);
+}
+
+static void retired_answers_kept_not_counted(void **state)
+{
+	struct fx *f = *state;
+	struct cases_facts facts;
+	struct elig_decision d;
+	int64_t id = new_case(f, MAN);
+	answer_all(f, id, 0);
+	assert_int_equal(cases_facts_load(f->s, id, &facts, &f->err), 0);
+	assert_int_equal(facts.nanswers, policy_indicator_count(f->p));
+	int found = 0;
+	for (size_t i = 0; i < facts.nanswers; i++)
+		found |= !strcmp(facts.answers[i].code, "punya_hp");
+	assert_true(found);
+	cases_facts_release(&facts);
+	assert_int_equal(cases_decide(f->s, f->p, &f->desa, id, &d, &f->err), 0);
+	assert_false(d.eligible);
+	assert_int_equal(d.answered, d.required);
+	assert_false(elig_rule_find(&d, "score_below")->passed);
+	/* Out of scope for the decision too. */
+	assert_int_equal(cases_decide(f->s, f->p, &f->other_desa, id, &d, &f->err),
+			 TB_EPERM);
+}
+
+static int count_case(const struct store_case *c, void *arg)
+{
+	(void)c;
+	++*(int *)arg;
+	return 0;
+}
+
+static void list_respects_scope(void **state)
+{
+	struct fx *f = *state;
+	int n = 0;
+	struct store_case_filter all = { 0 }, drafts = { .state = "draft" },
+				 muncar = { .region = "351005" };
+	new_case(f, WOMAN);
+	new_case(f, MAN);
+	assert_int_equal(cases_list(f->s, NULL, &all, count_case, &n, &f->err), 0);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(cases_list(f->s, &f->other_desa, &all, count_case, &n,
+				    &f->err), 0);
+	assert_int_equal(n, 0);
+	n = 0;
+	assert_int_equal(cases_list(f->s, &f->kec, &drafts, count_case, &n,
+				    &f->err), 0);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(cases_list(f->s, &f->dinsos, &muncar, count_case, &n,
+				    &f->err), 0);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(cases_list(f->s, &f->admin, &all, count_case, &n,
+				    &f->err), 0);
+	assert_int_equal(n, 0);
+}
+
+static void demo_data_reaches_every_stage(void **state)
+{
+	struct fx *f = *state;
+	struct buf tokens = BUF_INIT, r1 = BUF_INIT, r2 = BUF_INIT, p1 = BUF_INIT,
+		   p2 = BUF_INIT;
+	/* Deterministic. */
+	assert_int_equal(cases_demo_csv(300, 7, &r1, &p1, &f->err), 0);
+	assert_int_equal(cases_demo_csv(300, 7, &r2, &p2, &f->err), 0);
+	assert_string_equal(r1.data, r2.data);
+	assert_string_equal(p1.data, p2.data);
+	/* Only on a fresh database (the fixture already has people). */
+	assert_int_equal(cases_demo_populate(f->s, f->p, 600, 1, &tokens, &f->err),
+			 TB_ECONFLICT);
+	struct store *fresh = NULL;
+	struct buf dir = BUF_INIT, regions = BUF_INIT;
+	buf_addf(&dir, "%s/demo", f->dir);
+	assert_int_equal(store_open(dir.data, &fresh, &f->err), 0);
+	read_file("regions/3510.csv", &regions);
+	assert_int_equal(cases_regions_import(fresh, regions.data, regions.len,
+					      "3510.csv", &f->err), 108);
+	store_close(f->s);
+	f->s = fresh;
+	assert_int_equal(cases_demo_populate(f->s, f->p, 600, 1, &tokens, &f->err),
+			 0);
+	buf_release(&dir);
+	buf_release(&regions);
+	for (int st = 0; st < ST__COUNT; st++) {
+		int n = 0;
+		struct store_case_filter flt = { .state = state_name(st) };
+		assert_int_equal(cases_list(f->s, NULL, &flt, count_case, &n,
+					    &f->err), 0);
+		if (n == 0)
+			fail_msg("no demo case in state %s", state_name(st));
+	}
+	assert_has(tokens.data, "dinsos\tdinsos\t");
+	buf_release(&tokens);
+	buf_release(&r1);
+	buf_release(&r2);
+	buf_release(&p1);
+	buf_release(&p2);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(import_all_or_nothing),
+		T(users_tokens_and_regions),
+		T(walk_draft_to_approved),
+		T(refusals_leave_database_unchanged),
+		T(retired_answers_kept_not_counted),
+		T(list_respects_scope),
+		T(demo_data_reaches_every_stage),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
