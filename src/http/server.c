@@ -28,8 +28,10 @@
 /* A request pool holds small things (copied strings, records); a handler
  * that needs more is building something that belongs in a buffer. */
 #define POOL_MAX (1u << 20)
-/* Bytes of a chunked body we read and throw away after answering 413,
- * before giving up on the connection. */
+/* Bytes of a chunked body read and thrown away once it has passed the
+ * route's limit, before giving up on the connection. libmicrohttpd 0.9.75
+ * refuses a response queued while a body is arriving, so the 413 can only
+ * go out after the body's end. */
 #define DISCARD_MAX (64u * 1024)
 #define TOKEN_MAX 512
 
@@ -600,6 +602,14 @@ int http_server_start(const struct config *cfg, const struct http_backend *be,
 	int rc = parse_listen(cfg->listen, &ss, err);
 	if (rc < 0)
 		return rc;
+	/* libmicrohttpd divides the connection limit evenly among the worker
+	 * threads: a thread with a share of 0 would refuse every connection
+	 * it accepts. */
+	if (cfg->max_connections < cfg->threads)
+		return tb_err(err, TB_EINVAL,
+			      "max_connections (%u) harus paling sedikit sama "
+			      "dengan threads (%u)",
+			      cfg->max_connections, cfg->threads);
 	struct http_server *srv = calloc(1, sizeof *srv);
 	if (!srv)
 		return tb_err(err, TB_ENOMEM, "kehabisan memori");

@@ -524,6 +524,31 @@ static void exchange(unsigned port, const char *req, struct buf *out)
 	close(fd);
 }
 
+/* Like exchange, for a request the server may cut off while it is being
+ * sent. */
+static void exchange_lossy(unsigned port, const char *req, struct buf *out)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons((uint16_t)port) };
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	size_t n = strlen(req), off = 0;
+	while (off < n) {
+		ssize_t w = send(fd, req + off, n - off, MSG_NOSIGNAL);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	buf_reset(out);
+	char chunk[4096];
+	ssize_t got;
+	while ((got = recv(fd, chunk, sizeof chunk, 0)) > 0)
+		buf_add(out, chunk, (size_t)got);
+	close(fd);
+}
+
 static void expect(unsigned port, const char *req, const char *status,
 		   const char *also)
 {
@@ -590,6 +615,22 @@ static void test_server_body(void **state)
 		     "Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
 		     "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
 	       "HTTP/1.1 200", "5:abcde:-");
+	/* Far over the limit, chunked: at most 64 KiB more is read and
+	 * dropped, then the connection is closed, never a 200. */
+	struct buf big = BUF_INIT, out = BUF_INIT;
+	buf_adds(&big, "POST /echo HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+		       "Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n");
+	for (int i = 0; i < 200; i++) {
+		buf_adds(&big, "400\r\n");
+		for (int k = 0; k < 1024; k++)
+			buf_addc(&big, 'a');
+		buf_adds(&big, "\r\n");
+	}
+	buf_adds(&big, "0\r\n\r\n");
+	exchange_lossy(port, big.data, &out);
+	assert_true(out.len == 0 || strncmp(out.data, "HTTP/1.1 413", 12) == 0);
+	buf_release(&big);
+	buf_release(&out);
 	/* A body on a route that takes none. */
 	expect(port, "GET /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
 		     "Content-Length: 1\r\n\r\nx",
@@ -668,6 +709,13 @@ static void test_server_bad_listen(void **state)
 						   1, &srv, &err),
 				 TB_EINVAL);
 	}
+	snprintf(c.listen, sizeof c.listen, "127.0.0.1:0");
+	c.threads = 8;
+	c.max_connections = 4;
+	assert_int_equal(http_server_start(&c, &fake_backend, test_routes, 1,
+					   &srv, &err),
+			 TB_EINVAL);
+	assert_non_null(strstr(err.data, "max_connections"));
 	buf_release(&err);
 }
 
