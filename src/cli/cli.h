@@ -82,6 +82,16 @@ int cli_sign_pdf(struct cli *c);
 int cli_verify_pdf(struct cli *c);
 int cli_token_check(struct cli *c);
 /* -- issuance (cli_issue.c) -- */
+int cli_issue(struct cli *c);
+int cli_issue_many(struct cli *c);
+int cli_revoke(struct cli *c);
+int cli_reissue(struct cli *c);
+int cli_document_show(struct cli *c);
+int cli_document_get(struct cli *c);
+int cli_document_list(struct cli *c);
+int cli_document_check(struct cli *c);
+/* Exit 0 only for VALID; 10 + enum verify_state otherwise. */
+int cli_verify(struct cli *c);
 /* -- service (cli_serve.c) -- */
 int cli_serve(struct cli *c);
 

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "sign/keys.h"
 #include "store/store.h"
 
 /* Imports are read whole; a 1 GB residents file is ~10 million rows. */
@@ -111,8 +112,10 @@ int cli_init(struct cli *c)
 		return rc;
 	if ((rc = load_regions(c, s)) < 0)
 		goto out;
-	/* INIT-KEYS: the signing keys and certificate are created here
-	 * (a later issue); call it after the database exists. */
+	/* Every fresh data directory can sign: keys_init makes the local
+	 * CA, the PDF signer and a QR key (returns 1 when they exist). */
+	if ((rc = keys_init(c->data_dir, &c->err)) < 0)
+		goto out;
 	printf("Direktori data siap: %s\n"
 	       "Basis data: %s/terbit.db (skema versi %d)\n"
 	       "Wilayah: %d\n",

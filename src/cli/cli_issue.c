@@ -1,0 +1,409 @@
+/*
+ * CLI handlers for issuance and verification: issue, revoke, reissue,
+ * document show/get/list/check, verify. Thin: every rule is in
+ * src/issue/.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cases/cases.h"
+#include "cli/cli.h"
+#include "core/err.h"
+#include "issue/issue.h"
+#include "issue/verify.h"
+#include "render/render.h"
+#include "sign/keys.h"
+#include "store/store.h"
+
+/* A signed PDF is ~50 KB; anything past this is not ours. */
+#define VERIFY_PDF_MAX (20u * 1024 * 1024)
+
+/* What the issuing commands load once. */
+struct env {
+	struct store *s;
+	struct policy *p;
+	struct render_ctx *r;
+	struct keyring *kr;
+	struct cases_actor actor;
+	struct issue_ctx ctx;
+};
+
+static void env_close(struct env *e)
+{
+	store_close(e->s);
+	policy_free(e->p);
+	render_ctx_free(e->r);
+	keyring_free(e->kr);
+}
+
+/* The directory above layouts/ and fonts/: --root, $TERBIT_ROOT, else
+ * beside the binary or here. */
+static int find_root(struct cli *c, struct buf *root)
+{
+	static const char rel[] = "layouts/spm_letter.layout";
+	int rc = cli_resource(c, "--root", "TERBIT_ROOT", rel, root);
+	if (rc < 0)
+		return rc;
+	size_t n = strlen(rel);
+	if (root->len >= n && !strcmp(root->data + root->len - n, rel))
+		buf_truncate(root, root->len > n ? root->len - n - 1 : 0);
+	return root->len ? 0 : buf_adds(root, ".");
+}
+
+/* Opens the store and the keyring; with full, also the policy, the
+ * layouts and the --by actor (required). */
+static int env_open(struct cli *c, struct env *e, int full)
+{
+	struct buf root = BUF_INIT;
+	memset(e, 0, sizeof *e);
+	int rc = cli_open_store(c, &e->s);
+	if (rc < 0 || (rc = keyring_load(c->data_dir, &e->kr, &c->err)) < 0 ||
+	    !full)
+		return rc;
+	const char *by = cli_opt(c, "--by");
+	if (!by)
+		return tb_err(&c->err, TB_EPERM,
+			      "--by PENGGUNA wajib: dokumen diterbitkan atas "
+			      "nama petugas Dinas Sosial");
+	if ((rc = cases_actor_load(e->s, by, &e->actor, &c->err)) < 0 ||
+	    (rc = cli_load_policy(c, &e->p)) < 0 ||
+	    (rc = find_root(c, &root)) < 0 ||
+	    (rc = render_ctx_new(&e->r, root.data, &c->err)) < 0)
+		goto out;
+	e->ctx = (struct issue_ctx){ .store = e->s, .policy = e->p,
+				     .render = e->r, .keys = e->kr,
+				     .verifier_host = getenv("TERBIT_VERIFIER_HOST") };
+out:
+	buf_release(&root);
+	return rc;
+}
+
+/* The --by actor for reading commands; NULL (console) without --by. */
+static int reader(struct cli *c, struct store *s, struct cases_actor *a,
+		  const struct cases_actor **out)
+{
+	const char *by = cli_opt(c, "--by");
+	*out = NULL;
+	if (!by)
+		return 0;
+	int rc = cases_actor_load(s, by, a, &c->err);
+	if (rc == 0)
+		*out = a;
+	return rc;
+}
+
+static int write_out(struct cli *c, const struct buf *pdf)
+{
+	const char *path = cli_opt(c, "--out");
+	return path ? buf_write_file(path, pdf->data, pdf->len, 0644, &c->err)
+		    : 0;
+}
+
+int cli_issue(struct cli *c)
+{
+	static const char *const opts[] = { "--by", "--out", "--policy",
+					    "--root", NULL };
+	struct env e;
+	struct issue_result res;
+	struct buf pdf = BUF_INIT;
+	int64_t id;
+	int rc = cli_expect(c, 2, opts);
+	if (rc < 0 || (rc = cases_parse_id(cli_pos(c, 0), &id, &c->err)) < 0)
+		return rc;
+	int kind = issue_kind_parse(cli_pos(c, 1), &c->err);
+	if (kind < 0)
+		return kind;
+	if ((rc = env_open(c, &e, 1)) == 0 &&
+	    (rc = issue_document(&e.ctx, &e.actor, id, kind, &res,
+				 cli_opt(c, "--out") ? &pdf : NULL,
+				 &c->err)) == 0 &&
+	    (rc = write_out(c, &pdf)) == 0) {
+		if (res.existing)
+			fprintf(stderr, "dokumen sudah terbit untuk kasus %lld "
+					"(nomor %s)\n",
+				(long long)id, res.doc.number);
+		printf("%s\n", res.doc.serial);
+	}
+	env_close(&e);
+	buf_release(&pdf);
+	return rc;
+}
+
+struct ids {
+	int64_t *id;
+	size_t n;
+};
+
+static int collect(const struct store_case *sc, void *arg)
+{
+	struct ids *l = arg;
+	int64_t *grown = realloc(l->id, (l->n + 1) * sizeof *grown);
+	if (!grown)
+		return TB_ENOMEM;
+	l->id = grown;
+	l->id[l->n++] = sc->id;
+	return 0;
+}
+
+/*
+ * Issues a document for every approved case without one in force, in
+ * case order, printing each serial; refusals are reported and skipped.
+ * For the crash test and demos: many issuances in one process.
+ */
+int cli_issue_many(struct cli *c)
+{
+	static const char *const opts[] = { "--by", "--count", "--policy",
+					    "--root", NULL };
+	struct env e;
+	struct ids l = { NULL, 0 };
+	struct issue_result res;
+	int rc = cli_expect(c, 1, opts);
+	if (rc < 0)
+		return rc;
+	int kind = issue_kind_parse(cli_pos(c, 0), &c->err);
+	if (kind < 0)
+		return kind;
+	long max = cli_opt(c, "--count") ? atol(cli_opt(c, "--count")) : -1;
+	struct store_case_filter f = { .state = "approved" };
+	if ((rc = env_open(c, &e, 1)) < 0 ||
+	    (rc = store_case_each(e.s, &f, collect, &l, &c->err)) < 0)
+		goto out;
+	for (size_t i = 0; i < l.n && max != 0; i++) {
+		struct buf err = BUF_INIT;
+		rc = issue_document(&e.ctx, &e.actor, l.id[i], kind, &res, NULL,
+				    &err);
+		if (rc == 0 && !res.existing) {
+			printf("%s\n", res.doc.serial);
+			fflush(stdout);
+			max--;
+		} else if (rc < 0 && rc != TB_EREFUSED && rc != TB_ECONFLICT) {
+			tb_err(&c->err, rc, "kasus %lld: %s", (long long)l.id[i],
+			       err.data);
+			buf_release(&err);
+			goto out;
+		}
+		buf_release(&err);
+	}
+	rc = 0;
+out:
+	free(l.id);
+	env_close(&e);
+	return rc;
+}
+
+static int state_change(struct cli *c, int reissue)
+{
+	static const char *const opts[] = { "--by", "--reason", "--out",
+					    "--policy", "--root", NULL };
+	struct env e;
+	struct issue_result res;
+	struct buf pdf = BUF_INIT;
+	int rc = cli_expect(c, 1, opts);
+	if (rc < 0)
+		return rc;
+	if ((rc = env_open(c, &e, 1)) < 0)
+		goto out;
+	if (!reissue) {
+		rc = issue_revoke(&e.ctx, &e.actor, cli_pos(c, 0),
+				  cli_opt(c, "--reason"), &c->err);
+		if (rc == 0)
+			printf("dokumen dicabut\n");
+		goto out;
+	}
+	rc = issue_reissue(&e.ctx, &e.actor, cli_pos(c, 0),
+			   cli_opt(c, "--reason"), &res,
+			   cli_opt(c, "--out") ? &pdf : NULL, &c->err);
+	if (rc == 0 && (rc = write_out(c, &pdf)) == 0)
+		printf("%s\n", res.doc.serial);
+out:
+	env_close(&e);
+	buf_release(&pdf);
+	return rc;
+}
+
+int cli_revoke(struct cli *c)
+{
+	return state_change(c, 0);
+}
+
+int cli_reissue(struct cli *c)
+{
+	return state_change(c, 1);
+}
+
+/* ---- documents ---------------------------------------------------- */
+
+static void doc_text(const struct store_document *d)
+{
+	printf("Seri        : %s\n"
+	       "Jenis       : %s\n"
+	       "Kasus       : %lld\n"
+	       "Nomor       : %s\n"
+	       "Nama        : %s\n"
+	       "Status      : %s\n"
+	       "Berlaku     : hari %lld s.d. %lld\n"
+	       "Diterbitkan : %s oleh %s\n"
+	       "Kebijakan   : %s (skor %.3f)\n"
+	       "SHA-256     : %s (%lld byte)\n",
+	       d->serial, d->kind, (long long)d->case_id, d->number, d->name,
+	       d->state, (long long)d->issued_day, (long long)d->expires_day,
+	       d->issued_at, d->issued_by, d->policy_version, d->score,
+	       d->sha256, (long long)d->size);
+	if (d->revoked_at[0])
+		printf("Dicabut     : %s oleh %s: %s\n", d->revoked_at,
+		       d->revoked_by, d->reason);
+	if (d->superseded_by[0])
+		printf("Diganti oleh: %s\n", d->superseded_by);
+	if (d->replaces[0])
+		printf("Mengganti   : %s\n", d->replaces);
+}
+
+static int doc_read(struct cli *c, int get)
+{
+	static const char *const opts[] = { "--by", "--json", "--out", NULL };
+	struct store *s = NULL;
+	struct cases_actor actor;
+	const struct cases_actor *a;
+	struct store_document d;
+	struct buf pdf = BUF_INIT, out = BUF_INIT;
+	int rc = cli_expect(c, 1, opts);
+	if (rc < 0)
+		return rc;
+	if (get && !cli_opt(c, "--out"))
+		return tb_err(&c->err, TB_EINVAL, "--out BERKAS.pdf wajib");
+	if ((rc = cli_open_store(c, &s)) < 0 ||
+	    (rc = reader(c, s, &actor, &a)) < 0 ||
+	    (rc = issue_get(s, a, cli_pos(c, 0), &d, get ? &pdf : NULL,
+			    &c->err)) < 0)
+		goto out;
+	if (get) {
+		rc = write_out(c, &pdf);
+	} else if (cli_flag(c, "--json")) {
+		if ((rc = issue_doc_json(&d, &out)) == 0)
+			printf("%s\n", out.data);
+	} else {
+		doc_text(&d);
+	}
+out:
+	store_close(s);
+	buf_release(&pdf);
+	buf_release(&out);
+	return rc;
+}
+
+int cli_document_show(struct cli *c)
+{
+	return doc_read(c, 0);
+}
+
+int cli_document_get(struct cli *c)
+{
+	return doc_read(c, 1);
+}
+
+static int list_line(const struct store_document *d, void *arg)
+{
+	(void)arg;
+	printf("%s  %-6s  kasus %-6lld  %-28s  %s\n", d->serial, d->kind,
+	       (long long)d->case_id, d->number, d->state);
+	return 0;
+}
+
+int cli_document_list(struct cli *c)
+{
+	static const char *const opts[] = { "--by", "--json", "--case", NULL };
+	struct store *s = NULL;
+	struct cases_actor actor;
+	const struct cases_actor *a;
+	struct store_doc_filter f = { 0 };
+	struct buf out = BUF_INIT;
+	int rc = cli_expect(c, 0, opts);
+	if (rc < 0)
+		return rc;
+	if (cli_opt(c, "--case") &&
+	    (rc = cases_parse_id(cli_opt(c, "--case"), &f.case_id, &c->err)) < 0)
+		return rc;
+	if ((rc = cli_open_store(c, &s)) < 0 ||
+	    (rc = reader(c, s, &actor, &a)) < 0)
+		goto out;
+	if (cli_flag(c, "--json")) {
+		if ((rc = issue_list_json(s, a, &f, &out, &c->err)) == 0)
+			printf("%s\n", out.data);
+	} else {
+		rc = issue_list(s, a, &f, list_line, NULL, &c->err);
+	}
+out:
+	store_close(s);
+	buf_release(&out);
+	return rc;
+}
+
+int cli_document_check(struct cli *c)
+{
+	struct env e;
+	struct buf report = BUF_INIT;
+	size_t nbad = 0;
+	int rc = cli_expect(c, 0, NULL);
+	if (rc < 0)
+		return rc;
+	if ((rc = env_open(c, &e, 0)) == 0)
+		rc = issue_check(e.s, NULL, e.kr, &report, &nbad, &c->err);
+	if (rc >= 0) {
+		fputs(report.data, stdout);
+		printf("%d dokumen diperiksa, %zu masalah\n", rc, nbad);
+		rc = nbad ? tb_err(&c->err, TB_EREFUSED,
+				   "registri tidak utuh: %zu masalah", nbad)
+			  : 0;
+	}
+	env_close(&e);
+	buf_release(&report);
+	return rc;
+}
+
+/* ---- verification ------------------------------------------------- */
+
+static int is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Exit code: 0 only for VALID; otherwise 10 + state, so scripts can
+ * tell the states apart without parsing. */
+int cli_verify(struct cli *c)
+{
+	static const char *const opts[] = { "--json", NULL };
+	struct env e;
+	struct verify_result r;
+	struct buf pdf = BUF_INIT, out = BUF_INIT;
+	const char *arg = cli_pos(c, 0);
+	int rc = cli_expect(c, 1, opts);
+	if (rc < 0)
+		return rc;
+	if ((rc = env_open(c, &e, 0)) < 0)
+		goto out;
+	if (is_file(arg)) {
+		if ((rc = buf_read_file(&pdf, arg, VERIFY_PDF_MAX, &c->err)) < 0)
+			goto out;
+		rc = verify_pdf(e.s, e.kr, pdf.data, pdf.len, &r, &c->err);
+	} else {
+		rc = verify_token(e.s, e.kr, arg, 0, &r, &c->err);
+	}
+	if (rc < 0)
+		goto out;
+	rc = cli_flag(c, "--json") ? verify_result_json(&r, &out)
+				   : verify_result_text(&r, &out);
+	if (rc < 0)
+		goto out;
+	fputs(out.data, stdout);
+	if (cli_flag(c, "--json"))
+		putchar('\n');
+	rc = r.state == VERIFY_VALID ? 0 : 10 + (int)r.state;
+out:
+	env_close(&e);
+	buf_release(&pdf);
+	buf_release(&out);
+	return rc;
+}

@@ -1,0 +1,320 @@
+/*
+ * Verification of a QR token or a PDF against the keyring and the
+ * registry (the order of checks is in verify.h).
+ */
+#include "issue/verify.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/fmt.h"
+#include "core/json.h"
+#include "sign/digest.h"
+#include "sign/pades.h"
+#include "sign/token.h"
+
+static const struct {
+	const char *name, *label;
+} states[] = {
+	[VERIFY_VALID] = { "VALID", "SAH" },
+	[VERIFY_REVOKED] = { "REVOKED", "DICABUT" },
+	[VERIFY_SUPERSEDED] = { "SUPERSEDED", "DIGANTI" },
+	[VERIFY_EXPIRED] = { "EXPIRED", "KEDALUWARSA" },
+	[VERIFY_UNKNOWN] = { "UNKNOWN", "TIDAK TERDAFTAR" },
+	[VERIFY_FORGED] = { "FORGED", "PALSU" },
+};
+
+const char *verify_state_name(enum verify_state s)
+{
+	return (unsigned)s <= VERIFY_FORGED ? states[s].name : "FORGED";
+}
+
+const char *verify_state_label(enum verify_state s)
+{
+	return (unsigned)s <= VERIFY_FORGED ? states[s].label : "PALSU";
+}
+
+static int verdict(struct verify_result *out, enum verify_state st,
+		   const char *detail)
+{
+	out->state = st;
+	/* Long revocation reasons are cut, never overflow. */
+	size_t n = strnlen(detail, sizeof out->detail - 1);
+	memmove(out->detail, detail, n);
+	out->detail[n] = 0;
+	if (st == VERIFY_FORGED || st == VERIFY_UNKNOWN) {
+		/* Nothing of a row is shown for a code we did not issue. */
+		out->found = 0;
+		memset(&out->doc, 0, sizeof out->doc);
+	}
+	return 0;
+}
+
+/* The registry row decides: revoked, superseded, expired, valid. */
+static int row_state(struct verify_result *out)
+{
+	const struct store_document *d = &out->doc;
+	char msg[400];
+	out->found = 1;
+	if (!strcmp(d->state, "revoked")) {
+		snprintf(msg, sizeof msg, "dicabut %.10s: %s", d->revoked_at,
+			 d->reason);
+		return verdict(out, VERIFY_REVOKED, msg);
+	}
+	if (!strcmp(d->state, "superseded")) {
+		snprintf(msg, sizeof msg, "diganti oleh dokumen %s",
+			 d->superseded_by);
+		return verdict(out, VERIFY_SUPERSEDED, msg);
+	}
+	if (d->expires_day < date_today())
+		return verdict(out, VERIFY_EXPIRED, "masa berlaku sudah habis");
+	return verdict(out, VERIFY_VALID, "");
+}
+
+static void serial_hex(const struct token *t, char out[17])
+{
+	for (int i = 0; i < TOKEN_SERIAL_LEN; i++)
+		snprintf(out + 2 * i, 3, "%02X", t->serial[i]);
+}
+
+/* Registry lookup; 1 when found, 0 when absent, or a TB_E code. */
+static int lookup(struct store *s, const char *serial, struct verify_result *out,
+		  struct buf *err)
+{
+	int rc = store_doc_get(s, serial, &out->doc, err);
+	if (rc == TB_ENOTFOUND)
+		return 0;
+	return rc < 0 ? rc : 1;
+}
+
+static int same_token(const struct verify_result *out, const struct buf *canon)
+{
+	return strlen(out->doc.token) == canon->len &&
+	       canon->len == TOKEN_STR_LEN &&
+	       digest_equal(out->doc.token, canon->data, canon->len);
+}
+
+static int check_token(struct store *s, const struct keyring *kr,
+		       const struct token *t, const struct buf *canon,
+		       int flags, struct verify_result *out, struct buf *err)
+{
+	char serial[17];
+	serial_hex(t, serial);
+	int rc;
+	if (flags & VERIFY_FAST) {
+		if ((rc = lookup(s, serial, out, err)) < 0)
+			return rc;
+		if (rc == 1 && same_token(out, canon))
+			return row_state(out);
+	}
+	switch (token_verify(t, kr)) {
+	case TOKEN_OK:
+		break;
+	case TOKEN_UNKNOWN_KEY:
+		return verdict(out, VERIFY_FORGED,
+			       "kunci penanda tangan tidak dikenal");
+	default:
+		return verdict(out, VERIFY_FORGED, "tanda tangan tidak sah");
+	}
+	if ((rc = lookup(s, serial, out, err)) < 0)
+		return rc;
+	if (rc == 0)
+		return verdict(out, VERIFY_UNKNOWN,
+			       "tanda tangan sah, tetapi dokumen tidak "
+			       "terdaftar di sini");
+	if (!same_token(out, canon))
+		return verdict(out, VERIFY_FORGED,
+			       "kode tidak sama dengan yang diterbitkan");
+	return row_state(out);
+}
+
+int verify_token(struct store *s, const struct keyring *kr, const char *in,
+		 int flags, struct verify_result *out, struct buf *err)
+{
+	struct token t;
+	struct buf canon = BUF_INIT;
+	memset(out, 0, sizeof *out);
+	if (!in || token_parse_url(in, &t, NULL) < 0)
+		return verdict(out, VERIFY_FORGED, "kode tidak terbaca");
+	if (token_format(&t, &canon) < 0) {
+		buf_release(&canon);
+		return tb_err(err, TB_ENOMEM, "memori habis");
+	}
+	int rc = check_token(s, kr, &t, &canon, flags, out, err);
+	buf_release(&canon);
+	return rc;
+}
+
+int verify_pdf(struct store *s, const struct keyring *kr, const void *pdf,
+	       size_t n, struct verify_result *out, struct buf *err)
+{
+	struct pades_info info;
+	struct buf why = BUF_INIT, hex = BUF_INIT;
+	memset(out, 0, sizeof *out);
+	int rc = pades_verify(kr, pdf, n, &info, &why);
+	if (rc < 0) {
+		tb_err(err, rc, "%s", why.data);
+		goto out;
+	}
+	if (info.status != PADES_VALID) {
+		buf_setf(&hex, "tanda tangan PDF tidak sah (%s)%s%s",
+			 pades_status_name(info.status), why.len ? ": " : "",
+			 why.data);
+		rc = verdict(out, VERIFY_FORGED, hex.data);
+		goto out;
+	}
+	buf_reset(&hex);
+	if (buf_addhex(&hex, info.sha256, SHA256_LEN) < 0) {
+		rc = tb_err(err, TB_ENOMEM, "memori habis");
+		goto out;
+	}
+	rc = store_doc_by_sha256(s, hex.data, &out->doc, err);
+	if (rc == TB_ENOTFOUND)
+		rc = verdict(out, VERIFY_UNKNOWN,
+			     "tanda tangan sah, tetapi berkas ini tidak "
+			     "terdaftar di sini");
+	else if (rc == 0)
+		rc = row_state(out);
+out:
+	buf_release(&why);
+	buf_release(&hex);
+	return rc;
+}
+
+/* ---- output ------------------------------------------------------- */
+
+static const char *kind_label(const char *kind)
+{
+	return strcmp(kind, "card") == 0 ? "Kartu Kesehatan Daerah (KIS)"
+					 : "Surat Pernyataan Miskin (SPM)";
+}
+
+/* The masked and formatted public values of a found document. */
+struct view {
+	struct buf name, nik, issued, expires, issued_label, expires_label;
+};
+
+static int view_make(const struct store_document *d, struct view *v)
+{
+	int y, m, dd;
+	buf_init(&v->name, 0);
+	buf_init(&v->nik, 0);
+	buf_init(&v->issued, 0);
+	buf_init(&v->expires, 0);
+	buf_init(&v->issued_label, 0);
+	buf_init(&v->expires_label, 0);
+	int rc = mask_name(&v->name, d->name);
+	if (rc == 0)
+		rc = mask_nik(&v->nik, d->nik);
+	days_to_date(d->issued_day, &y, &m, &dd);
+	if (rc == 0)
+		rc = buf_addf(&v->issued, "%04d-%02d-%02d", y, m, dd);
+	days_to_date(d->expires_day, &y, &m, &dd);
+	if (rc == 0)
+		rc = buf_addf(&v->expires, "%04d-%02d-%02d", y, m, dd);
+	if (rc == 0)
+		rc = fmt_days_id(&v->issued_label, d->issued_day);
+	if (rc == 0)
+		rc = fmt_days_id(&v->expires_label, d->expires_day);
+	return rc;
+}
+
+static void view_release(struct view *v)
+{
+	buf_release(&v->name);
+	buf_release(&v->nik);
+	buf_release(&v->issued);
+	buf_release(&v->expires);
+	buf_release(&v->issued_label);
+	buf_release(&v->expires_label);
+}
+
+int verify_result_json(const struct verify_result *r, struct buf *out)
+{
+	struct view v;
+	struct json j;
+	const struct store_document *d = &r->doc;
+	int rc = r->found ? view_make(d, &v) : 0;
+	json_init(&j, out);
+	json_obj_open(&j, NULL);
+	json_str(&j, "state", verify_state_name(r->state));
+	json_str(&j, "label", verify_state_label(r->state));
+	json_str(&j, "detail", r->detail);
+	if (!r->found) {
+		json_null(&j, "document");
+	} else {
+		json_obj_open(&j, "document");
+		json_str(&j, "serial", d->serial);
+		json_str(&j, "kind", d->kind);
+		json_str(&j, "kind_label", kind_label(d->kind));
+		json_str(&j, "number", d->number);
+		json_str(&j, "name", v.name.data);
+		json_str(&j, "nik", v.nik.data);
+		json_str(&j, "issued", v.issued.data);
+		json_str(&j, "expires", v.expires.data);
+		json_str(&j, "issued_label", v.issued_label.data);
+		json_str(&j, "expires_label", v.expires_label.data);
+		json_str(&j, "office", d->office);
+		json_str(&j, "faskes", d->faskes);
+		if (r->state == VERIFY_REVOKED) {
+			json_str(&j, "revoked_at", d->revoked_at);
+			json_str(&j, "reason", d->reason);
+		}
+		if (r->state == VERIFY_SUPERSEDED)
+			json_str(&j, "superseded_by", d->superseded_by);
+		json_obj_close(&j);
+	}
+	json_obj_close(&j);
+	if (r->found)
+		view_release(&v);
+	int jrc = json_finish(&j);
+	return rc < 0 ? rc : jrc;
+}
+
+int verify_result_text(const struct verify_result *r, struct buf *out)
+{
+	struct view v;
+	const struct store_document *d = &r->doc;
+	int rc = buf_addf(out, "%s\nStatus       : %s%s%s\n",
+			  verify_state_name(r->state),
+			  verify_state_label(r->state), r->detail[0] ? " - " : "",
+			  r->detail);
+	if (rc < 0 || !r->found)
+		return rc;
+	if ((rc = view_make(d, &v)) == 0)
+		rc = buf_addf(out,
+			      "Jenis        : %s\n"
+			      "Nomor        : %s\n"
+			      "Nama         : %s\n"
+			      "NIK          : %s\n"
+			      "Diterbitkan  : %s\n"
+			      "Berlaku s.d. : %s\n"
+			      "Penerbit     : %s\n"
+			      "Faskes       : %s\n"
+			      "Seri         : %s\n",
+			      kind_label(d->kind), d->number, v.name.data,
+			      v.nik.data, v.issued_label.data,
+			      v.expires_label.data, d->office, d->faskes,
+			      d->serial);
+	view_release(&v);
+	return rc;
+}
+
+int verify_nik_match(struct store *s, const struct keyring *kr,
+		     const char *token, const char *nik, int *match,
+		     struct buf *err)
+{
+	struct verify_result r;
+	*match = 0;
+	if (!nik || strlen(nik) != 16 || strspn(nik, "0123456789") != 16)
+		return tb_err(err, TB_EINVAL, "NIK harus 16 digit");
+	int rc = verify_token(s, kr, token, VERIFY_FAST, &r, err);
+	if (rc < 0)
+		return rc;
+	if (!r.found)
+		return tb_err(err, TB_ENOTFOUND,
+			      "kode tidak menunjuk dokumen yang kami terbitkan");
+	*match = digest_equal(r.doc.nik, nik, 16);
+	return 0;
+}

@@ -1,0 +1,293 @@
+/*
+ * The document registry's statements (the issue gate is the only
+ * writer). Schema: migration step 2 in migrate.c.
+ */
+#include "store/store_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+
+#define DOC_COLS                                                          \
+	"d.serial, d.kind, d.case_id, d.nik, d.name,"                      \
+	" coalesce(c.village_code, ''), d.number, d.year, d.seq,"          \
+	" d.issued_day, d.expires_day, d.state, d.token, d.sha256,"        \
+	" d.policy_version, d.score, d.office, d.faskes, d.issued_by,"     \
+	" d.issued_at, d.revoked_at, d.revoked_by, d.reason,"              \
+	" coalesce(d.superseded_by, ''), coalesce(d.replaces, ''),"        \
+	" length(d.pdf)"                                                   \
+	" FROM documents d LEFT JOIN cases c ON c.id = d.case_id"
+
+static const char SQL_COUNTER[] =
+	"INSERT INTO doc_counters (kind, year, last) VALUES (?1, ?2, 1)"
+	" ON CONFLICT (kind, year) DO UPDATE SET last = last + 1"
+	" RETURNING last";
+static const char SQL_DOC_ADD[] =
+	"INSERT INTO documents (serial, kind, case_id, nik, name, number,"
+	" year, seq, issued_day, expires_day, token, sha256, pdf, fields,"
+	" policy_version, score, office, faskes, issued_by, replaces)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	" ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
+static const char SQL_DOC_GET[] = "SELECT " DOC_COLS " WHERE d.serial = ?1";
+static const char SQL_DOC_BY_HASH[] =
+	"SELECT " DOC_COLS " WHERE d.sha256 = ?1";
+static const char SQL_DOC_BLOB[] =
+	"SELECT pdf, fields FROM documents WHERE serial = ?1";
+/* ?1 case id (0: by NIK instead), ?2 NIK, ?3 kind, ?4 today, ?5 except. */
+static const char SQL_DOC_IN_FORCE[] =
+	"SELECT " DOC_COLS
+	" WHERE d.kind = ?3 AND d.state = 'valid' AND d.expires_day >= ?4"
+	" AND (CASE WHEN ?1 > 0 THEN d.case_id = ?1 ELSE d.nik = ?2 END)"
+	" AND (?5 IS NULL OR d.serial <> ?5)"
+	" ORDER BY d.issued_day DESC, d.rowid DESC LIMIT 1";
+static const char SQL_DOC_REVOKE[] =
+	"UPDATE documents SET state = 'revoked', revoked_by = ?2,"
+	" reason = ?3, revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+	" WHERE serial = ?1 AND state = 'valid'";
+static const char SQL_DOC_SUPERSEDE[] =
+	"UPDATE documents SET state = 'superseded', superseded_by = ?4,"
+	" revoked_by = ?2, reason = ?3,"
+	" revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+	" WHERE serial = ?1 AND state = 'valid'";
+static const char SQL_DOC_LIST[] =
+	"SELECT " DOC_COLS
+	" WHERE (?1 = 0 OR d.case_id = ?1) AND (?2 IS NULL OR d.nik = ?2)"
+	" AND (?3 IS NULL OR d.kind = ?3) ORDER BY d.rowid";
+static const char SQL_DOC_COUNT[] = "SELECT count(*) FROM documents";
+static const char SQL_DOC_EXISTS[] =
+	"SELECT 1 FROM documents WHERE serial = ?1";
+
+int store_doc_counter_next(struct store *s, const char *kind, int year,
+			   int64_t *out, struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, SQL_COUNTER, err);
+	if (!st)
+		return TB_EDB;
+	store__bind(st, 1, kind);
+	sqlite3_bind_int(st, 2, year);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return store__done(st, store__err(s, "nomor dokumen", err));
+	*out = sqlite3_column_int64(st, 0);
+	/* RETURNING rows are produced before the write completes: step
+	 * to the end so the update is done before we reset. */
+	int rc = sqlite3_step(st) == SQLITE_DONE
+			 ? 0
+			 : store__err(s, "nomor dokumen", err);
+	return store__done(st, rc);
+}
+
+int store_doc_add(struct store *s, const struct store_document *d,
+		  const void *pdf, size_t n, const char *fields_json,
+		  struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, SQL_DOC_ADD, err);
+	if (!st)
+		return TB_EDB;
+	store__bind(st, 1, d->serial);
+	store__bind(st, 2, d->kind);
+	sqlite3_bind_int64(st, 3, d->case_id);
+	store__bind(st, 4, d->nik);
+	store__bind(st, 5, d->name);
+	store__bind(st, 6, d->number);
+	sqlite3_bind_int(st, 7, d->year);
+	sqlite3_bind_int64(st, 8, d->seq);
+	sqlite3_bind_int64(st, 9, d->issued_day);
+	sqlite3_bind_int64(st, 10, d->expires_day);
+	store__bind(st, 11, d->token);
+	store__bind(st, 12, d->sha256);
+	sqlite3_bind_blob64(st, 13, pdf, n, SQLITE_STATIC);
+	store__bind(st, 14, fields_json);
+	store__bind(st, 15, d->policy_version);
+	sqlite3_bind_double(st, 16, d->score);
+	store__bind(st, 17, d->office);
+	store__bind(st, 18, d->faskes);
+	store__bind(st, 19, d->issued_by);
+	store__bind(st, 20, d->replaces[0] ? d->replaces : NULL);
+	return store__exec(s, st, "dokumen", err);
+}
+
+static void doc_row(sqlite3_stmt *st, struct store_document *d)
+{
+	memset(d, 0, sizeof *d);
+	store__col(st, 0, d->serial, sizeof d->serial);
+	store__col(st, 1, d->kind, sizeof d->kind);
+	d->case_id = sqlite3_column_int64(st, 2);
+	store__col(st, 3, d->nik, sizeof d->nik);
+	store__col(st, 4, d->name, sizeof d->name);
+	store__col(st, 5, d->village_code, sizeof d->village_code);
+	store__col(st, 6, d->number, sizeof d->number);
+	d->year = sqlite3_column_int(st, 7);
+	d->seq = sqlite3_column_int64(st, 8);
+	d->issued_day = sqlite3_column_int64(st, 9);
+	d->expires_day = sqlite3_column_int64(st, 10);
+	store__col(st, 11, d->state, sizeof d->state);
+	store__col(st, 12, d->token, sizeof d->token);
+	store__col(st, 13, d->sha256, sizeof d->sha256);
+	store__col(st, 14, d->policy_version, sizeof d->policy_version);
+	d->score = sqlite3_column_double(st, 15);
+	store__col(st, 16, d->office, sizeof d->office);
+	store__col(st, 17, d->faskes, sizeof d->faskes);
+	store__col(st, 18, d->issued_by, sizeof d->issued_by);
+	store__col(st, 19, d->issued_at, sizeof d->issued_at);
+	store__col(st, 20, d->revoked_at, sizeof d->revoked_at);
+	store__col(st, 21, d->revoked_by, sizeof d->revoked_by);
+	store__col(st, 22, d->reason, sizeof d->reason);
+	store__col(st, 23, d->superseded_by, sizeof d->superseded_by);
+	store__col(st, 24, d->replaces, sizeof d->replaces);
+	d->size = sqlite3_column_int64(st, 25);
+}
+
+/* Steps a bound one-row query into *out. */
+static int doc_one(struct store *s, sqlite3_stmt *st,
+		   struct store_document *out, struct buf *err)
+{
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		doc_row(st, out);
+		return store__done(st, 0);
+	}
+	if (r == SQLITE_DONE)
+		return store__done(st, tb_err(err, TB_ENOTFOUND,
+					      "dokumen tidak ditemukan"));
+	return store__done(st, store__err(s, "dokumen", err));
+}
+
+int store_doc_get(struct store *s, const char *serial,
+		  struct store_document *out, struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, SQL_DOC_GET, err);
+	if (!st)
+		return TB_EDB;
+	store__bind(st, 1, serial);
+	return doc_one(s, st, out, err);
+}
+
+int store_doc_by_sha256(struct store *s, const char *sha256_hex,
+			struct store_document *out, struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, SQL_DOC_BY_HASH, err);
+	if (!st)
+		return TB_EDB;
+	store__bind(st, 1, sha256_hex);
+	return doc_one(s, st, out, err);
+}
+
+int store_doc_blob(struct store *s, const char *serial, struct buf *pdf,
+		   struct buf *fields, struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, SQL_DOC_BLOB, err);
+	if (!st)
+		return TB_EDB;
+	store__bind(st, 1, serial);
+	int r = sqlite3_step(st);
+	if (r == SQLITE_DONE)
+		return store__done(st, tb_err(err, TB_ENOTFOUND,
+					      "dokumen tidak ditemukan"));
+	if (r != SQLITE_ROW)
+		return store__done(st, store__err(s, "dokumen", err));
+	int rc = 0;
+	if (pdf)
+		rc = buf_add(pdf, sqlite3_column_blob(st, 0),
+			     (size_t)sqlite3_column_bytes(st, 0));
+	if (rc == 0 && fields)
+		rc = buf_add(fields, sqlite3_column_text(st, 1),
+			     (size_t)sqlite3_column_bytes(st, 1));
+	if (rc < 0)
+		rc = tb_err(err, rc, "memori habis");
+	return store__done(st, rc);
+}
+
+int store_doc_in_force(struct store *s, int64_t case_id, const char *nik,
+		       const char *kind, int64_t today, const char *except,
+		       struct store_document *out, struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, SQL_DOC_IN_FORCE, err);
+	if (!st)
+		return TB_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	store__bind(st, 2, nik);
+	store__bind(st, 3, kind);
+	sqlite3_bind_int64(st, 4, today);
+	store__bind(st, 5, except);
+	return doc_one(s, st, out, err);
+}
+
+/* After an UPDATE ... WHERE state = 'valid' changed nothing: why. */
+static int not_changed(struct store *s, const char *serial, struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, SQL_DOC_EXISTS, err);
+	if (!st)
+		return TB_EDB;
+	store__bind(st, 1, serial);
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		return store__done(st, tb_err(err, TB_ECONFLICT,
+					      "dokumen %s sudah tidak berlaku "
+					      "(dicabut atau diganti)",
+					      serial));
+	if (r == SQLITE_DONE)
+		return store__done(st, tb_err(err, TB_ENOTFOUND,
+					      "dokumen %s tidak ditemukan",
+					      serial));
+	return store__done(st, store__err(s, "dokumen", err));
+}
+
+static int state_change(struct store *s, const char *sql, const char *serial,
+			const char *by, const char *reason,
+			const char *new_serial, struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, sql, err);
+	if (!st)
+		return TB_EDB;
+	store__bind(st, 1, serial);
+	store__bind(st, 2, by);
+	store__bind(st, 3, reason);
+	if (new_serial)
+		store__bind(st, 4, new_serial);
+	int rc = store__exec(s, st, "status dokumen", err);
+	if (rc < 0)
+		return rc;
+	return sqlite3_changes(s->db) == 1 ? 0 : not_changed(s, serial, err);
+}
+
+int store_doc_revoke(struct store *s, const char *serial, const char *by,
+		     const char *reason, struct buf *err)
+{
+	return state_change(s, SQL_DOC_REVOKE, serial, by, reason, NULL, err);
+}
+
+int store_doc_supersede(struct store *s, const char *serial,
+			const char *new_serial, const char *by,
+			const char *reason, struct buf *err)
+{
+	return state_change(s, SQL_DOC_SUPERSEDE, serial, by, reason,
+			    new_serial, err);
+}
+
+int store_doc_each(struct store *s, const struct store_doc_filter *f,
+		   int (*fn)(const struct store_document *d, void *arg),
+		   void *arg, struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, SQL_DOC_LIST, err);
+	if (!st)
+		return TB_EDB;
+	sqlite3_bind_int64(st, 1, f ? f->case_id : 0);
+	store__bind(st, 2, f ? f->nik : NULL);
+	store__bind(st, 3, f ? f->kind : NULL);
+	struct store_document d;
+	int r, rc = 0;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		doc_row(st, &d);
+		if ((rc = fn(&d, arg)) != 0)
+			return store__done(st, rc);
+	}
+	if (r != SQLITE_DONE)
+		rc = store__err(s, "daftar dokumen", err);
+	return store__done(st, rc);
+}
+
+int store_doc_count(struct store *s, struct buf *err)
+{
+	return store__count(s, SQL_DOC_COUNT, err);
+}
