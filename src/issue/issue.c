@@ -397,6 +397,19 @@ int issue_document(struct issue_ctx *ctx, const struct cases_actor *a,
 	return rc;
 }
 
+/* What revoke and reissue check first, then their transaction. */
+static int change_begin(struct issue_ctx *ctx, const struct cases_actor *a,
+			const char *serial, const char *reason, char sn[17],
+			struct buf *err)
+{
+	int rc = need_dinsos(a, NULL, err);
+	if (rc < 0 || (rc = issue_serial_parse(serial, sn, err)) < 0)
+		return rc;
+	if (!reason || !*reason)
+		return tb_err(err, TB_EINVAL, "alasan (--reason) wajib diisi");
+	return store_begin(ctx->store, err);
+}
+
 int issue_reissue(struct issue_ctx *ctx, const struct cases_actor *a,
 		  const char *serial, const char *reason,
 		  struct issue_result *res, struct buf *pdf, struct buf *err)
@@ -405,12 +418,8 @@ int issue_reissue(struct issue_ctx *ctx, const struct cases_actor *a,
 	struct draft d;
 	char sn[17];
 	result_init(res);
-	int rc = need_dinsos(a, NULL, err);
-	if (rc < 0 || (rc = issue_serial_parse(serial, sn, err)) < 0)
-		return rc;
-	if (!reason || !*reason)
-		return tb_err(err, TB_EINVAL, "alasan (--reason) wajib diisi");
-	if ((rc = store_begin(ctx->store, err)) < 0)
+	int rc = change_begin(ctx, a, serial, reason, sn, err);
+	if (rc < 0)
 		return rc;
 	draft_init(&d);
 	if ((rc = store_doc_get(ctx->store, sn, &old, err)) < 0)
@@ -439,12 +448,8 @@ int issue_revoke(struct issue_ctx *ctx, const struct cases_actor *a,
 {
 	struct store_document doc;
 	char sn[17], object[32];
-	int rc = need_dinsos(a, NULL, err);
-	if (rc < 0 || (rc = issue_serial_parse(serial, sn, err)) < 0)
-		return rc;
-	if (!reason || !*reason)
-		return tb_err(err, TB_EINVAL, "alasan (--reason) wajib diisi");
-	if ((rc = store_begin(ctx->store, err)) < 0)
+	int rc = change_begin(ctx, a, serial, reason, sn, err);
+	if (rc < 0)
 		return rc;
 	snprintf(object, sizeof object, "document:%s", sn);
 	if ((rc = store_doc_get(ctx->store, sn, &doc, err)) < 0 ||
