@@ -138,7 +138,7 @@ static int resident_row(const char *const *f, struct store_resident *r,
 		return TB_EINVAL;
 	if (ni.sex != f[R_SEX][0])
 		return tb_err(why, TB_EINVAL,
-			      "NIK menunjukkan jenis kelamin %c, kolom sex %s",
+			      "NIK menunjukkan jenis kelamin %c, data berisi %s",
 			      ni.sex, f[R_SEX]);
 	if (!all_digits(f[R_KK], 16))
 		return tb_err(why, TB_EINVAL, "No. KK harus 16 digit");
