@@ -666,13 +666,17 @@ int pades_sign(const struct keyring *kr, const void *pdf, size_t n,
 			out->data[start + d.id0_at + 2 * i + 1] = hex[id[i] & 15];
 		}
 	}
-	if ((rc = write_sig(out, &u, signing_time ? signing_time : time(NULL),
-			    kr->cms_reserve)) ||
-	    (rc = write_widget(out, &u)))
+	if ((rc = write_widget(out, &u)))
 		goto nomem;
 	if ((rc = write_page(out, &d, page, &u, err)) ||
 	    (rc = write_catalog(out, &d, catalog, &u, err)))
 		goto out;
+	/* The signature dictionary goes last, after everything copied from
+	 * the input: its /ByteRange is then the last one in the file, which
+	 * is where pades_verify looks. */
+	if ((rc = write_sig(out, &u, signing_time ? signing_time : time(NULL),
+			    kr->cms_reserve)))
+		goto nomem;
 	if ((rc = write_xref(out, &d, &u, id)))
 		goto nomem;
 	char br[BYTERANGE_WIDTH + 1];

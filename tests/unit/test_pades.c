@@ -5,9 +5,11 @@
 
 #include <cmocka.h>
 #include <hpdf.h>
+#include <pthread.h>
 
 #include "core/err.h"
 #include "sign/pades.h"
+#include "sign/token.h"
 #include "sign_fixture.h"
 
 static void hpdf_fail(HPDF_STATUS e, HPDF_STATUS detail, void *user)
@@ -188,6 +190,57 @@ static void test_contents_reserve(void **state)
 	buf_release(&big);
 }
 
+/* One keyring, many threads signing and verifying at once: what the
+ * service does. Each worker checks its own results. */
+struct worker {
+	struct keyring *kr;
+	const struct buf *pdf;
+	int failures;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	static const struct token_field f[] = { { "nik", "3510014107850001" } };
+	unsigned char serial[TOKEN_SERIAL_LEN];
+	for (int i = 0; i < 20; i++) {
+		struct buf tok = BUF_INIT, out = BUF_INIT;
+		struct token t;
+		struct pades_info info;
+		if (token_serial_new(serial, NULL) ||
+		    token_make(w->kr, TOKEN_CARD, serial, 20780, 21145, f, 1, &t,
+			       &tok, NULL) ||
+		    token_verify(&t, w->kr) != TOKEN_OK)
+			w->failures++;
+		if (i % 4 == 0 &&
+		    (pades_sign(w->kr, w->pdf->data, w->pdf->len, 0, &out, NULL) ||
+		     pades_verify(w->kr, out.data, out.len, &info, NULL) ||
+		     info.status != PADES_VALID))
+			w->failures++;
+		buf_release(&tok);
+		buf_release(&out);
+	}
+	return NULL;
+}
+
+static void test_threads_share_keyring(void **state)
+{
+	struct fixture *f = *state;
+	struct buf pdf = BUF_INIT;
+	pthread_t th[4];
+	struct worker w[4];
+	make_pdf(&pdf, 1);
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct worker){ f->kr, &pdf, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].failures, 0);
+	}
+	buf_release(&pdf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +255,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_garbage, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_contents_reserve,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_threads_share_keyring,
 						fixture_setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
