@@ -38,6 +38,18 @@ int cases_parse_id(const char *s, int64_t *out, struct buf *err);
 
 int cases_actor_load(struct store *s, const char *name,
 		     struct cases_actor *out, struct buf *err);
+/* The actor for a user row (the HTTP server has already looked the user
+ * up by token). TB_EDB when the stored role is not a workflow role. */
+int cases_actor_from_user(const struct store_user *u, struct cases_actor *out,
+			  struct buf *err);
+/*
+ * Appends an audit row for a refused attempt (action "access.denied"):
+ * what was tried ("GET /api/v1/cases/{id}") and on what ("case:12",
+ * "document:<serial>", "-"). The refused operation itself wrote nothing
+ * (its transaction rolled back), so this is its own small transaction.
+ */
+int cases_audit_denied(struct store *s, const struct cases_actor *a,
+		       const char *what, const char *object, struct buf *err);
 /* API authentication: the raw token as presented. TB_EAUTH when unknown. */
 int cases_actor_by_token(struct store *s, const char *token,
 			 struct cases_actor *out, struct buf *err);
@@ -159,7 +171,8 @@ int cases_decide(struct store *s, const struct policy *p,
 int cases_show_json(struct store *s, const struct policy *p,
 		    const struct cases_actor *a, int64_t id, struct buf *out,
 		    struct buf *err);
-/* [{"id","nik","name","village","state","faskes","updated_at"}, ...] */
+/* [{"id","nik","name","village","village_name","state","state_label",
+ *   "faskes","updated_at"}, ...] */
 int cases_list_json(struct store *s, const struct cases_actor *a,
 		    const struct store_case_filter *f, struct buf *out,
 		    struct buf *err);
@@ -179,14 +192,16 @@ int cases_demo_csv(unsigned n, uint64_t seed, struct buf *residents,
 		   struct buf *pbi, struct buf *err);
 
 /*
- * Fills a database that has its regions: imports cases_demo_csv(n, seed),
- * adds one user per role (and village operators and kecamatan officers
- * for the demo villages), then opens cases and walks them through the
+ * Fills a fresh database that has its regions (TB_ECONFLICT when it
+ * already has residents): imports cases_demo_csv(n, seed), adds admin,
+ * dinkes, dinsos and faskes users, an operator desa-<village> for every
+ * village and an officer kecamatan-<kecamatan> for every kecamatan of the
+ * regions table, then opens cases and walks them through the
  * real operations to every workflow stage, with answers giving both
  * outcomes, generated PDF/PNG attachments, approved eligible cases and
  * approved cases made ineligible afterwards (a PBI membership that became
  * active). Appends "name<TAB>role<TAB>region<TAB>token\n" per user to
- * tokens. n >= 200 gives every stage.
+ * tokens. n >= 100 gives every stage.
  */
 int cases_demo_populate(struct store *s, const struct policy *p, unsigned n,
 			uint64_t seed, struct buf *tokens, struct buf *err);

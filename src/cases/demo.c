@@ -274,13 +274,6 @@ static int demo_png(struct buf *b, unsigned shade)
 
 /* ---- users -------------------------------------------------------- */
 
-/* The demo's villages: one per listed kecamatan, where cases are opened. */
-static const char *const demo_villages[] = {
-	"3510052001", "3510092002", "3510162001", "3510132003",
-	"3510182001", "3510012002", "3510072001", "3510212002",
-};
-#define NVILLAGES (sizeof demo_villages / sizeof demo_villages[0])
-
 static int add_user(struct store *s, const char *name, const char *role,
 		    const char *region, struct buf *tokens, struct buf *err)
 {
@@ -293,25 +286,58 @@ static int add_user(struct store *s, const char *name, const char *role,
 	return rc;
 }
 
+/* Region codes that get a user, collected before any is added. */
+struct region_list {
+	char (*codes)[11];
+	size_t n, cap;
+};
+
+static int collect_region(const struct store_region *r, void *arg)
+{
+	struct region_list *l = arg;
+	if (strcmp(r->kind, "kecamatan") && strlen(r->code) != 10)
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		char(*grown)[11] = realloc(l->codes, cap * sizeof *grown);
+		if (!grown)
+			return TB_ENOMEM;
+		l->codes = grown;
+		l->cap = cap;
+	}
+	snprintf(l->codes[l->n++], 11, "%s", r->code);
+	return 0;
+}
+
+/* Every village has its operator and every kecamatan its officer, as in
+ * the regency: desa-<village>, kecamatan-<kecamatan>. */
+static int demo_region_users(struct store *s, struct buf *tokens,
+			     struct buf *err)
+{
+	struct region_list l = { 0 };
+	char name[64];
+	int rc = store_region_each(s, collect_region, &l, err);
+	if (rc == TB_ENOMEM)
+		rc = tb_err(err, rc, "memori habis");
+	for (size_t i = 0; i < l.n && rc == 0; i++) {
+		const char *role = strlen(l.codes[i]) == 6 ? "kecamatan" : "desa";
+		snprintf(name, sizeof name, "%s-%s", role, l.codes[i]);
+		rc = add_user(s, name, role, l.codes[i], tokens, err);
+	}
+	free(l.codes);
+	return rc;
+}
+
 static int demo_users(struct store *s, struct buf *tokens, struct buf *err)
 {
 	static const char *const central[][2] = {
 		{ "admin", "admin" }, { "dinkes", "dinkes" },
 		{ "dinsos", "dinsos" }, { "faskes", "faskes" },
 	};
-	char name[64], kec[7];
 	int rc = 0;
 	for (size_t i = 0; i < 4 && rc == 0; i++)
 		rc = add_user(s, central[i][0], central[i][1], NULL, tokens, err);
-	for (size_t i = 0; i < NVILLAGES && rc == 0; i++) {
-		snprintf(name, sizeof name, "desa-%s", demo_villages[i]);
-		rc = add_user(s, name, "desa", demo_villages[i], tokens, err);
-		snprintf(kec, sizeof kec, "%.6s", demo_villages[i]);
-		snprintf(name, sizeof name, "kecamatan-%s", kec);
-		if (rc == 0)
-			rc = add_user(s, name, "kecamatan", kec, tokens, err);
-	}
-	return rc;
+	return rc < 0 ? rc : demo_region_users(s, tokens, err);
 }
 
 /* ---- cases -------------------------------------------------------- */
@@ -513,43 +539,33 @@ static int demo_case(struct demo *d, const struct demo_person *who,
 	return 0;
 }
 
-/* A resident the demo may open a case for: lives in a demo village, no
- * PBI membership at all, not yet used. */
-static int candidate(const struct demo_person *p, unsigned char *used,
-		     unsigned i)
+/* A resident the demo may open a case for: lives in one of the
+ * regency's villages (so its operator exists), no PBI membership at all. */
+static int candidate(struct store *s, const struct demo_person *p)
 {
-	if (used[i] || p->pbi)
-		return 0;
-	for (size_t v = 0; v < NVILLAGES; v++)
-		if (!strcmp(p->r.village_code, demo_villages[v]))
-			return 1;
-	return 0;
+	struct store_region r;
+	return !p->pbi && store_region_get(s, p->r.village_code, &r, NULL) == 0;
 }
 
 static int demo_cases(struct demo *d, unsigned n, uint64_t seed)
 {
-	unsigned char *used = calloc(n ? n : 1, 1);
 	struct demo_person p;
 	unsigned next = 0;
 	int rc = 0;
-	if (!used)
-		return tb_err(d->err, TB_ENOMEM, "memori habis");
 	for (size_t k = 0; k < sizeof plan / sizeof plan[0] && rc == 0; k++) {
 		for (int c = 0; c < plan[k].count && rc == 0; c++) {
 			while (next < n) {
 				demo_person(seed, next, &p);
-				if (candidate(&p, used, next))
+				if (candidate(d->s, &p))
 					break;
 				next++;
 			}
 			if (next >= n)
-				goto out; /* a small demo: fewer cases */
-			used[next] = 1;
+				return 0; /* a small demo: fewer cases */
 			rc = demo_case(d, &p, k);
+			next++;
 		}
 	}
-out:
-	free(used);
 	return rc;
 }
 
