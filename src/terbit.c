@@ -21,7 +21,7 @@ struct command {
 static const struct command commands[] = {
 	/* -- cases and data -- */
 	{ "init", cli_init, "[--regions FILE]",
-	  "buat direktori data, basis data dan data wilayah" },
+	  "buat direktori data, basis data, data wilayah dan kunci" },
 	{ "import residents", cli_import_residents, "FILE.csv [--skip-bad]",
 	  "impor data penduduk dari CSV (semua atau tidak sama sekali)" },
 	{ "import pbi", cli_import_pbi, "FILE.csv [--skip-bad]",

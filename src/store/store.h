@@ -14,6 +14,9 @@
  * NUL-terminated, truncation never happens because inputs are checked on the
  * way in against the same sizes: STORE_*_MAX). Lists come back either
  * through a callback, or as a malloc'd array the caller frees with free().
+ * A callback may call other store functions, but not the same listing
+ * (its statement is the one being stepped); a non-zero return stops the
+ * walk and is returned.
  *
  * Errors: TB_ENOTFOUND for a missing row, TB_ECONFLICT for a duplicate key,
  * TB_EINVAL for a value the schema refuses, TB_EDB for anything else, with a
