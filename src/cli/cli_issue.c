@@ -38,12 +38,26 @@ static void env_close(struct env *e)
 	keyring_free(e->kr);
 }
 
-/* The directory above layouts/ and fonts/: --root, $TERBIT_ROOT, else
- * beside the binary or here. */
+/* The directory holding layouts/ and fonts/: --root DIR, $TERBIT_ROOT,
+ * else beside the binary or here. */
 static int find_root(struct cli *c, struct buf *root)
 {
 	static const char rel[] = "layouts/spm_letter.layout";
-	int rc = cli_resource(c, "--root", "TERBIT_ROOT", rel, root);
+	const char *dir = cli_opt(c, "--root");
+	if (!dir)
+		dir = getenv("TERBIT_ROOT");
+	if (dir && *dir) {
+		struct stat st;
+		buf_reset(root);
+		if (buf_addf(root, "%s/%s", dir, rel) < 0)
+			return tb_err(&c->err, TB_ENOMEM, "memori habis");
+		if (stat(root->data, &st) != 0)
+			return tb_err(&c->err, TB_ENOTFOUND,
+				      "berkas %s tidak ditemukan", root->data);
+		buf_reset(root);
+		return buf_adds(root, dir);
+	}
+	int rc = cli_resource(c, NULL, NULL, rel, root);
 	if (rc < 0)
 		return rc;
 	size_t n = strlen(rel);

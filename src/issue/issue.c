@@ -97,6 +97,7 @@ static int refuse_ineligible(const struct elig_decision *d, int64_t id,
 
 /* Everything one issuance makes before it is stored. */
 struct draft {
+	int wrote;                  /* the counter moved: no clean refusal */
 	struct store_document doc;
 	unsigned char serial[TOKEN_SERIAL_LEN];
 	struct render_fields fields;
@@ -105,6 +106,7 @@ struct draft {
 
 static void draft_init(struct draft *d)
 {
+	d->wrote = 0;
 	memset(&d->doc, 0, sizeof d->doc);
 	render_fields_init(&d->fields);
 	buf_init(&d->number, 0);
@@ -138,6 +140,7 @@ static int allocate(struct issue_ctx *ctx, enum issue_kind kind,
 		snprintf(d->doc.serial + 2 * i, 3, "%02X", d->serial[i]);
 	days_to_date(today, &y, &m, &dd);
 	d->doc.year = y;
+	d->wrote = 1;
 	rc = store_doc_counter_next(ctx->store, issue_kind_name(kind), y,
 				    &d->doc.seq, err);
 	if (rc < 0)
@@ -366,6 +369,27 @@ static void result_init(struct issue_result *res)
 	memset(res, 0, sizeof *res);
 }
 
+/* The existing document in force, or the gate; inside a transaction. */
+static int issue_one(struct issue_ctx *ctx, const struct cases_actor *a,
+		     int64_t case_id, enum issue_kind kind,
+		     struct issue_result *res, struct draft *d, int want_pdf,
+		     struct buf *err)
+{
+	int rc = store_doc_in_force(ctx->store, case_id, NULL,
+				    issue_kind_name(kind), date_today(), NULL,
+				    &res->doc, err);
+	if (rc == TB_ENOTFOUND)
+		return gate(ctx, a, case_id, kind, NULL, res, d, err);
+	if (rc < 0)
+		return rc;
+	/* Same case, same kind, still in force: the same document
+	 * again, so a retried request never makes a second number. */
+	res->existing = 1;
+	return want_pdf ? store_doc_blob(ctx->store, res->doc.serial, &d->pdf,
+					 NULL, err)
+			: 0;
+}
+
 int issue_document(struct issue_ctx *ctx, const struct cases_actor *a,
 		   int64_t case_id, enum issue_kind kind,
 		   struct issue_result *res, struct buf *pdf, struct buf *err)
@@ -378,23 +402,44 @@ int issue_document(struct issue_ctx *ctx, const struct cases_actor *a,
 	if ((rc = store_begin(ctx->store, err)) < 0)
 		return rc;
 	draft_init(&d);
-	rc = store_doc_in_force(ctx->store, case_id, NULL,
-				issue_kind_name(kind), date_today(), NULL,
-				&res->doc, err);
-	if (rc == 0) {
-		/* Same case, same kind, still in force: the same
-		 * document again, so a retried request never makes a
-		 * second number. */
-		res->existing = 1;
-		if (pdf)
-			rc = store_doc_blob(ctx->store, res->doc.serial,
-					    &d.pdf, NULL, err);
-	} else if (rc == TB_ENOTFOUND) {
-		rc = gate(ctx, a, case_id, kind, NULL, res, &d, err);
-	}
+	rc = issue_one(ctx, a, case_id, kind, res, &d, pdf != NULL, err);
 	rc = finish(ctx, rc, &d, pdf, err);
 	draft_release(&d);
 	return rc;
+}
+
+int issue_batch(struct issue_ctx *ctx, const struct cases_actor *a,
+		enum issue_kind kind, struct issue_batch_item *items, size_t n,
+		struct buf *err)
+{
+	int rc = need_dinsos(a, NULL, err), issued = 0;
+	if (rc < 0)
+		return rc;
+	if ((rc = store_begin(ctx->store, err)) < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		struct draft d;
+		struct buf why = BUF_INIT;
+		result_init(&items[i].res);
+		draft_init(&d);
+		rc = issue_one(ctx, a, items[i].case_id, kind, &items[i].res,
+			       &d, 0, &why);
+		int wrote = d.wrote;
+		draft_release(&d);
+		items[i].rc = rc < 0 ? rc : 0;
+		snprintf(items[i].err, sizeof items[i].err, "%s", why.data);
+		buf_release(&why);
+		if (rc < 0 && wrote) {
+			/* Failed after taking a number: not a refusal but
+			 * a fault, and the whole batch goes back. */
+			store_rollback(ctx->store);
+			return tb_err(err, rc, "kasus %lld: %s",
+				      (long long)items[i].case_id, items[i].err);
+		}
+		issued += rc == 0 && !items[i].res.existing;
+	}
+	rc = store_commit(ctx->store, err);
+	return rc < 0 ? rc : issued;
 }
 
 /* What revoke and reissue check first, then their transaction. */

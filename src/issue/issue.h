@@ -77,6 +77,26 @@ int issue_document(struct issue_ctx *ctx, const struct cases_actor *a,
 		   int64_t case_id, enum issue_kind kind,
 		   struct issue_result *res, struct buf *pdf, struct buf *err);
 
+/*
+ * Many documents in one transaction (one fsync instead of one per
+ * document: batch printing). Each item is the gate for its case, with the
+ * gate's answer in items[i] (rc 0 or the refusal code, its message in
+ * err, the document in res). A refusal skips that case only: the gate
+ * refuses before it writes anything. A fault after a case took its
+ * number (render, sign, database) rolls the whole batch back and is
+ * returned. Returns the number of new documents; the PDFs stay in the
+ * registry (issue_get).
+ */
+struct issue_batch_item {
+	int64_t case_id;            /* in */
+	int rc;                     /* out */
+	char err[512];
+	struct issue_result res;
+};
+int issue_batch(struct issue_ctx *ctx, const struct cases_actor *a,
+		enum issue_kind kind, struct issue_batch_item *items, size_t n,
+		struct buf *err);
+
 /* Marks a valid document revoked (reason required), audited. */
 int issue_revoke(struct issue_ctx *ctx, const struct cases_actor *a,
 		 const char *serial, const char *reason, struct buf *err);

@@ -34,13 +34,15 @@ static const char SQL_DOC_BY_HASH[] =
 	"SELECT " DOC_COLS " WHERE d.sha256 = ?1";
 static const char SQL_DOC_BLOB[] =
 	"SELECT pdf, fields FROM documents WHERE serial = ?1";
-/* ?1 case id (0: by NIK instead), ?2 NIK, ?3 kind, ?4 today, ?5 except. */
-static const char SQL_DOC_IN_FORCE[] =
-	"SELECT " DOC_COLS
-	" WHERE d.kind = ?3 AND d.state = 'valid' AND d.expires_day >= ?4"
-	" AND (CASE WHEN ?1 > 0 THEN d.case_id = ?1 ELSE d.nik = ?2 END)"
-	" AND (?5 IS NULL OR d.serial <> ?5)"
-	" ORDER BY d.issued_day DESC, d.rowid DESC LIMIT 1";
+/* Two statements, not one with a CASE, so each uses its index. */
+#define IN_FORCE                                                         \
+	" AND d.kind = ?2 AND d.state = 'valid' AND d.expires_day >= ?3"   \
+	" AND (?4 IS NULL OR d.serial <> ?4)"                              \
+	" ORDER BY d.issued_day DESC, d.rowid DESC LIMIT 1"
+static const char SQL_DOC_IN_FORCE_CASE[] =
+	"SELECT " DOC_COLS " WHERE d.case_id = ?1" IN_FORCE;
+static const char SQL_DOC_IN_FORCE_NIK[] =
+	"SELECT " DOC_COLS " WHERE d.nik = ?1" IN_FORCE;
 static const char SQL_DOC_REVOKE[] =
 	"UPDATE documents SET state = 'revoked', revoked_by = ?2,"
 	" reason = ?3, revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
@@ -202,14 +204,18 @@ int store_doc_in_force(struct store *s, int64_t case_id, const char *nik,
 		       const char *kind, int64_t today, const char *except,
 		       struct store_document *out, struct buf *err)
 {
-	sqlite3_stmt *st = store__prep(s, SQL_DOC_IN_FORCE, err);
+	sqlite3_stmt *st = store__prep(
+		s, case_id > 0 ? SQL_DOC_IN_FORCE_CASE : SQL_DOC_IN_FORCE_NIK,
+		err);
 	if (!st)
 		return TB_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
-	store__bind(st, 2, nik);
-	store__bind(st, 3, kind);
-	sqlite3_bind_int64(st, 4, today);
-	store__bind(st, 5, except);
+	if (case_id > 0)
+		sqlite3_bind_int64(st, 1, case_id);
+	else
+		store__bind(st, 1, nik);
+	store__bind(st, 2, kind);
+	sqlite3_bind_int64(st, 3, today);
+	store__bind(st, 4, except);
 	return doc_one(s, st, out, err);
 }
 

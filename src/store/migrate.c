@@ -140,8 +140,6 @@ static const struct migration migrations[] = {
 	  "  ('valid', 'revoked', 'superseded')),"
 	  " token TEXT NOT NULL UNIQUE CHECK (length(token) = 144),"
 	  " sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),"
-	  " pdf BLOB NOT NULL,"
-	  " fields TEXT NOT NULL,"
 	  " policy_version TEXT NOT NULL,"
 	  " score REAL NOT NULL,"
 	  " office TEXT NOT NULL,"
@@ -153,6 +151,10 @@ static const struct migration migrations[] = {
 	  " reason TEXT NOT NULL DEFAULT '',"
 	  " superseded_by TEXT REFERENCES documents(serial),"
 	  " replaces TEXT REFERENCES documents(serial),"
+	  /* Big values last: reading a row's other columns then never
+	   * walks the PDF's overflow pages. */
+	  " fields TEXT NOT NULL,"
+	  " pdf BLOB NOT NULL,"
 	  " UNIQUE (kind, number),"
 	  " UNIQUE (kind, year, seq)"
 	  ") STRICT;"
