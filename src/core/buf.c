@@ -196,6 +196,21 @@ out:
 	return rc;
 }
 
+int buf_write_all(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return TB_EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 int buf_write_file(const char *path, const void *data, size_t n, int mode,
 		   struct buf *err)
 {
@@ -214,16 +229,8 @@ int buf_write_file(const char *path, const void *data, size_t n, int mode,
 	/* open() honours the umask; keys must end up exactly at mode. */
 	if (fchmod(fd, (mode_t)mode) != 0)
 		goto fail;
-	const char *p = data;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			goto fail;
-		p += w;
-		n -= (size_t)w;
-	}
+	if (buf_write_all(fd, data, n))
+		goto fail;
 	if (fsync(fd) != 0 || close(fd) != 0) {
 		fd = -1;
 		goto fail;

@@ -61,6 +61,9 @@ char *buf_detach(struct buf *b, size_t *len);
 
 /* Reads a whole file into b (appending). max 0: no limit of its own. */
 int buf_read_file(struct buf *b, const char *path, size_t max, struct buf *err);
+/* Writes all n bytes to fd, retrying short writes and EINTR. 0, or
+ * TB_EIO with errno set by the failing write. */
+int buf_write_all(int fd, const void *data, size_t n);
 /* Writes data to path atomically (temp file, fsync, rename), with mode. */
 int buf_write_file(const char *path, const void *data, size_t n, int mode,
 		   struct buf *err);

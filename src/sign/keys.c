@@ -118,16 +118,8 @@ static int write_new(const char *dir, const char *name, const void *data,
 			    strerror(errno));
 		goto out;
 	}
-	const char *p = data;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			goto fail;
-		p += w;
-		n -= (size_t)w;
-	}
+	if (buf_write_all(fd, data, n))
+		goto fail;
 	if (fsync(fd) != 0)
 		goto fail;
 	rc = 0;
