@@ -23,6 +23,7 @@ static const struct {
 	{ TB_ECRYPTO, "crypto_error", 500, 1 },
 	{ TB_ERATE, "rate_limited", 429, 1 },
 	{ TB_EINTERNAL, "internal_error", 500, 1 },
+	{ TB_EMETHOD, "method_not_allowed", 405, 2 },
 };
 
 static int find(int code)

@@ -28,6 +28,7 @@ enum {
 	TB_ECRYPTO = -12,    /* key or signature failure: 500, exit 1 */
 	TB_ERATE = -13,      /* rate limited: 429, exit 1 */
 	TB_EINTERNAL = -14,  /* a bug: 500, exit 1 */
+	TB_EMETHOD = -15,    /* known path, wrong method: 405, exit 2 */
 };
 
 /* Stable machine name of a code, e.g. "not_found" (for JSON errors). */

@@ -42,6 +42,7 @@ struct http_server {
 	size_t nroutes;
 	struct MHD_Daemon *d;
 	struct ratelimit *rl;
+	struct ratelimit *rl_strict; /* routes with ROUTE_STRICT_RATE */
 	int log_fd;                 /* -1: access log off */
 	unsigned port;
 	MHD_socket quiesced;        /* listen socket after drain, closed at stop */
@@ -157,6 +158,11 @@ const struct config *http_config(const struct http_request *req)
 	return req->srv->cfg;
 }
 
+const void *http_app(const struct http_request *req)
+{
+	return req->srv->be ? req->srv->be->app : NULL;
+}
+
 /* ---- responses ---------------------------------------------------- */
 
 int http_res_header(struct http_response *res, const char *name,
@@ -171,8 +177,46 @@ int http_res_header(struct http_response *res, const char *name,
 	return 0;
 }
 
-int http_res_error(struct http_response *res, int status, int code,
-		   const char *message)
+/*
+ * The API speaks English to programs; the modules speak Indonesian to
+ * people. So every error carries the English sentence for its code, and
+ * the module's own message, when there is one, as "detail". One table,
+ * so no handler words its own errors.
+ */
+static const struct {
+	int code;
+	const char *message;
+} error_messages[] = {
+	{ TB_EINVAL, "The request is malformed or a value in it is not valid." },
+	{ TB_ENOTFOUND, "No such resource." },
+	{ TB_EPERM, "Not allowed: your role or region does not permit this." },
+	{ TB_ECONFLICT, "The request conflicts with the current state (an illegal "
+			"workflow move, or a duplicate)." },
+	{ TB_EREFUSED, "A rule is not met: a requirement is missing or the case "
+		       "is not eligible." },
+	{ TB_EAUTH, "Authentication required: send Authorization: Bearer <token>." },
+	{ TB_ETOOBIG, "The request body is too large for this route." },
+	{ TB_EMEDIA, "The request body's content type is not accepted by this route." },
+	{ TB_ERATE, "Too many requests from this address; retry later." },
+	{ TB_EMETHOD, "This method is not allowed on this path." },
+	{ TB_ENOMEM, "The server ran out of memory." },
+	{ TB_EIO, "A server-side input/output failure." },
+	{ TB_EDB, "A database failure on the server." },
+	{ TB_ECRYPTO, "A key or signature failure on the server." },
+};
+
+static const char *error_message(int code)
+{
+	for (size_t i = 0; i < sizeof error_messages / sizeof error_messages[0];
+	     i++)
+		if (error_messages[i].code == code)
+			return error_messages[i].message;
+	return "An internal error on the server.";
+}
+
+/* The error object; message is English, detail may be NULL. */
+static int error_body(struct http_response *res, int status, int code,
+		      const char *message, const char *detail)
 {
 	struct json j;
 	buf_reset(&res->body);
@@ -181,12 +225,21 @@ int http_res_error(struct http_response *res, int status, int code,
 	json_init(&j, &res->body);
 	json_obj_open(&j, NULL);
 	json_str(&j, "error", err_name(code));
-	json_str(&j, "message", message && *message ? message : err_name(code));
+	json_str(&j, "message", message);
+	/* A server fault's text names files and SQL: logged, never shown. */
+	if (detail && *detail && res->status != 500)
+		json_str(&j, "detail", detail);
 	json_obj_close(&j);
 	int rc = json_finish(&j);
 	if (rc == 0)
 		rc = buf_addc(&res->body, '\n');
 	return rc;
+}
+
+int http_res_error(struct http_response *res, int status, int code,
+		   const char *detail)
+{
+	return error_body(res, status, code, error_message(code), detail);
 }
 
 /* Hands res to libmicrohttpd. The body buffer is detached to it (freed
@@ -230,14 +283,70 @@ static enum MHD_Result queue(struct http_server *srv, struct req_ctx *c,
 	return ok;
 }
 
-/* Answers with the JSON error now. A body still on its way will not be
- * read, so then the connection cannot be reused. */
+/* Answers with the JSON error now: message is the server's own English
+ * text (NULL: the code's sentence), detail a module's message or NULL. A
+ * body still on its way will not be read, so then the connection cannot
+ * be reused. */
+static enum MHD_Result reject_detail(struct http_server *srv,
+				     struct req_ctx *c, int status, int code,
+				     const char *message, const char *detail)
+{
+	if (error_body(&c->res, status, code,
+		       message ? message : error_message(code), detail) < 0)
+		return MHD_NO;
+	return queue(srv, c, c->has_body && !c->req.body.len);
+}
+
 static enum MHD_Result reject(struct http_server *srv, struct req_ctx *c,
 			      int status, int code, const char *message)
 {
-	if (http_res_error(&c->res, status, code, message) < 0)
-		return MHD_NO;
-	return queue(srv, c, c->has_body && !c->req.body.len);
+	return reject_detail(srv, c, status, code, message, NULL);
+}
+
+/* "case:12" / "document:<serial>" from the route's captures, for the
+ * audit row of a refused attempt; "-" when the route names neither.
+ * Only safe characters are kept: the value is the client's. */
+static void denied_object(struct http_request *req, char *out, size_t n)
+{
+	static const struct {
+		const char *param, *prefix;
+	} objs[] = { { "id", "case:" }, { "serial", "document:" } };
+	snprintf(out, n, "-");
+	for (size_t i = 0; i < sizeof objs / sizeof objs[0]; i++) {
+		const char *v = http_param(req, objs[i].param);
+		if (!v)
+			continue;
+		size_t len = (size_t)snprintf(out, n, "%s", objs[i].prefix);
+		for (; *v && len + 1 < n && len < 40; v++)
+			if (isalnum((unsigned char)*v) || *v == '.' || *v == '-')
+				out[len++] = *v;
+		out[len] = '\0';
+		return;
+	}
+}
+
+/*
+ * Every 403 goes through here, whether the route refused the role or a
+ * module refused the region, so each refused attempt is in the audit log
+ * once. An audit failure is logged and the 403 still goes out.
+ */
+static enum MHD_Result deny(struct http_server *srv, struct req_ctx *c,
+			    const char *message, const char *detail)
+{
+	char what[128], object[64];
+	struct store *s;
+	struct buf aerr = BUF_INIT;
+	if (srv->be && srv->be->audit_denied && c->req.user) {
+		snprintf(what, sizeof what, "%s %s", c->req.route->method,
+			 c->req.route->pattern);
+		denied_object(&c->req, object, sizeof object);
+		if (http_store(&c->req, &s, &aerr) < 0 ||
+		    srv->be->audit_denied(s, c->req.user, what, object, &aerr) < 0)
+			log_error("audit of a refused request failed: %s",
+				  aerr.data);
+	}
+	buf_release(&aerr);
+	return reject_detail(srv, c, 0, TB_EPERM, message, detail);
 }
 
 /* ---- the request's life ------------------------------------------- */
@@ -300,15 +409,16 @@ static enum MHD_Result authenticate(struct http_server *srv, struct req_ctx *c)
 {
 	const char *h = http_header(&c->req, "Authorization");
 	if (!h)
-		return reject_auth(srv, c, "token diperlukan (Authorization: Bearer ...)");
+		return reject_auth(srv, c, "Authentication required: send "
+					   "Authorization: Bearer <token>.");
 	if (strncasecmp(h, "Bearer ", 7) != 0)
-		return reject_auth(srv, c, "skema otorisasi harus Bearer");
+		return reject_auth(srv, c, "The authorization scheme must be Bearer.");
 	const char *tok = h + 7;
 	while (*tok == ' ')
 		tok++;
 	size_t n = strlen(tok);
 	if (n == 0 || n > TOKEN_MAX)
-		return reject_auth(srv, c, "token tidak sah");
+		return reject_auth(srv, c, "The bearer token is malformed.");
 	struct buf hex = BUF_INIT;
 	struct store *s;
 	int rc = digest_sha256_hex(&hex, tok, n);
@@ -320,15 +430,15 @@ static enum MHD_Result authenticate(struct http_server *srv, struct req_ctx *c)
 			     : tb_err(&c->err, TB_EINTERNAL, "autentikasi tidak tersambung");
 	buf_release(&hex);
 	if (rc == TB_ENOTFOUND)
-		return reject_auth(srv, c, "token tidak dikenal");
+		return reject_auth(srv, c, "The bearer token is not known.");
 	if (rc < 0)
-		return reject(srv, c, 0, rc, c->err.data);
+		return reject_detail(srv, c, 0, rc, NULL, c->err.data);
 	int role = role_parse(c->user.role);
-	if (role < 0 || !(c->req.route->roles & ROUTE_ROLE(role)))
-		return reject(srv, c, 0, TB_EPERM,
-			      "peran pengguna tidak diizinkan untuk rute ini");
 	c->req.user = &c->user;
 	c->req.role = role;
+	if (role < 0 || !(c->req.route->roles & ROUTE_ROLE(role)))
+		return deny(srv, c, "Not allowed: this route does not accept "
+				    "your role.", NULL);
 	return MHD_YES;
 }
 
@@ -355,19 +465,19 @@ static enum MHD_Result reject_rate(struct http_server *srv, struct req_ctx *c,
 		http_res_header(&c->res, "Retry-After", v);
 	}
 	return reject(srv, c, 0, TB_ERATE,
-		      "terlalu banyak permintaan; coba lagi nanti");
+		      "Too many requests from this address; retry later.");
 }
 
 static enum MHD_Result reject_route(struct http_server *srv, struct req_ctx *c,
 				    int status, const struct buf *allow)
 {
 	if (status == 404)
-		return reject(srv, c, 0, TB_ENOTFOUND, "alamat tidak dikenal");
+		return reject(srv, c, 0, TB_ENOTFOUND, "No route for this path.");
 	char *v = pool_strdup(c->req.pool, allow->data);
 	if (v)
 		http_res_header(&c->res, "Allow", v);
-	return reject(srv, c, 405, TB_EINVAL,
-		      "metode tidak didukung untuk alamat ini");
+	return reject(srv, c, 405, TB_EMETHOD,
+		      "This method is not allowed on this path; see Allow.");
 }
 
 /* Every check that needs no body, in the order the header promises. The
@@ -384,10 +494,14 @@ static enum MHD_Result begin(struct http_server *srv, struct req_ctx *c)
 					  c->req.method, c->req.path,
 					  &c->req.params, &status, &allow);
 	enum MHD_Result r = MHD_YES;
-	if (!ratelimit_take(srv->rl, c->client, ratelimit_now_ms(), &retry))
+	if (!ratelimit_take(srv->rl, c->client, ratelimit_now_ms(), &retry) ||
+	    (c->req.route && (c->req.route->flags & ROUTE_STRICT_RATE) &&
+	     !ratelimit_take(srv->rl_strict, c->client, ratelimit_now_ms(),
+			     &retry)))
 		r = reject_rate(srv, c, retry);
 	else if (status == 400)
-		r = reject(srv, c, 0, TB_EINVAL, "alamat permintaan tidak sah");
+		r = reject(srv, c, 0, TB_EINVAL,
+			   "The request target must be a path starting with /.");
 	else if (!c->req.route)
 		r = reject_route(srv, c, status, &allow);
 	buf_release(&allow);
@@ -399,14 +513,13 @@ static enum MHD_Result begin(struct http_server *srv, struct req_ctx *c)
 			return r;
 	}
 	if (len == -2)
-		return reject(srv, c, 0, TB_EINVAL, "Content-Length tidak sah");
+		return reject(srv, c, 0, TB_EINVAL, "Content-Length is malformed.");
 	if (c->has_body && !route_type_ok(c->req.route,
 					  http_header(&c->req, "Content-Type")))
-		return reject(srv, c, 0, TB_EMEDIA, "jenis isi tidak didukung");
+		return reject(srv, c, 0, TB_EMEDIA, NULL);
 	if (c->has_body && (c->req.route->body_max == 0 ||
 			    len > (long long)c->req.route->body_max))
-		return reject(srv, c, 0, TB_ETOOBIG,
-			      "isi permintaan terlalu besar");
+		return reject(srv, c, 0, TB_ETOOBIG, NULL);
 	c->req.body.max = c->req.route->body_max;
 	return MHD_YES;
 }
@@ -414,7 +527,7 @@ static enum MHD_Result begin(struct http_server *srv, struct req_ctx *c)
 static enum MHD_Result dispatch(struct http_server *srv, struct req_ctx *c)
 {
 	if (c->too_big)
-		return reject(srv, c, 0, TB_ETOOBIG, "isi permintaan terlalu besar");
+		return reject(srv, c, 0, TB_ETOOBIG, NULL);
 	int rc = c->req.route->handler(&c->req, &c->res, &c->err);
 	if (rc < 0) {
 		/* Log the failure's message only for server faults: a client's
@@ -422,7 +535,9 @@ static enum MHD_Result dispatch(struct http_server *srv, struct req_ctx *c)
 		if (err_http_status(rc) >= 500)
 			log_error("%s %s: %s", c->req.route->method,
 				  c->req.route->pattern, c->err.data);
-		return reject(srv, c, 0, rc, c->err.data);
+		if (rc == TB_EPERM)
+			return deny(srv, c, NULL, c->err.data);
+		return reject_detail(srv, c, 0, rc, NULL, c->err.data);
 	}
 	return queue(srv, c, 0);
 }
@@ -624,7 +739,10 @@ int http_server_start(const struct config *cfg, const struct http_backend *be,
 		return tb_err(err, TB_ENOMEM, "kehabisan memori");
 	}
 	srv->rl = ratelimit_new(cfg->rate_limit, 0);
-	if (!srv->rl) {
+	srv->rl_strict = ratelimit_new(
+		cfg->rate_limit ? (cfg->rate_limit >= 20 ? cfg->rate_limit / 20 : 1)
+				: 0, 0);
+	if (!srv->rl || !srv->rl_strict) {
 		rc = tb_err(err, TB_ENOMEM, "kehabisan memori");
 		goto out;
 	}
@@ -701,6 +819,7 @@ void http_server_stop(struct http_server *srv)
 	if (srv->log_fd > STDERR_FILENO)
 		close(srv->log_fd);
 	ratelimit_free(srv->rl);
+	ratelimit_free(srv->rl_strict);
 	pthread_key_delete(srv->tls);
 	free(srv);
 }
