@@ -153,13 +153,16 @@ int store_open_file(const char *path, struct store **out, struct buf *err)
 		return tb_err(err, rc, "memori habis");
 	/* Personal data: create the file 0600 ourselves; SQLite would use
 	 * 0644, and gives its -wal and -shm files the database's mode. */
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
+	int fd = strcmp(path, ":memory:") == 0
+			 ? -2
+			 : open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1) {
 		rc = tb_err(err, TB_EIO, "tidak dapat membuka basis data %s: %s",
 			    path, strerror(errno));
 		goto out;
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	if (sqlite3_open_v2(path, &s->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				    SQLITE_OPEN_NOMUTEX,

@@ -49,7 +49,8 @@ struct store;
  * refused (TB_EDB).
  */
 int store_open(const char *data_dir, struct store **out, struct buf *err);
-/* Same, for an explicit database file (tests; the directory must exist). */
+/* Same, for an explicit database file (tests; the directory must exist);
+ * ":memory:" gives a private in-memory database (fuzzing). */
 int store_open_file(const char *path, struct store **out, struct buf *err);
 /* Rolls back an open transaction, finalizes statements, closes. NULL ok. */
 void store_close(struct store *s);
