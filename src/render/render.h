@@ -49,7 +49,7 @@
  *   office_name     "Dinas Sosial Kabupaten Banyuwangi"
  *   office_address  one line (letterhead)
  *   office_city     place before the date, "Banyuwangi"
- *   head_title      "Kepala Dinas Sosial"
+ *   head_title      "Kepala Dinas Sosial Kabupaten Banyuwangi"
  *   head_name       the office head's name (signature block)
  *   head_nip        NIP, "19700101 199503 1 001"
  *   qr              the QR payload (upper-case URL, at most version 8)

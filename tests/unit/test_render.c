@@ -28,7 +28,8 @@ static const char *const base[][2] = {
 	{ "government_level", "Pemerintah Kabupaten Banyuwangi" },
 	{ "office_name", "Dinas Sosial Kabupaten Banyuwangi" },
 	{ "office_address", "Jl. Jenderal Ahmad Yani No. 78, Banyuwangi" },
-	{ "office_city", "Banyuwangi" }, { "head_title", "Kepala Dinas Sosial" },
+	{ "office_city", "Banyuwangi" },
+	{ "head_title", "Kepala Dinas Sosial Kabupaten Banyuwangi" },
 	{ "head_name", "Dra. Sri Wahyuni, M.Si." },
 	{ "head_nip", "19700101 199503 2 001" },
 	{ "qr", "HTTPS://SPM.BANYUWANGIKAB.GO.ID/V/ABCDEFGHIJKLMNOPQRSTUVWXYZ"
