@@ -369,6 +369,36 @@ static void refusals_leave_database_unchanged(void **state)
 	buf_release(&after);
 }
 
+/* The change and its audit row go together: when the audit insert fails
+ * (here a trigger plays a full disk), the move is rolled back too. */
+static void audit_failure_rolls_back_the_change(void **state)
+{
+	struct fx *f = *state;
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct store_case c;
+	char path[96];
+	sqlite3 *db;
+	int64_t id = new_case(f, WOMAN);
+	attach(f, id, "rujukan");
+	snprintf(path, sizeof path, "%s/terbit.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TRIGGER fail_move BEFORE INSERT "
+					  "ON audit WHEN NEW.action = 'case.move' "
+					  "BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	db_dump(f, &before);
+	assert_int_equal(cases_move(f->s, f->p, &f->desa, id, "submitted", NULL,
+				    &f->err), TB_EDB);
+	assert_has(f->err.data, "disk full");
+	assert_int_equal(cases_get(f->s, NULL, id, &c, &f->err), 0);
+	assert_string_equal(c.state, "draft");
+	db_dump(f, &after);
+	assert_string_equal(before.data, after.data);
+	buf_release(&before);
+	buf_release(&after);
+}
+
 static void retired_answers_kept_not_counted(void **state)
 {
 	struct fx *f = *state;
@@ -477,6 +507,7 @@ int main(void)
 		T(users_tokens_and_regions),
 		T(walk_draft_to_approved),
 		T(refusals_leave_database_unchanged),
+		T(audit_failure_rolls_back_the_change),
 		T(retired_answers_kept_not_counted),
 		T(list_respects_scope),
 		T(demo_data_reaches_every_stage),
