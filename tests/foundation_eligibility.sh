@@ -56,6 +56,17 @@ p = json.loads(sys.argv[1])
 assert len(p["indicators"]) == 18
 assert [i["code"] for i in p["indicators"] if i["retired"]] == ["punya_hp"]' "$OUT"
 
+# The generated attachments are real files: qpdf and file(1) agree.
+db="$TERBIT_DATA/terbit.db"
+sqlite3 "$db" "SELECT writefile('$T_TMP/att.pdf', data) FROM attachments WHERE mime = 'application/pdf' LIMIT 1" >/dev/null
+sqlite3 "$db" "SELECT writefile('$T_TMP/att.png', data) FROM attachments WHERE mime = 'image/png' LIMIT 1" >/dev/null
+t_check "demo PDF attachment passes qpdf --check" qpdf --check "$T_TMP/att.pdf"
+t_grep "demo PDF has its text" "Dokumen contoh sintetis" "$(pdftotext "$T_TMP/att.pdf" - 2>&1)"
+t_grep "demo PNG attachment is a PNG image" "PNG image data, 32 x 32" "$(file "$T_TMP/att.png")"
+t_check "attachment hashes match their bytes" test \
+	"$(sqlite3 "$db" "SELECT sha256 FROM attachments WHERE mime = 'image/png' LIMIT 1")" = \
+	"$(sha256sum <"$T_TMP/att.png" | cut -d' ' -f1)"
+
 # Same seed, same bytes.
 t_run 0 "export CSV" "$TERBIT" demo-data --residents 500 --seed 9 --export-csv "$T_TMP/a"
 "$TERBIT" demo-data --residents 500 --seed 9 --export-csv "$T_TMP/b" >/dev/null
