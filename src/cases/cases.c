@@ -67,8 +67,8 @@ static int audit(struct store *s, const struct cases_actor *a,
 
 /* ---- users -------------------------------------------------------- */
 
-static int actor_from_user(const struct store_user *u,
-			   struct cases_actor *out, struct buf *err)
+int cases_actor_from_user(const struct store_user *u, struct cases_actor *out,
+			  struct buf *err)
 {
 	int role = role_parse(u->role);
 	if (role < 0)
@@ -87,7 +87,7 @@ int cases_actor_load(struct store *s, const char *name,
 	if (!name || !*name)
 		return tb_err(err, TB_EINVAL, "pengguna (--by) wajib diisi");
 	int rc = store_user_get(s, name, &u, err);
-	return rc < 0 ? rc : actor_from_user(&u, out, err);
+	return rc < 0 ? rc : cases_actor_from_user(&u, out, err);
 }
 
 int cases_actor_by_token(struct store *s, const char *token,
@@ -104,9 +104,22 @@ int cases_actor_by_token(struct store *s, const char *token,
 	if (rc == TB_ENOTFOUND)
 		rc = tb_err(err, TB_EAUTH, "token tidak dikenal");
 	if (rc == 0)
-		rc = actor_from_user(&u, out, err);
+		rc = cases_actor_from_user(&u, out, err);
 	buf_release(&hex);
 	return rc;
+}
+
+int cases_audit_denied(struct store *s, const struct cases_actor *a,
+		       const char *what, const char *object, struct buf *err)
+{
+	int rc = store_begin(s, err);
+	if (rc < 0)
+		return rc;
+	if ((rc = audit(s, a, "access.denied", object, what, err)) < 0) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
 }
 
 /* 32 random bytes as unpadded base64url: 43 characters. */
@@ -270,6 +283,37 @@ int cases_get(struct store *s, const struct cases_actor *a, int64_t id,
 	      struct store_case *out, struct buf *err)
 {
 	return load_visible(s, a, id, out, err);
+}
+
+int cases_attachment_get(struct store *s, const struct cases_actor *a,
+			 int64_t id, int64_t att_id,
+			 struct store_attachment *meta, struct buf *data,
+			 struct buf *err)
+{
+	struct store_case c;
+	char object[32], note[48];
+	size_t before = data->len;
+	int rc = store_begin(s, err);
+	if (rc < 0)
+		return rc;
+	if ((rc = load_visible(s, a, id, &c, err)) < 0 ||
+	    (rc = store_attach_get(s, att_id, meta, data, err)) < 0)
+		goto out;
+	if (meta->case_id != id) {
+		rc = tb_err(err, TB_ENOTFOUND, "lampiran %lld tidak ada pada kasus %lld",
+			    (long long)att_id, (long long)id);
+		goto out;
+	}
+	snprintf(object, sizeof object, "case:%lld", (long long)id);
+	snprintf(note, sizeof note, "attachment:%lld", (long long)att_id);
+	rc = audit(s, a, "case.attachment.get", object, note, err);
+out:
+	if (rc < 0) {
+		store_rollback(s);
+		buf_truncate(data, before);
+		return rc;
+	}
+	return store_commit(s, err);
 }
 
 struct list_ctx {

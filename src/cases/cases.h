@@ -114,6 +114,15 @@ int cases_attach(struct store *s, const struct cases_actor *a, int64_t id,
 		 const char *kind, const char *filename, const void *data,
 		 size_t n, int64_t *att_id, struct buf *err);
 
+/* One attachment's metadata and bytes (appended to data), when it
+ * belongs to case id and the actor may see the case (TB_EPERM otherwise;
+ * TB_ENOTFOUND when the case has no such attachment). Every download is
+ * audited ("case.attachment.get"). */
+int cases_attachment_get(struct store *s, const struct cases_actor *a,
+			 int64_t id, int64_t att_id,
+			 struct store_attachment *meta, struct buf *data,
+			 struct buf *err);
+
 /* Moves the case to state `to` (a state name) through wf_check, with the
  * facts gathered now (attachments, survey, eligibility on p), in one
  * transaction with its audit row. note: NULL or text. */
@@ -176,6 +185,14 @@ int cases_show_json(struct store *s, const struct policy *p,
 int cases_list_json(struct store *s, const struct cases_actor *a,
 		    const struct store_case_filter *f, struct buf *out,
 		    struct buf *err);
+
+/* One page of that list: the rows offset .. offset+limit-1 (limit 0: to
+ * the end) of the cases the actor may see; *total (may be NULL) gets how
+ * many there are in all. */
+int cases_list_page_json(struct store *s, const struct cases_actor *a,
+			 const struct store_case_filter *f, size_t offset,
+			 size_t limit, struct buf *out, size_t *total,
+			 struct buf *err);
 
 /* ---- synthetic demo data (demo.c) -------------------------------- */
 

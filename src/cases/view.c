@@ -175,11 +175,15 @@ out:
 struct list_json {
 	struct store *s;
 	struct json j;
+	size_t seen, offset, limit;
 };
 
 static int list_row(const struct store_case *c, void *arg)
 {
 	struct list_json *l = arg;
+	size_t i = l->seen++;
+	if (i < l->offset || (l->limit && i >= l->offset + l->limit))
+		return 0;
 	json_obj_open(&l->j, NULL);
 	json_case_head(l->s, &l->j, c);
 	json_str(&l->j, "updated_at", c->updated_at);
@@ -191,13 +195,23 @@ int cases_list_json(struct store *s, const struct cases_actor *a,
 		    const struct store_case_filter *f, struct buf *out,
 		    struct buf *err)
 {
-	struct list_json l = { .s = s };
+	return cases_list_page_json(s, a, f, 0, 0, out, NULL, err);
+}
+
+int cases_list_page_json(struct store *s, const struct cases_actor *a,
+			 const struct store_case_filter *f, size_t offset,
+			 size_t limit, struct buf *out, size_t *total,
+			 struct buf *err)
+{
+	struct list_json l = { .s = s, .offset = offset, .limit = limit };
 	json_init(&l.j, out);
 	json_arr_open(&l.j, NULL);
 	int rc = cases_list(s, a, f, list_row, &l, err);
 	if (rc < 0)
 		return rc;
 	json_arr_close(&l.j);
+	if (total)
+		*total = l.seen;
 	if ((rc = json_finish(&l.j)) < 0)
 		return tb_err(err, rc, "memori habis");
 	return 0;

@@ -82,6 +82,9 @@ int cli_sign_pdf(struct cli *c);
 int cli_verify_pdf(struct cli *c);
 int cli_token_check(struct cli *c);
 /* -- issuance (cli_issue.c) -- */
+/* The directory above layouts/ and fonts/ (for render_ctx_new): --root,
+ * $TERBIT_ROOT, else beside the binary or here. */
+int cli_find_root(struct cli *c, struct buf *root);
 int cli_issue(struct cli *c);
 int cli_issue_many(struct cli *c);
 int cli_revoke(struct cli *c);

@@ -38,9 +38,8 @@ static void env_close(struct env *e)
 	keyring_free(e->kr);
 }
 
-/* The directory holding layouts/ and fonts/: --root DIR, $TERBIT_ROOT,
- * else beside the binary or here. */
-static int find_root(struct cli *c, struct buf *root)
+/* Declared in cli.h: the serve command loads the layouts too. */
+int cli_find_root(struct cli *c, struct buf *root)
 {
 	static const char rel[] = "layouts/spm_letter.layout";
 	const char *dir = cli_opt(c, "--root");
@@ -83,7 +82,7 @@ static int env_open(struct cli *c, struct env *e, int full)
 			      "nama petugas Dinas Sosial");
 	if ((rc = cases_actor_load(e->s, by, &e->actor, &c->err)) < 0 ||
 	    (rc = cli_load_policy(c, &e->p)) < 0 ||
-	    (rc = find_root(c, &root)) < 0 ||
+	    (rc = cli_find_root(c, &root)) < 0 ||
 	    (rc = render_ctx_new(&e->r, root.data, &c->err)) < 0)
 		goto out;
 	e->ctx = (struct issue_ctx){ .store = e->s, .policy = e->p,

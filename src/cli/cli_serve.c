@@ -4,15 +4,21 @@
  */
 #include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "cases/cases.h"
+#include "eligibility/eligibility.h"
 #include "http/config.h"
+#include "http/handlers.h"
 #include "http/route.h"
 #include "http/server.h"
+#include "render/render.h"
+#include "sign/keys.h"
 #include "store/store.h"
 
 static int ping(struct store *s, struct buf *err)
@@ -22,12 +28,48 @@ static int ping(struct store *s, struct buf *err)
 	return v < 0 ? tb_err(err, TB_EDB, "basis data tidak menjawab") : 0;
 }
 
-static const struct http_backend backend = {
-	.open = store_open,
-	.close = store_close,
-	.user_by_token = store_user_by_token,
-	.ping = ping,
+static int audit_denied(struct store *s, const struct store_user *u,
+			const char *what, const char *object, struct buf *err)
+{
+	struct cases_actor a;
+	int rc = cases_actor_from_user(u, &a, err);
+	return rc < 0 ? rc : cases_audit_denied(s, &a, what, object, err);
+}
+
+/* What the handlers share, loaded once before the threads start:
+ * policy, layouts and fonts, keys. Read-only from then on. */
+struct app_state {
+	struct policy *policy;
+	struct render_ctx *render;
+	struct keyring *keys;
+	struct http_app app;
 };
+
+static int app_load(struct cli *c, const struct config *cfg,
+		    struct app_state *st)
+{
+	struct buf root = BUF_INIT;
+	memset(st, 0, sizeof *st);
+	int rc = cli_load_policy(c, &st->policy);
+	if (rc == 0)
+		rc = cli_find_root(c, &root);
+	if (rc == 0)
+		rc = render_ctx_new(&st->render, root.data, &c->err);
+	if (rc == 0)
+		rc = keyring_load(cfg->data, &st->keys, &c->err);
+	buf_release(&root);
+	st->app = (struct http_app){ .policy = st->policy,
+				     .render = st->render, .keys = st->keys,
+				     .verifier_host = getenv("TERBIT_VERIFIER_HOST") };
+	return rc;
+}
+
+static void app_free(struct app_state *st)
+{
+	policy_free(st->policy);
+	render_ctx_free(st->render);
+	keyring_free(st->keys);
+}
 
 /* Flags that map to a config key, applied last. */
 static const struct {
@@ -70,17 +112,30 @@ static int check_store(struct cli *c, const struct config *cfg)
 int cli_serve(struct cli *c)
 {
 	static const char *const allowed[] = { "--listen", "--threads",
-					       "--config", "--rate-limit", NULL };
+					       "--config", "--rate-limit",
+					       "--policy", "--root", NULL };
 	struct config cfg;
 	struct http_server *srv = NULL;
+	struct app_state st;
+	struct http_backend backend = {
+		.open = store_open,
+		.close = store_close,
+		.user_by_token = store_user_by_token,
+		.ping = ping,
+		.audit_denied = audit_denied,
+		.app = &st.app,
+	};
 	sigset_t set;
+	memset(&st, 0, sizeof st);
 	int rc = cli_expect(c, 0, allowed);
 	if (rc == 0)
 		rc = load_config(c, &cfg);
 	if (rc == 0)
 		rc = check_store(c, &cfg);
+	if (rc == 0)
+		rc = app_load(c, &cfg, &st);
 	if (rc < 0)
-		return rc;
+		goto out;
 
 	/* Blocked before the server's threads exist, so they inherit the
 	 * mask and only this thread takes the signals (sigwait below). */
@@ -92,7 +147,7 @@ int cli_serve(struct cli *c)
 	rc = http_server_start(&cfg, &backend, http_routes, http_routes_len,
 			       &srv, &c->err);
 	if (rc < 0)
-		return rc;
+		goto out;
 	/* http_server_start has checked that listen has a colon. */
 	int hostlen = (int)(strrchr(cfg.listen, ':') - cfg.listen);
 	printf("terbit melayani di http://%.*s:%u (%u thread, data %s)\n",
@@ -111,5 +166,7 @@ int cli_serve(struct cli *c)
 			 left);
 	http_server_stop(srv);
 	log_info("server berhenti");
-	return 0;
+out:
+	app_free(&st);
+	return rc;
 }

@@ -47,7 +47,13 @@ struct route {
 	 * ("application/json,text/csv"), compared without parameters
 	 * (";charset=..."). NULL: no body expected, type not checked. */
 	const char *types;
+	unsigned flags;       /* ROUTE_* flags below; 0 for most rows */
 };
+
+/* Also takes a token from a second, stricter per-address bucket (a
+ * twentieth of rate_limit a minute, at least 1): for routes whose answer
+ * leaks something per call (the NIK check). */
+#define ROUTE_STRICT_RATE 1u
 
 #define ROUTE_MAX_PARAMS 4
 

@@ -5,13 +5,56 @@
  */
 #include "http/handlers.h"
 #include "http/route.h"
+#include "workflow/workflow.h"
+
+/* Who works on cases: the four offices of the workflow. Facilities only
+ * verify; administrators manage users and keys, not cases. */
+#define STAFF (ROUTE_ROLE(ROLE_DESA) | ROUTE_ROLE(ROLE_DINKES) | \
+	       ROUTE_ROLE(ROLE_KECAMATAN) | ROUTE_ROLE(ROLE_DINSOS))
+#define DINSOS ROUTE_ROLE(ROLE_DINSOS)
+#define JSON "application/json"
+#define JSON_MAX (64u * 1024)
+/* A signed letter is ~50 KB; 5 MB leaves room for scans re-saved by
+ * other tools, and refuses anything that could not be ours. */
+#define VERIFY_PDF_MAX (5u * 1024 * 1024)
 
 const struct route http_routes[] = {
 	/* -- operations -- */
-	{ "GET", "/healthz", h_healthz, ROUTE_PUBLIC, 0, NULL },
-	{ "GET", "/metrics", h_metrics, ROUTE_PUBLIC, 0, NULL },
+	{ "GET", "/healthz", h_healthz, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "GET", "/metrics", h_metrics, ROUTE_PUBLIC, 0, NULL, 0 },
 	/* -- verification -- */
+	{ "GET", "/V/{token}", h_verify_page, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "GET", "/v/{token}", h_verify_page, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "GET", "/api/v1/verify/{token}", h_verify_json, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "POST", "/api/v1/verify", h_verify_pdf, ROUTE_PUBLIC, VERIFY_PDF_MAX,
+	  "application/pdf", 0 },
+	{ "POST", "/api/v1/verify/{token}/nik", h_verify_nik, ROUTE_PUBLIC, 256,
+	  JSON ",text/plain", ROUTE_STRICT_RATE },
+	{ "GET", "/.well-known/terbit/keys", h_keys, ROUTE_PUBLIC, 0, NULL, 0 },
 	/* -- cases and documents (staff and village API) -- */
+	{ "GET", "/api/v1/cases", h_cases_list, STAFF, 0, NULL, 0 },
+	{ "POST", "/api/v1/cases", h_case_create, STAFF, JSON_MAX, JSON, 0 },
+	{ "GET", "/api/v1/cases/{id}", h_case_show, STAFF, 0, NULL, 0 },
+	{ "PUT", "/api/v1/cases/{id}/answers", h_case_answers, STAFF, JSON_MAX,
+	  JSON, 0 },
+	{ "POST", "/api/v1/cases/{id}/answers", h_case_answers, STAFF, JSON_MAX,
+	  JSON, 0 },
+	{ "POST", "/api/v1/cases/{id}/attachments", h_case_attach, STAFF,
+	  STORE_ATTACH_MAX, "application/pdf,image/jpeg,image/png", 0 },
+	{ "GET", "/api/v1/cases/{id}/attachments/{att}", h_case_attachment,
+	  STAFF, 0, NULL, 0 },
+	{ "POST", "/api/v1/cases/{id}/move", h_case_move, STAFF, JSON_MAX, JSON,
+	  0 },
+	{ "GET", "/api/v1/cases/{id}/eligibility", h_case_eligibility, STAFF, 0,
+	  NULL, 0 },
+	{ "POST", "/api/v1/cases/{id}/documents", h_doc_issue, DINSOS, JSON_MAX,
+	  JSON, 0 },
+	/* {serial} or {serial}.pdf (the bytes): one segment either way. */
+	{ "GET", "/api/v1/documents/{serial}", h_doc_get, STAFF, 0, NULL, 0 },
+	{ "POST", "/api/v1/documents/{serial}/revoke", h_doc_revoke, DINSOS,
+	  JSON_MAX, JSON, 0 },
+	{ "POST", "/api/v1/documents/{serial}/reissue", h_doc_reissue, DINSOS,
+	  JSON_MAX, JSON, 0 },
 };
 
 const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];

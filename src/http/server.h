@@ -16,7 +16,9 @@
  * Whatever happens, the request's pool and body are freed when the request
  * completes, and one access-log line and one metrics sample are recorded.
  *
- * Errors are JSON: {"error": "<err_name>", "message": "<Indonesian text>"}.
+ * Errors are JSON: {"error": "<err_name>", "message": "<English sentence
+ * for the code>", "detail": "<the module's Indonesian message>"}; the
+ * English sentences are one table in server.c (http_res_error).
  */
 #include <stdint.h>
 
@@ -44,6 +46,17 @@ struct http_backend {
 			     struct store_user *out, struct buf *err);
 	/* 0 when the database answers a query. */
 	int (*ping)(struct store *s, struct buf *err);
+	/* Records a refused attempt (any 403: a role the route does not
+	 * take, or TB_EPERM from a handler) in the audit log. what is
+	 * "METHOD /route/{pattern}", object "case:12", "document:<serial>"
+	 * or "-". May be NULL (no audit). */
+	int (*audit_denied)(struct store *s, const struct store_user *u,
+			    const char *what, const char *object,
+			    struct buf *err);
+	/* Read-only state shared by every handler (the serve command's
+	 * policy, layouts, keyring: struct http_app in handlers.h); NULL in
+	 * tests that do not need it. */
+	const void *app;
 };
 
 struct http_request {
@@ -80,6 +93,8 @@ int http_ping(struct http_request *req, struct buf *err);
 int http_draining(const struct http_request *req);
 /* The configuration the server was started with. */
 const struct config *http_config(const struct http_request *req);
+/* The backend's app pointer (see struct http_backend). */
+const void *http_app(const struct http_request *req);
 
 #define HTTP_MAX_HEADERS 8
 
@@ -98,8 +113,14 @@ struct http_response {
  * a value holds CR or LF. */
 int http_res_header(struct http_response *res, const char *name,
 		    const char *value);
-/* Replaces the body with the JSON error for code (status from
- * err_http_status unless status is not 0). 0 or TB_ENOMEM. */
+/*
+ * Replaces the body with the JSON error for code (status from
+ * err_http_status unless status is not 0): {"error": err_name(code),
+ * "message": the English sentence for the code, "detail": detail}.
+ * detail is the module's (Indonesian) message; it is left out when NULL
+ * or empty, and on a 500 (a server fault's text is logged, not shown).
+ * 0 or TB_ENOMEM.
+ */
 int http_res_error(struct http_response *res, int status, int code,
 		   const char *message);
 

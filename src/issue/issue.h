@@ -122,6 +122,13 @@ int issue_get(struct store *s, const struct cases_actor *a,
 	      const char *serial, struct store_document *out, struct buf *pdf,
 	      struct buf *err);
 
+/* issue_get with the bytes, plus an audit row ("document.download") in
+ * the same transaction: what the API's download route calls, so every
+ * copy handed out is on record. pdf must not be NULL. */
+int issue_fetch(struct store *s, const struct cases_actor *a,
+		const char *serial, struct store_document *out,
+		struct buf *pdf, struct buf *err);
+
 /* Documents the actor may see, oldest first. */
 int issue_list(struct store *s, const struct cases_actor *a,
 	       const struct store_doc_filter *f,

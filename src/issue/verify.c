@@ -184,18 +184,13 @@ out:
 
 /* ---- output ------------------------------------------------------- */
 
-static const char *kind_label(const char *kind)
+const char *verify_kind_label(const char *kind)
 {
 	return strcmp(kind, "card") == 0 ? "Kartu Kesehatan Daerah (KIS)"
 					 : "Surat Pernyataan Miskin (SPM)";
 }
 
-/* The masked and formatted public values of a found document. */
-struct view {
-	struct buf name, nik, issued, expires, issued_label, expires_label;
-};
-
-static int view_make(const struct store_document *d, struct view *v)
+int verify_view_init(struct verify_view *v, const struct store_document *d)
 {
 	int y, m, dd;
 	buf_init(&v->name, 0);
@@ -220,7 +215,7 @@ static int view_make(const struct store_document *d, struct view *v)
 	return rc;
 }
 
-static void view_release(struct view *v)
+void verify_view_release(struct verify_view *v)
 {
 	buf_release(&v->name);
 	buf_release(&v->nik);
@@ -232,10 +227,10 @@ static void view_release(struct view *v)
 
 int verify_result_json(const struct verify_result *r, struct buf *out)
 {
-	struct view v;
+	struct verify_view v;
 	struct json j;
 	const struct store_document *d = &r->doc;
-	int rc = r->found ? view_make(d, &v) : 0;
+	int rc = r->found ? verify_view_init(&v, d) : 0;
 	json_init(&j, out);
 	json_obj_open(&j, NULL);
 	json_str(&j, "state", verify_state_name(r->state));
@@ -247,7 +242,7 @@ int verify_result_json(const struct verify_result *r, struct buf *out)
 		json_obj_open(&j, "document");
 		json_str(&j, "serial", d->serial);
 		json_str(&j, "kind", d->kind);
-		json_str(&j, "kind_label", kind_label(d->kind));
+		json_str(&j, "kind_label", verify_kind_label(d->kind));
 		json_str(&j, "number", d->number);
 		json_str(&j, "name", v.name.data);
 		json_str(&j, "nik", v.nik.data);
@@ -267,14 +262,14 @@ int verify_result_json(const struct verify_result *r, struct buf *out)
 	}
 	json_obj_close(&j);
 	if (r->found)
-		view_release(&v);
+		verify_view_release(&v);
 	int jrc = json_finish(&j);
 	return rc < 0 ? rc : jrc;
 }
 
 int verify_result_text(const struct verify_result *r, struct buf *out)
 {
-	struct view v;
+	struct verify_view v;
 	const struct store_document *d = &r->doc;
 	int rc = buf_addf(out, "%s\nStatus       : %s%s%s\n",
 			  verify_state_name(r->state),
@@ -282,7 +277,7 @@ int verify_result_text(const struct verify_result *r, struct buf *out)
 			  r->detail);
 	if (rc < 0 || !r->found)
 		return rc;
-	if ((rc = view_make(d, &v)) == 0)
+	if ((rc = verify_view_init(&v, d)) == 0)
 		rc = buf_addf(out,
 			      "Jenis        : %s\n"
 			      "Nomor        : %s\n"
@@ -293,11 +288,11 @@ int verify_result_text(const struct verify_result *r, struct buf *out)
 			      "Penerbit     : %s\n"
 			      "Faskes       : %s\n"
 			      "Seri         : %s\n",
-			      kind_label(d->kind), d->number, v.name.data,
+			      verify_kind_label(d->kind), d->number, v.name.data,
 			      v.nik.data, v.issued_label.data,
 			      v.expires_label.data, d->office, d->faskes,
 			      d->serial);
-	view_release(&v);
+	verify_view_release(&v);
 	return rc;
 }
 

@@ -86,6 +86,21 @@ int verify_pdf(struct store *s, const struct keyring *kr, const void *pdf,
  */
 int verify_result_json(const struct verify_result *r, struct buf *out);
 
+/* Indonesian name of a document kind ("letter", "card") for people. */
+const char *verify_kind_label(const char *kind);
+
+/*
+ * The public, masked values of a found document, as the JSON and text
+ * views show them (and the HTML verifier page): masked name and NIK, ISO
+ * dates and their Indonesian labels. verify_view_init always leaves v
+ * releasable; 0 or TB_ENOMEM.
+ */
+struct verify_view {
+	struct buf name, nik, issued, expires, issued_label, expires_label;
+};
+int verify_view_init(struct verify_view *v, const struct store_document *d);
+void verify_view_release(struct verify_view *v);
+
 /* The same as Indonesian text lines, the state name first. */
 int verify_result_text(const struct verify_result *r, struct buf *out);
 

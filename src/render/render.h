@@ -59,9 +59,10 @@
  * ’ ‘ “ ” – — • … and the like); a character outside it is TB_EINVAL with
  * a message naming the character (U+XXXX), never dropped or replaced.
  *
- * The PDF's /ID is the same for every document libharu writes; the signing
- * step sets its own /ID. Documents carry no creation date so that the same
- * fields render to the same bytes.
+ * The PDF has no /ID (libharu writes one only for encrypted documents, and
+ * it would not be unique per document anyway); the signing step sets its
+ * own /ID. Documents carry no creation date, so the same fields render to
+ * the same bytes.
  */
 #include <stddef.h>
 

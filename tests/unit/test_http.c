@@ -41,12 +41,12 @@ static int h_dummy(struct http_request *req, struct http_response *res,
 }
 
 static const struct route table[] = {
-	{ "GET", "/healthz", h_dummy, ROUTE_PUBLIC, 0, NULL },
-	{ "GET", "/api/v1/cases/{id}", h_dummy, ROUTE_ANY_USER, 0, NULL },
+	{ "GET", "/healthz", h_dummy, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "GET", "/api/v1/cases/{id}", h_dummy, ROUTE_ANY_USER, 0, NULL, 0 },
 	{ "POST", "/api/v1/cases/{id}/move", h_dummy, ROUTE_ANY_USER, 1024,
-	  "application/json" },
-	{ "DELETE", "/api/v1/cases/{id}", h_dummy, ROUTE_ANY_USER, 0, NULL },
-	{ "GET", "/v/{token}", h_dummy, ROUTE_PUBLIC, 0, NULL },
+	  "application/json", 0 },
+	{ "DELETE", "/api/v1/cases/{id}", h_dummy, ROUTE_ANY_USER, 0, NULL, 0 },
+	{ "GET", "/v/{token}", h_dummy, ROUTE_PUBLIC, 0, NULL, 0 },
 };
 #define NTABLE (sizeof table / sizeof table[0])
 
@@ -116,7 +116,7 @@ static void test_route_types(void **state)
 	assert_false(route_type_ok(r, NULL));
 	assert_false(route_type_ok(r, "   "));
 	struct route multi = { "POST", "/x", h_dummy, 0, 10,
-			       "text/csv,application/json" };
+			       "text/csv,application/json", 0 };
 	assert_true(route_type_ok(&multi, "text/csv"));
 	assert_true(route_type_ok(&multi, "application/json"));
 	assert_false(route_type_ok(&multi, "text/csv,application/json"));
@@ -421,7 +421,7 @@ static int fake_ping(struct store *s, struct buf *err)
 }
 
 static const struct http_backend fake_backend = {
-	fake_open, fake_close, fake_user, fake_ping,
+	fake_open, fake_close, fake_user, fake_ping, NULL, NULL,
 };
 
 static int h_whoami(struct http_request *req, struct http_response *res,
@@ -460,10 +460,10 @@ static int h_fail(struct http_request *req, struct http_response *res,
 }
 
 static const struct route test_routes[] = {
-	{ "GET", "/who/{id}", h_whoami, ROUTE_ROLE(ROLE_DESA), 0, NULL },
-	{ "POST", "/echo", h_echo, ROUTE_PUBLIC, 16, "text/plain" },
-	{ "GET", "/slow", h_slow, ROUTE_PUBLIC, 0, NULL },
-	{ "GET", "/fail", h_fail, ROUTE_PUBLIC, 0, NULL },
+	{ "GET", "/who/{id}", h_whoami, ROUTE_ROLE(ROLE_DESA), 0, NULL, 0 },
+	{ "POST", "/echo", h_echo, ROUTE_PUBLIC, 16, "text/plain", 0 },
+	{ "GET", "/slow", h_slow, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "GET", "/fail", h_fail, ROUTE_PUBLIC, 0, NULL, 0 },
 };
 
 struct fixture {
@@ -571,7 +571,7 @@ static void test_server_auth(void **state)
 	       "HTTP/1.1 401", "\"error\":\"unauthorized\"");
 	expect(port, "GET /who/7 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
 		     "Authorization: Bearer nope\r\n\r\n",
-	       "HTTP/1.1 401", "token tidak dikenal");
+	       "HTTP/1.1 401", "token is not known");
 	expect(port, "GET /who/7 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
 		     "Authorization: Bearer tok-admin\r\n\r\n",
 	       "HTTP/1.1 403", "\"error\":\"forbidden\"");
@@ -646,7 +646,9 @@ static void test_server_errors(void **state)
 	       "HTTP/1.1 405", "Allow: POST");
 	expect(port, "GET /fail HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
 	       "HTTP/1.1 422",
-	       "{\"error\":\"unprocessable\",\"message\":\"kasus belum disetujui\"}");
+	       "{\"error\":\"unprocessable\",\"message\":\"A rule is not met: "
+	       "a requirement is missing or the case is not eligible.\","
+	       "\"detail\":\"kasus belum disetujui\"}");
 	expect(port, "GET * HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
 	       "HTTP/1.1 400", NULL);
 	expect(port, "GET /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"

@@ -1,0 +1,153 @@
+#include "http/page.h"
+
+#include <string.h>
+
+#include "core/err.h"
+
+/*
+ * One row per state: the word, what it means for the person at the
+ * counter, and the colour class. UNKNOWN and FORGED read the same to a
+ * nurse ("do not accept"); the module's label below the word says which.
+ */
+static const struct {
+	const char *word, *meaning, *cls;
+} looks[] = {
+	[VERIFY_VALID] = { "SAH", "Dokumen asli, terdaftar, dan masih berlaku.",
+			   "ok" },
+	[VERIFY_REVOKED] = { "DICABUT",
+			     "Dokumen ini sudah dicabut dan tidak berlaku lagi. "
+			     "Jangan diterima.", "bad" },
+	[VERIFY_SUPERSEDED] = { "DIGANTI",
+				"Dokumen ini sudah diganti dengan yang lebih baru. "
+				"Minta dokumen pengganti.", "warn" },
+	[VERIFY_EXPIRED] = { "KEDALUWARSA",
+			     "Masa berlaku dokumen ini sudah habis.", "warn" },
+	[VERIFY_UNKNOWN] = { "TIDAK SAH",
+			     "Kode ini tidak terdaftar pada kami. Jangan diterima.",
+			     "bad" },
+	[VERIFY_FORGED] = { "TIDAK SAH",
+			    "Kode ini palsu atau rusak. Jangan diterima.", "bad" },
+};
+
+static const char style[] =
+	"*{box-sizing:border-box}"
+	"body{margin:0;font:17px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,"
+	"'Noto Sans','DejaVu Sans',sans-serif;color:#1c1c1c;background:#eef0f2}"
+	"main{max-width:32rem;margin:0 auto;padding:1rem}"
+	".top{margin:.25rem 0 .75rem;font-size:.9rem;color:#555;letter-spacing:.02em}"
+	".st{border-radius:14px;padding:1.25rem 1rem;color:#fff;text-align:center}"
+	".ok{background:#0b7a34}.bad{background:#b42318}.warn{background:#a15c07}"
+	".w{font-size:2.6rem;font-weight:800;letter-spacing:.04em;line-height:1.1}"
+	".sub{font-size:.85rem;font-weight:700;opacity:.9;margin-top:.2rem}"
+	".m{font-size:1.05rem;margin-top:.6rem}"
+	".why{font-size:.9rem;margin-top:.5rem;opacity:.95}"
+	"dl{background:#fff;border-radius:14px;margin:1rem 0 0;padding:.25rem 1rem}"
+	"dt{font-size:.8rem;color:#5b6168;margin-top:.7rem;text-transform:uppercase;"
+	"letter-spacing:.04em}"
+	"dd{margin:0 0 .6rem;font-size:1.1rem;font-weight:600;word-break:break-word;"
+	"padding-bottom:.55rem;border-bottom:1px solid #e6e8eb}"
+	"dd:last-child{border-bottom:0}"
+	".n{font-size:.85rem;color:#555;margin:1rem .25rem}";
+
+int page_escape(struct buf *out, const char *s)
+{
+	int rc = 0;
+	for (; *s && rc == 0; s++) {
+		switch (*s) {
+		case '&': rc = buf_adds(out, "&amp;"); break;
+		case '<': rc = buf_adds(out, "&lt;"); break;
+		case '>': rc = buf_adds(out, "&gt;"); break;
+		case '"': rc = buf_adds(out, "&quot;"); break;
+		case '\'': rc = buf_adds(out, "&#39;"); break;
+		default: rc = buf_addc(out, *s);
+		}
+	}
+	return rc;
+}
+
+const char *page_status_word(enum verify_state s)
+{
+	return (unsigned)s <= VERIFY_FORGED ? looks[s].word : "TIDAK SAH";
+}
+
+/* <dt>label</dt><dd>value</dd>, skipped when the value is empty. */
+static int row(struct buf *out, const char *label, const char *value)
+{
+	if (!value || !*value)
+		return 0;
+	int rc = buf_addf(out, "<dt>%s</dt><dd>", label);
+	if (rc == 0)
+		rc = page_escape(out, value);
+	return rc ? rc : buf_adds(out, "</dd>");
+}
+
+static int rows(struct buf *out, const struct verify_result *r)
+{
+	const struct store_document *d = &r->doc;
+	struct verify_view v;
+	int rc = verify_view_init(&v, d);
+	if (rc == 0)
+		rc = buf_adds(out, "<dl>");
+	if (rc == 0)
+		rc = row(out, "Jenis dokumen", verify_kind_label(d->kind));
+	if (rc == 0)
+		rc = row(out, "Nomor", d->number);
+	if (rc == 0)
+		rc = row(out, "Nama pemegang", v.name.data);
+	if (rc == 0)
+		rc = row(out, "NIK", v.nik.data);
+	if (rc == 0)
+		rc = row(out, "Tanggal terbit", v.issued_label.data);
+	if (rc == 0)
+		rc = row(out, "Berlaku sampai", v.expires_label.data);
+	if (rc == 0)
+		rc = row(out, "Faskes tingkat pertama", d->faskes);
+	if (rc == 0)
+		rc = row(out, "Diterbitkan oleh", d->office);
+	if (rc == 0 && r->state == VERIFY_SUPERSEDED)
+		rc = row(out, "Diganti oleh dokumen seri", d->superseded_by);
+	if (rc == 0)
+		rc = buf_adds(out, "</dl>");
+	verify_view_release(&v);
+	return rc;
+}
+
+int page_verify(struct buf *out, const struct verify_result *r)
+{
+	enum verify_state s = (unsigned)r->state <= VERIFY_FORGED ? r->state
+								   : VERIFY_FORGED;
+	int rc = buf_addf(out,
+			  "<!doctype html><html lang=\"id\"><head>"
+			  "<meta charset=\"utf-8\">"
+			  "<meta name=\"viewport\" content=\"width=device-width,"
+			  "initial-scale=1\">"
+			  "<meta name=\"referrer\" content=\"no-referrer\">"
+			  "<title>%s: Verifikasi Dokumen</title><style>%s</style>"
+			  "</head><body><main>"
+			  "<p class=\"top\">Verifikasi Dokumen &middot; terbit</p>"
+			  "<section class=\"st %s\"><div class=\"w\">%s</div>",
+			  looks[s].word, style, looks[s].cls, looks[s].word);
+	/* The module's own word when it says more than the big one. */
+	if (rc == 0 && strcmp(verify_state_label(s), looks[s].word) != 0)
+		rc = buf_addf(out, "<div class=\"sub\">%s</div>",
+			      verify_state_label(s));
+	if (rc == 0)
+		rc = buf_addf(out, "<div class=\"m\">%s</div>", looks[s].meaning);
+	if (rc == 0 && s != VERIFY_VALID && r->detail[0]) {
+		rc = buf_adds(out, "<div class=\"why\">");
+		if (rc == 0)
+			rc = page_escape(out, r->detail);
+		if (rc == 0)
+			rc = buf_adds(out, "</div>");
+	}
+	if (rc == 0)
+		rc = buf_adds(out, "</section>");
+	if (rc == 0 && r->found)
+		rc = rows(out, r);
+	if (rc == 0)
+		rc = buf_adds(out,
+			      "<p class=\"n\">Nama dan NIK disamarkan untuk "
+			      "melindungi data pribadi. Cocokkan dengan KTP asli "
+			      "pemegang dokumen.</p></main></body></html>\n");
+	return rc;
+}
