@@ -402,6 +402,41 @@ static void test_in_force_by_nik(void **state)
 			 TB_ENOTFOUND);
 }
 
+/* A fault after the number was taken (the renderer refuses a character
+ * the fonts lack) rolls everything back, counter included: the next
+ * letter takes the number the failed one would have had. In a batch the
+ * same fault takes the whole batch back. */
+static void test_fault_rolls_back(void **state)
+{
+	struct env *e = *state;
+	struct store_case c;
+	struct store_resident r;
+	struct issue_result res;
+	struct issue_batch_item items[2] = { { .case_id = 3 },
+					     { .case_id = 12 } };
+	char good[STORE_NAME_MAX];
+	assert_int_equal(store_case_get(e->s, 12, &c, &e->err), 0);
+	assert_int_equal(store_resident_get(e->s, c.nik, &r, &e->err), 0);
+	snprintf(good, sizeof good, "%s", r.name);
+	snprintf(r.name, sizeof r.name, "Warga \xc4\x80 Uji"); /* U+0100 */
+	assert_int_equal(store_resident_put(e->s, &r, &e->err), 0);
+	int n = doc_count(e);
+	int64_t last = letters_seq_max(e);
+	assert_int_equal(issue_document(&e->ctx, &e->ds, 12, ISSUE_LETTER, &res,
+					NULL, &e->err),
+			 TB_EINVAL);
+	assert_int_equal(doc_count(e), n);
+	assert_true(issue_batch(&e->ctx, &e->ds, ISSUE_LETTER, items, 2,
+				&e->err) < 0);
+	assert_int_equal(doc_count(e), n);
+	snprintf(r.name, sizeof r.name, "%s", good);
+	assert_int_equal(store_resident_put(e->s, &r, &e->err), 0);
+	assert_int_equal(issue_document(&e->ctx, &e->ds, 12, ISSUE_LETTER, &res,
+					NULL, &e->err),
+			 0);
+	assert_int_equal(res.doc.seq, last + 1);
+}
+
 static void test_registry_guards(void **state)
 {
 	struct env *e = *state;
@@ -447,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_verify_nik),
 		cmocka_unit_test(test_issue_batch),
 		cmocka_unit_test(test_in_force_by_nik),
+		cmocka_unit_test(test_fault_rolls_back),
 		cmocka_unit_test(test_registry_guards),
 	};
 	return cmocka_run_group_tests(tests, env_setup, env_teardown);
