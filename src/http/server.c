@@ -317,8 +317,9 @@ static void denied_object(struct http_request *req, char *out, size_t n)
 		if (!v)
 			continue;
 		size_t len = (size_t)snprintf(out, n, "%s", objs[i].prefix);
-		for (; *v && len + 1 < n && len < 40; v++)
-			if (isalnum((unsigned char)*v) || *v == '.' || *v == '-')
+		/* Up to a '.': "<serial>.pdf" names the document. */
+		for (; *v && *v != '.' && len + 1 < n && len < 40; v++)
+			if (isalnum((unsigned char)*v) || *v == '-')
 				out[len++] = *v;
 		out[len] = '\0';
 		return;
