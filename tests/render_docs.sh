@@ -95,6 +95,14 @@ printf 'page paper=ID1\nrect x=0 y=0 w=abc h=2\n' >"$T_TMP/root/layouts/kis_card
 t_run 2 "broken layout refused" "$TERBIT" render card --fields "$FIELDS" --root "$T_TMP/root" --out "$T_TMP/x.pdf"
 t_grep "file and line named" "kis_card_back.layout:2: .*abc" "$ERR"
 
+# a broken image (a PNG cut short after its signature) is refused when
+# the layouts load, with the line; libpng would abort inside libharu
+cp "$ROOT/layouts/kis_card_back.layout" "$T_TMP/root/layouts/"
+head -c 60 "$ROOT/layouts/logo.png" >"$T_TMP/root/layouts/logo.png"
+t_run 2 "a broken image is refused at start" "$TERBIT" render letter --fields "$FIELDS" --root "$T_TMP/root" --out "$T_TMP/x.pdf"
+t_grep "file, line and image named" "spm_letter.layout:[0-9]+: logo.png rusak" "$ERR"
+t_check "no file written" test ! -e "$T_TMP/x.pdf"
+
 # terbit qr: a 1-bit PNG with its resolution
 t_run 0 "terbit qr" "$TERBIT" qr "$QR" --out "$T_TMP/q.png" --mm 20 --dpi 300
 t_check "qr PNG decodes" test "$(zbarimg --raw -q "$T_TMP/q.png" 2>/dev/null)" = "$QR"
