@@ -190,6 +190,7 @@ while read -r f; do
 	[ "$first" = FORGED ] || { bad=$((bad + 1)); echo "not FORGED ($first): $f"; }
 done <"$W/flipped"
 t_check "every one of $n bit-flipped tokens is FORGED" test "$bad" -eq 0
+t_run 3 "a missing PDF file is not FORGED but not found" "$TERBIT" verify "$W/nope.pdf"
 t_run 15 "garbage is FORGED" "$TERBIT" verify "HTTPS://SPM.BANYUWANGIKAB.GO.ID/V/NOTATOKEN"
 t_grep "first word FORGED" "^FORGED" "$OUT"
 t_run 15 "a good token under another path is FORGED" \

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "cases/cases.h"
@@ -401,6 +402,11 @@ int cli_verify(struct cli *c)
 		if ((rc = buf_read_file(&pdf, arg, VERIFY_PDF_MAX, &c->err)) < 0)
 			goto out;
 		rc = verify_pdf(e.s, e.kr, pdf.data, pdf.len, &r, &c->err);
+	} else if (strlen(arg) > 4 &&
+		   !strcasecmp(arg + strlen(arg) - 4, ".pdf")) {
+		/* A mistyped file name is not a forged document. */
+		rc = tb_err(&c->err, TB_ENOTFOUND, "berkas %s tidak ditemukan",
+			    arg);
 	} else {
 		rc = verify_token(e.s, e.kr, arg, 0, &r, &c->err);
 	}
