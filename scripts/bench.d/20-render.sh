@@ -15,6 +15,7 @@ ours=$(awk -F'\t' '$1 ~ /letters per second/ {print $2}' "$tmp/render.rows")
 if ! command -v php >/dev/null 2>&1 || [ ! -f /usr/share/php/tcpdf/tcpdf.php ]; then
 	echo "20-render: installing php-cli php-tcpdf for the comparison" >&2
 	SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 || true
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		--no-install-recommends php-cli php-tcpdf >&2 || true
 fi

@@ -760,6 +760,13 @@ static int save_pdf(struct doc *d, struct buf *out)
 	return 0;
 }
 
+/*
+ * libharu 2.3 loads a TrueType font only from a file and parses all of it
+ * for every document (its font definition belongs to the document and
+ * records which glyphs that document used, so it cannot be shared). The
+ * files are small subsets and stay in the page cache; reading them from
+ * memory instead would save only the read, not the parse.
+ */
 static int load_fonts(struct doc *d)
 {
 	for (int i = 0; i < FONT_N; i++) {
