@@ -76,7 +76,7 @@ static const struct command commands[] = {
 	  "KASUS letter|card --by PENGGUNA [--out BERKAS.pdf]",
 	  "terbitkan surat SPM atau kartu (gerbang penerbitan); mencetak nomor seri" },
 	{ "issue-many", cli_issue_many,
-	  "letter|card --by PENGGUNA [--count N]",
+	  "letter|card --by PENGGUNA [--count N] [--batch N]",
 	  "(uji) terbitkan untuk setiap kasus disetujui yang belum punya dokumen" },
 	{ "revoke", cli_revoke, "SERI --reason TEKS --by PENGGUNA",
 	  "cabut dokumen yang berlaku" },

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Crash safety of the issue gate: `terbit issue-many` is killed with
 # SIGKILL at random moments (at least 100 times), alternating letters and
-# cards. Afterwards every document row must be whole: its PDF present and
+# cards, one transaction per document or (every third run) per batch of 4. Afterwards every document row must be whole: its PDF present and
 # hashing to the stored SHA-256, its signature and token verifying
 # (`terbit document check`, which also checks that the numbers run 1..N
 # without gap per kind and year), letter numbers unique and consecutive,
@@ -25,8 +25,10 @@ echo "start-up ${base_ms} ms"
 
 killed=0
 for i in $(seq 1 "$KILLS"); do
+	# letters and cards; every third run in batches of 4 per transaction
 	kind=letter; [ $((i % 2)) -eq 0 ] && kind=card
-	"$TERBIT" issue-many "$kind" --by ds >>"$W/serials" 2>>"$W/errs" &
+	batch=1; [ $((i % 3)) -eq 0 ] && batch=4
+	"$TERBIT" issue-many "$kind" --by ds --batch "$batch" >>"$W/serials" 2>>"$W/errs" &
 	pid=$!
 	ms=$((base_ms + RANDOM % 31))
 	sleep "$(printf '0.%03d' "$ms")" 2>/dev/null || sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"

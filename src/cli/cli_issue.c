@@ -161,15 +161,35 @@ static int collect(const struct store_case *sc, void *arg)
 	return 0;
 }
 
+/* One transaction for up to n cases; prints the new serials. Returns
+ * the number issued or a TB_E code. */
+static int many_batch(struct cli *c, struct env *e, enum issue_kind kind,
+		      const int64_t *ids, size_t n)
+{
+	struct issue_batch_item *items = calloc(n, sizeof *items);
+	if (!items)
+		return tb_err(&c->err, TB_ENOMEM, "memori habis");
+	for (size_t i = 0; i < n; i++)
+		items[i].case_id = ids[i];
+	int rc = issue_batch(&e->ctx, &e->actor, kind, items, n, &c->err);
+	for (size_t i = 0; rc > 0 && i < n; i++)
+		if (items[i].rc == 0 && !items[i].res.existing)
+			printf("%s\n", items[i].res.doc.serial);
+	fflush(stdout);
+	free(items);
+	return rc;
+}
+
 /*
  * Issues a document for every approved case without one in force, in
- * case order, printing each serial; refusals are reported and skipped.
- * For the crash test and demos: many issuances in one process.
+ * case order, printing each serial; refusals are skipped. --batch N puts
+ * N cases in each transaction (issue_batch). For the crash test and
+ * printing runs: many issuances in one process.
  */
 int cli_issue_many(struct cli *c)
 {
-	static const char *const opts[] = { "--by", "--count", "--policy",
-					    "--root", NULL };
+	static const char *const opts[] = { "--by", "--count", "--batch",
+					    "--policy", "--root", NULL };
 	struct env e;
 	struct ids l = { NULL, 0 };
 	struct issue_result res;
@@ -180,11 +200,24 @@ int cli_issue_many(struct cli *c)
 	if (kind < 0)
 		return kind;
 	long max = cli_opt(c, "--count") ? atol(cli_opt(c, "--count")) : -1;
+	long batch = cli_opt(c, "--batch") ? atol(cli_opt(c, "--batch")) : 1;
+	if (batch < 1 || batch > 1000)
+		return tb_err(&c->err, TB_EINVAL, "--batch harus 1..1000");
 	struct store_case_filter f = { .state = "approved" };
 	if ((rc = env_open(c, &e, 1)) < 0 ||
 	    (rc = store_case_each(e.s, &f, collect, &l, &c->err)) < 0)
 		goto out;
-	for (size_t i = 0; i < l.n && max != 0; i++) {
+	for (size_t i = 0; i < l.n && max != 0;) {
+		size_t n = l.n - i < (size_t)batch ? l.n - i : (size_t)batch;
+		if (max > 0 && (size_t)max < n)
+			n = (size_t)max;
+		if (batch > 1) {
+			if ((rc = many_batch(c, &e, kind, l.id + i, n)) < 0)
+				goto out;
+			max -= max > 0 ? rc : 0;
+			i += n;
+			continue;
+		}
 		struct buf err = BUF_INIT;
 		rc = issue_document(&e.ctx, &e.actor, l.id[i], kind, &res, NULL,
 				    &err);
@@ -199,6 +232,7 @@ int cli_issue_many(struct cli *c)
 			goto out;
 		}
 		buf_release(&err);
+		i++;
 	}
 	rc = 0;
 out:
