@@ -397,7 +397,7 @@ int cli_document_check(struct cli *c)
 	if (rc < 0)
 		return rc;
 	if ((rc = env_open(c, &e, 0)) == 0)
-		rc = issue_check(e.s, NULL, e.kr, &report, &nbad, &c->err);
+		rc = issue_check(e.s, e.kr, &report, &nbad, &c->err);
 	if (rc >= 0) {
 		fputs(report.data, stdout);
 		printf("%d dokumen diperiksa, %zu masalah\n", rc, nbad);

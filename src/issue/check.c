@@ -126,11 +126,9 @@ static void check_sequences(struct check *c)
 	}
 }
 
-int issue_check(struct store *s, const struct policy *p,
-		const struct keyring *kr, struct buf *report, size_t *nbad,
-		struct buf *err)
+int issue_check(struct store *s, const struct keyring *kr,
+		struct buf *report, size_t *nbad, struct buf *err)
 {
-	(void)p;
 	struct check c = { .s = s, .kr = kr, .report = report };
 	buf_init(&c.pdf, 0);
 	int rc = store_doc_each(s, NULL, check_one, &c, err);

@@ -157,8 +157,7 @@ int issue_list_json(struct store *s, const struct cases_actor *a,
  * as one line. Returns the number of rows checked, or a TB_E code.
  * *nbad gets the number of problems.
  */
-int issue_check(struct store *s, const struct policy *p,
-		const struct keyring *kr, struct buf *report, size_t *nbad,
-		struct buf *err);
+int issue_check(struct store *s, const struct keyring *kr,
+		struct buf *report, size_t *nbad, struct buf *err);
 
 #endif

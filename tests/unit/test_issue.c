@@ -442,7 +442,7 @@ static void test_registry_guards(void **state)
 	struct env *e = *state;
 	struct buf report = BUF_INIT;
 	size_t nbad = 99;
-	int rows = issue_check(e->s, e->p, e->kr, &report, &nbad, &e->err);
+	int rows = issue_check(e->s, e->kr, &report, &nbad, &e->err);
 	assert_true(rows > 0);
 	assert_int_equal(nbad, 0);
 	assert_string_equal(report.data, "");
