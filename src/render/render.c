@@ -47,7 +47,9 @@ struct doc {
 	double page_h;             /* mm */
 	HPDF_STATUS hpdf_error;    /* first libharu error, 0 if none */
 	HPDF_STATUS hpdf_detail;
+	const struct layout *lay;  /* the page being drawn */
 	const struct layout_el *table; /* the table the next row belongs to */
+	double table_size;         /* its font size, after any shrinking */
 	double row_y;              /* mm, top of that next row */
 	double flow_y;             /* mm, bottom of the last text block */
 	struct buf utf8, text, line;  /* scratch */
@@ -199,6 +201,7 @@ struct textbox {
 	double x, y, w, h;         /* mm; w 0: unbounded; h NaN: any */
 	double size, leading;      /* pt, factor */
 	int font, underline, wrap, shrink;
+	int measure;               /* only the height: draw nothing */
 	enum layout_align align;
 	unsigned color;
 };
@@ -345,7 +348,7 @@ static int draw_box(struct doc *d, const struct textbox *b, double *height)
 		double used = nlines * size * b->leading * 25.4 / 72.0;
 		/* nothing may run past the box's height or the page's foot */
 		int fits = nlines >= 0 && (isnan(b->h) || used <= b->h + 0.01) &&
-			   b->y + used <= d->page_h + 0.01;
+			   (b->measure || b->y + used <= d->page_h + 0.01);
 		if (fits)
 			break;
 		if (!b->shrink || size * 0.95 < b->size * 0.6) {
@@ -358,15 +361,15 @@ static int draw_box(struct doc *d, const struct textbox *b, double *height)
 		}
 		size *= 0.95;
 	}
+	if (height)
+		*height = nlines * size * b->leading * 25.4 / 72.0;
+	if (b->measure)
+		return 0;
 	set_fill(d, b->color);
 	set_stroke(d, b->color);
 	int rc = break_lines(d, b, size, d->text.data, d->text.len, w_pt,
 			     draw_line, NULL);
-	if (rc < 0)
-		return rc;
-	if (height)
-		*height = nlines * size * b->leading * 25.4 / 72.0;
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 static double num_or(const struct layout_el *e, int slot, double dflt)
@@ -412,24 +415,24 @@ static int el_text(struct doc *d, const struct layout_el *e)
 	return 0;
 }
 
-static int el_table(struct doc *d, const struct layout_el *e)
+/*
+ * One table row at font size `size`, its top at d->row_y; *h gets its
+ * height (the tallest cell). With measure set nothing is drawn.
+ */
+static int row_draw(struct doc *d, const struct layout_el *t,
+		    const struct layout_el *e, double size, int measure,
+		    double *h)
 {
-	d->table = e;
-	d->row_y = el_y(d, e);
-	d->flow_y = d->row_y;
-	return 0;
-}
-
-static int el_row(struct doc *d, const struct layout_el *e)
-{
-	const struct layout_el *t = d->table;
 	struct textbox b;
 	box_from(d, &b, t);
 	b.wrap = 1;
 	b.y = d->row_y;
+	b.size = size;
+	b.h = NAN;
+	b.shrink = 0;
+	b.measure = measure;
 	double gap = num_or(t, LN_GAP, 2), lw = t->num[LN_LABEL_W];
 	double hl = 0, hv = 0, hc = 0;
-	/* label */
 	b.w = lw - gap;
 	b.font = ((t->flags | e->flags) & LF_BOLD) ? FONT_BOLD : FONT_REGULAR;
 	int rc = expand_text(d, e->str[LS_LABEL]);
@@ -444,13 +447,58 @@ static int el_row(struct doc *d, const struct layout_el *e)
 		b.w = 0;
 		if ((rc = draw_box(d, &b, &hc)) < 0)
 			return rc;
-		b.x += 1.2 * b.size * 25.4 / 72.0 * 0.5 + gap;
+		b.x += 1.2 * size * 25.4 / 72.0 * 0.5 + gap;
 	}
 	b.w = t->num[LN_X] + t->num[LN_W] - b.x;
 	if ((rc = expand_text(d, e->str[LS_TEXT])) < 0 ||
 	    (rc = draw_box(d, &b, &hv)) < 0)
 		return rc;
-	d->row_y += fmax(hl, fmax(hv, hc));
+	*h = fmax(hl, fmax(hv, hc));
+	return 0;
+}
+
+/*
+ * A table with h= must fit it: the rows below it are measured first, and
+ * with shrink the table's font size steps down (to 60 % at most) until
+ * they do, so a long name or address on the card makes smaller text, not
+ * a refused card.
+ */
+static int el_table(struct doc *d, const struct layout_el *e)
+{
+	d->table = e;
+	d->row_y = el_y(d, e);
+	d->flow_y = d->row_y;
+	d->table_size = num_or(e, LN_SIZE, 11);
+	if (isnan(e->num[LN_H]))
+		return 0;
+	const struct layout_el *end = d->lay->el + d->lay->n;
+	for (;;) {
+		double total = 0, h;
+		for (const struct layout_el *r = e + 1;
+		     r < end && r->kind == LAYOUT_ROW; r++) {
+			int rc = row_draw(d, e, r, d->table_size, 1, &h);
+			if (rc < 0)
+				return rc;
+			total += h;
+		}
+		if (total <= e->num[LN_H] + 0.01)
+			return 0;
+		if (!(e->flags & LF_SHRINK) ||
+		    d->table_size * 0.95 < num_or(e, LN_SIZE, 11) * 0.6)
+			return tb_err(d->err, TB_EINVAL, "tabel tidak muat dalam "
+				      "tinggi %.1f mm (perlu %.1f mm)",
+				      e->num[LN_H], total);
+		d->table_size *= 0.95;
+	}
+}
+
+static int el_row(struct doc *d, const struct layout_el *e)
+{
+	double h;
+	int rc = row_draw(d, d->table, e, d->table_size, 0, &h);
+	if (rc < 0)
+		return rc;
+	d->row_y += h;
 	d->flow_y = d->row_y;
 	return 0;
 }
@@ -702,6 +750,7 @@ static int (*const el_draw[])(struct doc *, const struct layout_el *) = {
 static int draw_page(struct doc *d, const struct layout *lay, int flags)
 {
 	d->page = HPDF_AddPage(d->pdf);
+	d->lay = lay;
 	d->page_h = lay->page_h;
 	HPDF_Page_SetWidth(d->page, (HPDF_REAL)PT(lay->page_w));
 	HPDF_Page_SetHeight(d->page, (HPDF_REAL)PT(lay->page_h));

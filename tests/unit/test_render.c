@@ -166,6 +166,11 @@ static void test_errors_name_cause(void **state)
 	assert_int_equal(render_with(fx, RENDER_LETTER, "birth_date",
 				     "1985-02-30", &err), TB_EINVAL);
 	assert_non_null(strstr(err.data, "birth_date"));
+	/* a long name and address: the card's table shrinks to fit */
+	if (render_with(fx, RENDER_CARD, "address", "Jalan Raya Jember-"
+			"Banyuwangi Km. 12, Gang Melati III No. 117B, Dusun "
+			"Krajan Kidul", &err))
+		fail_msg("long address: %s", err.data);
 	/* text that would run off the card */
 	char addr[1200];
 	memset(addr, 0, sizeof(addr));
