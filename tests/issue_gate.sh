@@ -233,6 +233,13 @@ t_run 0 "new token VALID" "$TERBIT" verify "$TOK_L5"
 # ---- NIK match (library function, through verify_nik_match) ------------
 # (exercised by the unit test; the CLI has no command for it)
 
+# Reading follows case visibility.
+t_run 0 "village operator gets the letter of their village" "$TERBIT" document get "$L1" --out "$W/op.pdf" --by op
+t_run 4 "a health facility account may not list documents" "$TERBIT" document list --by faskes
+t_run 4 "nor fetch one" "$TERBIT" document show "$L1" --by faskes
+t_run 3 "unknown serial" "$TERBIT" document show 0000000000000000
+t_run 2 "malformed serial" "$TERBIT" document show XYZ
+
 t_run 0 "registry check: every row whole" "$TERBIT" document check
 t_grep "no problems" " 0 masalah" "$OUT"
 t_run 0 "document list --case" "$TERBIT" document list --case 1
