@@ -277,9 +277,13 @@ static int check_case(struct issue_ctx *ctx, const struct cases_facts *f,
 	if (!res->decision.eligible)
 		return refuse_ineligible(&res->decision, f->c.id, err);
 	struct store_document other;
+	struct buf why = BUF_INIT;
 	int rc = store_doc_in_force(ctx->store, 0, f->r.nik,
 				    issue_kind_name(kind), today, replaces,
-				    &other, NULL);
+				    &other, &why);
+	if (rc < 0 && rc != TB_ENOTFOUND)
+		tb_err(err, rc, "%s", why.data);
+	buf_release(&why);
 	if (rc == 0)
 		return tb_err(err, TB_ECONFLICT,
 			      "penduduk ini masih memegang %s yang berlaku "
@@ -375,9 +379,13 @@ static int issue_one(struct issue_ctx *ctx, const struct cases_actor *a,
 		     struct issue_result *res, struct draft *d, int want_pdf,
 		     struct buf *err)
 {
+	struct buf why = BUF_INIT;
 	int rc = store_doc_in_force(ctx->store, case_id, NULL,
 				    issue_kind_name(kind), date_today(), NULL,
-				    &res->doc, err);
+				    &res->doc, &why);
+	if (rc < 0 && rc != TB_ENOTFOUND)
+		tb_err(err, rc, "%s", why.data);
+	buf_release(&why);
 	if (rc == TB_ENOTFOUND)
 		return gate(ctx, a, case_id, kind, NULL, res, d, err);
 	if (rc < 0)
@@ -427,7 +435,8 @@ int issue_batch(struct issue_ctx *ctx, const struct cases_actor *a,
 		int wrote = d.wrote;
 		draft_release(&d);
 		items[i].rc = rc < 0 ? rc : 0;
-		snprintf(items[i].err, sizeof items[i].err, "%s", why.data);
+		snprintf(items[i].err, sizeof items[i].err, "%s",
+			 rc < 0 ? why.data : "");
 		buf_release(&why);
 		if (rc < 0 && wrote) {
 			/* Failed after taking a number: not a refusal but

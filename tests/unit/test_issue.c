@@ -369,6 +369,7 @@ static void test_issue_batch(void **state)
 	int rc = issue_batch(&e->ctx, &e->ds, ISSUE_LETTER, items, 3, &e->err);
 	assert_int_equal(rc, 2);
 	assert_int_equal(items[0].rc, 0);
+	assert_string_equal(items[0].err, "");
 	assert_int_equal(items[1].rc, TB_EREFUSED);
 	assert_true(strlen(items[1].err) > 0);
 	assert_int_equal(items[2].rc, 0);
