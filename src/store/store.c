@@ -152,10 +152,17 @@ int store_open_file(const char *path, struct store **out, struct buf *err)
 	if (!s)
 		return tb_err(err, rc, "memori habis");
 	/* Personal data: create the file 0600 ourselves; SQLite would use
-	 * 0644, and gives its -wal and -shm files the database's mode. */
+	 * 0644, and gives its -wal and -shm files the database's mode.
+	 * O_EXCL: only when it is not there yet. Opening and closing an
+	 * existing file would drop every POSIX lock this process holds on
+	 * it, so another thread's handle (the server opens one per thread)
+	 * would go on unlocked and corrupt the database (SQLite's
+	 * "howtocorrupt", section 2.2). */
 	int fd = strcmp(path, ":memory:") == 0
 			 ? -2
-			 : open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+			 : open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1 && errno == EEXIST)
+		fd = -2;
 	if (fd == -1) {
 		rc = tb_err(err, TB_EIO, "tidak dapat membuka basis data %s: %s",
 			    path, strerror(errno));
