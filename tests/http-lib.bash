@@ -45,7 +45,7 @@ srv_stop() {
 # the raw body in $T_TMP/body).
 req() {
 	CODE=$(curl -s -o "$T_TMP/body" -D "$T_TMP/hdr" -w '%{http_code}' "$@")
-	BODY=$(cat "$T_TMP/body"); HDR=$(tr -d '\r' <"$T_TMP/hdr")
+	BODY=$(tr -d '\0' <"$T_TMP/body"); HDR=$(tr -d '\r' <"$T_TMP/hdr")
 }
 
 # jget JSON PATH: one value by a Python subscript path ('["state"]').
@@ -53,7 +53,8 @@ jget() {
 	printf '%s' "$1" | python3 -c "import json,sys; v=json.load(sys.stdin)$2; print(v if not isinstance(v,bool) else str(v).lower())" 2>/dev/null
 }
 
-db() { sqlite3 "$TERBIT_DATA/terbit.db" "$@"; }
+# The server may be writing: wait for its lock rather than fail.
+db() { sqlite3 -cmd ".timeout 5000" "$TERBIT_DATA/terbit.db" "$@"; }
 
 # token_of SERIAL: the stored QR token.
 token_of() { db "SELECT token FROM documents WHERE serial = '$1'"; }
