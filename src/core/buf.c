@@ -33,7 +33,10 @@ void buf_release(struct buf *b)
 void buf_reset(struct buf *b)
 {
 	b->len = 0;
-	b->data[0] = '\0';
+	/* The shared empty string is already "": writing it from several
+	 * threads at once would be a data race. */
+	if (b->cap)
+		b->data[0] = '\0';
 }
 
 int buf_grow(struct buf *b, size_t extra)
