@@ -1,8 +1,11 @@
 #!/bin/bash
-# HTTP throughput: nginx serving a static file of the verifier answer's size
-# as the yardstick, and (TODO, with the verify routes) terbit answering
-# verifications, both measured with `wrk -t2 -c64 -d10s --latency` on
-# loopback. Prints rows "name<TAB>value<TAB>unit<TAB>note" (scripts/bench).
+# HTTP throughput: terbit answering verifications (GET /api/v1/verify/{token}
+# and the HTML page GET /V/{token}, random tokens among 1,500 letters
+# issued through the real gate, --rate-limit 0), and nginx serving a static
+# file of each answer's size as the yardstick, all measured with
+# `wrk -t2 -c64 -d10s --latency` on loopback; the ratio, p99, and the
+# server's resident memory after the runs. Prints rows
+# "name<TAB>value<TAB>unit<TAB>note" (scripts/bench).
 set -u
 
 DURATION=${BENCH_HTTP_DURATION:-10s}
@@ -43,7 +46,8 @@ wait_port() {
 # run_wrk URL NAME NOTE: one wrk run, two rows (requests/s and p99 in ms).
 run_wrk() {
 	local url=$1 name=$2 note=$3 out
-	out=$(wrk -t2 -c64 -d"$DURATION" --latency "$url" 2>&1) || {
+	out=$(wrk -t2 -c64 -d"$DURATION" --latency \
+		${WRK_SCRIPT:+-s "$WRK_SCRIPT"} "$url" 2>&1) || {
 		echo "$out" >&2
 		return 1
 	}
@@ -59,6 +63,11 @@ run_wrk() {
 	[ -n "$rps" ] && [ -n "$p99" ] || return 1
 	printf '%s: requests/s\t%s\treq/s\t%s\n' "$name" "$rps" "$note"
 	printf '%s: p99 latency\t%s\tms\t%s\n' "$name" "$p99" "$note"
+}
+
+# run_wrk_script BASE_URL LUA NAME NOTE: run_wrk with a request script.
+run_wrk_script() {
+	WRK_SCRIPT=$2 run_wrk "$1" "$3" "$4"
 }
 
 # bench_nginx_static SIZE_BYTES: nginx, as the current user, with a
@@ -96,7 +105,10 @@ EOF
 	if wait_port "$port"; then
 		run_wrk "http://127.0.0.1:$port/answer.html" \
 			"nginx static file ${size} B" \
-			"wrk -t2 -c64 -d$DURATION, loopback, yardstick" || rc=1
+			"wrk -t2 -c64 -d$DURATION, loopback, yardstick" \
+			>"$BENCH_TMP/nginx.rows" || rc=1
+		cat "$BENCH_TMP/nginx.rows"
+		NGINX_RPS=$(awk -F'\t' 'NR == 1 { print $2 }' "$BENCH_TMP/nginx.rows")
 	else
 		cat "$dir/error.log" >&2
 		rc=1
@@ -106,11 +118,89 @@ EOF
 	return $rc
 }
 
-# TODO(verify routes): bench_terbit_verify — start `"$TERBIT" serve
-# --listen 127.0.0.1:PORT --rate-limit 0` on a demo database with one
-# issued document, then run_wrk against GET /v/{token} (HTML) and the JSON
-# verify route, rows "terbit verify ...". Written with the verify handlers.
+N_DOCS=${BENCH_VERIFY_DOCS:-1500}
+
+# make_registry DIR: N_DOCS approved cases (tests/bench/bench_issue.c's
+# set-up, the real case operations), each issued a letter by the real gate
+# (terbit issue-many); their tokens one a line in DIR/tokens.
+make_registry() {
+	local dir=$1
+	TERBIT_ROOT=$PWD "$BENCH_BUILD/bench_issue" setup "$dir/data" "$N_DOCS" >/dev/null &&
+		TERBIT_DATA="$dir/data" TERBIT_VERIFIER_HOST=127.0.0.1:8080 \
+			"$TERBIT" issue-many letter --by ds >"$dir/serials" &&
+		sqlite3 "$dir/data/terbit.db" \
+			"SELECT token FROM documents WHERE kind = 'letter'" >"$dir/tokens" &&
+		[ "$(wc -l <"$dir/tokens")" -ge "$N_DOCS" ]
+}
+
+# A wrk script requesting PREFIX + a random token of TOKENS each time
+# (each wrk thread runs its own copy).
+write_lua() {
+	cat >"$1" <<'LUA'
+local tokens = {}
+for line in io.lines(os.getenv("TOKENS")) do tokens[#tokens + 1] = line end
+local prefix = os.getenv("PREFIX")
+math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)"), 16) % 1000)
+request = function()
+	return wrk.format("GET", prefix .. tokens[math.random(#tokens)])
+end
+LUA
+}
+
+# bench_terbit_verify: the server on its own loopback port over the
+# registry, then for each route: wrk, nginx at the same answer size, the
+# ratio; then the server's memory.
+bench_terbit_verify() {
+	local dir="$BENCH_TMP/verify" port pid rc=0
+	mkdir -p "$dir"
+	echo "40-verify-http: issuing $N_DOCS letters" >&2
+	make_registry "$dir" || { echo "40-verify-http: registry set-up failed" >&2; return 1; }
+	write_lua "$dir/random.lua"
+	port=$(free_port)
+	# Access log off, as nginx's is here: both measure answering only.
+	TERBIT_DATA="$dir/data" TERBIT_ACCESS_LOG=off \
+		"$TERBIT" serve --listen "127.0.0.1:$port" \
+		--rate-limit 0 >"$dir/serve.out" 2>"$dir/serve.err" &
+	pid=$!
+	if ! wait_port "$port"; then
+		cat "$dir/serve.err" >&2
+		kill "$pid" 2>/dev/null
+		return 1
+	fi
+	local first
+	first=$(head -n1 "$dir/tokens")
+	for route in "api/v1/verify" "V"; do
+		local name size url="http://127.0.0.1:$port/$route/$first"
+		size=$(curl -s "$url" | wc -c)
+		case $route in V) name="terbit verify page /V/{token}" ;;
+			*) name="terbit verify JSON /api/v1/verify/{token}" ;; esac
+		TOKENS="$dir/tokens" PREFIX="/$route/" \
+			run_wrk_script "http://127.0.0.1:$port" "$dir/random.lua" \
+			"$name" "$N_DOCS random valid tokens, ${size} B answer, --rate-limit 0" \
+			>"$dir/rows" || rc=1
+		cat "$dir/rows"
+		local rps p99
+		rps=$(awk -F'\t' 'NR == 1 { print $2 }' "$dir/rows")
+		p99=$(awk -F'\t' 'NR == 2 { print $2 }' "$dir/rows")
+		NGINX_RPS=
+		bench_nginx_static "$size" || rc=1
+		if [ -n "$rps" ] && [ -n "$NGINX_RPS" ]; then
+			awk -v a="$rps" -v b="$NGINX_RPS" -v n="$name" 'BEGIN {
+				printf "%s / nginx static\t%.2f\tx\ttarget >= 1.0\n", n, a / b }'
+		fi
+		[ -n "$p99" ] && awk -v p="$p99" -v n="$name" 'BEGIN {
+			printf "%s: p99 under 10 ms\t%s\t-\ttarget p99 < 10 ms\n", n,
+				(p + 0 < 10 ? "yes" : "NO") }'
+	done
+	local rss hwm
+	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
+	printf 'terbit serve resident memory after the runs\t%s\tKiB\tVmRSS; 4 threads\n' "$rss"
+	printf 'terbit serve peak resident memory\t%s\tKiB\tVmHWM\n' "$hwm"
+	kill -TERM "$pid"
+	wait "$pid" || { echo "40-verify-http: serve did not exit 0" >&2; rc=1; }
+	return $rc
+}
 
 need_tools || { echo "40-verify-http: wrk/nginx unavailable" >&2; exit 1; }
-# About the size of the verifier's HTML answer.
-bench_nginx_static 4096
+bench_terbit_verify
