@@ -97,7 +97,8 @@ static const struct command commands[] = {
 	  "UNKNOWN, FORGED" },
 	/* -- service -- */
 	{ "serve", cli_serve,
-	  "[--listen ALAMAT:PORT] [--threads N] [--config BERKAS] [--rate-limit N]",
+	  "[--listen ALAMAT:PORT] [--threads N] [--config BERKAS] [--rate-limit N]"
+	  " [--policy BERKAS] [--root DIR]",
 	  "menjalankan layanan HTTP (verifikasi, API); berhenti rapi pada SIGTERM" },
 	{ NULL, NULL, NULL, NULL },
 };
