@@ -23,7 +23,9 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "http/config.h"
+#include "http/handlers.h"
 #include "http/metrics.h"
+#include "http/page.h"
 #include "http/pool.h"
 #include "http/ratelimit.h"
 #include "http/route.h"
@@ -721,6 +723,121 @@ static void test_server_bad_listen(void **state)
 	buf_release(&err);
 }
 
+/* ---- the error writer, the verifier page, the service's table ---- */
+
+static void test_error_writer(void **state)
+{
+	(void)state;
+	struct http_response res = { .status = 200 };
+	buf_init(&res.body, 0);
+	assert_int_equal(http_res_error(&res, 0, TB_EREFUSED, "rujukan belum ada"), 0);
+	assert_int_equal(res.status, 422);
+	assert_string_equal(res.body.data,
+			    "{\"error\":\"unprocessable\",\"message\":\"A rule is not "
+			    "met: a requirement is missing or the case is not "
+			    "eligible.\",\"detail\":\"rujukan belum ada\"}\n");
+	/* A server fault's text stays in the log. */
+	assert_int_equal(http_res_error(&res, 0, TB_EDB, "SQL: no such table"), 0);
+	assert_int_equal(res.status, 500);
+	assert_null(strstr(res.body.data, "SQL"));
+	assert_non_null(strstr(res.body.data, "\"message\":\"A database failure"));
+	/* Every code has an English sentence; no detail, no member. */
+	for (int code = TB_EINVAL; code >= TB_EMETHOD; code--) {
+		assert_int_equal(http_res_error(&res, 0, code, NULL), 0);
+		assert_non_null(strstr(res.body.data, "\"message\":\""));
+		assert_null(strstr(res.body.data, "detail"));
+	}
+	buf_release(&res.body);
+}
+
+static void test_page_escape(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	assert_int_equal(page_escape(&b, "<a href=\"x\">&'</a>"), 0);
+	assert_string_equal(b.data,
+			    "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+	buf_release(&b);
+}
+
+static void test_page_states(void **state)
+{
+	(void)state;
+	static const char *const words[] = { "SAH", "DICABUT", "DIGANTI",
+					     "KEDALUWARSA", "TIDAK SAH",
+					     "TIDAK SAH" };
+	static const enum verify_state states[] = {
+		VERIFY_VALID, VERIFY_REVOKED, VERIFY_SUPERSEDED,
+		VERIFY_EXPIRED, VERIFY_UNKNOWN, VERIFY_FORGED };
+	for (size_t i = 0; i < 6; i++) {
+		struct verify_result r;
+		struct buf b = BUF_INIT, want = BUF_INIT;
+		memset(&r, 0, sizeof r);
+		r.state = states[i];
+		r.found = states[i] <= VERIFY_EXPIRED;
+		snprintf(r.detail, sizeof r.detail, "alasan <script>x</script>");
+		snprintf(r.doc.serial, sizeof r.doc.serial, "0123456789ABCDEF");
+		snprintf(r.doc.kind, sizeof r.doc.kind, "letter");
+		snprintf(r.doc.number, sizeof r.doc.number, "400.9/0001/2026");
+		snprintf(r.doc.name, sizeof r.doc.name, "Siti <b>Aminah</b>");
+		snprintf(r.doc.nik, sizeof r.doc.nik, "3510014101900001");
+		snprintf(r.doc.office, sizeof r.doc.office, "Dinas \"Sosial\" & Co");
+		snprintf(r.doc.faskes, sizeof r.doc.faskes, "Puskesmas Licin");
+		snprintf(r.doc.superseded_by, sizeof r.doc.superseded_by,
+			 "FEDCBA9876543210");
+		r.doc.issued_day = 20415;
+		r.doc.expires_day = 20780;
+		assert_int_equal(page_verify(&b, &r), 0);
+		assert_string_equal(page_status_word(states[i]), words[i]);
+		buf_addf(&want, "<div class=\"w\">%s</div>", words[i]);
+		if (!strstr(b.data, want.data))
+			fail_msg("state %zu: no %s in %s", i, want.data, b.data);
+		assert_true(b.len < 10240);
+		assert_null(strstr(b.data, "<script"));
+		assert_null(strstr(b.data, "<b>"));
+		assert_null(strstr(b.data, "3510014101900001"));
+		assert_int_equal(strstr(b.data, "Puskesmas Licin") != NULL,
+				 r.found);
+		if (r.found)
+			assert_non_null(strstr(b.data, "Dinas &quot;Sosial&quot; &amp; Co"));
+		buf_release(&b);
+		buf_release(&want);
+	}
+}
+
+static void test_service_routes(void **state)
+{
+	(void)state;
+	struct route_params p;
+	int status;
+	const unsigned outsiders = ROUTE_ROLE(ROLE_FASKES) | ROUTE_ROLE(ROLE_ADMIN);
+	for (size_t i = 0; i < http_routes_len; i++) {
+		const struct route *r = &http_routes[i];
+		assert_non_null(r->handler);
+		assert_int_equal(r->pattern[0], '/');
+		/* A row that takes a body says in which types. */
+		assert_int_equal(r->body_max > 0, r->types != NULL);
+		if (strncmp(r->pattern, "/api/v1/cases", 13) == 0 ||
+		    strncmp(r->pattern, "/api/v1/documents", 17) == 0) {
+			assert_true(r->roles != ROUTE_PUBLIC);
+			assert_int_equal(r->roles & outsiders, 0);
+		}
+	}
+	const struct route *r = route_find(http_routes, http_routes_len, "GET",
+					   "/api/v1/documents/0123456789ABCDEF.pdf",
+					   &p, &status, NULL);
+	assert_non_null(r);
+	assert_ptr_equal(r->handler, h_doc_get);
+	r = route_find(http_routes, http_routes_len, "POST",
+		       "/api/v1/verify/TOKEN/nik", &p, &status, NULL);
+	assert_non_null(r);
+	assert_true(r->flags & ROUTE_STRICT_RATE);
+	r = route_find(http_routes, http_routes_len, "GET", "/v/abc", &p,
+		       &status, NULL);
+	assert_non_null(r);
+	assert_int_equal(r->roles, ROUTE_PUBLIC);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -745,6 +862,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_server_drain, server_up,
 						server_down),
 		cmocka_unit_test(test_server_bad_listen),
+		cmocka_unit_test(test_error_writer),
+		cmocka_unit_test(test_page_escape),
+		cmocka_unit_test(test_page_states),
+		cmocka_unit_test(test_service_routes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
