@@ -1,6 +1,8 @@
 #include "render/render.h"
 
 #include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_font.h>
 #include <hpdf_pages.h>
 #include <math.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include "render/layout.h"
 #include "render/qr.h"
 #include "render/textenc.h"
+#include "render/ttfsub.h"
 
 #define PT(mm) ((mm) * 72.0 / 25.4)
 
@@ -31,8 +34,18 @@ static const struct {
 };
 #define NDOCS (sizeof(doc_layouts) / sizeof(doc_layouts[0]))
 
+/* A font as the documents use it: Windows-1252 byte -> glyph and width
+ * (in 1/1000 em, rounded per glyph as libharu does), taken from libharu
+ * once at start, so that measuring text is a table look-up. */
+struct render_font {
+	char *path;
+	struct ttfsub sub;
+	unsigned short gid[256];
+	unsigned short width[256];
+};
+
 struct render_ctx {
-	char *font_path[FONT_N];
+	struct render_font font[FONT_N];
 	struct layout lay[NDOCS][2];
 };
 
@@ -209,12 +222,11 @@ struct textbox {
 static double width_pt(struct doc *d, int font, double size, const char *s,
 		       size_t n)
 {
-	if (!n)
-		return 0;
-	HPDF_TextWidth tw = HPDF_Font_TextWidth(d->font[font],
-						(const HPDF_BYTE *)s,
-						(HPDF_UINT)n);
-	return tw.width * size / 1000.0;
+	const unsigned short *w = d->ctx->font[font].width;
+	unsigned sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += w[(unsigned char)s[i]];
+	return sum * size / 1000.0;
 }
 
 /* End of the line that starts at i: greedy word wrap within w_pt (0: no
@@ -810,24 +822,82 @@ static int save_pdf(struct doc *d, struct buf *out)
 }
 
 /*
- * libharu 2.3 loads a TrueType font only from a file and parses all of it
- * for every document (its font definition belongs to the document and
- * records which glyphs that document used, so it cannot be shared). The
- * files are small subsets and stay in the page cache; reading them from
- * memory instead would save only the read, not the parse.
+ * libharu 2.3 loads a TrueType font only from a file and parses it for
+ * every document (its font definition belongs to the document, so it
+ * cannot be shared). It is loaded without libharu's embedding, which
+ * would re-read the whole file byte by byte at every save (a fifth of a
+ * document's time, measured); embed_fonts puts in our own subset
+ * instead. The tag keeps the names libharu gives an embedded subset
+ * ("HPDFAA+TerbitSans,Book").
  */
 static int load_fonts(struct doc *d)
 {
 	for (int i = 0; i < FONT_N; i++) {
+		char tag[] = "HPDFAA";
+		tag[5] = (char)('A' + i);
 		const char *name = HPDF_LoadTTFontFromFile(
-			d->pdf, d->ctx->font_path[i], HPDF_TRUE);
-		if (name)
+			d->pdf, d->ctx->font[i].path, HPDF_FALSE);
+		HPDF_FontDef def = name ? HPDF_GetFontDef(d->pdf, name) : NULL;
+		if (def) {
+			HPDF_TTFontDef_SetTagName(def, tag);
 			d->font[i] = HPDF_GetFont(d->pdf, name, "CP1252");
+		}
 		int rc = hpdf_check(d, "memuat huruf");
 		if (rc < 0)
 			return rc;
+		if (!d->font[i])
+			return tb_err(d->err, TB_EINTERNAL, "libharu: huruf %s "
+				      "tidak termuat", d->ctx->font[i].path);
 	}
 	return 0;
+}
+
+/*
+ * The font descriptor libharu would make at save time, with the font
+ * file cut down to the glyphs of the characters this document showed
+ * (libharu's own record of them, the same set its /Widths list). libharu
+ * only adds a descriptor the font definition already has.
+ */
+static int embed_font(struct doc *d, int i)
+{
+	const struct render_font *rf = &d->ctx->font[i];
+	HPDF_FontAttr fa = (HPDF_FontAttr)d->font[i]->attr;
+	HPDF_FontDef def = fa->fontdef;
+	HPDF_MMgr mm = d->pdf->mmgr;
+	buf_reset(&d->line);
+	buf_reset(&d->text);
+	if (buf_grow(&d->line, rf->sub.nglyphs) < 0)
+		return tb_err(d->err, TB_ENOMEM, "memori habis");
+	unsigned char *used = (unsigned char *)d->line.data;
+	memset(used, 0, rf->sub.nglyphs);
+	for (int c = 0; c < 256; c++)
+		if (fa->used[c] && rf->gid[c] < rf->sub.nglyphs)
+			used[rf->gid[c]] = 1;
+	if (ttfsub_write(&rf->sub, used, &d->text) < 0)
+		return tb_err(d->err, TB_ENOMEM, "memori habis");
+	HPDF_Dict desc = HPDF_Dict_New(mm);
+	if (!desc || HPDF_Xref_Add(d->pdf->xref, desc) != HPDF_OK)
+		return hpdf_check(d, "menyematkan huruf");
+	HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+	HPDF_Dict_AddNumber(desc, "Ascent", def->ascent);
+	HPDF_Dict_AddNumber(desc, "Descent", def->descent);
+	HPDF_Dict_AddNumber(desc, "CapHeight", def->cap_height);
+	HPDF_Dict_AddNumber(desc, "Flags", (HPDF_INT32)def->flags);
+	HPDF_Dict_Add(desc, "FontBBox", HPDF_Box_Array_New(mm, def->font_bbox));
+	HPDF_Dict_AddName(desc, "FontName",
+			  ((HPDF_TTFontDefAttr)def->attr)->base_font);
+	HPDF_Dict_AddNumber(desc, "ItalicAngle", def->italic_angle);
+	HPDF_Dict_AddNumber(desc, "StemV", def->stemv);
+	HPDF_Dict_AddNumber(desc, "XHeight", def->x_height);
+	HPDF_Dict file = HPDF_DictStream_New(mm, d->pdf->xref);
+	if (!file)
+		return hpdf_check(d, "menyematkan huruf");
+	HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)d->text.len);
+	HPDF_Stream_Write(file->stream, (const HPDF_BYTE *)d->text.data,
+			  (HPDF_UINT)d->text.len);
+	HPDF_Dict_Add(desc, "FontFile2", file);
+	def->descriptor = desc;
+	return hpdf_check(d, "menyematkan huruf");
 }
 
 int render_doc(const struct render_ctx *ctx, enum render_kind kind,
@@ -860,6 +930,9 @@ int render_doc(const struct render_ctx *ctx, enum render_kind kind,
 		if (lay->n && (rc = draw_page(&d, lay, flags)) < 0)
 			goto out;
 	}
+	for (int i = 0; i < FONT_N; i++)
+		if ((rc = embed_font(&d, i)) < 0)
+			goto out;
 	rc = save_pdf(&d, out);
 out:
 	if (d.pdf)
@@ -872,10 +945,40 @@ out:
 
 /* ---- context ------------------------------------------------------ */
 
+/* Glyphs and widths of every Windows-1252 byte, from libharu itself, so
+ * that documents measure exactly as libharu draws. */
+static int font_tables(struct render_ctx *ctx, struct buf *err)
+{
+	struct doc d = { .ctx = ctx, .err = err };
+	int rc = 0;
+	d.pdf = HPDF_New(on_hpdf_error, &d);
+	if (!d.pdf)
+		return tb_err(err, TB_ENOMEM, "libharu: memori habis");
+	for (int i = 0; i < FONT_N && rc == 0; i++) {
+		struct render_font *rf = &ctx->font[i];
+		const char *name = HPDF_LoadTTFontFromFile(d.pdf, rf->path,
+							   HPDF_FALSE);
+		HPDF_Font font = name ? HPDF_GetFont(d.pdf, name, "CP1252") : NULL;
+		if ((rc = hpdf_check(&d, "memuat huruf")) < 0)
+			break;
+		HPDF_FontAttr fa = (HPDF_FontAttr)font->attr;
+		for (int c = 0; c < 256; c++) {
+			HPDF_BYTE b = (HPDF_BYTE)c;
+			rf->width[c] = (unsigned short)
+				HPDF_Font_TextWidth(font, &b, 1).width;
+			rf->gid[c] = HPDF_TTFontDef_GetGlyphid(fa->fontdef,
+				HPDF_Encoder_GetUnicode(fa->encoder, (HPDF_UINT16)c));
+		}
+		rc = hpdf_check(&d, "mengukur huruf");
+	}
+	HPDF_Free(d.pdf);
+	return rc;
+}
+
 int render_ctx_new(struct render_ctx **out, const char *root, struct buf *err)
 {
 	struct render_ctx *ctx = calloc(1, sizeof(*ctx));
-	struct buf path = BUF_INIT;
+	struct buf path = BUF_INIT, font = BUF_INIT;
 	int rc = TB_ENOMEM;
 	*out = NULL;
 	if (!ctx)
@@ -884,14 +987,16 @@ int render_ctx_new(struct render_ctx **out, const char *root, struct buf *err)
 		buf_reset(&path);
 		if (buf_addf(&path, "%s/%s", root, font_files[i]) < 0)
 			goto out;
-		ctx->font_path[i] = buf_detach(&path, NULL);
-		/* read it once now, so a missing font fails at start */
-		struct buf font = BUF_INIT;
-		rc = buf_read_file(&font, ctx->font_path[i], 8 << 20, err);
-		buf_release(&font);
-		if (rc < 0)
+		ctx->font[i].path = buf_detach(&path, NULL);
+		buf_reset(&font);
+		if ((rc = buf_read_file(&font, ctx->font[i].path, 8 << 20,
+					err)) < 0 ||
+		    (rc = ttfsub_load(&ctx->font[i].sub, font.data, font.len,
+				      ctx->font[i].path, err)) < 0)
 			goto out;
 	}
+	if ((rc = font_tables(ctx, err)) < 0)
+		goto out;
 	for (size_t k = 0; k < NDOCS; k++)
 		for (int p = 0; p < 2 && doc_layouts[k].files[p]; p++) {
 			buf_reset(&path);
@@ -911,6 +1016,7 @@ out:
 		tb_err(err, rc, "memori habis");
 	render_ctx_free(ctx);
 	buf_release(&path);
+	buf_release(&font);
 	return rc;
 }
 
@@ -918,8 +1024,10 @@ void render_ctx_free(struct render_ctx *ctx)
 {
 	if (!ctx)
 		return;
-	for (int i = 0; i < FONT_N; i++)
-		free(ctx->font_path[i]);
+	for (int i = 0; i < FONT_N; i++) {
+		free(ctx->font[i].path);
+		ttfsub_release(&ctx->font[i].sub);
+	}
 	for (size_t k = 0; k < NDOCS; k++)
 		for (int p = 0; p < 2; p++)
 			layout_release(&ctx->lay[k][p]);
