@@ -44,9 +44,25 @@ struct render_font {
 	unsigned short width[256];
 };
 
+/*
+ * A stream made once at start and written as is into every document: the
+ * keys of its dictionary beyond /Type, /Subtype and /Length (as PDF text,
+ * /Filter included) and its data, already deflated. libharu would decode
+ * the PNG and deflate it again for every document (a fifth of a letter's
+ * time, measured).
+ */
+struct prepared {
+	const struct layout_el *el; /* the image element it is for */
+	struct buf keys, data;
+};
+
+#define PREPARED_MAX 8
+
 struct render_ctx {
 	struct render_font font[FONT_N];
 	struct layout lay[NDOCS][2];
+	size_t nprep;
+	struct prepared prep[PREPARED_MAX];
 };
 
 /* Everything one render_doc call owns. */
@@ -585,12 +601,45 @@ static int el_rect(struct doc *d, const struct layout_el *e)
 	return 0;
 }
 
+/* libharu writes a dictionary's own keys, then calls this, then ">>":
+ * the prepared keys go in here. With filter NONE libharu writes the data
+ * as it is, already deflated. */
+static HPDF_STATUS write_prepared_keys(HPDF_Dict obj, HPDF_Stream stream)
+{
+	const struct buf *keys = obj->attr;
+	return HPDF_Stream_Write(stream, (const HPDF_BYTE *)keys->data,
+				 (HPDF_UINT)keys->len);
+}
+
+static HPDF_Image prepared_image(struct doc *d, const struct prepared *p)
+{
+	HPDF_Dict img = HPDF_DictStream_New(d->pdf->mmgr, d->pdf->xref);
+	if (!img)
+		return NULL;
+	img->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+	img->write_fn = write_prepared_keys;
+	img->attr = (void *)&p->keys; /* not freed by libharu: no free_fn */
+	if (HPDF_Dict_AddName(img, "Type", "XObject") != HPDF_OK ||
+	    HPDF_Dict_AddName(img, "Subtype", "Image") != HPDF_OK ||
+	    HPDF_Stream_Write(img->stream, (const HPDF_BYTE *)p->data.data,
+			      (HPDF_UINT)p->data.len) != HPDF_OK)
+		return NULL;
+	return img;
+}
+
 static int el_image(struct doc *d, const struct layout_el *e)
 {
-	HPDF_Image img = HPDF_LoadPngImageFromMem(d->pdf,
-		(const HPDF_BYTE *)e->image.data, (HPDF_UINT)e->image.len);
-	if (!img)
-		return hpdf_check(d, "memuat gambar");
+	const struct prepared *p = NULL;
+	for (size_t i = 0; i < d->ctx->nprep && !p; i++)
+		if (d->ctx->prep[i].el == e)
+			p = &d->ctx->prep[i];
+	HPDF_Image img = p ? prepared_image(d, p) :
+		HPDF_LoadPngImageFromMem(d->pdf,
+			(const HPDF_BYTE *)e->image.data, (HPDF_UINT)e->image.len);
+	if (!img) {
+		int rc = hpdf_check(d, "memuat gambar");
+		return rc < 0 ? rc : tb_err(d->err, TB_ENOMEM, "memori habis");
+	}
 	double w = PT(e->num[LN_W]), h = PT(e->num[LN_H]);
 	HPDF_Page_DrawImage(d->page, img, (HPDF_REAL)PT(e->num[LN_X]),
 			    (HPDF_REAL)(PT(d->page_h - el_y(d, e)) - h),
@@ -975,6 +1024,78 @@ static int font_tables(struct render_ctx *ctx, struct buf *err)
 	return rc;
 }
 
+/* All of a libharu stream's bytes, appended to out. */
+static int stream_bytes(HPDF_Stream st, struct buf *out)
+{
+	for (HPDF_UINT i = 0; i < HPDF_MemStream_GetBufCount(st); i++) {
+		HPDF_UINT n = 0;
+		HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, i, &n);
+		if (p && buf_add(out, p, n) < 0)
+			return TB_ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * The image the way libharu makes it from the PNG, made once: its keys as
+ * PDF text and its data deflated by libharu.
+ * An image libharu gives more than one object (a PNG with transparency
+ * gets a soft mask) is not prepared: documents load it themselves. 0
+ * either way, TB_ENOMEM.
+ */
+static int prepare_image(struct render_ctx *ctx, const struct layout_el *e)
+{
+	struct doc d = { .ctx = ctx };
+	struct prepared *p = &ctx->prep[ctx->nprep];
+	int rc = 0, ok = 0;
+	if (ctx->nprep == PREPARED_MAX || !(d.pdf = HPDF_New(on_hpdf_error, &d)))
+		return 0;
+	HPDF_Image img = HPDF_LoadPngImageFromMem(d.pdf,
+		(const HPDF_BYTE *)e->image.data, (HPDF_UINT)e->image.len);
+	HPDF_Stream text = HPDF_MemStream_New(d.pdf->mmgr, 1024);
+	HPDF_Stream flated = HPDF_MemStream_New(d.pdf->mmgr, 4096);
+	if (!img || !text || !flated || d.hpdf_error)
+		goto out;
+	for (HPDF_UINT i = 0; i < img->list->count; i++) {
+		HPDF_DictElement el = HPDF_List_ItemAt(img->list, i);
+		const HPDF_Obj_Header *h = el->value;
+		if (strcmp(el->key, "Type") == 0 || strcmp(el->key, "Subtype") == 0 ||
+		    strcmp(el->key, "Length") == 0 || strcmp(el->key, "Filter") == 0)
+			continue;
+		if (h->obj_class == HPDF_OCLASS_PROXY)
+			goto out; /* another object: a soft mask */
+		HPDF_Stream_WriteEscapeName(text, el->key);
+		HPDF_Stream_WriteStr(text, " ");
+		HPDF_Obj_Write(el->value, text, NULL);
+		HPDF_Stream_WriteStr(text, "\012");
+	}
+	HPDF_Stream_WriteStr(text, "/Filter /FlateDecode\012");
+	if (d.hpdf_error)
+		goto out;
+	HPDF_Stream_WriteToStream(img->stream, flated,
+				  HPDF_STREAM_FILTER_FLATE_DECODE, NULL);
+	if (d.hpdf_error)
+		goto out;
+	rc = TB_ENOMEM;
+	if (stream_bytes(text, &p->keys) < 0 || stream_bytes(flated, &p->data) < 0)
+		goto out;
+	p->el = e;
+	ctx->nprep++;
+	ok = 1;
+	rc = 0;
+out:
+	if (!ok) {
+		buf_release(&p->keys);
+		buf_release(&p->data);
+	}
+	if (text)
+		HPDF_Stream_Free(text);
+	if (flated)
+		HPDF_Stream_Free(flated);
+	HPDF_Free(d.pdf);
+	return rc;
+}
+
 int render_ctx_new(struct render_ctx **out, const char *root, struct buf *err)
 {
 	struct render_ctx *ctx = calloc(1, sizeof(*ctx));
@@ -1003,10 +1124,13 @@ int render_ctx_new(struct render_ctx **out, const char *root, struct buf *err)
 			if ((rc = buf_addf(&path, "%s/%s", root,
 					   doc_layouts[k].files[p])) < 0)
 				goto out;
-			rc = layout_load(&ctx->lay[doc_layouts[k].kind][p],
-					 path.data, err);
-			if (rc < 0)
+			struct layout *lay = &ctx->lay[doc_layouts[k].kind][p];
+			if ((rc = layout_load(lay, path.data, err)) < 0)
 				goto out;
+			for (size_t i = 0; i < lay->n; i++)
+				if (lay->el[i].kind == LAYOUT_IMAGE &&
+				    (rc = prepare_image(ctx, &lay->el[i])) < 0)
+					goto out;
 		}
 	*out = ctx;
 	ctx = NULL;
@@ -1031,5 +1155,9 @@ void render_ctx_free(struct render_ctx *ctx)
 	for (size_t k = 0; k < NDOCS; k++)
 		for (int p = 0; p < 2; p++)
 			layout_release(&ctx->lay[k][p]);
+	for (size_t i = 0; i < ctx->nprep; i++) {
+		buf_release(&ctx->prep[i].keys);
+		buf_release(&ctx->prep[i].data);
+	}
 	free(ctx);
 }
