@@ -64,13 +64,13 @@ int h_doc_get(struct http_request *req, struct http_response *res,
 	struct cases_actor a;
 	struct store *s;
 	struct store_document doc;
-	char *serial = (char *)http_param(req, "serial");
+	const char *serial = http_param(req, "serial");
 	size_t n = serial ? strlen(serial) : 0;
 	/* Route captures are whole segments, so "{serial}.pdf" arrives
 	 * here too: the suffix asks for the bytes. */
 	int pdf = n > 4 && strcmp(serial + n - 4, ".pdf") == 0;
-	if (pdf)
-		serial[n - 4] = '\0';
+	if (pdf && !(serial = pool_strndup(req->pool, serial, n - 4)))
+		return tb_err(err, TB_ENOMEM, "memori habis");
 	int rc = h_actor(req, &a, err);
 	if (rc == 0)
 		rc = http_store(req, &s, err);
