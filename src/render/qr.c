@@ -76,6 +76,47 @@ int qr_runs(const struct qr *q, int (*fn)(int x, int y, int len, void *arg),
 	return runs;
 }
 
+/* Length of the run starting at (x, y) when it is a whole run: dark from
+ * x, light (or the edge) just before x and just after it; else 0. */
+static int run_at(const struct qr *q, int x, int y)
+{
+	const unsigned char *row = q->dark + (size_t)y * q->width;
+	if (!row[x] || (x > 0 && row[x - 1]))
+		return 0;
+	int end = x;
+	while (end < q->width && row[end])
+		end++;
+	return end - x;
+}
+
+int qr_rects(const struct qr *q,
+	     int (*fn)(int x, int y, int w, int h, void *arg), void *arg)
+{
+	/* done[i]: the run starting at module i is inside a rectangle */
+	unsigned char *done = calloc((size_t)q->width * q->width, 1);
+	int rects = 0, rc = 0;
+	if (!done)
+		return TB_ENOMEM;
+	for (int y = 0; y < q->width && !rc; y++)
+		for (int x = 0; x < q->width && !rc;) {
+			int w = run_at(q, x, y);
+			if (!w || done[(size_t)y * q->width + x]) {
+				x += w ? w : 1;
+				continue;
+			}
+			int h = 1;
+			while (y + h < q->width && run_at(q, x, y + h) == w) {
+				done[(size_t)(y + h) * q->width + x] = 1;
+				h++;
+			}
+			rc = fn(x, y, w, h, arg);
+			rects++;
+			x += w;
+		}
+	free(done);
+	return rc ? rc : rects;
+}
+
 struct png_sink {
 	struct buf *out;
 	int failed;

@@ -34,6 +34,16 @@ int qr_runs(const struct qr *q, int (*fn)(int x, int y, int len, void *arg),
 	    void *arg);
 
 /*
+ * Like qr_runs, but a run with the same run right below it (same columns,
+ * dark ends on both sides) is one rectangle h rows tall: fn gets its top
+ * row y, columns x to x+w-1, rows y to y+h-1. The rectangles cover every
+ * dark module exactly once; fewer of them make a shorter page. Returns
+ * the number of rectangles, or fn's first non-zero return; TB_ENOMEM.
+ */
+int qr_rects(const struct qr *q,
+	     int (*fn)(int x, int y, int w, int h, void *arg), void *arg);
+
+/*
  * Writes a 1-bit greyscale PNG of the symbol with its quiet zone, mm
  * millimetres wide at dpi dots per inch (whole pixels per module, at
  * least 1; the image is as close to mm as whole modules allow), with the

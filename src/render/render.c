@@ -305,6 +305,48 @@ static int break_lines(struct doc *d, const struct textbox *b, double size,
 	}
 }
 
+/*
+ * Colours, font and word spacing are set only when they change: libharu
+ * writes every call into the page (each call also costs a few thousand
+ * instructions), and its graphics state, which GSave/GRestore keep
+ * right, says what is set. Its state starts black, as a page does.
+ */
+static HPDF_RGBColor rgb_of(unsigned rgb)
+{
+	HPDF_RGBColor c = { (HPDF_REAL)((rgb >> 16) / 255.0),
+			    (HPDF_REAL)(((rgb >> 8) & 255) / 255.0),
+			    (HPDF_REAL)((rgb & 255) / 255.0) };
+	return c;
+}
+
+static int same_rgb(HPDF_RGBColor a, HPDF_RGBColor b)
+{
+	return a.r == b.r && a.g == b.g && a.b == b.b;
+}
+
+static void set_fill(struct doc *d, unsigned rgb)
+{
+	HPDF_RGBColor c = rgb_of(rgb);
+	if (!same_rgb(c, HPDF_Page_GetRGBFill(d->page)))
+		HPDF_Page_SetRGBFill(d->page, c.r, c.g, c.b);
+}
+
+static void set_stroke(struct doc *d, unsigned rgb)
+{
+	HPDF_RGBColor c = rgb_of(rgb);
+	if (!same_rgb(c, HPDF_Page_GetRGBStroke(d->page)))
+		HPDF_Page_SetRGBStroke(d->page, c.r, c.g, c.b);
+}
+
+static void set_font(struct doc *d, int font, double size, double ws)
+{
+	if (HPDF_Page_GetCurrentFont(d->page) != d->font[font] ||
+	    HPDF_Page_GetCurrentFontSize(d->page) != (HPDF_REAL)size)
+		HPDF_Page_SetFontAndSize(d->page, d->font[font], (HPDF_REAL)size);
+	if (HPDF_Page_GetWordSpace(d->page) != (HPDF_REAL)ws)
+		HPDF_Page_SetWordSpace(d->page, (HPDF_REAL)ws);
+}
+
 static int draw_line(struct doc *d, const struct textbox *b, double size,
 		     const char *s, size_t n, int lineno, int last, void *arg)
 {
@@ -330,8 +372,7 @@ static int draw_line(struct doc *d, const struct textbox *b, double size,
 	if (buf_add(&d->line, s, n) < 0)
 		return tb_err(d->err, TB_ENOMEM, "memori habis");
 	HPDF_Page_BeginText(d->page);
-	HPDF_Page_SetFontAndSize(d->page, d->font[b->font], (HPDF_REAL)size);
-	HPDF_Page_SetWordSpace(d->page, (HPDF_REAL)ws);
+	set_font(d, b->font, size, ws);
 	HPDF_Page_TextOut(d->page, (HPDF_REAL)x, (HPDF_REAL)base, d->line.data);
 	HPDF_Page_EndText(d->page);
 	if (b->underline && n) {
@@ -344,20 +385,6 @@ static int draw_line(struct doc *d, const struct textbox *b, double size,
 		HPDF_Page_Stroke(d->page);
 	}
 	return 0;
-}
-
-static void set_fill(struct doc *d, unsigned rgb)
-{
-	HPDF_Page_SetRGBFill(d->page, (HPDF_REAL)((rgb >> 16) / 255.0),
-			     (HPDF_REAL)(((rgb >> 8) & 255) / 255.0),
-			     (HPDF_REAL)((rgb & 255) / 255.0));
-}
-
-static void set_stroke(struct doc *d, unsigned rgb)
-{
-	HPDF_Page_SetRGBStroke(d->page, (HPDF_REAL)((rgb >> 16) / 255.0),
-			       (HPDF_REAL)(((rgb >> 8) & 255) / 255.0),
-			       (HPDF_REAL)((rgb & 255) / 255.0));
 }
 
 /*
@@ -394,7 +421,8 @@ static int draw_box(struct doc *d, const struct textbox *b, double *height)
 	if (b->measure)
 		return 0;
 	set_fill(d, b->color);
-	set_stroke(d, b->color);
+	if (b->underline)
+		set_stroke(d, b->color);
 	int rc = break_lines(d, b, size, d->text.data, d->text.len, w_pt,
 			     draw_line, NULL);
 	return rc < 0 ? rc : 0;
@@ -648,10 +676,13 @@ static int el_image(struct doc *d, const struct layout_el *e)
 }
 
 /*
- * One rectangle per run, in module units: the page's matrix maps them to
- * the symbol's place, so the content stream holds short integers
- * ("12 3 4 1 re") instead of millimetre fractions, a third of the bytes
- * to write and to compress. The runs are formatted here and written to
+ * One rectangle per run of dark modules, runs repeated on the rows below
+ * merged into one (qr_rects: a quarter fewer rectangles), in module
+ * units: the page's matrix maps them to the symbol's place, so the
+ * content stream holds short integers ("12 3 4 1 re") instead of
+ * millimetre fractions, a third of the bytes to write and to compress
+ * (deflating the page is most of a document's save). The rectangles are
+ * formatted here and written to
  * the page's content stream in one piece: HPDF_Page_Rectangle costs
  * about 3,000 instructions a call (measured: a third of a letter's time
  * for ~600 runs). The stream is reached through hpdf_pages.h, which
@@ -670,19 +701,21 @@ static char *put_int(char *p, int v)
 	return p;
 }
 
-static int qr_run_rect(int x, int y, int len, void *arg)
+static int qr_rect(int x, int y, int w, int h, void *arg)
 {
 	struct buf *b = arg;
-	if (buf_grow(b, 48) < 0)
+	if (buf_grow(b, 64) < 0)
 		return -1;
 	char *p = b->data + b->len;
 	p = put_int(p, x);
 	*p++ = ' ';
 	p = put_int(p, y);
 	*p++ = ' ';
-	p = put_int(p, len);
-	memcpy(p, " 1 re\n", 6);
-	b->len = (size_t)(p + 6 - b->data);
+	p = put_int(p, w);
+	*p++ = ' ';
+	p = put_int(p, h);
+	memcpy(p, " re\n", 4);
+	b->len = (size_t)(p + 4 - b->data);
 	b->data[b->len] = 0;
 	return 0;
 }
@@ -724,7 +757,7 @@ static int el_qr(struct doc *d, const struct layout_el *e)
 	HPDF_Page_Concat(d->page, (HPDF_REAL)m, 0, 0, (HPDF_REAL)-m,
 			 (HPDF_REAL)(x + quiet * m), (HPDF_REAL)(top - quiet * m));
 	buf_reset(&d->line);
-	rc = qr_runs(&q, qr_run_rect, &d->line) < 0 ||
+	rc = qr_rects(&q, qr_rect, &d->line) < 0 ||
 	     buf_adds(&d->line, "f\n") < 0 ? TB_ENOMEM : 0;
 	qr_release(&q);
 	if (rc < 0)

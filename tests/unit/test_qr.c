@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -91,6 +92,60 @@ static void test_runs(void **state)
 	qr_release(&q);
 }
 
+struct cover {
+	int rects;
+	unsigned char *hits; /* times each module was drawn */
+	const struct qr *q;
+};
+
+static int cover_rect(int x, int y, int w, int h, void *arg)
+{
+	struct cover *c = arg;
+	c->rects++;
+	assert_true(w > 0 && h > 0);
+	assert_true(x + w <= c->q->width && y + h <= c->q->width);
+	for (int j = y; j < y + h; j++)
+		for (int i = x; i < x + w; i++)
+			c->hits[j * c->q->width + i]++;
+	return 0;
+}
+
+static int count_only(int x, int y, int len, void *arg)
+{
+	(void)x, (void)y, (void)len;
+	++*(int *)arg;
+	return 0;
+}
+
+static int stop_at_first(int x, int y, int w, int h, void *arg)
+{
+	(void)x, (void)y, (void)w, (void)h, (void)arg;
+	return -7;
+}
+
+/* Merged rectangles draw every dark module once and no light one, with
+ * fewer rectangles than runs; fn's error stops the walk. */
+static void test_rects(void **state)
+{
+	(void)state;
+	char url[161];
+	struct qr q;
+	token_url(url, 0);
+	assert_int_equal(qr_encode(&q, url, NULL), 0);
+	struct cover c = { 0, calloc((size_t)q.width * q.width, 1), &q };
+	assert_non_null(c.hits);
+	int runs = 0;
+	int n = qr_rects(&q, cover_rect, &c);
+	assert_int_equal(n, c.rects);
+	for (int i = 0; i < q.width * q.width; i++)
+		assert_int_equal(c.hits[i], q.dark[i] ? 1 : 0);
+	qr_runs(&q, count_only, &runs);
+	assert_true(c.rects < runs);
+	assert_int_equal(qr_rects(&q, stop_at_first, NULL), -7);
+	free(c.hits);
+	qr_release(&q);
+}
+
 static uint32_t be32(const char *p)
 {
 	uint32_t v;
@@ -133,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_alnum_fits),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_runs),
+		cmocka_unit_test(test_rects),
 		cmocka_unit_test(test_png),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
