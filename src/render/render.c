@@ -73,6 +73,10 @@ struct doc {
 	HPDF_Doc pdf;
 	HPDF_Page page;
 	HPDF_Font font[FONT_N];
+	struct font_reader {       /* libharu reads the fonts through these */
+		const unsigned char *data;
+		size_t len, pos;
+	} reader[FONT_N];
 	double page_h;             /* mm */
 	HPDF_STATUS hpdf_error;    /* first libharu error, 0 if none */
 	HPDF_STATUS hpdf_detail;
@@ -903,35 +907,83 @@ static int save_pdf(struct doc *d, struct buf *out)
 	return 0;
 }
 
+/* A libharu stream over one of the font files read at start (libharu
+ * 2.3 has no call to load a font from memory; reading the file with
+ * fread for each document cost half of loading it, measured). */
+static HPDF_STATUS fr_read(HPDF_Stream st, HPDF_BYTE *ptr, HPDF_UINT *size)
+{
+	struct font_reader *r = st->attr;
+	size_t n = r->len - r->pos < *size ? r->len - r->pos : *size;
+	memcpy(ptr, r->data + r->pos, n);
+	r->pos += n;
+	if (n == *size)
+		return HPDF_OK;
+	*size = (HPDF_UINT)n;
+	return HPDF_STREAM_EOF;
+}
+
+static HPDF_STATUS fr_seek(HPDF_Stream st, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+	struct font_reader *r = st->attr;
+	long to = pos + (mode == HPDF_SEEK_CUR ? (long)r->pos :
+			 mode == HPDF_SEEK_END ? (long)r->len : 0);
+	if (to < 0 || (size_t)to > r->len)
+		return HPDF_SetError(st->error, HPDF_FILE_IO_ERROR, 0);
+	r->pos = (size_t)to;
+	return HPDF_OK;
+}
+
+static HPDF_INT32 fr_tell(HPDF_Stream st)
+{
+	return (HPDF_INT32)((struct font_reader *)st->attr)->pos;
+}
+
+static HPDF_UINT32 fr_size(HPDF_Stream st)
+{
+	return (HPDF_UINT32)((struct font_reader *)st->attr)->len;
+}
+
 /*
- * libharu 2.3 loads a TrueType font only from a file and parses it for
- * every document (its font definition belongs to the document, so it
- * cannot be shared). It is loaded without libharu's embedding, which
- * would re-read the whole file byte by byte at every save (a fifth of a
- * document's time, measured); embed_fonts puts in our own subset
- * instead. The tag keeps the names libharu gives an embedded subset
- * ("HPDFAA+TerbitSans,Book").
+ * Font i into the document, parsed by libharu (its font definition
+ * belongs to the document, so it cannot be shared) from the copy read at
+ * start. Not with libharu's embedding, which would re-read the whole font
+ * byte by byte at every save (a fifth of a document's time, measured):
+ * embed_font puts in our own subset instead. The tag keeps the names
+ * libharu gives an embedded subset ("HPDFAA+TerbitSans,Book").
  */
+static int load_font(struct doc *d, int i)
+{
+	const struct render_font *rf = &d->ctx->font[i];
+	struct font_reader *r = &d->reader[i];
+	char tag[] = "HPDFAA";
+	tag[5] = (char)('A' + i);
+	*r = (struct font_reader){ rf->sub.data, rf->sub.len, 0 };
+	HPDF_Stream st = HPDF_CallbackReader_New(d->pdf->mmgr, fr_read, fr_seek,
+						 fr_tell, fr_size, r);
+	/* the definition owns the stream, even when it fails */
+	HPDF_FontDef def = st ? HPDF_TTFontDef_Load(d->pdf->mmgr, st,
+						    HPDF_FALSE) : NULL;
+	if (!def || HPDF_Doc_RegisterFontDef(d->pdf, def) != HPDF_OK) {
+		HPDF_STATUS no = HPDF_GetError(d->pdf);
+		return tb_err(d->err, no == HPDF_FAILD_TO_ALLOC_MEM ? TB_ENOMEM :
+			      TB_EINTERNAL, "libharu gagal memuat huruf %s: "
+			      "galat 0x%04X", rf->path, (unsigned)no);
+	}
+	HPDF_TTFontDef_SetTagName(def, tag);
+	d->font[i] = HPDF_GetFont(d->pdf, def->base_font, "CP1252");
+	int rc = hpdf_check(d, "memuat huruf");
+	if (rc == 0 && !d->font[i])
+		rc = tb_err(d->err, TB_EINTERNAL, "libharu: huruf %s tidak "
+			    "termuat", rf->path);
+	return rc;
+}
+
 static int load_fonts(struct doc *d)
 {
-	for (int i = 0; i < FONT_N; i++) {
-		char tag[] = "HPDFAA";
-		tag[5] = (char)('A' + i);
-		const char *name = HPDF_LoadTTFontFromFile(
-			d->pdf, d->ctx->font[i].path, HPDF_FALSE);
-		HPDF_FontDef def = name ? HPDF_GetFontDef(d->pdf, name) : NULL;
-		if (def) {
-			HPDF_TTFontDef_SetTagName(def, tag);
-			d->font[i] = HPDF_GetFont(d->pdf, name, "CP1252");
-		}
-		int rc = hpdf_check(d, "memuat huruf");
-		if (rc < 0)
-			return rc;
-		if (!d->font[i])
-			return tb_err(d->err, TB_EINTERNAL, "libharu: huruf %s "
-				      "tidak termuat", d->ctx->font[i].path);
-	}
-	return 0;
+	int rc = 0;
+	for (int i = 0; i < FONT_N && rc == 0; i++)
+		rc = load_font(d, i);
+	return rc;
 }
 
 /*
@@ -1038,11 +1090,9 @@ static int font_tables(struct render_ctx *ctx, struct buf *err)
 		return tb_err(err, TB_ENOMEM, "libharu: memori habis");
 	for (int i = 0; i < FONT_N && rc == 0; i++) {
 		struct render_font *rf = &ctx->font[i];
-		const char *name = HPDF_LoadTTFontFromFile(d.pdf, rf->path,
-							   HPDF_FALSE);
-		HPDF_Font font = name ? HPDF_GetFont(d.pdf, name, "CP1252") : NULL;
-		if ((rc = hpdf_check(&d, "memuat huruf")) < 0)
+		if ((rc = load_font(&d, i)) < 0)
 			break;
+		HPDF_Font font = d.font[i];
 		HPDF_FontAttr fa = (HPDF_FontAttr)font->attr;
 		for (int c = 0; c < 256; c++) {
 			HPDF_BYTE b = (HPDF_BYTE)c;
