@@ -11,6 +11,7 @@
 
 #include "core/err.h"
 #include "core/fmt.h"
+#include "render/flate.h"
 #include "render/layout.h"
 #include "render/qr.h"
 #include "render/textenc.h"
@@ -73,6 +74,8 @@ struct doc {
 	struct buf *err;
 	HPDF_Doc pdf;
 	HPDF_Page page;
+	HPDF_Page pages[2];
+	int npages;
 	HPDF_Font font[FONT_N];
 	struct font_reader {       /* libharu reads the fonts through these */
 		const unsigned char *data;
@@ -849,6 +852,8 @@ static int (*const el_draw[])(struct doc *, const struct layout_el *) = {
 static int draw_page(struct doc *d, const struct layout *lay, int flags)
 {
 	d->page = HPDF_AddPage(d->pdf);
+	if (d->page && d->npages < 2)
+		d->pages[d->npages++] = d->page;
 	d->lay = lay;
 	d->page_h = lay->page_h;
 	HPDF_Page_SetWidth(d->page, (HPDF_REAL)PT(lay->page_w));
@@ -889,8 +894,47 @@ static int draw_page(struct doc *d, const struct layout *lay, int flags)
 	return rc;
 }
 
+static HPDF_STATUS write_flate_filter(HPDF_Dict obj, HPDF_Stream stream)
+{
+	(void)obj;
+	return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/*
+ * The page's content stream deflated by flate_compress (libharu's zlib
+ * deflate at its default level was a quarter of a document's time) and
+ * put back in its place; libharu writes it as is (filter none) and the
+ * dictionary's write hook adds the /Filter it then leaves out.
+ */
+static int deflate_page(struct doc *d, HPDF_Page page)
+{
+	HPDF_PageAttr pa = (HPDF_PageAttr)page->attr;
+	HPDF_Stream st = pa->stream;
+	buf_reset(&d->text);
+	buf_reset(&d->line);
+	for (HPDF_UINT i = 0; i < HPDF_MemStream_GetBufCount(st); i++) {
+		HPDF_UINT n = 0;
+		HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, i, &n);
+		if (p && buf_add(&d->text, p, n) < 0)
+			return tb_err(d->err, TB_ENOMEM, "memori habis");
+	}
+	if (flate_compress(d->text.data, d->text.len, &d->line) < 0)
+		return tb_err(d->err, TB_ENOMEM, "memori habis");
+	HPDF_MemStream_FreeData(st);
+	HPDF_Stream_Write(st, (const HPDF_BYTE *)d->line.data,
+			  (HPDF_UINT)d->line.len);
+	pa->contents->filter = HPDF_STREAM_FILTER_NONE;
+	pa->contents->write_fn = write_flate_filter;
+	return hpdf_check(d, "memadatkan halaman");
+}
+
 static int save_pdf(struct doc *d, struct buf *out)
 {
+	for (int i = 0; i < d->npages; i++) {
+		int rc = deflate_page(d, d->pages[i]);
+		if (rc < 0)
+			return rc;
+	}
 	HPDF_SaveToStream(d->pdf);
 	int rc = hpdf_check(d, "menyimpan PDF");
 	if (rc < 0)
