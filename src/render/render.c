@@ -77,10 +77,11 @@ struct doc {
 	HPDF_Page pages[2];
 	int npages;
 	HPDF_Font font[FONT_N];
-	struct font_reader {       /* libharu reads the fonts through these */
+	struct mem_reader {        /* libharu reads our bytes through these */
 		const unsigned char *data;
 		size_t len, pos;
-	} reader[FONT_N];
+	} reader[FONT_N], out_reader[FONT_N + 2];
+	struct buf fontfile[FONT_N], page_z[2]; /* embedded as they are */
 	double page_h;             /* mm */
 	HPDF_STATUS hpdf_error;    /* first libharu error, 0 if none */
 	HPDF_STATUS hpdf_detail;
@@ -125,6 +126,62 @@ static int el_err(struct doc *d, const struct layout *lay,
 		tb_err(d->err, rc, "%s", msg.data);
 	buf_release(&msg);
 	return rc;
+}
+
+/*
+ * A libharu stream reading bytes we hold: the font files read at start
+ * (libharu 2.3 has no call to load a font from memory; fread of the file
+ * for each document cost half of loading it, measured), and the streams
+ * a document embeds as they are (libharu copies its own memory streams a
+ * byte at a time, twice over, when it saves).
+ */
+static HPDF_STATUS mr_read(HPDF_Stream st, HPDF_BYTE *ptr, HPDF_UINT *size)
+{
+	struct mem_reader *r = st->attr;
+	size_t n = r->len - r->pos < *size ? r->len - r->pos : *size;
+	memcpy(ptr, r->data + r->pos, n);
+	r->pos += n;
+	if (n == *size)
+		return HPDF_OK;
+	*size = (HPDF_UINT)n;
+	return HPDF_STREAM_EOF;
+}
+
+static HPDF_STATUS mr_seek(HPDF_Stream st, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+	struct mem_reader *r = st->attr;
+	long to = pos + (mode == HPDF_SEEK_CUR ? (long)r->pos :
+			 mode == HPDF_SEEK_END ? (long)r->len : 0);
+	if (to < 0 || (size_t)to > r->len)
+		return HPDF_SetError(st->error, HPDF_FILE_IO_ERROR, 0);
+	r->pos = (size_t)to;
+	return HPDF_OK;
+}
+
+static HPDF_INT32 mr_tell(HPDF_Stream st)
+{
+	return (HPDF_INT32)((struct mem_reader *)st->attr)->pos;
+}
+
+static HPDF_UINT32 mr_size(HPDF_Stream st)
+{
+	return (HPDF_UINT32)((struct mem_reader *)st->attr)->len;
+}
+
+/* Gives dict (a stream dictionary) a stream reading data, which must
+ * stay as it is until the document is saved, in place of its own. */
+static int use_bytes(struct doc *d, HPDF_Dict dict, struct mem_reader *r,
+		     const struct buf *data)
+{
+	*r = (struct mem_reader){ (const unsigned char *)data->data,
+				  data->len, 0 };
+	HPDF_Stream st = HPDF_CallbackReader_New(d->pdf->mmgr, mr_read, mr_seek,
+						 mr_tell, mr_size, r);
+	if (!st)
+		return tb_err(d->err, TB_ENOMEM, "memori habis");
+	HPDF_Stream_Free(dict->stream);
+	dict->stream = st;
+	return 0;
 }
 
 /* ---- placeholders ------------------------------------------------- */
@@ -894,6 +951,18 @@ static int draw_page(struct doc *d, const struct layout *lay, int flags)
 	return rc;
 }
 
+/* All of a libharu stream's bytes, appended to out. */
+static int stream_bytes(HPDF_Stream st, struct buf *out)
+{
+	for (HPDF_UINT i = 0; i < HPDF_MemStream_GetBufCount(st); i++) {
+		HPDF_UINT n = 0;
+		HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, i, &n);
+		if (p && buf_add(out, p, n) < 0)
+			return TB_ENOMEM;
+	}
+	return 0;
+}
+
 static HPDF_STATUS write_flate_filter(HPDF_Dict obj, HPDF_Stream stream)
 {
 	(void)obj;
@@ -906,23 +975,24 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict obj, HPDF_Stream stream)
  * put back in its place; libharu writes it as is (filter none) and the
  * dictionary's write hook adds the /Filter it then leaves out.
  */
-static int deflate_page(struct doc *d, HPDF_Page page)
+static int deflate_page(struct doc *d, int k)
 {
-	HPDF_PageAttr pa = (HPDF_PageAttr)page->attr;
+	HPDF_PageAttr pa = (HPDF_PageAttr)d->pages[k]->attr;
 	HPDF_Stream st = pa->stream;
 	buf_reset(&d->text);
-	buf_reset(&d->line);
 	for (HPDF_UINT i = 0; i < HPDF_MemStream_GetBufCount(st); i++) {
 		HPDF_UINT n = 0;
 		HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, i, &n);
 		if (p && buf_add(&d->text, p, n) < 0)
 			return tb_err(d->err, TB_ENOMEM, "memori habis");
 	}
-	if (flate_compress(d->text.data, d->text.len, &d->line) < 0)
+	if (flate_compress(d->text.data, d->text.len, &d->page_z[k]) < 0)
 		return tb_err(d->err, TB_ENOMEM, "memori habis");
-	HPDF_MemStream_FreeData(st);
-	HPDF_Stream_Write(st, (const HPDF_BYTE *)d->line.data,
-			  (HPDF_UINT)d->line.len);
+	int rc = use_bytes(d, pa->contents, &d->out_reader[FONT_N + k],
+			   &d->page_z[k]);
+	if (rc < 0)
+		return rc;
+	pa->stream = pa->contents->stream; /* nothing is drawn after this */
 	pa->contents->filter = HPDF_STREAM_FILTER_NONE;
 	pa->contents->write_fn = write_flate_filter;
 	return hpdf_check(d, "memadatkan halaman");
@@ -931,7 +1001,7 @@ static int deflate_page(struct doc *d, HPDF_Page page)
 static int save_pdf(struct doc *d, struct buf *out)
 {
 	for (int i = 0; i < d->npages; i++) {
-		int rc = deflate_page(d, d->pages[i]);
+		int rc = deflate_page(d, i);
 		if (rc < 0)
 			return rc;
 	}
@@ -939,53 +1009,18 @@ static int save_pdf(struct doc *d, struct buf *out)
 	int rc = hpdf_check(d, "menyimpan PDF");
 	if (rc < 0)
 		return rc;
-	HPDF_UINT32 size = HPDF_GetStreamSize(d->pdf);
-	if ((rc = buf_grow(out, size)) < 0)
+	/* straight from libharu's buffers: HPDF_ReadFromStream copies a
+	 * byte at a time */
+	size_t at = out->len;
+	if ((rc = stream_bytes(d->pdf->stream, out)) < 0) {
+		buf_truncate(out, at);
 		return tb_err(d->err, rc, "memori habis");
-	HPDF_UINT32 got = size;
-	HPDF_ReadFromStream(d->pdf, (HPDF_BYTE *)out->data + out->len, &got);
-	if (got != size)
-		return tb_err(d->err, TB_EINTERNAL, "PDF terpotong (%u dari %u)",
-			      (unsigned)got, (unsigned)size);
-	out->len += size;
-	out->data[out->len] = 0;
+	}
+	if (out->len - at != HPDF_GetStreamSize(d->pdf)) {
+		buf_truncate(out, at);
+		return tb_err(d->err, TB_EINTERNAL, "PDF terpotong");
+	}
 	return 0;
-}
-
-/* A libharu stream over one of the font files read at start (libharu
- * 2.3 has no call to load a font from memory; reading the file with
- * fread for each document cost half of loading it, measured). */
-static HPDF_STATUS fr_read(HPDF_Stream st, HPDF_BYTE *ptr, HPDF_UINT *size)
-{
-	struct font_reader *r = st->attr;
-	size_t n = r->len - r->pos < *size ? r->len - r->pos : *size;
-	memcpy(ptr, r->data + r->pos, n);
-	r->pos += n;
-	if (n == *size)
-		return HPDF_OK;
-	*size = (HPDF_UINT)n;
-	return HPDF_STREAM_EOF;
-}
-
-static HPDF_STATUS fr_seek(HPDF_Stream st, HPDF_INT pos, HPDF_WhenceMode mode)
-{
-	struct font_reader *r = st->attr;
-	long to = pos + (mode == HPDF_SEEK_CUR ? (long)r->pos :
-			 mode == HPDF_SEEK_END ? (long)r->len : 0);
-	if (to < 0 || (size_t)to > r->len)
-		return HPDF_SetError(st->error, HPDF_FILE_IO_ERROR, 0);
-	r->pos = (size_t)to;
-	return HPDF_OK;
-}
-
-static HPDF_INT32 fr_tell(HPDF_Stream st)
-{
-	return (HPDF_INT32)((struct font_reader *)st->attr)->pos;
-}
-
-static HPDF_UINT32 fr_size(HPDF_Stream st)
-{
-	return (HPDF_UINT32)((struct font_reader *)st->attr)->len;
 }
 
 /*
@@ -999,12 +1034,12 @@ static HPDF_UINT32 fr_size(HPDF_Stream st)
 static int load_font(struct doc *d, int i)
 {
 	const struct render_font *rf = &d->ctx->font[i];
-	struct font_reader *r = &d->reader[i];
+	struct mem_reader *r = &d->reader[i];
 	char tag[] = "HPDFAA";
 	tag[5] = (char)('A' + i);
-	*r = (struct font_reader){ rf->sub.data, rf->sub.len, 0 };
-	HPDF_Stream st = HPDF_CallbackReader_New(d->pdf->mmgr, fr_read, fr_seek,
-						 fr_tell, fr_size, r);
+	*r = (struct mem_reader){ rf->sub.data, rf->sub.len, 0 };
+	HPDF_Stream st = HPDF_CallbackReader_New(d->pdf->mmgr, mr_read, mr_seek,
+						 mr_tell, mr_size, r);
 	/* the definition owns the stream, even when it fails */
 	HPDF_FontDef def = st ? HPDF_TTFontDef_Load(d->pdf->mmgr, st,
 						    HPDF_FALSE) : NULL;
@@ -1044,7 +1079,6 @@ static int embed_font(struct doc *d, int i)
 	HPDF_FontDef def = fa->fontdef;
 	HPDF_MMgr mm = d->pdf->mmgr;
 	buf_reset(&d->line);
-	buf_reset(&d->text);
 	if (buf_grow(&d->line, rf->sub.nglyphs) < 0)
 		return tb_err(d->err, TB_ENOMEM, "memori habis");
 	unsigned char *used = (unsigned char *)d->line.data;
@@ -1052,7 +1086,7 @@ static int embed_font(struct doc *d, int i)
 	for (int c = 0; c < 256; c++)
 		if (fa->used[c] && rf->gid[c] < rf->sub.nglyphs)
 			used[rf->gid[c]] = 1;
-	if (ttfsub_write(&rf->sub, used, &d->text) < 0)
+	if (ttfsub_write(&rf->sub, used, &d->fontfile[i]) < 0)
 		return tb_err(d->err, TB_ENOMEM, "memori habis");
 	HPDF_Dict desc = HPDF_Dict_New(mm);
 	if (!desc || HPDF_Xref_Add(d->pdf->xref, desc) != HPDF_OK)
@@ -1071,9 +1105,10 @@ static int embed_font(struct doc *d, int i)
 	HPDF_Dict file = HPDF_DictStream_New(mm, d->pdf->xref);
 	if (!file)
 		return hpdf_check(d, "menyematkan huruf");
-	HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)d->text.len);
-	HPDF_Stream_Write(file->stream, (const HPDF_BYTE *)d->text.data,
-			  (HPDF_UINT)d->text.len);
+	HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)d->fontfile[i].len);
+	int rc = use_bytes(d, file, &d->out_reader[i], &d->fontfile[i]);
+	if (rc < 0)
+		return rc;
 	HPDF_Dict_Add(desc, "FontFile2", file);
 	def->descriptor = desc;
 	return hpdf_check(d, "menyematkan huruf");
@@ -1090,6 +1125,10 @@ int render_doc(const struct render_ctx *ctx, enum render_kind kind,
 	buf_init(&d.utf8, 0);
 	buf_init(&d.text, 0);
 	buf_init(&d.line, 0);
+	for (int i = 0; i < FONT_N; i++)
+		buf_init(&d.fontfile[i], 0);
+	for (int i = 0; i < 2; i++)
+		buf_init(&d.page_z[i], 0);
 	d.pdf = HPDF_New(on_hpdf_error, &d);
 	if (!d.pdf) {
 		rc = tb_err(err, TB_ENOMEM, "libharu: memori habis");
@@ -1119,6 +1158,10 @@ out:
 	buf_release(&d.utf8);
 	buf_release(&d.text);
 	buf_release(&d.line);
+	for (int i = 0; i < FONT_N; i++)
+		buf_release(&d.fontfile[i]);
+	for (int i = 0; i < 2; i++)
+		buf_release(&d.page_z[i]);
 	return rc;
 }
 
@@ -1150,18 +1193,6 @@ static int font_tables(struct render_ctx *ctx, struct buf *err)
 	}
 	HPDF_Free(d.pdf);
 	return rc;
-}
-
-/* All of a libharu stream's bytes, appended to out. */
-static int stream_bytes(HPDF_Stream st, struct buf *out)
-{
-	for (HPDF_UINT i = 0; i < HPDF_MemStream_GetBufCount(st); i++) {
-		HPDF_UINT n = 0;
-		HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, i, &n);
-		if (p && buf_add(out, p, n) < 0)
-			return TB_ENOMEM;
-	}
-	return 0;
 }
 
 /*
