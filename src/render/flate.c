@@ -38,15 +38,30 @@ struct bits {
 	uint8_t code_len[288];
 };
 
-/* Bits go out least significant first (RFC 1951, 3.1.1). */
+/* Bits go out least significant first (RFC 1951, 3.1.1), four bytes at
+ * a time (n <= 16 a call, so the 64-bit store never overflows). */
 static void put(struct bits *b, uint32_t v, unsigned n)
 {
 	b->acc |= (uint64_t)v << b->n;
 	b->n += n;
-	while (b->n >= 8) {
+	if (b->n >= 32) {
+		b->p[0] = (unsigned char)b->acc;
+		b->p[1] = (unsigned char)(b->acc >> 8);
+		b->p[2] = (unsigned char)(b->acc >> 16);
+		b->p[3] = (unsigned char)(b->acc >> 24);
+		b->p += 4;
+		b->acc >>= 32;
+		b->n -= 32;
+	}
+}
+
+/* The last bits, padded to a whole byte. */
+static void flush(struct bits *b)
+{
+	while (b->n > 0) {
 		*b->p++ = (unsigned char)b->acc;
 		b->acc >>= 8;
-		b->n -= 8;
+		b->n = b->n > 8 ? b->n - 8 : 0;
 	}
 }
 
@@ -116,10 +131,10 @@ static void put_match(struct bits *b, unsigned len, unsigned dist)
 	put(b, dist - dist_base[d], dist_extra[d]);
 }
 
-static uint32_t hash3(const unsigned char *p)
+static uint32_t hash3(const unsigned char *p, unsigned bits)
 {
 	uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
-	return (v * 2654435761u) >> (32 - HASH_BITS);
+	return (v * 2654435761u) >> (32 - bits);
 }
 
 static uint32_t adler32(const unsigned char *p, size_t n)
@@ -145,7 +160,10 @@ int flate_compress(const void *data, size_t n, struct buf *out)
 	if (buf_grow(out, n + n / 8 + 16) < 0)
 		return TB_ENOMEM;
 	uint32_t head[1 << HASH_BITS]; /* position + 1 of the last of a hash */
-	memset(head, 0, sizeof(head));
+	unsigned bits = 8; /* a table about the input's size: cleared per call */
+	while (bits < HASH_BITS && (size_t)1 << bits < n)
+		bits++;
+	memset(head, 0, sizeof(head[0]) << bits);
 	struct bits b = { .p = (unsigned char *)out->data + out->len };
 	fixed_code(&b);
 	*b.p++ = 0x78; /* deflate, 32 KB window */
@@ -155,7 +173,7 @@ int flate_compress(const void *data, size_t n, struct buf *out)
 	for (size_t i = 0; i < n;) {
 		size_t len = 0, cand = 0;
 		if (i + MIN_MATCH <= n) {
-			uint32_t h = hash3(in + i);
+			uint32_t h = hash3(in + i, bits);
 			cand = head[h];
 			head[h] = (uint32_t)i + 1;
 			if (cand && i - (cand - 1) <= WINDOW) {
@@ -170,13 +188,16 @@ int flate_compress(const void *data, size_t n, struct buf *out)
 			continue;
 		}
 		put_match(&b, (unsigned)len, (unsigned)(i - (cand - 1)));
-		for (size_t k = i + 1; k < i + len && k + MIN_MATCH <= n; k++)
-			head[hash3(in + k)] = (uint32_t)k + 1;
+		/* of a long match only the last positions go in the table
+		 * (measured on the card: all of them made it 40 bytes
+		 * smaller for 6 % more time here) */
+		size_t k = len > 8 ? i + len - 4 : i + 1;
+		for (; k < i + len && k + MIN_MATCH <= n; k++)
+			head[hash3(in + k, bits)] = (uint32_t)k + 1;
 		i += len;
 	}
 	put_sym(&b, 256); /* end of block */
-	if (b.n)
-		put(&b, 0, 8 - b.n);
+	flush(&b);
 	uint32_t sum = adler32(in, n);
 	for (int k = 3; k >= 0; k--)
 		*b.p++ = (unsigned char)(sum >> (8 * k));
