@@ -412,6 +412,79 @@ static void set_font(struct doc *d, int font, double size, double ws)
 		HPDF_Page_SetWordSpace(d->page, (HPDF_REAL)ws);
 }
 
+static char *put_int(char *p, int v)
+{
+	char tmp[12];
+	int n = 0;
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* v with at most 5 decimals, as libharu writes numbers. */
+static char *put_real(char *p, double v)
+{
+	long long q = llround(v * 100000);
+	if (q < 0) {
+		*p++ = '-';
+		q = -q;
+	}
+	p = put_int(p, (int)(q / 100000));
+	int frac = (int)(q % 100000);
+	if (frac) {
+		*p++ = '.';
+		for (int div = 10000; frac; div /= 10) {
+			*p++ = (char)('0' + frac / div);
+			frac %= div;
+		}
+	}
+	return p;
+}
+
+/*
+ * One line of text: BT, the font and word spacing (through libharu, only
+ * when they change, which also puts the font in the page's resources),
+ * the position, the string, ET. libharu's TextOut cost several thousand
+ * instructions a line (measured: a tenth of a card); its record of the
+ * characters shown, which /Widths and the embedded subset follow, is
+ * kept here.
+ */
+static int put_text(struct doc *d, int font, double size, double ws,
+		    double x, double y, const char *s, size_t n)
+{
+	HPDF_FontAttr fa = (HPDF_FontAttr)d->font[font]->attr;
+	HPDF_Stream st = ((HPDF_PageAttr)d->page->attr)->stream;
+	buf_reset(&d->line);
+	if (buf_grow(&d->line, 4 * n + 64) < 0)
+		return tb_err(d->err, TB_ENOMEM, "memori habis");
+	HPDF_Stream_Write(st, (const HPDF_BYTE *)"BT\012", 3);
+	set_font(d, font, size, ws);
+	char *p = d->line.data;
+	p = put_real(p, x);
+	*p++ = ' ';
+	p = put_real(p, y);
+	memcpy(p, " Td\012(", 5);
+	p += 5;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '(' || c == ')' || c == '\\')
+			*p++ = '\\';
+		*p++ = (char)c;
+		if (!fa->used[c]) {
+			fa->used[c] = 1;
+			fa->widths[c] = (HPDF_INT16)d->ctx->font[font].width[c];
+		}
+	}
+	memcpy(p, ") Tj\012ET\012", 9);
+	p += 9;
+	HPDF_Stream_Write(st, (const HPDF_BYTE *)d->line.data,
+			  (HPDF_UINT)(p - d->line.data));
+	return 0;
+}
+
 static int draw_line(struct doc *d, const struct textbox *b, double size,
 		     const char *s, size_t n, int lineno, int last, void *arg)
 {
@@ -433,13 +506,9 @@ static int draw_line(struct doc *d, const struct textbox *b, double size,
 		break;
 	default: break;
 	}
-	buf_reset(&d->line);
-	if (buf_add(&d->line, s, n) < 0)
-		return tb_err(d->err, TB_ENOMEM, "memori habis");
-	HPDF_Page_BeginText(d->page);
-	set_font(d, b->font, size, ws);
-	HPDF_Page_TextOut(d->page, (HPDF_REAL)x, (HPDF_REAL)base, d->line.data);
-	HPDF_Page_EndText(d->page);
+	int rc = put_text(d, b->font, size, ws, x, base, s, n);
+	if (rc < 0)
+		return rc;
 	if (b->underline && n) {
 		double uw = lw + ws * spaces;
 		HPDF_Page_SetLineWidth(d->page, (HPDF_REAL)(size * 0.06));
@@ -742,30 +811,17 @@ static int el_image(struct doc *d, const struct layout_el *e)
 
 /*
  * One rectangle per run of dark modules, runs repeated on the rows below
- * merged into one (qr_rects: a quarter fewer rectangles), in module
+ * merged into one (qr_rects: 449 instead of 524 on the card), in module
  * units: the page's matrix maps them to the symbol's place, so the
  * content stream holds short integers ("12 3 4 1 re") instead of
- * millimetre fractions, a third of the bytes to write and to compress
- * (deflating the page is most of a document's save). The rectangles are
- * formatted here and written to
- * the page's content stream in one piece: HPDF_Page_Rectangle costs
- * about 3,000 instructions a call (measured: a third of a letter's time
- * for ~600 runs). The stream is reached through hpdf_pages.h, which
- * libhpdf-dev installs; the path is closed by its own "f", so libharu's
- * idea of the graphics mode stays right.
+ * millimetre fractions, a third of the bytes to write and to compress.
+ * The rectangles are formatted here and written to the page's content
+ * stream in one piece: HPDF_Page_Rectangle costs about 3,000
+ * instructions a call (measured: a third of a letter's time for ~600
+ * runs). The stream is reached through hpdf_pages.h, which libhpdf-dev
+ * installs; the path is closed by its own "f", so libharu's idea of the
+ * graphics mode stays right.
  */
-static char *put_int(char *p, int v)
-{
-	char tmp[12];
-	int n = 0;
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while ((v /= 10) > 0);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
-
 static int qr_rect(int x, int y, int w, int h, void *arg)
 {
 	struct buf *b = arg;
