@@ -73,6 +73,28 @@ int cli_resource(struct cli *c, const char *opt, const char *env,
 		      env ? env : "");
 }
 
+/* The directory holding layouts/ and fonts/: --root, $TERBIT_ROOT, else
+ * found beside the binary or here (cli_resource). A directory given by
+ * hand is checked by render_ctx_new, which names what it lacks. */
+int cli_find_root(struct cli *c, struct buf *root)
+{
+	static const char rel[] = "layouts/spm_letter.layout";
+	const char *given = cli_opt(c, "--root");
+	if (!given)
+		given = getenv("TERBIT_ROOT");
+	if (given && *given) {
+		buf_reset(root);
+		return buf_adds(root, given);
+	}
+	int rc = cli_resource(c, NULL, NULL, rel, root);
+	if (rc < 0)
+		return rc;
+	size_t n = strlen(rel);
+	if (root->len >= n && strcmp(root->data + root->len - n, rel) == 0)
+		buf_truncate(root, root->len > n ? root->len - n - 1 : 0);
+	return root->len ? 0 : buf_adds(root, ".");
+}
+
 int cli_load_policy(struct cli *c, struct policy **out)
 {
 	struct buf path = BUF_INIT;

@@ -39,33 +39,6 @@ static void env_close(struct env *e)
 	keyring_free(e->kr);
 }
 
-/* Declared in cli.h: the serve command loads the layouts too. */
-int cli_find_root(struct cli *c, struct buf *root)
-{
-	static const char rel[] = "layouts/spm_letter.layout";
-	const char *dir = cli_opt(c, "--root");
-	if (!dir)
-		dir = getenv("TERBIT_ROOT");
-	if (dir && *dir) {
-		struct stat st;
-		buf_reset(root);
-		if (buf_addf(root, "%s/%s", dir, rel) < 0)
-			return tb_err(&c->err, TB_ENOMEM, "memori habis");
-		if (stat(root->data, &st) != 0)
-			return tb_err(&c->err, TB_ENOTFOUND,
-				      "berkas %s tidak ditemukan", root->data);
-		buf_reset(root);
-		return buf_adds(root, dir);
-	}
-	int rc = cli_resource(c, NULL, NULL, rel, root);
-	if (rc < 0)
-		return rc;
-	size_t n = strlen(rel);
-	if (root->len >= n && !strcmp(root->data + root->len - n, rel))
-		buf_truncate(root, root->len > n ? root->len - n - 1 : 0);
-	return root->len ? 0 : buf_adds(root, ".");
-}
-
 /* Opens the store and the keyring; with full, also the policy, the
  * layouts and the --by actor (required). */
 static int env_open(struct cli *c, struct env *e, int full)

@@ -48,29 +48,6 @@ out:
 	return rc;
 }
 
-/* The directory holding layouts/ and fonts/: --root, $TERBIT_ROOT, else
- * found beside the binary or here (cli_resource). */
-static int find_root(struct cli *c, struct buf *root)
-{
-	static const char rel[] = "layouts/spm_letter.layout";
-	const char *given = cli_opt(c, "--root");
-	if (!given)
-		given = getenv("TERBIT_ROOT");
-	if (given && *given) { /* a directory: render_ctx_new checks it */
-		buf_reset(root);
-		return buf_adds(root, given);
-	}
-	int rc = cli_resource(c, NULL, NULL, rel, root);
-	if (rc < 0)
-		return rc;
-	size_t n = strlen(rel);
-	if (root->len >= n && strcmp(root->data + root->len - n, rel) == 0)
-		buf_truncate(root, root->len - n > 0 ? root->len - n - 1 : 0);
-	if (!root->len)
-		rc = buf_adds(root, ".");
-	return rc;
-}
-
 /* A stand-in QR payload of the real token URL's length (160), so the
  * specimen's code has the size of the issued one. */
 static int specimen_qr(const struct policy *p, struct buf *out)
@@ -151,7 +128,7 @@ int cli_render(struct cli *c)
 		     render_fields_parse(&fields, text.data, &c->err);
 	else
 		rc = case_fields(c, cli_pos(c, 1), &fields);
-	if (rc < 0 || (rc = find_root(c, &root)) < 0 ||
+	if (rc < 0 || (rc = cli_find_root(c, &root)) < 0 ||
 	    (rc = render_ctx_new(&ctx, root.data, &c->err)) < 0 ||
 	    (rc = render_doc(ctx, kind, &fields, RENDER_SPECIMEN, &pdf,
 			     &c->err)) < 0 ||
