@@ -54,8 +54,10 @@ t_grep "integrity ok" "^ok$" "$OUT"
 t_check "every row: PDF present and its SHA-256 the stored one" python3 - "$TERBIT_DATA/terbit.db" <<'PY'
 import hashlib, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-bad = [s for s, pdf, h in db.execute("SELECT serial, pdf, sha256 FROM documents")
-       if not pdf or hashlib.sha256(pdf).hexdigest() != h]
+bad = [s for s, pdf, h, n in db.execute(
+           "SELECT d.serial, p.pdf, d.sha256, d.size FROM documents d"
+           " LEFT JOIN document_pdfs p ON p.serial = d.serial")
+       if not pdf or hashlib.sha256(pdf).hexdigest() != h or len(pdf) != n]
 sys.exit(1 if bad else 0)
 PY
 t_check "letter and card numbers unique and consecutive per year" python3 - "$TERBIT_DATA/terbit.db" <<'PY'

@@ -41,7 +41,7 @@ static const struct key {
 	  K_UINT, offsetof(struct config, max_per_ip), 0, 65535, "64" },
 	{ { "connection_memory",
 	    "bytes per connection for the request line and headers" },
-	  K_SIZE, offsetof(struct config, connection_memory), 8192, 16u << 20, "64k" },
+	  K_SIZE, offsetof(struct config, connection_memory), 8192, 16u << 20, "16k" },
 	{ { "timeout",
 	    "seconds a connection may stay idle (or trickle) before it is cut" },
 	  K_UINT, offsetof(struct config, timeout), 1, 3600, "15" },

@@ -74,8 +74,12 @@ static int row_state(struct verify_result *out)
 
 static void serial_hex(const struct token *t, char out[17])
 {
-	for (int i = 0; i < TOKEN_SERIAL_LEN; i++)
-		snprintf(out + 2 * i, 3, "%02X", t->serial[i]);
+	static const char hex[] = "0123456789ABCDEF";
+	for (int i = 0; i < TOKEN_SERIAL_LEN; i++) {
+		out[2 * i] = hex[t->serial[i] >> 4];
+		out[2 * i + 1] = hex[t->serial[i] & 15];
+	}
+	out[2 * TOKEN_SERIAL_LEN] = '\0';
 }
 
 /* Registry lookup; 1 when found, 0 when absent, or a TB_E code. */
@@ -190,9 +194,22 @@ const char *verify_kind_label(const char *kind)
 					 : "Surat Pernyataan Miskin (SPM)";
 }
 
+/* YYYY-MM-DD: the verifier writes two per request, so no printf. */
+static int iso_day(struct buf *out, int64_t days)
+{
+	int y, m, d;
+	days_to_date(days, &y, &m, &d);
+	if (y < 0 || y > 9999)
+		return buf_addf(out, "%04d-%02d-%02d", y, m, d);
+	char s[10] = { (char)('0' + y / 1000), (char)('0' + y / 100 % 10),
+		       (char)('0' + y / 10 % 10), (char)('0' + y % 10), '-',
+		       (char)('0' + m / 10), (char)('0' + m % 10), '-',
+		       (char)('0' + d / 10), (char)('0' + d % 10) };
+	return buf_add(out, s, sizeof s);
+}
+
 int verify_view_init(struct verify_view *v, const struct store_document *d)
 {
-	int y, m, dd;
 	buf_init(&v->name, 0);
 	buf_init(&v->nik, 0);
 	buf_init(&v->issued, 0);
@@ -202,12 +219,10 @@ int verify_view_init(struct verify_view *v, const struct store_document *d)
 	int rc = mask_name(&v->name, d->name);
 	if (rc == 0)
 		rc = mask_nik(&v->nik, d->nik);
-	days_to_date(d->issued_day, &y, &m, &dd);
 	if (rc == 0)
-		rc = buf_addf(&v->issued, "%04d-%02d-%02d", y, m, dd);
-	days_to_date(d->expires_day, &y, &m, &dd);
+		rc = iso_day(&v->issued, d->issued_day);
 	if (rc == 0)
-		rc = buf_addf(&v->expires, "%04d-%02d-%02d", y, m, dd);
+		rc = iso_day(&v->expires, d->expires_day);
 	if (rc == 0)
 		rc = fmt_days_id(&v->issued_label, d->issued_day);
 	if (rc == 0)

@@ -1,6 +1,7 @@
 /*
  * The document registry's statements (the issue gate is the only
- * writer). Schema: migration step 2 in migrate.c.
+ * writer). Schema: migration steps 2 and 3 in migrate.c (the PDF bytes
+ * in document_pdfs, apart from the row the verifier reads).
  */
 #include "store/store_int.h"
 
@@ -16,7 +17,7 @@
 	" d.policy_version, d.score, d.office, d.faskes, d.issued_by,"     \
 	" d.issued_at, d.revoked_at, d.revoked_by, d.reason,"              \
 	" coalesce(d.superseded_by, ''), coalesce(d.replaces, ''),"        \
-	" length(d.pdf)"                                                   \
+	" d.size"                                                          \
 	" FROM documents d LEFT JOIN cases c ON c.id = d.case_id"
 
 static const char SQL_COUNTER[] =
@@ -25,15 +26,19 @@ static const char SQL_COUNTER[] =
 	" RETURNING last";
 static const char SQL_DOC_ADD[] =
 	"INSERT INTO documents (serial, kind, case_id, nik, name, number,"
-	" year, seq, issued_day, expires_day, token, sha256, pdf, fields,"
+	" year, seq, issued_day, expires_day, token, sha256, size, fields,"
 	" policy_version, score, office, faskes, issued_by, replaces)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
 	" ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
+/* The bytes live apart from the row the verifier reads (migration 3). */
+static const char SQL_DOC_PDF_ADD[] =
+	"INSERT INTO document_pdfs (serial, pdf) VALUES (?1, ?2)";
 static const char SQL_DOC_GET[] = "SELECT " DOC_COLS " WHERE d.serial = ?1";
 static const char SQL_DOC_BY_HASH[] =
 	"SELECT " DOC_COLS " WHERE d.sha256 = ?1";
 static const char SQL_DOC_BLOB[] =
-	"SELECT pdf, fields FROM documents WHERE serial = ?1";
+	"SELECT p.pdf, d.fields FROM documents d"
+	" JOIN document_pdfs p ON p.serial = d.serial WHERE d.serial = ?1";
 /* Two statements, not one with a CASE, so each uses its index. */
 #define IN_FORCE                                                         \
 	" AND d.kind = ?2 AND d.state = 'valid' AND d.expires_day >= ?3"   \
@@ -79,9 +84,8 @@ int store_doc_counter_next(struct store *s, const char *kind, int year,
 	return store__done(st, rc);
 }
 
-int store_doc_add(struct store *s, const struct store_document *d,
-		  const void *pdf, size_t n, const char *fields_json,
-		  struct buf *err)
+static int doc_row_add(struct store *s, const struct store_document *d,
+		       size_t n, const char *fields_json, struct buf *err)
 {
 	sqlite3_stmt *st = store__prep(s, SQL_DOC_ADD, err);
 	if (!st)
@@ -98,7 +102,7 @@ int store_doc_add(struct store *s, const struct store_document *d,
 	sqlite3_bind_int64(st, 10, d->expires_day);
 	store__bind(st, 11, d->token);
 	store__bind(st, 12, d->sha256);
-	sqlite3_bind_blob64(st, 13, pdf, n, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)n);
 	store__bind(st, 14, fields_json);
 	store__bind(st, 15, d->policy_version);
 	sqlite3_bind_double(st, 16, d->score);
@@ -107,6 +111,34 @@ int store_doc_add(struct store *s, const struct store_document *d,
 	store__bind(st, 19, d->issued_by);
 	store__bind(st, 20, d->replaces[0] ? d->replaces : NULL);
 	return store__exec(s, st, "dokumen", err);
+}
+
+static int doc_pdf_add(struct store *s, const char *serial, const void *pdf,
+		       size_t n, struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, SQL_DOC_PDF_ADD, err);
+	if (!st)
+		return TB_EDB;
+	store__bind(st, 1, serial);
+	sqlite3_bind_blob64(st, 2, pdf, n, SQLITE_STATIC);
+	return store__exec(s, st, "PDF dokumen", err);
+}
+
+/* Row and bytes in one transaction (nested in the gate's), so no row is
+ * ever without its PDF. */
+int store_doc_add(struct store *s, const struct store_document *d,
+		  const void *pdf, size_t n, const char *fields_json,
+		  struct buf *err)
+{
+	int rc = store_begin(s, err);
+	if (rc < 0)
+		return rc;
+	if ((rc = doc_row_add(s, d, n, fields_json, err)) < 0 ||
+	    (rc = doc_pdf_add(s, d->serial, pdf, n, err)) < 0) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
 }
 
 static void doc_row(sqlite3_stmt *st, struct store_document *d)

@@ -172,6 +172,33 @@ static const struct migration migrations[] = {
 	  " SELECT RAISE(ABORT, 'document state only leaves valid'); END;"
 	  "CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents BEGIN"
 	  " SELECT RAISE(ABORT, 'issued documents are never deleted'); END;" },
+	{ "document PDFs in their own table: the verifier's lookup reads a "
+	  "row of ~1.5 KB instead of a page of PDF",
+	  /* With the PDF inline each documents row filled most of a page
+	   * and spilled into overflow pages, so the registry the verifier
+	   * walks was the size of every PDF ever issued. The bytes move
+	   * here once; documents keeps their size. */
+	  "CREATE TABLE document_pdfs ("
+	  " serial TEXT PRIMARY KEY REFERENCES documents(serial),"
+	  " pdf BLOB NOT NULL"
+	  ") STRICT;"
+	  "INSERT INTO document_pdfs (serial, pdf)"
+	  " SELECT serial, pdf FROM documents ORDER BY rowid;"
+	  "ALTER TABLE documents ADD COLUMN size INTEGER NOT NULL DEFAULT 0;"
+	  /* documents_immutable names pdf, so it goes while the column is
+	   * dropped, and comes back naming size instead. */
+	  "DROP TRIGGER documents_immutable;"
+	  "UPDATE documents SET size = length(pdf);"
+	  "ALTER TABLE documents DROP COLUMN pdf;"
+	  "CREATE TRIGGER documents_immutable BEFORE UPDATE OF serial, kind,"
+	  " case_id, nik, name, number, year, seq, issued_day, expires_day,"
+	  " token, sha256, size, fields, policy_version, score, office, faskes,"
+	  " issued_by, issued_at, replaces ON documents BEGIN"
+	  " SELECT RAISE(ABORT, 'issued documents are immutable'); END;"
+	  "CREATE TRIGGER document_pdfs_immutable BEFORE UPDATE ON document_pdfs"
+	  " BEGIN SELECT RAISE(ABORT, 'issued documents are immutable'); END;"
+	  "CREATE TRIGGER document_pdfs_no_delete BEFORE DELETE ON document_pdfs"
+	  " BEGIN SELECT RAISE(ABORT, 'issued documents are never deleted'); END;" },
 	/* Append new steps here: { "what and why", "SQL;" }, */
 };
 

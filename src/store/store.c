@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -95,10 +94,19 @@ int store__bind(sqlite3_stmt *st, int idx, const char *text)
 	return sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC);
 }
 
+/* Called for every column of every row read (25 a document): a plain
+ * copy, not snprintf, which cost the verifier more than its query. */
 void store__col(sqlite3_stmt *st, int col, char *dst, size_t n)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(dst, n, "%s", t ? (const char *)t : "");
+	size_t len = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+	if (n == 0)
+		return;
+	if (len >= n)
+		len = n - 1;
+	if (len)
+		memcpy(dst, t, len);
+	dst[len] = '\0';
 }
 
 int store__count(struct store *s, const char *sql, struct buf *err)
@@ -133,6 +141,13 @@ static int set_pragmas(struct store *s, struct buf *err)
 		 * power cut, not only stay consistent. */
 		"PRAGMA synchronous = FULL",
 		"PRAGMA trusted_schema = OFF",
+		/* Reads map the file instead of copying each page out with
+		 * pread (measured -10% CPU a verification); writes still go
+		 * through the WAL. 256 MiB of address space, not memory. */
+		"PRAGMA mmap_size = 268435456",
+		/* 8 MiB of page cache a handle (default 2 MiB): the hot
+		 * part of the registry stays in it. */
+		"PRAGMA cache_size = -8192",
 	};
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	for (size_t i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++) {

@@ -232,7 +232,7 @@ static void test_config_defaults_and_parse(void **state)
 	config_defaults(&c);
 	assert_string_equal(c.listen, "127.0.0.1:8080");
 	assert_int_equal(c.threads, 4);
-	assert_int_equal(c.connection_memory, 64 * 1024);
+	assert_int_equal(c.connection_memory, 16 * 1024);
 	assert_int_equal(c.rate_limit, 600);
 	const char *text = "# terbit service\n"
 			   "\n"
