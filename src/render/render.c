@@ -4,7 +4,6 @@
 #include <hpdf_doc.h>
 #include <hpdf_font.h>
 #include <hpdf_pages.h>
-#include <malloc.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1331,19 +1330,8 @@ out:
 	return rc;
 }
 
-/*
- * Every document allocates and frees about 300 KB at once (zlib's deflate
- * state, inside libharu, per content stream). With glibc's default trim
- * threshold (128 KB) the heap gave that back to the kernel and took it
- * again for every document: 25 page faults and 0.1 ms of kernel time a
- * document, a tenth of it (measured). A process that renders keeps a few
- * MB more instead.
- */
-#define RENDER_TRIM_THRESHOLD (8 << 20)
-
 int render_ctx_new(struct render_ctx **out, const char *root, struct buf *err)
 {
-	mallopt(M_TRIM_THRESHOLD, RENDER_TRIM_THRESHOLD);
 	struct render_ctx *ctx = calloc(1, sizeof(*ctx));
 	struct buf path = BUF_INIT, font = BUF_INIT;
 	int rc = TB_ENOMEM;
