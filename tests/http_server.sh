@@ -106,6 +106,24 @@ stop_server
 t_grep "second server: exit 0 on SIGTERM" '^0$' "$STOP_RC"
 t_grep "429 logged under its route" 'route=/healthz status=429' "$(cat "$T_TMP/limited.err")"
 
+# Access log to a file: buffered per thread, out within about a second
+# while the server runs, and every line out on SIGTERM.
+ALOG=$T_TMP/access.log
+t_check "third server starts, access log to a file" \
+	srv_start filelog TERBIT_ACCESS_LOG="$ALOG" -- --config "$T_TMP/terbit.conf"
+URL="http://127.0.0.1:$PORT"
+for i in 1 2 3 4 5; do req "$URL/healthz"; done
+sleep 2.2
+t_check "lines reach the file within the flush interval (got $(grep -c 'route=/healthz status=200' "$ALOG" 2>/dev/null))" \
+	test "$(grep -c 'route=/healthz status=200' "$ALOG" 2>/dev/null)" -eq 5
+for i in $(seq 1 40); do req "$URL/nope/$i"; done
+stop_server
+t_grep "third server: exit 0 on SIGTERM" '^0$' "$STOP_RC"
+t_check "SIGTERM flushed every line (got $(grep -c 'route=- status=404' "$ALOG"))" \
+	test "$(grep -c 'route=- status=404' "$ALOG")" -eq 40
+t_check "access log file is 0600" test "$(stat -c %a "$ALOG")" = 600
+t_check "whole lines only" bash -c "! grep -Ev '^[0-9T:.-]+Z access method=[A-Z]+ route=[^ ]+ status=[0-9]+ bytes=[0-9]+ ms=[0-9.]+$' '$ALOG'"
+
 # Bad configuration is refused before listening, naming the line.
 printf 'listen = 127.0.0.1:0\nthreds = 4\n' >"$T_TMP/bad.conf"
 t_run 2 "unknown config key refused" "$TERBIT" serve --config "$T_TMP/bad.conf"

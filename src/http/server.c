@@ -34,6 +34,24 @@
  * go out after the body's end. */
 #define DISCARD_MAX (64u * 1024)
 #define TOKEN_MAX 512
+/*
+ * Access-log lines to a file are gathered per worker thread and written
+ * with one write(2) when the next line would not fit, at least once a
+ * second (the flusher thread), and when the server drains and stops: a
+ * write per request was one syscall in six of a verification. The price:
+ * a crash (SIGKILL, power cut) loses up to the last second of lines; a
+ * SIGTERM loses none. The same policy as nginx's "access_log ...
+ * buffer=8k flush=1s". Lines to stderr are written as they come (a
+ * terminal or journald reader wants them now).
+ */
+#define LOG_BUF 8192
+#define LOG_FLUSH_S 1
+
+struct logbuf {
+	pthread_mutex_t lock;
+	size_t len;
+	char data[LOG_BUF];
+};
 
 struct http_server {
 	const struct config *cfg;
@@ -49,6 +67,16 @@ struct http_server {
 	atomic_int inflight;
 	atomic_int draining;
 	pthread_key_t tls;          /* struct tls_store * per server thread */
+	/* Buffered access log (file only): one buffer per worker thread,
+	 * claimed on first use; the flusher empties them every second. */
+	struct logbuf *logs;
+	unsigned nlogs;
+	atomic_uint logs_used;
+	pthread_t flusher;
+	int flusher_on;
+	int flusher_stop;           /* under flush_lock */
+	pthread_mutex_t flush_lock;
+	pthread_cond_t flush_cond;
 };
 
 /* A thread's database handle, closed by the key's destructor when the
@@ -56,6 +84,8 @@ struct http_server {
 struct tls_store {
 	const struct http_backend *be;
 	struct store *s;
+	struct logbuf *log;         /* the server's; NULL: write directly */
+	int log_claimed;
 };
 
 /* Everything one request owns; freed in on_completed. */
@@ -110,6 +140,23 @@ const char *http_param(struct http_request *req, const char *name)
 	return NULL;
 }
 
+/* This thread's state, made on first use; NULL when memory runs out. */
+static struct tls_store *tls_get(struct http_server *srv)
+{
+	struct tls_store *t = pthread_getspecific(srv->tls);
+	if (t)
+		return t;
+	t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->be = srv->be;
+	if (pthread_setspecific(srv->tls, t) != 0) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
 int http_store(struct http_request *req, struct store **out, struct buf *err)
 {
 	struct http_server *srv = req->srv;
@@ -120,16 +167,8 @@ int http_store(struct http_request *req, struct store **out, struct buf *err)
 	}
 	if (!srv->be || !srv->be->open)
 		return tb_err(err, TB_EINTERNAL, "basis data tidak tersambung");
-	if (!t) {
-		t = calloc(1, sizeof *t);
-		if (!t)
-			return tb_err(err, TB_ENOMEM, "kehabisan memori");
-		t->be = srv->be;
-		if (pthread_setspecific(srv->tls, t) != 0) {
-			free(t);
-			return tb_err(err, TB_ENOMEM, "kehabisan memori");
-		}
-	}
+	if (!(t = tls_get(srv)))
+		return tb_err(err, TB_ENOMEM, "kehabisan memori");
 	int rc = srv->be->open(srv->cfg->data, &t->s, err);
 	if (rc < 0) {
 		t->s = NULL;
@@ -582,6 +621,123 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 
 /* ---- completion: access log, metrics, freeing ------------------- */
 
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return; /* a full disk must not stop the service */
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void log_flush_locked(struct http_server *srv, struct logbuf *b)
+{
+	write_all(srv->log_fd, b->data, b->len);
+	b->len = 0;
+}
+
+static void log_flush_all(struct http_server *srv)
+{
+	for (unsigned i = 0; i < srv->nlogs; i++) {
+		pthread_mutex_lock(&srv->logs[i].lock);
+		log_flush_locked(srv, &srv->logs[i]);
+		pthread_mutex_unlock(&srv->logs[i].lock);
+	}
+}
+
+/* The calling thread's buffer, or NULL (no buffering, or more threads
+ * than buffers: then it writes directly). */
+static struct logbuf *log_mine(struct http_server *srv)
+{
+	if (!srv->logs)
+		return NULL;
+	struct tls_store *t = tls_get(srv);
+	if (!t)
+		return NULL;
+	if (!t->log_claimed) {
+		unsigned i = atomic_fetch_add(&srv->logs_used, 1);
+		t->log = i < srv->nlogs ? &srv->logs[i] : NULL;
+		t->log_claimed = 1;
+	}
+	return t->log;
+}
+
+static void log_line(struct http_server *srv, const char *line, size_t n)
+{
+	struct logbuf *b = log_mine(srv);
+	if (!b) {
+		write_all(srv->log_fd, line, n);
+		return;
+	}
+	pthread_mutex_lock(&b->lock);
+	if (b->len + n > sizeof b->data)
+		log_flush_locked(srv, b);
+	memcpy(b->data + b->len, line, n);
+	b->len += n;
+	pthread_mutex_unlock(&b->lock);
+}
+
+static void *log_flusher(void *arg)
+{
+	struct http_server *srv = arg;
+	pthread_mutex_lock(&srv->flush_lock);
+	while (!srv->flusher_stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += LOG_FLUSH_S;
+		pthread_cond_timedwait(&srv->flush_cond, &srv->flush_lock, &ts);
+		log_flush_all(srv);
+	}
+	pthread_mutex_unlock(&srv->flush_lock);
+	return NULL;
+}
+
+/* Buffers and their flusher, for an access log going to a file. */
+static int log_buffers_start(struct http_server *srv, struct buf *err)
+{
+	pthread_condattr_t ca;
+	srv->nlogs = srv->cfg->threads;
+	srv->logs = calloc(srv->nlogs, sizeof *srv->logs);
+	if (!srv->logs)
+		return tb_err(err, TB_ENOMEM, "kehabisan memori");
+	for (unsigned i = 0; i < srv->nlogs; i++)
+		pthread_mutex_init(&srv->logs[i].lock, NULL);
+	pthread_mutex_init(&srv->flush_lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&srv->flush_cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&srv->flusher, NULL, log_flusher, srv) != 0)
+		return tb_err(err, TB_ENOMEM, "tidak dapat memulai thread log");
+	srv->flusher_on = 1;
+	return 0;
+}
+
+/* After the workers are gone: the last lines out, buffers freed. */
+static void log_buffers_stop(struct http_server *srv)
+{
+	if (!srv->logs)
+		return;
+	if (srv->flusher_on) {
+		pthread_mutex_lock(&srv->flush_lock);
+		srv->flusher_stop = 1;
+		pthread_cond_signal(&srv->flush_cond);
+		pthread_mutex_unlock(&srv->flush_lock);
+		pthread_join(srv->flusher, NULL);
+	}
+	log_flush_all(srv);
+	for (unsigned i = 0; i < srv->nlogs; i++)
+		pthread_mutex_destroy(&srv->logs[i].lock);
+	pthread_mutex_destroy(&srv->flush_lock);
+	pthread_cond_destroy(&srv->flush_cond);
+	free(srv->logs);
+	srv->logs = NULL;
+}
+
 static void access_log(struct http_server *srv, const struct req_ctx *c,
 		       double ms, enum MHD_RequestTerminationCode toe)
 {
@@ -615,8 +771,7 @@ static void access_log(struct http_server *srv, const struct req_ctx *c,
 		len = (int)sizeof line;
 		line[len - 1] = '\n';
 	}
-	ssize_t w = write(srv->log_fd, line, (size_t)len);
-	(void)w;
+	log_line(srv, line, (size_t)len);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn,
@@ -707,7 +862,7 @@ static int open_access_log(struct http_server *srv, struct buf *err)
 	if (srv->log_fd < 0)
 		return tb_err(err, TB_EIO, "tidak dapat membuka log akses %s: %s",
 			      where, strerror(errno));
-	return 0;
+	return log_buffers_start(srv, err);
 }
 
 int http_server_start(const struct config *cfg, const struct http_backend *be,
@@ -808,6 +963,9 @@ int http_server_drain(struct http_server *srv, unsigned timeout_ms)
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
+	/* The drained requests' lines are out before anyone looks. */
+	if (srv->logs)
+		log_flush_all(srv);
 	return atomic_load(&srv->inflight);
 }
 
@@ -820,6 +978,7 @@ void http_server_stop(struct http_server *srv)
 	/* Closed only now: a worker thread may still have used it. */
 	if (srv->quiesced != MHD_INVALID_SOCKET)
 		close(srv->quiesced);
+	log_buffers_stop(srv);
 	if (srv->log_fd > STDERR_FILENO)
 		close(srv->log_fd);
 	ratelimit_free(srv->rl);
