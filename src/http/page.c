@@ -49,17 +49,24 @@ static const char style[] =
 	"dd:last-child{border-bottom:0}"
 	".n{font-size:.85rem;color:#555;margin:1rem .25rem}";
 
+/* Runs of plain characters are copied at once: the page is written for
+ * every verification, and a byte at a time was a tenth of its cost. */
 int page_escape(struct buf *out, const char *s)
 {
 	int rc = 0;
-	for (; *s && rc == 0; s++) {
-		switch (*s) {
+	while (*s && rc == 0) {
+		size_t n = strcspn(s, "&<>\"'");
+		if (n) {
+			rc = buf_add(out, s, n);
+			s += n;
+			continue;
+		}
+		switch (*s++) {
 		case '&': rc = buf_adds(out, "&amp;"); break;
 		case '<': rc = buf_adds(out, "&lt;"); break;
 		case '>': rc = buf_adds(out, "&gt;"); break;
 		case '"': rc = buf_adds(out, "&quot;"); break;
-		case '\'': rc = buf_adds(out, "&#39;"); break;
-		default: rc = buf_addc(out, *s);
+		default: rc = buf_adds(out, "&#39;"); break;
 		}
 	}
 	return rc;
@@ -75,7 +82,11 @@ static int row(struct buf *out, const char *label, const char *value)
 {
 	if (!value || !*value)
 		return 0;
-	int rc = buf_addf(out, "<dt>%s</dt><dd>", label);
+	int rc = buf_adds(out, "<dt>");
+	if (rc == 0)
+		rc = buf_adds(out, label);
+	if (rc == 0)
+		rc = buf_adds(out, "</dt><dd>");
 	if (rc == 0)
 		rc = page_escape(out, value);
 	return rc ? rc : buf_adds(out, "</dd>");
@@ -116,23 +127,38 @@ int page_verify(struct buf *out, const struct verify_result *r)
 {
 	enum verify_state s = (unsigned)r->state <= VERIFY_FORGED ? r->state
 								   : VERIFY_FORGED;
-	int rc = buf_addf(out,
-			  "<!doctype html><html lang=\"id\"><head>"
-			  "<meta charset=\"utf-8\">"
-			  "<meta name=\"viewport\" content=\"width=device-width,"
-			  "initial-scale=1\">"
-			  "<meta name=\"referrer\" content=\"no-referrer\">"
-			  "<title>%s: Verifikasi Dokumen</title><style>%s</style>"
-			  "</head><body><main>"
-			  "<p class=\"top\">Verifikasi Dokumen &middot; terbit</p>"
-			  "<section class=\"st %s\"><div class=\"w\">%s</div>",
-			  looks[s].word, style, looks[s].cls, looks[s].word);
+	/* Pieces appended in order, no printf: the page is made for every
+	 * verification and a format string this long cost half of it. */
+	const char *const head[] = {
+		"<!doctype html><html lang=\"id\"><head>"
+		"<meta charset=\"utf-8\">"
+		"<meta name=\"viewport\" content=\"width=device-width,"
+		"initial-scale=1\">"
+		"<meta name=\"referrer\" content=\"no-referrer\">"
+		"<title>", looks[s].word, ": Verifikasi Dokumen</title><style>",
+		style, "</style></head><body><main>"
+		"<p class=\"top\">Verifikasi Dokumen &middot; terbit</p>"
+		"<section class=\"st ", looks[s].cls, "\"><div class=\"w\">",
+		looks[s].word, "</div>",
+	};
+	/* Room for the whole page at once (about 2 KB). */
+	int rc = buf_grow(out, 2560);
+	for (size_t i = 0; rc == 0 && i < sizeof head / sizeof head[0]; i++)
+		rc = buf_adds(out, head[i]);
 	/* The module's own word when it says more than the big one. */
-	if (rc == 0 && strcmp(verify_state_label(s), looks[s].word) != 0)
-		rc = buf_addf(out, "<div class=\"sub\">%s</div>",
-			      verify_state_label(s));
+	if (rc == 0 && strcmp(verify_state_label(s), looks[s].word) != 0) {
+		rc = buf_adds(out, "<div class=\"sub\">");
+		if (rc == 0)
+			rc = buf_adds(out, verify_state_label(s));
+		if (rc == 0)
+			rc = buf_adds(out, "</div>");
+	}
 	if (rc == 0)
-		rc = buf_addf(out, "<div class=\"m\">%s</div>", looks[s].meaning);
+		rc = buf_adds(out, "<div class=\"m\">");
+	if (rc == 0)
+		rc = buf_adds(out, looks[s].meaning);
+	if (rc == 0)
+		rc = buf_adds(out, "</div>");
 	if (rc == 0 && s != VERIFY_VALID && r->detail[0]) {
 		rc = buf_adds(out, "<div class=\"why\">");
 		if (rc == 0)
