@@ -3,16 +3,20 @@
  * answer as JSON for apps, a PDF upload, the NIK check and the public
  * keys. No login; every route is rate limited per address by the server
  * (the NIK check doubly). Verification takes the fast path (VERIFY_FAST)
- * on this thread's store handle with the keyring loaded once.
+ * on this thread's store handle with the keyring loaded once, and the
+ * token routes keep their answers in this thread's cache (vcache.h),
+ * good until anything is committed or the day changes.
  */
 #include <string.h>
 #include <strings.h>
 
 #include "core/err.h"
+#include "core/fmt.h"
 #include "core/json.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
 #include "http/page.h"
+#include "http/vcache.h"
 #include "sign/keys.h"
 
 /* Metric labels: fixed words, never request data. */
@@ -22,52 +26,106 @@ static const char *const result_labels[] = {
 	[VERIFY_UNKNOWN] = "unknown",   [VERIFY_FORGED] = "forged",
 };
 
-static void count(const struct verify_result *r)
+static void count_state(int state)
 {
 	metrics_inc(METRIC_VERIFICATIONS,
-		    (unsigned)r->state <= VERIFY_FORGED ? result_labels[r->state]
-							: "forged");
+		    (unsigned)state <= VERIFY_FORGED ? result_labels[state]
+						     : "forged");
 }
 
-/* The token capture through verify_token; every malformed token is a
- * verdict (FORGED), never an error. */
-static int check(struct http_request *req, struct verify_result *r,
-		 struct buf *err)
+static void count(const struct verify_result *r)
+{
+	count_state((int)r->state);
+}
+
+static void vcache_release(void *p)
+{
+	vcache_free(p);
+}
+
+/* This thread's answer cache; NULL (no caching) when memory runs out. */
+static struct vcache *thread_cache(struct http_request *req)
+{
+	struct http_thread_slot *slot = http_thread_slot(req);
+	if (!slot)
+		return NULL;
+	if (!slot->p) {
+		slot->p = vcache_new();
+		slot->free_fn = vcache_release;
+	}
+	return slot->p;
+}
+
+static int render(enum vcache_kind k, const struct verify_result *r,
+		  struct buf *out)
+{
+	return k == VCACHE_PAGE ? page_verify(out, r)
+				: verify_result_json(r, out);
+}
+
+/*
+ * The answer for the token capture, from this thread's cache when the
+ * database and the day are where they were when it was made, else through
+ * verify_token (every malformed token is a verdict, FORGED, never an
+ * error). The stamp is taken before the lookup, so an entry is never
+ * newer than its stamp says.
+ */
+static int answer(struct http_request *req, enum vcache_kind k,
+		  struct buf *out, struct buf *err)
 {
 	const struct http_app *app;
 	struct store *s;
+	struct verify_result r;
+	struct store_stamp st;
 	int rc = h_app(req, &app, err);
 	if (rc < 0 || (rc = http_store(req, &s, err)) < 0)
 		return rc;
 	const char *token = http_param(req, "token");
-	rc = verify_token(s, app->keys, token ? token : "", VERIFY_FAST, r, err);
-	if (rc == 0)
-		count(r);
-	return rc;
+	if (!token)
+		token = "";
+	int64_t today = date_today();
+	struct vcache *vc = thread_cache(req);
+	if (vc && store_stamp(s, &st, err) < 0) {
+		/* The lookup below will say what is wrong. */
+		buf_reset(err);
+		vc = NULL;
+	}
+	const char *body;
+	size_t len;
+	int state;
+	if (vc && vcache_get(vc, token, &st, today, k, &body, &len, &state) == 0) {
+		count_state(state);
+		return buf_add(out, body, len);
+	}
+	if ((rc = verify_token(s, app->keys, token, VERIFY_FAST, &r, err)) < 0)
+		return rc;
+	count(&r);
+	size_t start = out->len;
+	if ((rc = render(k, &r, out)) < 0)
+		return rc;
+	/* A full cache entry only costs speed, never the answer. */
+	if (vc && r.found)
+		vcache_put(vc, token, &st, today, k, (int)r.state,
+			   out->data + start, out->len - start);
+	return 0;
 }
 
 int h_verify_page(struct http_request *req, struct http_response *res,
 		  struct buf *err)
 {
-	struct verify_result r;
-	int rc = check(req, &r, err);
+	int rc = answer(req, VCACHE_PAGE, &res->body, err);
 	if (rc < 0)
-		return rc;
+		return err->len ? rc : tb_err(err, rc, "memori habis");
 	res->content_type = "text/html; charset=utf-8";
 	http_res_header(res, "Content-Security-Policy", PAGE_CSP);
 	http_res_header(res, "Referrer-Policy", "no-referrer");
-	rc = page_verify(&res->body, &r);
-	return rc < 0 ? tb_err(err, rc, "memori habis") : 0;
+	return 0;
 }
 
 int h_verify_json(struct http_request *req, struct http_response *res,
 		  struct buf *err)
 {
-	struct verify_result r;
-	int rc = check(req, &r, err);
-	if (rc < 0)
-		return rc;
-	return h_json_done(res, verify_result_json(&r, &res->body), err);
+	return h_json_done(res, answer(req, VCACHE_JSON, &res->body, err), err);
 }
 
 int h_verify_pdf(struct http_request *req, struct http_response *res,

@@ -86,6 +86,7 @@ struct tls_store {
 	struct store *s;
 	struct logbuf *log;         /* the server's; NULL: write directly */
 	int log_claimed;
+	struct http_thread_slot slot;
 };
 
 /* Everything one request owns; freed in on_completed. */
@@ -108,6 +109,8 @@ static void tls_close(void *p)
 	struct tls_store *t = p;
 	if (t->s && t->be->close)
 		t->be->close(t->s);
+	if (t->slot.p && t->slot.free_fn)
+		t->slot.free_fn(t->slot.p);
 	free(t);
 }
 
@@ -155,6 +158,12 @@ static struct tls_store *tls_get(struct http_server *srv)
 		return NULL;
 	}
 	return t;
+}
+
+struct http_thread_slot *http_thread_slot(struct http_request *req)
+{
+	struct tls_store *t = tls_get(req->srv);
+	return t ? &t->slot : NULL;
 }
 
 int http_store(struct http_request *req, struct store **out, struct buf *err)

@@ -86,6 +86,17 @@ const char *http_param(struct http_request *req, const char *name);
  * to close. */
 int http_store(struct http_request *req, struct store **out,
 	       struct buf *err);
+/*
+ * One pointer a handler may keep per worker thread (the verifier's answer
+ * cache): NULL until the handler sets it. free_fn, when set, is called
+ * with p when the thread ends. Never shared between threads, so it needs
+ * no lock. NULL when memory runs out.
+ */
+struct http_thread_slot {
+	void *p;
+	void (*free_fn)(void *p);
+};
+struct http_thread_slot *http_thread_slot(struct http_request *req);
 /* 0 when the database answers (the backend's ping on this thread's
  * handle). */
 int http_ping(struct http_request *req, struct buf *err);

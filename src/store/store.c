@@ -119,6 +119,19 @@ int store__count(struct store *s, const char *sql, struct buf *err)
 	return store__done(st, sqlite3_column_int(st, 0));
 }
 
+int store_stamp(struct store *s, struct store_stamp *out, struct buf *err)
+{
+	static const char sql[] = "PRAGMA data_version";
+	sqlite3_stmt *st = store__prep(s, sql, err);
+	if (!st)
+		return TB_EDB;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return store__done(st, store__err(s, "versi data", err));
+	out->others = sqlite3_column_int64(st, 0);
+	out->own = sqlite3_total_changes64(s->db);
+	return store__done(st, 0);
+}
+
 void *store__push(void *arrp, size_t *n, size_t size)
 {
 	char *arr;

@@ -54,6 +54,20 @@ int store_open(const char *data_dir, struct store **out, struct buf *err);
 int store_open_file(const char *path, struct store **out, struct buf *err);
 /* Rolls back an open transaction, finalizes statements, closes. NULL ok. */
 void store_close(struct store *s);
+/*
+ * A stamp that changes whenever the database may have changed: a commit
+ * by any other handle or process (PRAGMA data_version), or a row changed
+ * through this handle (which data_version does not count). Two equal
+ * stamps from one handle mean nothing was committed in between, so an
+ * answer computed after the first may be served at the second (the
+ * verifier's answer cache). Take the stamp BEFORE reading what the answer
+ * is made of. One statement that reads no page. 0 or TB_EDB.
+ */
+struct store_stamp {
+	int64_t others, own;
+};
+int store_stamp(struct store *s, struct store_stamp *out, struct buf *err);
+
 /* Schema version after migrations, and the highest this binary knows. */
 int store_schema_version(struct store *s);
 int store_schema_latest(void);

@@ -26,6 +26,7 @@
 #include "http/handlers.h"
 #include "http/metrics.h"
 #include "http/page.h"
+#include "http/vcache.h"
 #include "http/pool.h"
 #include "http/ratelimit.h"
 #include "http/route.h"
@@ -750,6 +751,77 @@ static void test_error_writer(void **state)
 	buf_release(&res.body);
 }
 
+/* The verifier's answer cache: a hit only for the same token, kind,
+ * database stamp and day; anything moving makes it a miss. */
+static void test_vcache(void **state)
+{
+	(void)state;
+	struct vcache *c = vcache_new();
+	struct store_stamp st = { 7, 0 }, other = { 8, 0 }, own = { 7, 1 };
+	const char *body;
+	size_t len;
+	int vs;
+	assert_non_null(c);
+	assert_int_equal(vcache_get(c, "TOK", &st, 100, VCACHE_JSON, &body, &len, &vs),
+			 TB_ENOTFOUND);
+	assert_int_equal(vcache_put(c, "TOK", &st, 100, VCACHE_JSON, 2, "{json}", 6), 0);
+	assert_int_equal(vcache_get(c, "TOK", &st, 100, VCACHE_JSON, &body, &len, &vs), 0);
+	assert_int_equal(len, 6);
+	assert_memory_equal(body, "{json}", 6);
+	assert_int_equal(vs, 2);
+	/* The page is kept apart, next to the JSON. */
+	assert_int_equal(vcache_get(c, "TOK", &st, 100, VCACHE_PAGE, &body, &len, &vs),
+			 TB_ENOTFOUND);
+	assert_int_equal(vcache_put(c, "TOK", &st, 100, VCACHE_PAGE, 2, "<p>", 3), 0);
+	assert_int_equal(vcache_get(c, "TOK", &st, 100, VCACHE_JSON, &body, &len, &vs), 0);
+	assert_int_equal(vcache_get(c, "TOK", &st, 100, VCACHE_PAGE, &body, &len, &vs), 0);
+	assert_int_equal(len, 3);
+	/* Another token (one letter off, a prefix), another commit anywhere,
+	 * a change through this handle, another day: all misses. */
+	assert_int_equal(vcache_get(c, "TOX", &st, 100, VCACHE_JSON, &body, &len, &vs),
+			 TB_ENOTFOUND);
+	assert_int_equal(vcache_get(c, "TO", &st, 100, VCACHE_JSON, &body, &len, &vs),
+			 TB_ENOTFOUND);
+	assert_int_equal(vcache_get(c, "TOK", &other, 100, VCACHE_JSON, &body, &len, &vs),
+			 TB_ENOTFOUND);
+	assert_int_equal(vcache_get(c, "TOK", &own, 100, VCACHE_JSON, &body, &len, &vs),
+			 TB_ENOTFOUND);
+	assert_int_equal(vcache_get(c, "TOK", &st, 101, VCACHE_JSON, &body, &len, &vs),
+			 TB_ENOTFOUND);
+	/* A new answer under the new stamp drops the old page with it. */
+	assert_int_equal(vcache_put(c, "TOK", &other, 100, VCACHE_JSON, 1, "{r}", 3), 0);
+	assert_int_equal(vcache_get(c, "TOK", &other, 100, VCACHE_JSON, &body, &len, &vs), 0);
+	assert_int_equal(vs, 1);
+	assert_int_equal(vcache_get(c, "TOK", &other, 100, VCACHE_PAGE, &body, &len, &vs),
+			 TB_ENOTFOUND);
+	/* Tokens past the cap are never kept. */
+	char big[VCACHE_TOKEN_MAX + 2];
+	memset(big, 'A', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(vcache_put(c, big, &st, 100, VCACHE_JSON, 0, "x", 1), TB_EINVAL);
+	assert_int_equal(vcache_get(c, big, &st, 100, VCACHE_JSON, &body, &len, &vs),
+			 TB_ENOTFOUND);
+	/* Many tokens: each one found is its own answer, never another's. */
+	char tok[32], want[32];
+	for (int i = 0; i < 3 * VCACHE_SLOTS; i++) {
+		snprintf(tok, sizeof tok, "T%d", i);
+		assert_int_equal(vcache_put(c, tok, &st, 100, VCACHE_JSON, 0, tok,
+					    strlen(tok)), 0);
+	}
+	int hits = 0;
+	for (int i = 0; i < 3 * VCACHE_SLOTS; i++) {
+		snprintf(tok, sizeof tok, "T%d", i);
+		if (vcache_get(c, tok, &st, 100, VCACHE_JSON, &body, &len, &vs) != 0)
+			continue;
+		hits++;
+		snprintf(want, sizeof want, "%.*s", (int)len, body);
+		assert_string_equal(want, tok);
+	}
+	assert_true(hits > 0 && hits <= VCACHE_SLOTS);
+	vcache_free(c);
+	vcache_free(NULL);
+}
+
 static void test_page_escape(void **state)
 {
 	(void)state;
@@ -863,6 +935,7 @@ int main(void)
 						server_down),
 		cmocka_unit_test(test_server_bad_listen),
 		cmocka_unit_test(test_error_writer),
+		cmocka_unit_test(test_vcache),
 		cmocka_unit_test(test_page_escape),
 		cmocka_unit_test(test_page_states),
 		cmocka_unit_test(test_service_routes),

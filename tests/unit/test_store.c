@@ -354,6 +354,30 @@ static void records_round_trip(void **state)
 	free(ans);
 }
 
+/* store_stamp moves on a commit by another connection and on a change
+ * through this handle, and stays put on reads. */
+static void stamp_moves_on_every_commit(void **state)
+{
+	struct fx *f = *state;
+	struct store_stamp a, b;
+	sqlite3 *raw;
+	assert_int_equal(store_stamp(f->s, &a, &f->err), 0);
+	assert_true(store_doc_count(f->s, &f->err) >= 0);
+	assert_int_equal(store_stamp(f->s, &b, &f->err), 0);
+	assert_true(a.others == b.others && a.own == b.own);
+	assert_int_equal(sqlite3_open(f->db, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "INSERT INTO audit (actor, role, action,"
+					   " object) VALUES ('t', 't', 'x', 'y')",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	assert_int_equal(store_stamp(f->s, &b, &f->err), 0);
+	assert_true(b.others != a.others);
+	a = b;
+	assert_int_equal(store_audit_add(f->s, "t", "t", "x", "y", "", &f->err), 0);
+	assert_int_equal(store_stamp(f->s, &b, &f->err), 0);
+	assert_true(b.own != a.own);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +393,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(attachments_checked_and_kept, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(records_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(stamp_moves_on_every_commit, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,73 @@
+#!/bin/bash
+# End to end: the verifier's answer cache (src/http/vcache.h) never serves
+# a stale answer. Both token routes are asked many times over new
+# connections (so every worker thread has the answer cached), then the
+# registry changes and the very next answers must show it: a revocation
+# by the CLI (another process), a revocation through the API (this
+# server, possibly this very thread's database handle), a supersession by
+# the CLI. Cache hits still count in the metrics.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/http-lib.bash"
+
+N=16
+t_check "fixture: documents in every state" fixture
+DINSOS=$(user_token dinsos)
+t_check "server starts (2 threads)" srv_start main -- --rate-limit 0 --threads 2
+
+# ask DESC TOKEN STATE WORD: N times each route, every answer as wanted.
+ask() {
+	local desc=$1 tok=$2 state=$3 word=$4 bad=0
+	for _ in $(seq 1 $N); do
+		req "$URL/api/v1/verify/$tok"
+		grep -q "\"state\":\"$state\"" "$T_TMP/body" || bad=$((bad + 1))
+		req "$URL/V/$tok"
+		grep -q "<div class=\"w\">$word</div>" "$T_TMP/body" || bad=$((bad + 1))
+	done
+	t_check "$desc: $N JSON and $N pages say $state (wrong: $bad)" test "$bad" -eq 0
+}
+
+V_TOK=$(token_of "$VALID")
+C_TOK=$(token_of "$CARD")
+N_TOK=$(token_of "$NEW")
+ask "letter before" "$V_TOK" VALID SAH
+ask "card before" "$C_TOK" VALID SAH
+ask "replacement before" "$N_TOK" VALID SAH
+
+req "$URL/metrics"
+before=$(printf '%s\n' "$BODY" | sed -n 's/^terbit_verifications_total{result="valid"} //p')
+ask "letter again (cached)" "$V_TOK" VALID SAH
+req "$URL/metrics"
+after=$(printf '%s\n' "$BODY" | sed -n 's/^terbit_verifications_total{result="valid"} //p')
+t_check "cache hits are counted ($before + $((2 * N)) = $after)" test "$after" -eq $((before + 2 * N))
+
+t_run 0 "CLI revokes the letter while the server runs" \
+	"$TERBIT" revoke "$VALID" --reason "uji tembolok" --by dinsos
+ask "letter right after the CLI revocation" "$V_TOK" REVOKED DICABUT
+req "$URL/api/v1/verify/$V_TOK"
+t_grep "the new reason is shown" '"reason":"uji tembolok"' "$BODY"
+
+# One keep-alive connection, so one worker thread: it caches the card,
+# revokes it through its own database handle (a commit PRAGMA
+# data_version does not count for that handle), then answers again.
+C=$T_TMP/conn
+curl -s -o "$C.1" "$URL/api/v1/verify/$C_TOK" --next -o "$C.2" "$URL/V/$C_TOK" \
+	--next -o "$C.3" -w '%{http_code}\n' -X POST -H "Authorization: Bearer $DINSOS" \
+	-H 'Content-Type: application/json' --data-binary '{"reason":"uji tembolok API"}' \
+	"$URL/api/v1/documents/$CARD/revoke" \
+	--next -o "$C.4" "$URL/api/v1/verify/$C_TOK" --next -o "$C.5" "$URL/V/$C_TOK" \
+	-w '%{num_connects}\n' >"$C.codes"
+t_grep "one connection: cached answer VALID" '"state":"VALID"' "$(cat "$C.1")"
+t_grep "one connection: API revokes the card" '"state":"revoked"' "$(cat "$C.3")"
+t_grep "one connection: the same thread answers REVOKED" '"state":"REVOKED"' "$(cat "$C.4")"
+t_grep "one connection: its page says DICABUT" '<div class="w">DICABUT</div>' "$(cat "$C.5")"
+t_grep "one connection: it was kept alive" '^0$' "$(tail -n1 "$C.codes")"
+ask "card right after the API revocation" "$C_TOK" REVOKED DICABUT
+
+t_run 0 "CLI reissues the replacement" \
+	"$TERBIT" reissue "$NEW" --reason "uji tembolok" --by dinsos
+ask "replacement right after its supersession" "$N_TOK" SUPERSEDED DIGANTI
+
+srv_stop
+t_grep "server: exit 0 on SIGTERM" '^0$' "$STOP_RC"
+t_check "no sanitizer report" bash -c "! grep -Eq 'Sanitizer|runtime error' '$T_TMP/main.err'"
+t_done
