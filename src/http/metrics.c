@@ -1,6 +1,7 @@
 #include "http/metrics.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -18,23 +19,30 @@ static const double le_bounds[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 #define MAX_LABELS 32
 #define LABEL_MAX 96
 
+/*
+ * Every request records a sample, from every worker thread: counts are
+ * atomics and a series, once published, is found without a lock. The
+ * lock is taken only to add a series (rare: routes are a fixed table) and
+ * to render. A series' label is written before the count of series that
+ * publishes it (release), and read after it (acquire).
+ */
 struct status_series {
 	char route[LABEL_MAX];
 	char method[8];
 	int status;
-	unsigned long long count;
+	atomic_ullong count;
 };
 
 struct latency_series {
 	char route[LABEL_MAX];
-	unsigned long long le[NLE]; /* non-cumulative; summed when rendered */
-	unsigned long long count;
-	double sum;
+	atomic_ullong le[NLE]; /* non-cumulative; summed when rendered */
+	atomic_ullong count;
+	atomic_ullong sum_ns;  /* integer, so it can be an atomic add */
 };
 
 struct label_series {
 	char label[LABEL_MAX];
-	unsigned long long count;
+	atomic_ullong count;
 };
 
 static const struct {
@@ -51,13 +59,17 @@ static const struct {
 static struct {
 	pthread_mutex_t lock;
 	struct status_series st[MAX_STATUS_SERIES];
-	size_t nst;
+	atomic_size_t nst;
 	struct latency_series lat[MAX_ROUTES];
-	size_t nlat;
+	atomic_size_t nlat;
 	struct label_series ctr[METRIC__COUNT][MAX_LABELS];
-	size_t nctr[METRIC__COUNT];
-	unsigned long long dropped;
+	atomic_size_t nctr[METRIC__COUNT];
+	atomic_ullong dropped;
 } m = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+#define ADD1(x) atomic_fetch_add_explicit(&(x), 1, memory_order_relaxed)
+#define LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
+#define PUBLISHED(n) atomic_load_explicit(&(n), memory_order_acquire)
 
 static void copy_label(char *dst, size_t size, const char *src)
 {
@@ -68,33 +80,75 @@ static void copy_label(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
-static struct status_series *status_slot(const char *route,
+static struct status_series *status_find(const char *route,
 					 const char *method, int status)
 {
-	for (size_t i = 0; i < m.nst; i++)
+	size_t n = PUBLISHED(m.nst);
+	for (size_t i = 0; i < n; i++)
 		if (m.st[i].status == status &&
 		    strcmp(m.st[i].route, route) == 0 &&
 		    strcmp(m.st[i].method, method) == 0)
 			return &m.st[i];
-	if (m.nst == MAX_STATUS_SERIES)
-		return NULL;
-	struct status_series *s = &m.st[m.nst++];
-	copy_label(s->route, sizeof s->route, route);
-	copy_label(s->method, sizeof s->method, method);
-	s->status = status;
+	return NULL;
+}
+
+/* Found without the lock, or added under it (looked for again there: two
+ * threads may add the same series at once). */
+static struct status_series *status_slot(const char *route,
+					 const char *method, int status)
+{
+	struct status_series *s = status_find(route, method, status);
+	if (s)
+		return s;
+	pthread_mutex_lock(&m.lock);
+	s = status_find(route, method, status);
+	size_t n = LOAD(m.nst);
+	if (!s && n < MAX_STATUS_SERIES) {
+		s = &m.st[n];
+		copy_label(s->route, sizeof s->route, route);
+		copy_label(s->method, sizeof s->method, method);
+		s->status = status;
+		atomic_store_explicit(&s->count, 0, memory_order_relaxed);
+		atomic_store_explicit(&m.nst, n + 1, memory_order_release);
+	}
+	pthread_mutex_unlock(&m.lock);
 	return s;
+}
+
+static struct latency_series *latency_find(const char *route)
+{
+	size_t n = PUBLISHED(m.nlat);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(m.lat[i].route, route) == 0)
+			return &m.lat[i];
+	return NULL;
 }
 
 static struct latency_series *latency_slot(const char *route)
 {
-	for (size_t i = 0; i < m.nlat; i++)
-		if (strcmp(m.lat[i].route, route) == 0)
-			return &m.lat[i];
-	if (m.nlat == MAX_ROUTES)
-		return NULL;
-	struct latency_series *s = &m.lat[m.nlat++];
-	copy_label(s->route, sizeof s->route, route);
+	struct latency_series *s = latency_find(route);
+	if (s)
+		return s;
+	pthread_mutex_lock(&m.lock);
+	s = latency_find(route);
+	size_t n = LOAD(m.nlat);
+	if (!s && n < MAX_ROUTES) {
+		s = &m.lat[n];
+		copy_label(s->route, sizeof s->route, route);
+		atomic_store_explicit(&m.nlat, n + 1, memory_order_release);
+	}
+	pthread_mutex_unlock(&m.lock);
 	return s;
+}
+
+static struct label_series *label_find(enum metric_counter c,
+				       const char *label)
+{
+	size_t n = PUBLISHED(m.nctr[c]);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(m.ctr[c][i].label, label) == 0)
+			return &m.ctr[c][i];
+	return NULL;
 }
 
 /* The method is client input: only the methods terbit knows get a series
@@ -117,54 +171,61 @@ void metrics_request(const char *route, const char *method, int status,
 	method = method_label(method);
 	if (seconds < 0)
 		seconds = 0;
-	pthread_mutex_lock(&m.lock);
 	struct status_series *s = status_slot(route, method, status);
 	struct latency_series *l = latency_slot(route);
 	if (s)
-		s->count++;
+		ADD1(s->count);
 	if (l) {
 		size_t i = 0;
 		while (i < NLE && seconds > le_bounds[i])
 			i++;
 		if (i < NLE)
-			l->le[i]++;
-		l->count++;
-		l->sum += seconds;
+			ADD1(l->le[i]);
+		ADD1(l->count);
+		atomic_fetch_add_explicit(&l->sum_ns,
+					  (unsigned long long)(seconds * 1e9),
+					  memory_order_relaxed);
 	}
 	if (!s || !l)
-		m.dropped++;
-	pthread_mutex_unlock(&m.lock);
+		ADD1(m.dropped);
 }
 
 void metrics_inc(enum metric_counter c, const char *label)
 {
 	if ((unsigned)c >= METRIC__COUNT)
 		return;
-	pthread_mutex_lock(&m.lock);
-	struct label_series *s = NULL;
-	for (size_t i = 0; i < m.nctr[c]; i++)
-		if (strcmp(m.ctr[c][i].label, label) == 0)
-			s = &m.ctr[c][i];
-	if (!s && m.nctr[c] < MAX_LABELS) {
-		s = &m.ctr[c][m.nctr[c]++];
-		copy_label(s->label, sizeof s->label, label);
+	struct label_series *s = label_find(c, label);
+	if (!s) {
+		pthread_mutex_lock(&m.lock);
+		s = label_find(c, label);
+		size_t n = LOAD(m.nctr[c]);
+		if (!s && n < MAX_LABELS) {
+			s = &m.ctr[c][n];
+			copy_label(s->label, sizeof s->label, label);
+			atomic_store_explicit(&m.nctr[c], n + 1,
+					      memory_order_release);
+		}
+		pthread_mutex_unlock(&m.lock);
 	}
 	if (s)
-		s->count++;
+		ADD1(s->count);
 	else
-		m.dropped++;
-	pthread_mutex_unlock(&m.lock);
+		ADD1(m.dropped);
 }
 
 void metrics_reset(void)
 {
+	/* Tests only, with no request running: the counts are not
+	 * guarded against a sample recorded while they are cleared. */
 	pthread_mutex_lock(&m.lock);
-	m.nst = m.nlat = 0;
+	atomic_store(&m.nst, 0);
+	atomic_store(&m.nlat, 0);
+	for (int c = 0; c < METRIC__COUNT; c++)
+		atomic_store(&m.nctr[c], 0);
 	memset(m.st, 0, sizeof m.st);
 	memset(m.lat, 0, sizeof m.lat);
 	memset(m.ctr, 0, sizeof m.ctr);
-	memset(m.nctr, 0, sizeof m.nctr);
-	m.dropped = 0;
+	atomic_store(&m.dropped, 0);
 	pthread_mutex_unlock(&m.lock);
 }
 
@@ -194,14 +255,15 @@ static int render_requests(struct buf *out)
 	int rc = add_head(out, "terbit_http_requests_total",
 			  "HTTP requests answered, by route pattern, method and status.",
 			  "counter");
-	for (size_t i = 0; rc == 0 && i < m.nst; i++) {
+	size_t n = PUBLISHED(m.nst);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
 		rc = buf_adds(out, "terbit_http_requests_total{route=\"");
 		if (rc == 0)
 			rc = add_label(out, m.st[i].route);
 		if (rc == 0)
 			rc = buf_addf(out, "\",method=\"%s\",status=\"%d\"} %llu\n",
 				      m.st[i].method, m.st[i].status,
-				      m.st[i].count);
+				      LOAD(m.st[i].count));
 	}
 	return rc;
 }
@@ -213,25 +275,27 @@ static int render_latency_one(struct buf *out, const struct latency_series *l)
 	int rc = 0;
 	for (size_t b = 0; rc == 0 && b <= NLE; b++) {
 		if (b < NLE)
-			cum += l->le[b];
+			cum += LOAD(l->le[b]);
 		rc = buf_addf(out, "%s_bucket{route=\"", name);
 		if (rc == 0)
 			rc = add_label(out, l->route);
 		if (rc == 0 && b < NLE)
 			rc = buf_addf(out, "\",le=\"%g\"} %llu\n", le_bounds[b], cum);
 		else if (rc == 0)
-			rc = buf_addf(out, "\",le=\"+Inf\"} %llu\n", l->count);
+			rc = buf_addf(out, "\",le=\"+Inf\"} %llu\n",
+				      LOAD(l->count));
 	}
 	if (rc == 0)
 		rc = buf_addf(out, "%s_sum{route=\"", name);
 	if (rc == 0)
 		rc = add_label(out, l->route);
 	if (rc == 0)
-		rc = buf_addf(out, "\"} %.6f\n%s_count{route=\"", l->sum, name);
+		rc = buf_addf(out, "\"} %.6f\n%s_count{route=\"",
+			      (double)LOAD(l->sum_ns) / 1e9, name);
 	if (rc == 0)
 		rc = add_label(out, l->route);
 	if (rc == 0)
-		rc = buf_addf(out, "\"} %llu\n", l->count);
+		rc = buf_addf(out, "\"} %llu\n", LOAD(l->count));
 	return rc;
 }
 
@@ -241,14 +305,15 @@ static int render_counters(struct buf *out)
 	for (int c = 0; rc == 0 && c < METRIC__COUNT; c++) {
 		rc = add_head(out, counter_info[c].name, counter_info[c].help,
 			      "counter");
-		for (size_t i = 0; rc == 0 && i < m.nctr[c]; i++) {
+		size_t n = PUBLISHED(m.nctr[c]);
+		for (size_t i = 0; rc == 0 && i < n; i++) {
 			rc = buf_addf(out, "%s{%s=\"", counter_info[c].name,
 				      counter_info[c].label);
 			if (rc == 0)
 				rc = add_label(out, m.ctr[c][i].label);
 			if (rc == 0)
 				rc = buf_addf(out, "\"} %llu\n",
-					      m.ctr[c][i].count);
+					      LOAD(m.ctr[c][i].count));
 		}
 	}
 	return rc;
@@ -262,7 +327,8 @@ int metrics_render(struct buf *out)
 		rc = add_head(out, "terbit_http_request_duration_seconds",
 			      "Time from a request's headers to its completion.",
 			      "histogram");
-	for (size_t i = 0; rc == 0 && i < m.nlat; i++)
+	size_t nlat = PUBLISHED(m.nlat);
+	for (size_t i = 0; rc == 0 && i < nlat; i++)
 		rc = render_latency_one(out, &m.lat[i]);
 	if (rc == 0)
 		rc = render_counters(out);
@@ -272,7 +338,7 @@ int metrics_render(struct buf *out)
 			      "counter");
 	if (rc == 0)
 		rc = buf_addf(out, "terbit_metrics_dropped_total %llu\n",
-			      m.dropped);
+			      LOAD(m.dropped));
 	pthread_mutex_unlock(&m.lock);
 	return rc;
 }
