@@ -17,8 +17,14 @@ struct vc_entry {
 	struct buf body[VCACHE__KINDS];
 };
 
+/* 4-way sets: direct-mapped, 1,500 tokens in 4,096 slots left a third
+ * of them sharing a slot and throwing each other out. */
+#define WAYS 4
+#define SETS (VCACHE_SLOTS / WAYS)
+
 struct vcache {
 	struct vc_entry *slot[VCACHE_SLOTS]; /* made on first use */
+	unsigned victim[SETS];               /* next way to replace */
 };
 
 struct vcache *vcache_new(void)
@@ -40,13 +46,13 @@ void vcache_free(struct vcache *c)
 	free(c);
 }
 
-/* FNV-1a: the slot only spreads tokens; equality is checked in full. */
-static size_t slot_of(const char *token, size_t n)
+/* FNV-1a: the set only spreads tokens; equality is checked in full. */
+static size_t set_of(const char *token, size_t n)
 {
 	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)token[i]) * 16777619u;
-	return h % VCACHE_SLOTS;
+	return h % SETS;
 }
 
 static int same_token(const struct vc_entry *e, const char *token, size_t n)
@@ -68,9 +74,12 @@ int vcache_get(struct vcache *c, const char *token,
 	size_t n = strlen(token);
 	if (n > VCACHE_TOKEN_MAX || (unsigned)k >= VCACHE__KINDS)
 		return TB_ENOTFOUND;
-	const struct vc_entry *e = c->slot[slot_of(token, n)];
-	if (!e || !(e->have & (1u << k)) || !same_token(e, token, n) ||
-	    !fresh(e, st, today))
+	struct vc_entry *const *set = &c->slot[set_of(token, n) * WAYS];
+	const struct vc_entry *e = NULL;
+	for (int w = 0; w < WAYS && !e; w++)
+		if (set[w] && same_token(set[w], token, n))
+			e = set[w];
+	if (!e || !(e->have & (1u << k)) || !fresh(e, st, today))
 		return TB_ENOTFOUND;
 	*body = e->body[k].data;
 	*len = e->body[k].len;
@@ -85,7 +94,17 @@ int vcache_put(struct vcache *c, const char *token,
 	size_t n = strlen(token);
 	if (n > VCACHE_TOKEN_MAX || (unsigned)k >= VCACHE__KINDS)
 		return TB_EINVAL;
-	struct vc_entry **ep = &c->slot[slot_of(token, n)];
+	size_t si = set_of(token, n);
+	struct vc_entry **set = &c->slot[si * WAYS], **ep = NULL;
+	/* This token's way, else an empty one, else the next in turn. */
+	for (int w = 0; w < WAYS && !ep; w++)
+		if (set[w] && same_token(set[w], token, n))
+			ep = &set[w];
+	for (int w = 0; w < WAYS && !ep; w++)
+		if (!set[w])
+			ep = &set[w];
+	if (!ep)
+		ep = &set[c->victim[si]++ % WAYS];
 	if (!*ep) {
 		*ep = calloc(1, sizeof **ep);
 		if (!*ep)

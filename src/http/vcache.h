@@ -17,9 +17,9 @@
  * SUPERSEDED, EXPIRED): the caller does not put FORGED or UNKNOWN ones,
  * so junk tokens cannot push real ones out.
  *
- * Fixed size: VCACHE_SLOTS entries, direct-mapped by a hash of the token
- * (a colliding token replaces the older one); an entry holds both bodies
- * (about 2.5 KB), so at most ~10 MiB a thread. Tokens longer than
+ * Fixed size: VCACHE_SLOTS entries in sets of 4 chosen by a hash of the
+ * token (a fifth token in a set replaces one in turn); an entry holds both
+ * bodies (about 2.5 KB), so at most ~10 MiB a thread. Tokens longer than
  * VCACHE_TOKEN_MAX are not kept. Not thread-safe: one per thread
  * (http_thread_slot).
  */
