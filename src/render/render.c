@@ -73,15 +73,22 @@ struct doc {
 	struct buf *err;
 	HPDF_Doc pdf;
 	HPDF_Page page;
-	HPDF_Page pages[2];
-	int npages;
 	HPDF_Font font[FONT_N];
 	struct mem_reader {        /* libharu reads our bytes through these */
 		const unsigned char *data;
 		size_t len, pos;
-	} reader[FONT_N], out_reader[FONT_N + 2];
-	struct buf fontfile[FONT_N], page_z[2]; /* embedded as they are */
-	double page_h;             /* mm */
+	} reader[FONT_N], out_reader[FONT_N];
+	struct buf fontfile[FONT_N]; /* embedded as they are */
+	struct doc_page {
+		HPDF_Page page;
+		struct buf z;          /* its content stream, deflated */
+		struct mem_reader r;
+	} *pg, pg_own[2];          /* pg: pg_own, or a sheet's array */
+	int npages, maxpages;
+	double page_h;             /* mm, of what is being drawn (a card on
+				      a sheet: the card's) */
+	double ox, otop;           /* pt: where that is, from the page's
+				      left and top edges (QR grid) */
 	HPDF_STATUS hpdf_error;    /* first libharu error, 0 if none */
 	HPDF_STATUS hpdf_detail;
 	const struct layout *lay;  /* the page being drawn */
@@ -870,6 +877,20 @@ static int qr_rect(int x, int y, int w, int h, void *arg)
  */
 #define QR_GRID 1.44
 
+/*
+ * v (pt from the layout's left or top) on the page's grid, origin being
+ * where the layout sits on the page. A card on a sheet (origin not 0)
+ * sits off the grid (rows of 53.98 mm are not whole steps), and its code
+ * moves up and left only: the caption is right under it, and the room
+ * above and left of the card's code is free (less than a step, 0.51 mm).
+ */
+static double qr_snap(double v, double origin)
+{
+	if (origin == 0)
+		return round(v / QR_GRID) * QR_GRID;
+	return floor((origin + v) / QR_GRID + 1e-6) * QR_GRID - origin;
+}
+
 static int el_qr(struct doc *d, const struct layout_el *e)
 {
 	struct qr q;
@@ -880,10 +901,11 @@ static int el_qr(struct doc *d, const struct layout_el *e)
 	double m = PT(e->num[LN_SIZE]) / (q.width + 2 * quiet);
 	double x = PT(e->num[LN_X]), from_top = PT(el_y(d, e));
 	if (m >= QR_GRID) {
-		/* whole grid steps: module edges fall on pixel edges */
+		/* whole grid steps: module edges fall on pixel edges; the
+		 * grid is the page's, also for a card drawn on a sheet */
 		m = floor(m / QR_GRID) * QR_GRID;
-		x = round(x / QR_GRID) * QR_GRID;
-		from_top = round(from_top / QR_GRID) * QR_GRID;
+		x = qr_snap(x, d->ox);
+		from_top = qr_snap(from_top, d->otop);
 	}
 	double side = m * (q.width + 2 * quiet);
 	double top = PT(d->page_h) - from_top;
@@ -981,16 +1003,46 @@ static int (*const el_draw[])(struct doc *, const struct layout_el *) = {
 	[LAYOUT_SIGNATURE] = el_signature,
 };
 
-static int draw_page(struct doc *d, const struct layout *lay, int flags)
+/* A new page of w x h mm, which the drawing calls then draw on. */
+static int add_page(struct doc *d, double w, double h)
 {
+	if (d->npages == d->maxpages)
+		return tb_err(d->err, TB_EINTERNAL, "halaman melebihi %d",
+			      d->maxpages);
 	d->page = HPDF_AddPage(d->pdf);
-	if (d->page && d->npages < 2)
-		d->pages[d->npages++] = d->page;
+	if (d->page)
+		d->pg[d->npages++].page = d->page;
+	d->page_h = h;
+	d->ox = d->otop = 0;
+	HPDF_Page_SetWidth(d->page, (HPDF_REAL)PT(w));
+	HPDF_Page_SetHeight(d->page, (HPDF_REAL)PT(h));
+	return hpdf_check(d, "membuat halaman");
+}
+
+/*
+ * Draws layout lay with fields on the current page, its top-left corner
+ * at (x, y) mm from the page's top-left: the one-card pages at (0, 0),
+ * the cards of a sheet at their places. Away from the corner the page is
+ * shifted under the layout (a cm in GSave/GRestore), so every element
+ * draws as on a page of the layout's own size: same checks, same bytes.
+ */
+static int draw_layout(struct doc *d, const struct layout *lay,
+		       const struct render_fields *fields, double x, double y,
+		       int flags)
+{
+	double sheet_h = d->page_h;
+	int moved = x != 0 || y != 0, rc = 0;
+	d->fields = fields;
 	d->lay = lay;
-	d->page_h = lay->page_h;
-	HPDF_Page_SetWidth(d->page, (HPDF_REAL)PT(lay->page_w));
-	HPDF_Page_SetHeight(d->page, (HPDF_REAL)PT(lay->page_h));
-	int rc = hpdf_check(d, "membuat halaman");
+	d->flow_y = 0;
+	if (moved) {
+		HPDF_Page_GSave(d->page);
+		HPDF_Page_Concat(d->page, 1, 0, 0, 1, (HPDF_REAL)PT(x),
+				 (HPDF_REAL)PT(sheet_h - y - lay->page_h));
+		d->page_h = lay->page_h;
+		d->ox = PT(x);
+		d->otop = PT(y);
+	}
 	/* QR codes go on last, over the specimen mark too: nothing may cover
 	 * a code (the mark across a module row made one unreadable at 100
 	 * dpi). Each keeps the text flow it had in the layout's order, for
@@ -998,30 +1050,34 @@ static int draw_page(struct doc *d, const struct layout *lay, int flags)
 	double qr_flow[8];
 	size_t nqr = 0, k = 0;
 	for (int pass = 0; rc == 0 && pass < 2; pass++) {
-		for (size_t i = 0; i < lay->n; i++) {
+		for (size_t i = 0; rc == 0 && i < lay->n; i++) {
 			const struct layout_el *e = &lay->el[i];
 			int is_qr = e->kind == LAYOUT_QR;
 			if (!el_draw[e->kind] || (pass == 1 && !is_qr))
 				continue;
 			if (pass == 0 && is_qr) {
 				if (nqr == sizeof(qr_flow) / sizeof(qr_flow[0]))
-					return el_err(d, lay, e, tb_err(d->err,
+					rc = el_err(d, lay, e, tb_err(d->err,
 						TB_EINVAL, "lebih dari 8 kode QR"));
-				qr_flow[nqr++] = d->flow_y;
+				else
+					qr_flow[nqr++] = d->flow_y;
 				continue;
 			}
 			if (pass == 1)
 				d->flow_y = qr_flow[k++];
-			rc = el_draw[e->kind](d, e);
-			if (rc < 0)
-				return el_err(d, lay, e, rc);
-			if ((rc = hpdf_check(d, layout_kind_name(e->kind))) < 0)
-				return el_err(d, lay, e, rc);
+			if ((rc = el_draw[e->kind](d, e)) < 0 ||
+			    (rc = hpdf_check(d, layout_kind_name(e->kind))) < 0)
+				rc = el_err(d, lay, e, rc);
 		}
-		if (pass == 0 && (flags & RENDER_SPECIMEN)) {
+		if (rc == 0 && pass == 0 && (flags & RENDER_SPECIMEN)) {
 			draw_specimen(d, lay->page_w);
 			rc = hpdf_check(d, "tanda contoh");
 		}
+	}
+	if (moved) {
+		HPDF_Page_GRestore(d->page);
+		d->page_h = sheet_h;
+		d->ox = d->otop = 0;
 	}
 	return rc;
 }
@@ -1052,7 +1108,8 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict obj, HPDF_Stream stream)
  */
 static int deflate_page(struct doc *d, int k)
 {
-	HPDF_PageAttr pa = (HPDF_PageAttr)d->pages[k]->attr;
+	struct doc_page *pg = &d->pg[k];
+	HPDF_PageAttr pa = (HPDF_PageAttr)pg->page->attr;
 	HPDF_Stream st = pa->stream;
 	buf_reset(&d->text);
 	for (HPDF_UINT i = 0; i < HPDF_MemStream_GetBufCount(st); i++) {
@@ -1061,10 +1118,9 @@ static int deflate_page(struct doc *d, int k)
 		if (p && buf_add(&d->text, p, n) < 0)
 			return tb_err(d->err, TB_ENOMEM, "memori habis");
 	}
-	if (flate_compress(d->text.data, d->text.len, &d->page_z[k]) < 0)
+	if (flate_compress(d->text.data, d->text.len, &pg->z) < 0)
 		return tb_err(d->err, TB_ENOMEM, "memori habis");
-	int rc = use_bytes(d, pa->contents, &d->out_reader[FONT_N + k],
-			   &d->page_z[k]);
+	int rc = use_bytes(d, pa->contents, &pg->r, &pg->z);
 	if (rc < 0)
 		return rc;
 	pa->stream = pa->contents->stream; /* nothing is drawn after this */
@@ -1189,54 +1245,278 @@ static int embed_font(struct doc *d, int i)
 	return hpdf_check(d, "menyematkan huruf");
 }
 
-int render_doc(const struct render_ctx *ctx, enum render_kind kind,
-	       const struct render_fields *fields, int flags, struct buf *out,
-	       struct buf *err)
+/*
+ * A libharu document with the fonts loaded, for at most maxpages pages.
+ * doc_close releases it, also after a failure here.
+ */
+static int doc_open(struct doc *d, const struct render_ctx *ctx,
+		    int maxpages, struct buf *err)
 {
-	struct doc d = { .ctx = ctx, .fields = fields, .err = err };
-	int rc = TB_EINVAL;
-	if ((size_t)kind >= NDOCS)
-		return tb_err(err, TB_EINVAL, "jenis dokumen tidak dikenal");
-	buf_init(&d.utf8, 0);
-	buf_init(&d.text, 0);
-	buf_init(&d.line, 0);
+	memset(d, 0, sizeof *d);
+	d->ctx = ctx;
+	d->err = err;
+	buf_init(&d->utf8, 0);
+	buf_init(&d->text, 0);
+	buf_init(&d->line, 0);
 	for (int i = 0; i < FONT_N; i++)
-		buf_init(&d.fontfile[i], 0);
-	for (int i = 0; i < 2; i++)
-		buf_init(&d.page_z[i], 0);
-	d.pdf = HPDF_New(on_hpdf_error, &d);
-	if (!d.pdf) {
-		rc = tb_err(err, TB_ENOMEM, "libharu: memori habis");
-		goto out;
-	}
+		buf_init(&d->fontfile[i], 0);
+	d->pg = maxpages <= 2 ? d->pg_own : calloc((size_t)maxpages,
+						   sizeof *d->pg);
+	if (!d->pg)
+		return tb_err(err, TB_ENOMEM, "memori habis");
+	d->maxpages = maxpages;
+	for (int i = 0; i < maxpages; i++)
+		buf_init(&d->pg[i].z, 0);
+	d->pdf = HPDF_New(on_hpdf_error, d);
+	if (!d->pdf)
+		return tb_err(err, TB_ENOMEM, "libharu: memori habis");
 	/* Page contents and images are compressed; the font files are not
 	 * (HPDF_COMP_METADATA): libharu already leaves out the glyphs a
 	 * document does not use, and deflating the rest cost a quarter of
 	 * each document's time for about 5 KB (measured). */
-	HPDF_SetCompressionMode(d.pdf, HPDF_COMP_TEXT | HPDF_COMP_IMAGE);
-	HPDF_SetInfoAttr(d.pdf, HPDF_INFO_CREATOR, "terbit");
-	if ((rc = hpdf_check(&d, "menyiapkan dokumen")) < 0 ||
-	    (rc = load_fonts(&d)) < 0)
-		goto out;
-	for (int p = 0; p < 2; p++) {
-		const struct layout *lay = &ctx->lay[kind][p];
-		if (lay->n && (rc = draw_page(&d, lay, flags)) < 0)
-			goto out;
+	HPDF_SetCompressionMode(d->pdf, HPDF_COMP_TEXT | HPDF_COMP_IMAGE);
+	HPDF_SetInfoAttr(d->pdf, HPDF_INFO_CREATOR, "terbit");
+	int rc = hpdf_check(d, "menyiapkan dokumen");
+	return rc < 0 ? rc : load_fonts(d);
+}
+
+/* The fonts' subsets, then the PDF bytes appended to out. */
+static int doc_finish(struct doc *d, struct buf *out)
+{
+	for (int i = 0; i < FONT_N; i++) {
+		int rc = embed_font(d, i);
+		if (rc < 0)
+			return rc;
 	}
+	return save_pdf(d, out);
+}
+
+static void doc_close(struct doc *d)
+{
+	if (d->pdf)
+		HPDF_Free(d->pdf);
+	buf_release(&d->utf8);
+	buf_release(&d->text);
+	buf_release(&d->line);
 	for (int i = 0; i < FONT_N; i++)
-		if ((rc = embed_font(&d, i)) < 0)
-			goto out;
-	rc = save_pdf(&d, out);
-out:
-	if (d.pdf)
-		HPDF_Free(d.pdf);
-	buf_release(&d.utf8);
-	buf_release(&d.text);
-	buf_release(&d.line);
-	for (int i = 0; i < FONT_N; i++)
-		buf_release(&d.fontfile[i]);
-	for (int i = 0; i < 2; i++)
-		buf_release(&d.page_z[i]);
+		buf_release(&d->fontfile[i]);
+	for (int i = 0; d->pg && i < d->maxpages; i++)
+		buf_release(&d->pg[i].z);
+	if (d->pg != d->pg_own)
+		free(d->pg);
+}
+
+int render_doc(const struct render_ctx *ctx, enum render_kind kind,
+	       const struct render_fields *fields, int flags, struct buf *out,
+	       struct buf *err)
+{
+	struct doc d;
+	if ((size_t)kind >= NDOCS)
+		return tb_err(err, TB_EINVAL, "jenis dokumen tidak dikenal");
+	int rc = doc_open(&d, ctx, 2, err);
+	for (int p = 0; rc == 0 && p < 2; p++) {
+		const struct layout *lay = &ctx->lay[kind][p];
+		if (lay->n && (rc = add_page(&d, lay->page_w, lay->page_h)) == 0)
+			rc = draw_layout(&d, lay, fields, 0, 0, flags);
+	}
+	if (rc == 0)
+		rc = doc_finish(&d, out);
+	doc_close(&d);
+	return rc;
+}
+
+/* ---- card sheets -------------------------------------------------- */
+
+/*
+ * Ten cards to an A4 portrait page (docs/printing.md). The two columns
+ * are SHEET_GUTTER apart, so a cut a little off shows white paper, not
+ * the next card's outline; the five rows share their cuts (with gutters
+ * they would leave too little margin for the marks and the footer inside
+ * what office printers print, about 5 mm from the edge).
+ */
+#define SHEET_W 210.0
+#define SHEET_H 297.0
+#define SHEET_COLS 2
+#define SHEET_ROWS 5
+#define SHEET_GUTTER 6.0
+#define MARK_OFFSET 2.0      /* mm from the card's edge to the mark */
+#define MARK_LEN 5.0         /* mm */
+#define MARK_GUTTER_OFFSET 1.5 /* in the gutter, from both cards */
+#define MARK_WIDTH 0.25      /* pt, a print shop's hairline */
+
+struct sheet {
+	double w, h;          /* one card, mm */
+	double left, top;     /* the front's top-left card, mm */
+	size_t first, count;  /* cards on this sheet */
+	size_t total;
+	int k, nsheets;
+	const char *date;
+};
+
+/* Top-left of the i-th card of a sheet, front or (mirrored) back: with
+ * a long-edge flip the back of a card is behind its front. */
+static void sheet_cell(const struct sheet *sh, size_t i, int back,
+		       double *x, double *y)
+{
+	*x = sh->left + (double)(i % SHEET_COLS) * (sh->w + SHEET_GUTTER);
+	*y = sh->top + (double)(i / SHEET_COLS) * sh->h;
+	if (back)
+		*x = SHEET_W - *x - sh->w;
+}
+
+static void mark(struct doc *d, int back, double x1, double y1, double x2,
+		 double y2)
+{
+	if (back) {
+		x1 = SHEET_W - x1;
+		x2 = SHEET_W - x2;
+	}
+	HPDF_Page_MoveTo(d->page, (HPDF_REAL)PT(x1),
+			 (HPDF_REAL)PT(SHEET_H - y1));
+	HPDF_Page_LineTo(d->page, (HPDF_REAL)PT(x2),
+			 (HPDF_REAL)PT(SHEET_H - y2));
+}
+
+/*
+ * Crop marks: every cut line of the cards on the sheet extended into the
+ * margins (and across the gutter), MARK_OFFSET clear of the cards, so
+ * none touches a card. The corners are square cuts: the rounded outline
+ * printed on the card guides a corner rounder.
+ */
+static int sheet_marks(struct doc *d, const struct sheet *sh, int back)
+{
+	size_t rows = (sh->count + SHEET_COLS - 1) / SHEET_COLS;
+	size_t cols = sh->count < SHEET_COLS ? sh->count : SHEET_COLS;
+	double bottom = sh->top + (double)rows * sh->h;
+	double right = sh->left + (double)cols * sh->w +
+		       (double)(cols - 1) * SHEET_GUTTER;
+	set_stroke(d, 0);
+	HPDF_Page_SetLineWidth(d->page, MARK_WIDTH);
+	for (size_t c = 0; c < cols; c++)
+		for (int edge = 0; edge < 2; edge++) {
+			double x = sh->left + (double)c * (sh->w + SHEET_GUTTER) +
+				   edge * sh->w;
+			mark(d, back, x, sh->top - MARK_OFFSET, x,
+			     sh->top - MARK_OFFSET - MARK_LEN);
+			mark(d, back, x, bottom + MARK_OFFSET, x,
+			     bottom + MARK_OFFSET + MARK_LEN);
+		}
+	for (size_t r = 0; r <= rows; r++) {
+		double y = sh->top + (double)r * sh->h;
+		mark(d, back, sh->left - MARK_OFFSET, y,
+		     sh->left - MARK_OFFSET - MARK_LEN, y);
+		mark(d, back, right + MARK_OFFSET, y,
+		     right + MARK_OFFSET + MARK_LEN, y);
+		if (cols > 1)
+			mark(d, back, sh->left + sh->w + MARK_GUTTER_OFFSET, y,
+			     sh->left + sh->w + SHEET_GUTTER -
+				     MARK_GUTTER_OFFSET, y);
+	}
+	HPDF_Page_Stroke(d->page);
+	return hpdf_check(d, "tanda potong");
+}
+
+/* "Lembar 1 dari 2 · depan · kartu 1–10 dari 12 · dicetak 23 November
+ * 2026", under the first column (the front's; mirrored on the back),
+ * below the cut and between the marks. */
+static int sheet_footer(struct doc *d, const struct sheet *sh, int back)
+{
+	struct textbox b = {
+		.x = sh->left + 3, .y = sh->top + SHEET_ROWS * sh->h + 3,
+		.w = sh->w - 6, .h = NAN, .size = 6, .leading = 1.25,
+		.shrink = 1, .color = 0x555555,
+	};
+	if (back)
+		b.x = SHEET_W - b.x - b.w;
+	buf_reset(&d->utf8);
+	int rc = buf_addf(&d->utf8, "Lembar %d dari %d \xC2\xB7 %s \xC2\xB7 "
+			  "kartu %zu\xE2\x80\x93%zu dari %zu", sh->k, sh->nsheets,
+			  back ? "belakang" : "depan", sh->first + 1,
+			  sh->first + sh->count, sh->total);
+	if (rc == 0 && sh->date &&
+	    (rc = buf_adds(&d->utf8, " \xC2\xB7 dicetak ")) == 0)
+		rc = fmt_date_id(&d->utf8, sh->date);
+	if (rc == TB_EINVAL)
+		return tb_err(d->err, rc, "tanggal cetak tidak sah: '%s'",
+			      sh->date);
+	if (rc < 0)
+		return tb_err(d->err, TB_ENOMEM, "memori habis");
+	buf_reset(&d->text);
+	if ((rc = textenc_cp1252(d->utf8.data, &d->text, d->err)) < 0 ||
+	    (rc = draw_box(d, &b, NULL)) < 0)
+		return rc;
+	return hpdf_check(d, "kaki lembar");
+}
+
+/* Card i's error, with which card it was. */
+static int card_err(struct doc *d, size_t i, const struct render_fields *f,
+		    int rc)
+{
+	struct buf msg = BUF_INIT;
+	const char *serial = render_fields_get(f, "serial");
+	if (buf_addf(&msg, "kartu ke-%zu%s%s%s: %s", i + 1,
+		     serial ? " (seri " : "", serial ? serial : "",
+		     serial ? ")" : "", d->err->data) == 0)
+		tb_err(d->err, rc, "%s", msg.data);
+	buf_release(&msg);
+	return rc;
+}
+
+/* One side of a sheet: a page, its cards, marks and footer. */
+static int sheet_side(struct doc *d, const struct sheet *sh,
+		      const struct render_fields *cards, int back, int flags)
+{
+	const struct layout *lay = &d->ctx->lay[RENDER_CARD][back];
+	int rc = add_page(d, SHEET_W, SHEET_H);
+	for (size_t i = 0; rc == 0 && i < sh->count; i++) {
+		double x, y;
+		sheet_cell(sh, i, back, &x, &y);
+		rc = draw_layout(d, lay, &cards[sh->first + i], x, y, flags);
+		if (rc < 0)
+			rc = card_err(d, sh->first + i, &cards[sh->first + i],
+				      rc);
+	}
+	if (rc == 0)
+		rc = sheet_marks(d, sh, back);
+	return rc < 0 ? rc : sheet_footer(d, sh, back);
+}
+
+int render_card_sheet(const struct render_ctx *ctx,
+		      const struct render_fields *cards, size_t n,
+		      const char *date, int flags, struct buf *out,
+		      struct buf *err)
+{
+	const struct layout *front = &ctx->lay[RENDER_CARD][0];
+	const struct layout *back = &ctx->lay[RENDER_CARD][1];
+	struct sheet sh = { .w = front->page_w, .h = front->page_h,
+			    .total = n, .date = date };
+	struct doc d;
+	if (n == 0)
+		return tb_err(err, TB_EINVAL, "tidak ada kartu untuk dicetak");
+	if (n > RENDER_SHEET_MAX_CARDS)
+		return tb_err(err, TB_ETOOBIG, "paling banyak %d kartu sekali "
+			      "cetak (diminta %zu)", RENDER_SHEET_MAX_CARDS, n);
+	sh.left = (SHEET_W - SHEET_COLS * sh.w - SHEET_GUTTER) / 2;
+	sh.top = (SHEET_H - SHEET_ROWS * sh.h) / 2;
+	/* room for the marks, and backs the same size as fronts */
+	if (sh.left < MARK_OFFSET + MARK_LEN + 3 ||
+	    sh.top < MARK_OFFSET + MARK_LEN + 3 ||
+	    back->page_w != sh.w || back->page_h != sh.h)
+		return tb_err(err, TB_EINVAL, "ukuran kartu %.2f x %.2f mm "
+			      "tidak muat %d per lembar A4", sh.w, sh.h,
+			      SHEET_COLS * SHEET_ROWS);
+	sh.nsheets = (int)((n + RENDER_SHEET_CARDS - 1) / RENDER_SHEET_CARDS);
+	int rc = doc_open(&d, ctx, 2 * sh.nsheets, err);
+	for (sh.k = 1; rc == 0 && sh.k <= sh.nsheets; sh.k++) {
+		sh.first = (size_t)(sh.k - 1) * RENDER_SHEET_CARDS;
+		sh.count = n - sh.first < RENDER_SHEET_CARDS ? n - sh.first
+							      : RENDER_SHEET_CARDS;
+		if ((rc = sheet_side(&d, &sh, cards, 0, flags)) == 0)
+			rc = sheet_side(&d, &sh, cards, 1, flags);
+	}
+	if (rc == 0)
+		rc = doc_finish(&d, out);
+	doc_close(&d);
 	return rc;
 }
 

@@ -129,6 +129,37 @@ int render_doc(const struct render_ctx *ctx, enum render_kind kind,
 	       struct buf *err);
 
 /*
+ * Card sheets, for printing on an A4 printer (docs/printing.md): the
+ * cards imposed ten to an A4 portrait page, 2 columns x 5 rows of ID-1
+ * cards centred on the page, the columns 6 mm apart, the rows sharing
+ * their cuts. For each sheet a front page (cards left to right, top to
+ * bottom) and then a back page with each card's back mirrored left-right,
+ * so that duplex printing with a long-edge flip puts every back behind
+ * its front. Crop marks extend each cut line into the margins and the
+ * gutter, 2 mm clear of the cards; a footer outside the cut area says
+ * "Lembar k dari m", front or back, which cards of how many, and (date
+ * not NULL) "dicetak <date>" (date ISO, e.g. the day of printing: the
+ * renderer reads no clock, so the same input gives the same bytes).
+ *
+ * cards[0..n) are each one card's fields, as render_doc(RENDER_CARD)
+ * takes them; the cards are drawn by the same code and layouts as the
+ * one-card pages (a QR code may move up or left by less than 0.51 mm, to
+ * the page's 1/50 inch grid). The sheet is a print-out, not a document:
+ * it is unsigned and not stored. flags: RENDER_SPECIMEN or 0. Appends
+ * the PDF to out (2 pages per sheet of RENDER_SHEET_CARDS); on failure
+ * out is as it was and err says what, naming the card ("kartu ke-3 (seri
+ * ...)") when one card is the cause: TB_EINVAL (no cards, as render_doc
+ * for a card, bad date), TB_ETOOBIG past RENDER_SHEET_MAX_CARDS,
+ * TB_ENOMEM, TB_EINTERNAL.
+ */
+#define RENDER_SHEET_CARDS 10
+#define RENDER_SHEET_MAX_CARDS 1000
+int render_card_sheet(const struct render_ctx *ctx,
+		      const struct render_fields *cards, size_t n,
+		      const char *date, int flags, struct buf *out,
+		      struct buf *err);
+
+/*
  * Card numbers are 13 digits: 12 digits then a Luhn check digit computed
  * over those 12 (the ISO/IEC 7812 method: from the rightmost of the 12,
  * double every other digit). Returns the check digit 0..9, or TB_EINVAL

@@ -62,6 +62,36 @@ static int run(struct render_ctx *ctx, enum render_kind kind,
 	return 0;
 }
 
+/* A sheet of RENDER_SHEET_CARDS cards (render_card_sheet), per card:
+ * it should cost about what a one-card PDF does. */
+static int run_sheet(struct render_ctx *ctx, const struct render_fields *f,
+		     int count)
+{
+	struct render_fields cards[RENDER_SHEET_CARDS];
+	struct buf pdf = BUF_INIT, err = BUF_INIT;
+	int rc = 0, sheets = count / RENDER_SHEET_CARDS > 0 ?
+				     count / RENDER_SHEET_CARDS : 1;
+	for (int i = 0; i < RENDER_SHEET_CARDS; i++)
+		cards[i] = *f; /* borrowed: released once, as f */
+	double c0 = cpu();
+	for (int i = 0; i < sheets && rc == 0; i++) {
+		buf_reset(&pdf);
+		rc = render_card_sheet(ctx, cards, RENDER_SHEET_CARDS,
+				       "2026-11-23", 0, &pdf, &err);
+	}
+	double dc = cpu() - c0;
+	if (rc < 0)
+		fprintf(stderr, "bench_render: %s\n", err.data);
+	else
+		printf("render: CPU ms per card on a sheet of %d\t%.3f\tms\t"
+		       "target <= CPU ms per card (%zu B a sheet)\n",
+		       RENDER_SHEET_CARDS,
+		       dc * 1000 / sheets / RENDER_SHEET_CARDS, pdf.len);
+	buf_release(&pdf);
+	buf_release(&err);
+	return rc < 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct render_ctx *ctx = NULL;
@@ -86,7 +116,8 @@ int main(int argc, char **argv)
 	if (tmp)
 		buf_addf(&save, "%s/bench_letter.pdf", tmp);
 	rc = run(ctx, RENDER_LETTER, &f, count, "letter", tmp ? save.data : NULL) ||
-	     run(ctx, RENDER_CARD, &f, count, "card", NULL);
+	     run(ctx, RENDER_CARD, &f, count, "card", NULL) ||
+	     run_sheet(ctx, &f, count);
 out:
 	render_ctx_free(ctx);
 	render_fields_release(&f);

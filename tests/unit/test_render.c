@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -281,6 +283,88 @@ static void test_bad_root(void **state)
 	buf_release(&err);
 }
 
+/* n copies of the base fields, card i with its own serial; card `bad`
+ * (1-based, 0: none) without faskes. */
+static struct render_fields *sheet_cards(struct fx *fx, size_t n, size_t bad)
+{
+	struct render_fields *c = calloc(n, sizeof *c);
+	assert_non_null(c);
+	for (size_t i = 0; i < n; i++) {
+		char serial[32];
+		render_fields_init(&c[i]);
+		for (size_t k = 0; k < fx->f.n; k++)
+			if (i + 1 != bad || strcmp(fx->f.item[k].key, "faskes"))
+				assert_int_equal(render_fields_set(&c[i],
+					fx->f.item[k].key, fx->f.item[k].value), 0);
+		snprintf(serial, sizeof serial, "SERI%04zu", i + 1);
+		assert_int_equal(render_fields_set(&c[i], "serial", serial), 0);
+	}
+	return c;
+}
+
+static void free_cards(struct render_fields *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		render_fields_release(&c[i]);
+	free(c);
+}
+
+static void test_card_sheet(void **state)
+{
+	struct fx *fx = *state;
+	struct buf a = BUF_INIT, b = BUF_INIT, err = BUF_INIT;
+	struct render_fields *c = sheet_cards(fx, 21, 0);
+	/* 21 cards: three sheets, front and back */
+	int rc = render_card_sheet(fx->ctx, c, 21, "2026-11-23", 0, &a, &err);
+	if (rc)
+		fail_msg("sheet: %s", err.data);
+	assert_memory_equal(a.data, "%PDF-", 5);
+	assert_int_equal(pages(&a), 6);
+	assert_non_null(memmem(a.data, a.len, "/MediaBox [ 0 0 595.27", 22));
+	/* ten cards cost less than ten card PDFs: one font set, one file */
+	assert_true(a.len < 10 * 22 * 1024);
+	/* the same cards give the same bytes */
+	assert_int_equal(render_card_sheet(fx->ctx, c, 21, "2026-11-23", 0,
+					   &b, &err), 0);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.data, b.data, a.len);
+	/* a specimen sheet, and one card alone (one column) */
+	buf_reset(&b);
+	assert_int_equal(render_card_sheet(fx->ctx, c, 1, NULL,
+					   RENDER_SPECIMEN, &b, &err), 0);
+	assert_int_equal(pages(&b), 2);
+	free_cards(c, 21);
+	buf_release(&a);
+	buf_release(&b);
+	buf_release(&err);
+}
+
+static void test_card_sheet_errors(void **state)
+{
+	struct fx *fx = *state;
+	struct buf pdf = BUF_INIT, err = BUF_INIT;
+	struct render_fields *c = sheet_cards(fx, 12, 3);
+	buf_addc(&pdf, 'x');
+	/* the card at fault is named, and nothing is appended */
+	assert_int_equal(render_card_sheet(fx->ctx, c, 12, "2026-11-23", 0,
+					   &pdf, &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "kartu ke-3 (seri SERI0003)"));
+	assert_non_null(strstr(err.data, "{faskes}"));
+	assert_int_equal(pdf.len, 1);
+	assert_int_equal(render_card_sheet(fx->ctx, c, 0, NULL, 0, &pdf, &err),
+			 TB_EINVAL);
+	assert_int_equal(render_card_sheet(fx->ctx, c, 2, "23-11-2026", 0, &pdf,
+					   &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "tanggal"));
+	assert_int_equal(render_card_sheet(fx->ctx, c,
+					   RENDER_SHEET_MAX_CARDS + 1, NULL, 0,
+					   &pdf, &err), TB_ETOOBIG);
+	assert_int_equal(pdf.len, 1);
+	free_cards(c, 12);
+	buf_release(&pdf);
+	buf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +375,8 @@ int main(void)
 		cmocka_unit_test(test_check_digit),
 		cmocka_unit_test(test_fields_parse),
 		cmocka_unit_test(test_bad_root),
+		cmocka_unit_test(test_card_sheet),
+		cmocka_unit_test(test_card_sheet_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
