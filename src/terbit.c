@@ -92,6 +92,9 @@ static const struct command commands[] = {
 	  "[--case KASUS] [--by PENGGUNA] [--json]", "daftar dokumen terbit" },
 	{ "document check", cli_document_check, "",
 	  "periksa seluruh registri: hash, tanda tangan, nomor urut" },
+	{ "document sheet", cli_document_sheet,
+	  "SERI... | --all-valid | --case KASUS --out BERKAS.pdf --by PENGGUNA",
+	  "cetak kartu berlaku 10 per lembar A4 dengan tanda potong (bolak-balik)" },
 	{ "verify", cli_verify, "TOKEN|URL|BERKAS.pdf [--json]",
 	  "periksa kode QR atau PDF: VALID, REVOKED, SUPERSEDED, EXPIRED, "
 	  "UNKNOWN, FORGED" },

@@ -5,7 +5,7 @@
 #include "core/err.h"
 
 const char *const cli_bool_flags[] = { "--json", "--skip-bad", "--help",
-				       "--force", NULL };
+				       "--force", "--all-valid", NULL };
 
 static int is_bool_flag(const char *arg)
 {

@@ -1,6 +1,6 @@
 /*
  * CLI handlers for issuance and verification: issue, revoke, reissue,
- * document show/get/list/check, verify. Thin: every rule is in
+ * document show/get/list/check/sheet, verify. Thin: every rule is in
  * src/issue/.
  */
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include "cases/cases.h"
 #include "cli/cli.h"
 #include "core/err.h"
+#include "core/fmt.h"
 #include "issue/issue.h"
 #include "issue/verify.h"
 #include "render/render.h"
@@ -380,6 +381,91 @@ int cli_document_check(struct cli *c)
 	}
 	env_close(&e);
 	buf_release(&report);
+	return rc;
+}
+
+/* ---- batch printing ----------------------------------------------- */
+
+struct serials {
+	char (*sn)[17];
+	size_t n;
+	int64_t today;
+};
+
+/* Cards in force, for --all-valid and --case. */
+static int collect_card(const struct store_document *d, void *arg)
+{
+	struct serials *l = arg;
+	if (strcmp(d->state, "valid") != 0 || d->expires_day < l->today)
+		return 0;
+	char (*grown)[17] = realloc(l->sn, (l->n + 1) * sizeof *grown);
+	if (!grown)
+		return TB_ENOMEM;
+	l->sn = grown;
+	memcpy(l->sn[l->n++], d->serial, 17);
+	return 0;
+}
+
+/*
+ * terbit document sheet SERIAL... --out FILE.pdf --by USER: cards on A4
+ * sheets of ten for an ordinary printer (issue_print_cards). --all-valid
+ * or --case KASUS take the cards in force instead of serials.
+ */
+int cli_document_sheet(struct cli *c)
+{
+	static const char *const opts[] = { "--by", "--out", "--all-valid",
+					    "--case", "--policy", "--root",
+					    NULL };
+	struct env e;
+	struct serials l = { NULL, 0, date_today() };
+	struct store_doc_filter f = { .kind = "card" };
+	struct buf pdf = BUF_INIT;
+	const char **names = NULL;
+	size_t n = (size_t)cli_npos(c);
+	int all = cli_flag(c, "--all-valid"), rc;
+	if ((rc = cli_expect(c, (int)n, opts)) < 0)
+		return rc;
+	if (!cli_opt(c, "--out"))
+		return tb_err(&c->err, TB_EINVAL, "--out BERKAS.pdf wajib");
+	if ((n > 0) + all + !!cli_opt(c, "--case") != 1)
+		return tb_err(&c->err, TB_EINVAL, "sebutkan nomor seri kartu, "
+			      "atau --all-valid, atau --case KASUS (salah satu)");
+	if (cli_opt(c, "--case") &&
+	    (rc = cases_parse_id(cli_opt(c, "--case"), &f.case_id,
+				 &c->err)) < 0)
+		return rc;
+	if ((rc = env_open(c, &e, 1)) < 0)
+		goto out;
+	if (n == 0) {
+		if ((rc = issue_list(e.s, &e.actor, &f, collect_card, &l,
+				     &c->err)) < 0)
+			goto out;
+		if (l.n == 0) {
+			rc = tb_err(&c->err, TB_ENOTFOUND,
+				    "tidak ada kartu berlaku untuk dicetak");
+			goto out;
+		}
+		n = l.n;
+	}
+	if (!(names = calloc(n, sizeof *names))) {
+		rc = tb_err(&c->err, TB_ENOMEM, "memori habis");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		names[i] = l.n ? l.sn[i] : cli_pos(c, (int)i);
+	rc = issue_print_cards(&e.ctx, &e.actor, names, n, &pdf, &c->err);
+	if (rc > 0 && (rc = write_out(c, &pdf)) == 0)
+		fprintf(stderr, "%zu kartu dicetak pada %zu lembar A4 (%zu "
+				"halaman: depan, lalu belakang; cetak bolak-balik, "
+				"balik pada sisi panjang): %s\n",
+			n, (n + RENDER_SHEET_CARDS - 1) / RENDER_SHEET_CARDS,
+			2 * ((n + RENDER_SHEET_CARDS - 1) / RENDER_SHEET_CARDS),
+			cli_opt(c, "--out"));
+out:
+	env_close(&e);
+	free(names);
+	free(l.sn);
+	buf_release(&pdf);
 	return rc;
 }
 

@@ -129,6 +129,25 @@ int issue_fetch(struct store *s, const struct cases_actor *a,
 		const char *serial, struct store_document *out,
 		struct buf *pdf, struct buf *err);
 
+/*
+ * Batch printing (docs/printing.md): the cards named by serials (as
+ * issue_serial_parse takes them) on A4 sheets of ten, render_card_sheet,
+ * each card drawn from the fields stored when it was issued, so the
+ * printed card is the issued one, same QR token. The social office
+ * prints: role dinsos, cases it may see (TB_EPERM). Every card must be
+ * in force: a letter (TB_EINVAL), a revoked, superseded or expired card
+ * (TB_ECONFLICT), an unknown serial (TB_ENOTFOUND) or one named twice
+ * (TB_EINVAL) refuses the whole batch with its serial in err. Then, in
+ * one transaction, one audit row "document.print" per sheet (object
+ * "sheet:K/M", the card count and serials in the note). The PDF is
+ * appended to pdf (unchanged on failure); it is unsigned and not stored:
+ * a print-out of signed documents, not a document. The sheet's footer
+ * carries today's date. Returns the number of sheets.
+ */
+int issue_print_cards(struct issue_ctx *ctx, const struct cases_actor *a,
+		      const char *const *serials, size_t n, struct buf *pdf,
+		      struct buf *err);
+
 /* Documents the actor may see, oldest first. */
 int issue_list(struct store *s, const struct cases_actor *a,
 	       const struct store_doc_filter *f,
