@@ -200,7 +200,7 @@ bench_terbit_verify() {
 	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
 	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
 	anon=$(awk '/^RssAnon:/ { print $2 }' "/proc/$pid/status")
-	printf 'terbit serve resident memory after the runs\t%s\tKiB\tVmRSS; 4 threads; counts the mmap of the database (shared page cache) once per thread handle\n' "$rss"
+	printf 'terbit serve resident memory after the runs\t%s\tKiB\tVmRSS; 4 threads\n' "$rss"
 	printf 'terbit serve private memory after the runs\t%s\tKiB\tRssAnon: heap, stacks, page caches\n' "$anon"
 	printf 'terbit serve peak resident memory\t%s\tKiB\tVmHWM\n' "$hwm"
 	kill -TERM "$pid"
