@@ -22,14 +22,28 @@ struct vc_entry {
 #define WAYS 4
 #define SETS (VCACHE_SLOTS / WAYS)
 
-struct vcache {
-	struct vc_entry *slot[VCACHE_SLOTS]; /* made on first use */
-	unsigned victim[SETS];               /* next way to replace */
+/* A set's hashes and pointers share one cache line, so a lookup touches
+ * one line and then only the entry that matches: reading each way's
+ * entry to compare was a cache miss per way. */
+struct vc_way {
+	uint64_t hash;              /* of the entry's token */
+	struct vc_entry *e;         /* made on first use */
 };
+
+struct vcache {
+	struct vc_way slot[VCACHE_SLOTS];
+	unsigned victim[SETS];      /* next way to replace */
+};
+
+/* aligned_alloc wants a size that is a multiple of the alignment. */
+_Static_assert(sizeof(struct vcache) % 64 == 0, "vcache size");
 
 struct vcache *vcache_new(void)
 {
-	return calloc(1, sizeof(struct vcache));
+	struct vcache *c = aligned_alloc(64, sizeof(struct vcache));
+	if (c)
+		memset(c, 0, sizeof *c);
+	return c;
 }
 
 void vcache_free(struct vcache *c)
@@ -37,27 +51,40 @@ void vcache_free(struct vcache *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < VCACHE_SLOTS; i++) {
-		if (!c->slot[i])
+		if (!c->slot[i].e)
 			continue;
 		for (int k = 0; k < VCACHE__KINDS; k++)
-			buf_release(&c->slot[i]->body[k]);
-		free(c->slot[i]);
+			buf_release(&c->slot[i].e->body[k]);
+		free(c->slot[i].e);
 	}
 	free(c);
 }
 
-/* FNV-1a: the set only spreads tokens; equality is checked in full. */
-static size_t set_of(const char *token, size_t n)
+/* Eight bytes a step, multiply and fold: it only spreads tokens over the
+ * sets and screens out other tokens; equality is checked in full. */
+static uint64_t hash_of(const char *token, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)token[i]) * 16777619u;
-	return h % SETS;
+	uint64_t h = 0x9E3779B97F4A7C15u ^ n, w;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, token + i, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+		h ^= h >> 32;
+	}
+	for (; i < n; i++)
+		h = (h ^ (unsigned char)token[i]) * 0x100000001B3u;
+	h ^= h >> 29;
+	return h;
 }
 
-static int same_token(const struct vc_entry *e, const char *token, size_t n)
+/* The hash is the presented token's own: comparing it first tells an
+ * asker nothing about a kept token but "some kept token hashes alike";
+ * the bytes are then compared in constant time. */
+static int same_token(const struct vc_way *w, uint64_t h, const char *token,
+		      size_t n)
 {
-	return e->toklen == n && digest_equal(e->token, token, n);
+	return w->e && w->hash == h && w->e->toklen == n &&
+	       digest_equal(w->e->token, token, n);
 }
 
 static int fresh(const struct vc_entry *e, const struct store_stamp *st,
@@ -74,11 +101,12 @@ int vcache_get(struct vcache *c, const char *token,
 	size_t n = strlen(token);
 	if (n > VCACHE_TOKEN_MAX || (unsigned)k >= VCACHE__KINDS)
 		return TB_ENOTFOUND;
-	struct vc_entry *const *set = &c->slot[set_of(token, n) * WAYS];
+	uint64_t h = hash_of(token, n);
+	const struct vc_way *set = &c->slot[h % SETS * WAYS];
 	const struct vc_entry *e = NULL;
 	for (int w = 0; w < WAYS && !e; w++)
-		if (set[w] && same_token(set[w], token, n))
-			e = set[w];
+		if (same_token(&set[w], h, token, n))
+			e = set[w].e;
 	if (!e || !(e->have & (1u << k)) || !fresh(e, st, today))
 		return TB_ENOTFOUND;
 	*body = e->body[k].data;
@@ -94,30 +122,32 @@ int vcache_put(struct vcache *c, const char *token,
 	size_t n = strlen(token);
 	if (n > VCACHE_TOKEN_MAX || (unsigned)k >= VCACHE__KINDS)
 		return TB_EINVAL;
-	size_t si = set_of(token, n);
-	struct vc_entry **set = &c->slot[si * WAYS], **ep = NULL;
+	uint64_t h = hash_of(token, n);
+	size_t si = h % SETS;
+	struct vc_way *set = &c->slot[si * WAYS], *way = NULL;
 	/* This token's way, else an empty one, else the next in turn. */
-	for (int w = 0; w < WAYS && !ep; w++)
-		if (set[w] && same_token(set[w], token, n))
-			ep = &set[w];
-	for (int w = 0; w < WAYS && !ep; w++)
-		if (!set[w])
-			ep = &set[w];
-	if (!ep)
-		ep = &set[c->victim[si]++ % WAYS];
-	if (!*ep) {
-		*ep = calloc(1, sizeof **ep);
-		if (!*ep)
+	for (int w = 0; w < WAYS && !way; w++)
+		if (same_token(&set[w], h, token, n))
+			way = &set[w];
+	for (int w = 0; w < WAYS && !way; w++)
+		if (!set[w].e)
+			way = &set[w];
+	if (!way)
+		way = &set[c->victim[si]++ % WAYS];
+	if (!way->e) {
+		way->e = calloc(1, sizeof *way->e);
+		if (!way->e)
 			return TB_ENOMEM;
 		for (int i = 0; i < VCACHE__KINDS; i++)
-			buf_init(&(*ep)->body[i], 0);
+			buf_init(&way->e->body[i], 0);
 	}
-	struct vc_entry *e = *ep;
+	struct vc_entry *e = way->e;
 	/* Another token, or the database or the day moved on: whatever the
 	 * entry held is no answer any more. */
-	if (!same_token(e, token, n) || !fresh(e, st, today) ||
+	if (!same_token(way, h, token, n) || !fresh(e, st, today) ||
 	    e->state != state) {
 		e->have = 0;
+		way->hash = h;
 		memcpy(e->token, token, n);
 		e->toklen = n;
 		e->stamp = *st;
