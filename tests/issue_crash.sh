@@ -15,8 +15,8 @@ mkdir -p "$W"
 KILLS=${ISSUE_CRASH_KILLS:-100}
 # More cases than 100 runs can finish, so a late run still has work and
 # is killed mid-way rather than exiting on an empty queue.
-issue_setup 300 || { t_fail "set-up of approved cases"; t_done; exit 1; }
-t_ok "set-up: 300 approved, eligible cases"
+issue_setup 1500 || { t_fail "set-up of approved cases"; t_done; exit 1; }
+t_ok "set-up: 1500 approved, eligible cases"
 
 # Start-up time (policy, layouts, fonts, keys) measured once, so the kill
 # lands inside the issuing window in fast and sanitizer builds alike.
