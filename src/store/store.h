@@ -56,12 +56,16 @@ int store_open_file(const char *path, struct store **out, struct buf *err);
 void store_close(struct store *s);
 /*
  * A stamp that changes whenever the database may have changed: a commit
- * by any other handle or process (PRAGMA data_version), or a row changed
- * through this handle (which data_version does not count). Two equal
- * stamps from one handle mean nothing was committed in between, so an
- * answer computed after the first may be served at the second (the
- * verifier's answer cache). Take the stamp BEFORE reading what the answer
- * is made of. One statement that reads no page. 0 or TB_EDB.
+ * through any terbit handle, in this process or another (a counter in the
+ * shared file "terbit.db-gen", bumped right after each commit reaches the
+ * WAL), or a row changed through this handle. Two equal stamps from one
+ * handle mean terbit committed nothing in between, so an answer computed
+ * after the first may be served at the second (the verifier's answer
+ * cache). A commit by another program (the sqlite3 shell), or by a
+ * process killed between its commit and the bump, is caught by PRAGMA
+ * data_version, asked at least once a second: it shows within a second.
+ * Take the stamp BEFORE reading what the answer is made of. Usually no
+ * system call at all. 0 or TB_EDB.
  */
 struct store_stamp {
 	int64_t others, own;

@@ -6,6 +6,7 @@
  * that includes this header (see docs/architecture.md).
  */
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "store/store.h"
 
@@ -20,6 +21,12 @@ struct store {
 	sqlite3 *db;
 	int depth;          /* store_begin nesting */
 	int doomed;         /* a nested rollback happened */
+	/* The commit counter shared by every handle and process on this
+	 * database (the "-gen" file beside it, mapped); NULL when it could
+	 * not be made, and then store_stamp asks SQLite every time. */
+	uint64_t *gen;
+	int64_t dv;         /* PRAGMA data_version when last asked */
+	int64_t dv_at_ms;   /* when that was (monotonic), -1 never */
 	size_t ncache;
 	struct store_stmt cache[STORE_CACHE_MAX];
 };
