@@ -60,6 +60,23 @@ static int list_filter(struct http_request *req, struct store_case_filter *f,
 					 offset, err);
 }
 
+/* What every handler on /api/v1/cases/{id} needs first: the loaded
+ * policy and keys, the caller, the case id from the path, the thread's
+ * store handle. */
+static int case_request(struct http_request *req, const struct http_app **app,
+			struct cases_actor *a, int64_t *id, struct store **s,
+			struct buf *err)
+{
+	int rc = h_app(req, app, err);
+	if (rc == 0)
+		rc = h_actor(req, a, err);
+	if (rc == 0)
+		rc = h_case_id(req, id, err);
+	if (rc == 0)
+		rc = http_store(req, s, err);
+	return rc;
+}
+
 int h_cases_list(struct http_request *req, struct http_response *res,
 		 struct buf *err)
 {
@@ -115,13 +132,7 @@ int h_case_show(struct http_request *req, struct http_response *res,
 	struct cases_actor a;
 	struct store *s;
 	int64_t id;
-	int rc = h_app(req, &app, err);
-	if (rc == 0)
-		rc = h_actor(req, &a, err);
-	if (rc == 0)
-		rc = h_case_id(req, &id, err);
-	if (rc == 0)
-		rc = http_store(req, &s, err);
+	int rc = case_request(req, &app, &a, &id, &s, err);
 	if (rc == 0)
 		rc = cases_show_json(s, app->policy, &a, id, &res->body, err);
 	return h_json_done(res, rc, err);
@@ -168,13 +179,7 @@ int h_case_answers(struct http_request *req, struct http_response *res,
 	struct elig_answer *answers = NULL;
 	size_t n = 0;
 	int64_t id;
-	int rc = h_app(req, &app, err);
-	if (rc == 0)
-		rc = h_actor(req, &a, err);
-	if (rc == 0)
-		rc = h_case_id(req, &id, err);
-	if (rc == 0)
-		rc = http_store(req, &s, err);
+	int rc = case_request(req, &app, &a, &id, &s, err);
 	if (rc == 0)
 		rc = parse_answers(req, &d, &answers, &n, err);
 	if (rc == 0)
@@ -263,13 +268,7 @@ int h_case_move(struct http_request *req, struct http_response *res,
 	const struct jr_val *obj;
 	const char *to = NULL;
 	int64_t id;
-	int rc = h_app(req, &app, err);
-	if (rc == 0)
-		rc = h_actor(req, &a, err);
-	if (rc == 0)
-		rc = h_case_id(req, &id, err);
-	if (rc == 0)
-		rc = http_store(req, &s, err);
+	int rc = case_request(req, &app, &a, &id, &s, err);
 	if (rc == 0)
 		rc = h_json_object(req, &d, &obj, err);
 	if (rc == 0 && !(to = jsonread_str(&d, obj, "to")))
@@ -298,13 +297,7 @@ int h_case_eligibility(struct http_request *req, struct http_response *res,
 	struct store *s;
 	struct elig_decision dec;
 	int64_t id;
-	int rc = h_app(req, &app, err);
-	if (rc == 0)
-		rc = h_actor(req, &a, err);
-	if (rc == 0)
-		rc = h_case_id(req, &id, err);
-	if (rc == 0)
-		rc = http_store(req, &s, err);
+	int rc = case_request(req, &app, &a, &id, &s, err);
 	if (rc == 0)
 		rc = cases_decide(s, app->policy, &a, id, &dec, err);
 	if (rc == 0)
