@@ -13,13 +13,7 @@ printf '%%PDF-1.4\nsurat rujukan\n%%%%EOF\n' >"$T_TMP/rujukan.pdf"
 printf '%%PDF-1.4\nberita acara\n%%%%EOF\n' >"$T_TMP/verifikasi.pdf"
 printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR' >"$T_TMP/rumah.png"
 # Poorest answer to every indicator, the retired phone one included.
-{
-	echo "indicator,value"
-	"$TERBIT" policy show --json | python3 -c '
-import json, sys
-for i in json.load(sys.stdin)["indicators"]:
-    print("%s,%d" % (i["code"], min(a["value"] for a in i["answers"])))'
-} >"$T_TMP/answers.csv"
+t_poorest_answers "$T_TMP/answers.csv"
 
 t_run 0 "init" "$TERBIT" init
 t_grep "init reports the regions" "Wilayah: 108" "$OUT"

@@ -19,13 +19,7 @@ issue_nik() {
 issue_walk() {
 	local nik=$1 dir=$2 id
 	printf '%%PDF-1.4\nrujukan\n%%%%EOF\n' >"$dir/rujukan.pdf"
-	{
-		echo "indicator,value"
-		"$TERBIT" policy show --json | python3 -c '
-import json, sys
-for i in json.load(sys.stdin)["indicators"]:
-    print("%s,%d" % (i["code"], min(a["value"] for a in i["answers"])))'
-	} >"$dir/answers.csv"
+	t_poorest_answers "$dir/answers.csv"
 	id=$("$TERBIT" case new "$nik" --by op) || return 1
 	"$TERBIT" case attach "$id" "$dir/rujukan.pdf" --kind rujukan --by op &&
 	"$TERBIT" case move "$id" submitted --by op &&

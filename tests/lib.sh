@@ -43,6 +43,18 @@ t_grep() {
 	else t_fail "$1: '$2' not in: $(printf '%s' "$3" | head -c 300)"; fi
 }
 
+# t_poorest_answers FILE: an answers CSV with the poorest value of every
+# indicator of the shipped policy, the retired ones included.
+t_poorest_answers() {
+	{
+		echo "indicator,value"
+		"$TERBIT" policy show --json | python3 -c '
+import json, sys
+for i in json.load(sys.stdin)["indicators"]:
+    print("%s,%d" % (i["code"], min(a["value"] for a in i["answers"])))'
+	} >"$1"
+}
+
 # Dump of every table, for "nothing changed" checks.
 t_dbdump() {
 	sqlite3 "$TERBIT_DATA/terbit.db" .dump
