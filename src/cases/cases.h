@@ -9,10 +9,11 @@
  * is left unchanged and err holds an Indonesian message.
  *
  * Actors: an actor is a user row (loaded by name for the CLI's --by, by
- * token for the API). A NULL actor means the local console (someone with
- * the data directory in hand: `terbit case show` without --by): it sees
- * everything, may add users and import data, and is audited as "console"
- * with role "admin". It never moves cases.
+ * credential for the API and the browser: cases_authenticate). A NULL
+ * actor means the local console (someone with the data directory in
+ * hand: `terbit case show` without --by): it sees everything, may add
+ * users and import data, and is audited as "console" with role "admin".
+ * It never moves cases.
  *
  * Case ids are positive integers; the CLI and API accept them as text
  * (cases_parse_id).
@@ -36,12 +37,33 @@ int cases_parse_id(const char *s, int64_t *out, struct buf *err);
 
 /* ---- users -------------------------------------------------------- */
 
+/* The actor for the CLI's --by: the user row of that name. */
 int cases_actor_load(struct store *s, const char *name,
 		     struct cases_actor *out, struct buf *err);
-/* The actor for a user row (the HTTP server has already looked the user
- * up by token). TB_EDB when the stored role is not a workflow role. */
-int cases_actor_from_user(const struct store_user *u, struct cases_actor *out,
-			  struct buf *err);
+
+/* How a credential was presented: a bearer token on the API, a session
+ * id from the browser's cookie. */
+enum cases_cred { CASES_CRED_BEARER = 1, CASES_CRED_SESSION = 2 };
+
+/* The longest credential looked up: anything longer is refused before it
+ * is hashed, so a client cannot make the server hash megabytes. */
+#define CASES_SECRET_MAX 512
+
+/*
+ * Who a request is: the one authentication function of both faces (the
+ * API's bearer token and the browser's session both end here, so there is
+ * one place that decides who a caller is).
+ * secret is the credential as presented (raw bearer token, or raw session
+ * id); only its SHA-256 is looked up, the secret itself is never stored.
+ * TB_EAUTH when it is empty, longer than CASES_SECRET_MAX or not known
+ * (or the user is disabled, once users can be disabled). For now
+ * CASES_CRED_SESSION is always TB_EAUTH: sessions are not stored yet.
+ * TB_EDB when the user's stored role is not a workflow role.
+ */
+int cases_authenticate(struct store *s, enum cases_cred kind,
+		       const char *secret, struct cases_actor *out,
+		       struct buf *err);
+
 /*
  * Appends an audit row for a refused attempt (action "access.denied"):
  * what was tried ("GET /api/v1/cases/{id}") and on what ("case:12",
@@ -50,9 +72,6 @@ int cases_actor_from_user(const struct store_user *u, struct cases_actor *out,
  */
 int cases_audit_denied(struct store *s, const struct cases_actor *a,
 		       const char *what, const char *object, struct buf *err);
-/* API authentication: the raw token as presented. TB_EAUTH when unknown. */
-int cases_actor_by_token(struct store *s, const char *token,
-			 struct cases_actor *out, struct buf *err);
 
 /*
  * Adds a user. by: NULL (console) or an admin. role is a workflow role

@@ -247,13 +247,11 @@ static void users_tokens_and_regions(void **state)
 	assert_int_equal(tok.len, 43);
 	assert_int_equal(strspn(tok.data, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
 					  "opqrstuvwxyz0123456789-_"), 43);
-	assert_int_equal(cases_actor_by_token(f->s, tok.data, &a, &f->err), 0);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER, tok.data,
+					    &a, &f->err), 0);
 	assert_string_equal(a.name, "nina");
 	assert_int_equal(a.role, ROLE_DESA);
 	assert_string_equal(a.region, OTHER);
-	tok.data[0] ^= 1;
-	assert_int_equal(cases_actor_by_token(f->s, tok.data, &a, &f->err),
-			 TB_EAUTH);
 	buf_reset(&tok);
 	/* Regions must fit the role and exist. */
 	assert_int_equal(cases_user_add(f->s, NULL, "x1", "desa", "351005", &tok,
@@ -275,6 +273,58 @@ static void users_tokens_and_regions(void **state)
 	assert_int_equal(cases_actor_load(f->s, "nobody", &a, &f->err),
 			 TB_ENOTFOUND);
 	buf_release(&tok);
+}
+
+/* The one authentication path: only a known credential of a kind that is
+ * stored gives an actor, and a refusal never says which part was wrong. */
+static void authenticate_by_credential(void **state)
+{
+	struct fx *f = *state;
+	struct cases_actor a;
+	char path[96], big[CASES_SECRET_MAX + 2];
+	sqlite3 *db;
+	/* f->token is the last token setup made: root's. */
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER,
+					    f->token.data, &a, &f->err), 0);
+	assert_string_equal(a.name, "root");
+	assert_int_equal(a.role, ROLE_ADMIN);
+	assert_string_equal(a.region, "");
+	/* Unknown: one letter off, a prefix, another user's name. */
+	f->token.data[0] ^= 1;
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER,
+					    f->token.data, &a, &f->err), TB_EAUTH);
+	f->token.data[0] ^= 1;
+	f->token.data[f->token.len - 1] = '\0';
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER,
+					    f->token.data, &a, &f->err), TB_EAUTH);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER, "root",
+					    &a, &f->err), TB_EAUTH);
+	/* Malformed: absent, empty, longer than any token. */
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER, NULL, &a,
+					    &f->err), TB_EAUTH);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER, "", &a,
+					    &f->err), TB_EAUTH);
+	memset(big, 'A', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER, big, &a,
+					    &f->err), TB_EAUTH);
+	/* A session id is refused until sessions are stored, even when it
+	 * is some user's bearer token. */
+	buf_reset(&f->token);
+	assert_int_equal(cases_user_add(f->s, NULL, "sesi", "dinsos", NULL,
+					&f->token, &f->err), 0);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_SESSION,
+					    f->token.data, &a, &f->err), TB_EAUTH);
+	/* A stored role the workflow does not know is a server fault, not
+	 * a refusal. */
+	snprintf(path, sizeof path, "%s/terbit.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE users SET role = 'lurah' "
+					  "WHERE name = 'sesi'",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER,
+					    f->token.data, &a, &f->err), TB_EDB);
 }
 
 static void walk_draft_to_approved(void **state)
@@ -505,6 +555,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(import_all_or_nothing),
 		T(users_tokens_and_regions),
+		T(authenticate_by_credential),
 		T(walk_draft_to_approved),
 		T(refusals_leave_database_unchanged),
 		T(audit_failure_rolls_back_the_change),
