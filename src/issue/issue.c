@@ -478,11 +478,12 @@ int issue_reissue(struct issue_ctx *ctx, const struct cases_actor *a,
 	draft_init(&d);
 	if ((rc = store_doc_get(ctx->store, sn, &old, err)) < 0)
 		goto out;
-	if (strcmp(old.state, "valid") != 0) {
+	/* The stored state, not issue_doc_state: an expired document may
+	 * be reissued (a renewal). */
+	if (old.state != DOC_VALID) {
 		rc = tb_err(err, TB_ECONFLICT,
 			    "dokumen %s sudah %s; tidak dapat diterbitkan ulang",
-			    sn, strcmp(old.state, "revoked") ? "diganti"
-							     : "dicabut");
+			    sn, issue_doc_state_word(old.state));
 		goto out;
 	}
 	enum issue_kind kind =
@@ -576,7 +577,7 @@ static void doc_json(struct json *j, const char *key,
 	json_str(j, "nik", d->nik);
 	json_str(j, "name", d->name);
 	json_str(j, "number", d->number);
-	json_str(j, "state", d->state);
+	json_str(j, "state", store_doc_state_name(d->state));
 	json_str(j, "issued", issued);
 	json_str(j, "expires", expires);
 	json_str(j, "sha256", d->sha256);

@@ -44,6 +44,22 @@ const char *issue_kind_name(enum issue_kind k);
  * else TB_EINVAL with an Indonesian message. */
 int issue_kind_parse(const char *s, struct buf *err);
 
+/*
+ * The one rule of a document's life: it is in force when its stored
+ * state is DOC_VALID and today (days since 1970-01-01, date_today()) is
+ * on or before its expires_day, the last day it is valid. Only a
+ * document in force is returned again by the gate, printed, or answered
+ * VALID by the verifier. store_doc_in_force is the same rule in SQL, for
+ * its indexed lookup; a unit test holds the two together.
+ */
+int issue_doc_in_force(const struct store_document *d, int64_t today);
+/* What the document is today, for people: its stored state, or
+ * DOC_EXPIRED for a valid one past its expires_day. */
+enum doc_state issue_doc_state(const struct store_document *d, int64_t today);
+/* The Indonesian word for a state, as in "kartu ... sudah %s": "berlaku",
+ * "dicabut", "diganti", "kedaluwarsa"; "" for anything else. */
+const char *issue_doc_state_word(enum doc_state s);
+
 /* Everything borrowed: the caller keeps ownership and lifetime. */
 struct issue_ctx {
 	struct store *store;
