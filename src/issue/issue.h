@@ -60,6 +60,24 @@ enum doc_state issue_doc_state(const struct store_document *d, int64_t today);
  * "dicabut", "diganti", "kedaluwarsa"; "" for anything else. */
 const char *issue_doc_state_word(enum doc_state s);
 
+/*
+ * Card numbers are 13 digits: the regency code (4), the two-digit year of
+ * issue, the six-digit (kind, year) sequence, and a Luhn check digit over
+ * those 12 (the ISO/IEC 7812 method: from the rightmost of the 12, double
+ * every other digit), so a mistyped digit is caught before any lookup.
+ */
+#define ISSUE_CARD_NUMBER_LEN 13
+/* The card number of sequence seq (1..999999) of year into out.
+ * TB_ECONFLICT when the year's sequence is used up, TB_EINTERNAL for a
+ * regency that is not 4 digits. */
+int issue_card_number(const char *regency, int year, int64_t seq,
+		      char out[ISSUE_CARD_NUMBER_LEN + 1], struct buf *err);
+/* The check digit 0..9 of digits12, or TB_EINVAL unless it is exactly 12
+ * ASCII digits. */
+int issue_card_check_digit(const char *digits12);
+/* 1 when card13 is 13 digits whose last is the check digit; else 0. */
+int issue_card_number_ok(const char *card13);
+
 /* Everything borrowed: the caller keeps ownership and lifetime. */
 struct issue_ctx {
 	struct store *store;

@@ -135,7 +135,7 @@ static void test_issue_idempotent(void **state)
 	assert_int_equal(b.existing, 1);
 	assert_string_equal(a.doc.serial, b.doc.serial);
 	assert_int_equal(doc_count(e), n);
-	assert_int_equal(render_card_number_ok(a.doc.number), 1);
+	assert_int_equal(issue_card_number_ok(a.doc.number), 1);
 }
 
 /* Who may: dinsos only; nothing written otherwise. */
@@ -549,6 +549,40 @@ static void test_in_force_sql_agrees(void **state)
 	free(l.d);
 }
 
+static void test_card_number(void **state)
+{
+	(void)state;
+	char n[ISSUE_CARD_NUMBER_LEN + 1];
+	assert_int_equal(issue_card_check_digit("000123456789"), 7);
+	/* the textbook Luhn example: 7992739871 + 3 (padded to 12) */
+	assert_int_equal(issue_card_check_digit("007992739871"), 3);
+	assert_int_equal(issue_card_check_digit("00012345678"), TB_EINVAL);
+	assert_int_equal(issue_card_check_digit("00012345678x"), TB_EINVAL);
+	assert_int_equal(issue_card_check_digit(NULL), TB_EINVAL);
+	assert_true(issue_card_number_ok("0001234567897"));
+	assert_false(issue_card_number_ok("0001234567898"));
+	assert_false(issue_card_number_ok("000123456789"));
+	assert_false(issue_card_number_ok(NULL));
+	/* every single-digit typo is caught */
+	char t[14] = "0001234567897";
+	for (int i = 0; i < 13; i++) {
+		char keep = t[i];
+		t[i] = (char)('0' + (keep - '0' + 1) % 10);
+		assert_false(issue_card_number_ok(t));
+		t[i] = keep;
+	}
+	/* regency, two-digit year, six-digit sequence, check digit */
+	assert_int_equal(issue_card_number("3510", 2026, 1, n, NULL), 0);
+	assert_string_equal(n, "3510260000018");
+	assert_true(issue_card_number_ok(n));
+	assert_int_equal(issue_card_number("3510", 2026, 999999, n, NULL), 0);
+	assert_true(issue_card_number_ok(n));
+	assert_int_equal(issue_card_number("3510", 2026, 1000000, n, NULL),
+			 TB_ECONFLICT);
+	assert_int_equal(issue_card_number("35", 2026, 1, n, NULL),
+			 TB_EINTERNAL);
+}
+
 static void test_registry_guards(void **state)
 {
 	struct env *e = *state;
@@ -596,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_in_force_by_nik),
 		cmocka_unit_test(test_fault_rolls_back),
 		cmocka_unit_test(test_doc_state_rule),
+		cmocka_unit_test(test_card_number),
 		cmocka_unit_test(test_in_force_sql_agrees),
 		cmocka_unit_test(test_registry_guards),
 	};
