@@ -146,6 +146,33 @@ int issue_reissue(struct issue_ctx *ctx, const struct cases_actor *a,
 		  const char *serial, const char *reason,
 		  struct issue_result *res, struct buf *pdf, struct buf *err);
 
+/*
+ * Length of a specimen's stand-in QR payload. An issued payload is
+ * "HTTPS://" + verifier host + "/V/" + the 144-character token: 165
+ * characters with a 10-character host, 178 with the sample policy's
+ * SPM.BANYUWANGIKAB.GO.ID. All of them, and 160, encode as QR version 7
+ * (45 modules) at the level M that qr.c uses, so a specimen's code is
+ * drawn at the size and density of an issued one, which is what a layout
+ * check needs. A fixed length, not the exact one for the host, so that
+ * specimens stay byte-for-byte the same (tests/render_case.sh reads 160
+ * back from the printed code).
+ */
+#define ISSUE_SPECIMEN_QR_LEN 160
+
+/*
+ * The fields of an unsigned specimen of case_id (`terbit render`), for
+ * render_doc with RENDER_SPECIMEN. Refuses (TB_EREFUSED) unless the case
+ * is approved; re-runs the engine for the score it prints but does not
+ * refuse an ineligible case (a specimen is not a document: the gate
+ * decides at issue). Numbers that cannot be mistaken for issued ones
+ * (letter number and serial "CONTOH", card 0000000000000) and a QR
+ * payload of the verifier URL's shape padded to ISSUE_SPECIMEN_QR_LEN.
+ * No actor, no transaction, nothing written. out as in
+ * issue_fields_build; TB_ENOTFOUND for an unknown case or region.
+ */
+int issue_specimen(struct store *s, const struct policy *p, int64_t case_id,
+		   struct render_fields *out, struct buf *err);
+
 /* Serial as typed (hex, any case, optional spaces or dashes) -> 16
  * upper-case hex digits. TB_EINVAL otherwise. */
 int issue_serial_parse(const char *in, char out[17], struct buf *err);

@@ -19,6 +19,7 @@
 #include "core/fmt.h"
 #include "issue/issue.h"
 #include "issue/verify.h"
+#include "render/qr.h"
 #include "render/render.h"
 #include "sign/digest.h"
 #include "sign/pades.h"
@@ -583,6 +584,59 @@ static void test_card_number(void **state)
 			 TB_EINTERNAL);
 }
 
+/* A specimen: the case's data, numbers no issued document has, a QR
+ * code of an issued one's version, nothing written; only approved cases. */
+static void test_specimen(void **state)
+{
+	struct env *e = *state;
+	struct render_fields f;
+	struct store_case c;
+	struct store_document issued;
+	struct buf url = BUF_INIT;
+	struct qr spec = { 0 }, real = { 0 };
+	int n = doc_count(e);
+	render_fields_init(&f);
+	assert_int_equal(issue_specimen(e->s, e->p, 4, &f, &e->err), 0);
+	assert_int_equal(doc_count(e), n);
+	assert_int_equal(store_case_get(e->s, 4, &c, &e->err), 0);
+	assert_string_equal(render_fields_get(&f, "nik"), c.nik);
+	assert_string_equal(render_fields_get(&f, "letter_number"), "CONTOH");
+	assert_string_equal(render_fields_get(&f, "serial"), "CONTOH");
+	assert_string_equal(render_fields_get(&f, "card_number"),
+			    "0000000000000");
+	const char *qr = render_fields_get(&f, "qr");
+	assert_non_null(qr);
+	assert_int_equal(strlen(qr), ISSUE_SPECIMEN_QR_LEN);
+	assert_memory_equal(qr, "HTTPS://", 8);
+	/* the reason for ISSUE_SPECIMEN_QR_LEN: an issued code's version
+	 * (case 2's card, from test_issue_idempotent) */
+	assert_int_equal(store_doc_in_force(e->s, 2, NULL, "card", date_today(),
+					    NULL, &issued, &e->err),
+			 0);
+	assert_int_equal(token_url(&url, policy_setting(e->p, "verifier_host"),
+				   issued.token, &e->err),
+			 0);
+	assert_int_equal(qr_encode(&spec, qr, &e->err), 0);
+	assert_int_equal(qr_encode(&real, url.data, &e->err), 0);
+	assert_int_equal(spec.version, real.version);
+	qr_release(&spec);
+	qr_release(&real);
+	buf_release(&url);
+	render_fields_release(&f);
+
+	/* a case that is not approved, and no case at all */
+	int64_t draft;
+	snprintf(c.state, sizeof c.state, "draft");
+	assert_int_equal(store_case_add(e->s, &c, &draft, &e->err), 0);
+	render_fields_init(&f);
+	assert_int_equal(issue_specimen(e->s, e->p, draft, &f, &e->err),
+			 TB_EREFUSED);
+	assert_non_null(strstr(e->err.data, "belum disetujui"));
+	assert_int_equal(issue_specimen(e->s, e->p, 999999, &f, &e->err),
+			 TB_ENOTFOUND);
+	render_fields_release(&f);
+}
+
 static void test_registry_guards(void **state)
 {
 	struct env *e = *state;
@@ -631,6 +685,7 @@ int main(void)
 		cmocka_unit_test(test_fault_rolls_back),
 		cmocka_unit_test(test_doc_state_rule),
 		cmocka_unit_test(test_card_number),
+		cmocka_unit_test(test_specimen),
 		cmocka_unit_test(test_in_force_sql_agrees),
 		cmocka_unit_test(test_registry_guards),
 	};
