@@ -19,9 +19,6 @@
 #include "sign/keys.h"
 #include "store/store.h"
 
-/* A signed PDF is ~50 KB; anything past this is not ours. */
-#define VERIFY_PDF_MAX (20u * 1024 * 1024)
-
 /* What the issuing commands load once. */
 struct env {
 	struct store *s;
