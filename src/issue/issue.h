@@ -64,7 +64,7 @@ const char *issue_doc_state_word(enum doc_state s);
  * Card numbers are 13 digits: the regency code (4), the two-digit year of
  * issue, the six-digit (kind, year) sequence, and a Luhn check digit over
  * those 12 (the ISO/IEC 7812 method: from the rightmost of the 12, double
- * every other digit), so a mistyped digit is caught before any lookup.
+ * every other digit), so any single mistyped digit shows.
  */
 #define ISSUE_CARD_NUMBER_LEN 13
 /* The card number of sequence seq (1..999999) of year into out.

@@ -283,14 +283,6 @@ int store_audit_each(struct store *s, const char *object,
 /* ---- documents (issue gate) ---------------------------------------- */
 
 /*
- * The document registry: one row per issued letter or card, written only
- * by the issue gate (src/issue/issue.c) inside its transaction. The
- * immutable columns (everything but the revocation and supersession
- * columns) are guarded by triggers; rows are never deleted; state moves
- * only from "valid" to "revoked" or "superseded".
- */
-
-/*
  * A document's state. The registry keeps the first three as text in its
  * state column; the store converts at its boundary, so code above it
  * compares enums, never strings. DOC_EXPIRED is never stored: expiry is a
@@ -309,6 +301,13 @@ enum doc_state {
  * API's), "expired"; "" for anything else. */
 const char *store_doc_state_name(enum doc_state s);
 
+/*
+ * The document registry: one row per issued letter or card, written only
+ * by the issue gate (src/issue/issue.c) inside its transaction. The
+ * immutable columns (everything but the revocation and supersession
+ * columns) are guarded by triggers; rows are never deleted; state moves
+ * only from "valid" to "revoked" or "superseded".
+ */
 struct store_document {
 	char serial[17];            /* 16 upper-case hex digits */
 	char kind[8];               /* "letter" or "card" */
