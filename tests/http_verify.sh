@@ -110,6 +110,8 @@ t_grep "415: English message" '"message":"The request body.s content type is not
 head -c $((5 * 1024 * 1024 + 1)) /dev/zero >"$T_TMP/big.pdf"
 req -X POST -H 'Content-Type: application/pdf' --data-binary @"$T_TMP/big.pdf" "$URL/api/v1/verify"
 t_grep "PDF over 5 MB: 413" '^413$' "$CODE"
+t_run 2 "the CLI has the same limit (VERIFY_PDF_MAX)" "$TERBIT" verify "$T_TMP/big.pdf"
+t_grep "CLI limit: says the size" "lebih besar dari 5242880 byte" "$ERR"
 
 # NIK check.
 req -X POST -H 'Content-Type: application/json' -d "{\"nik\":\"$nik\"}" "$URL/api/v1/verify/$tok/nik"

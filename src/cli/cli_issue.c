@@ -19,9 +19,6 @@
 #include "sign/keys.h"
 #include "store/store.h"
 
-/* A signed PDF is ~50 KB; anything past this is not ours. */
-#define VERIFY_PDF_MAX (20u * 1024 * 1024)
-
 /* What the issuing commands load once. */
 struct env {
 	struct store *s;
@@ -270,7 +267,8 @@ static void doc_text(const struct store_document *d)
 	       "Kebijakan   : %s (skor %.3f)\n"
 	       "SHA-256     : %s (%lld byte)\n",
 	       d->serial, d->kind, (long long)d->case_id, d->number, d->name,
-	       d->state, (long long)d->issued_day, (long long)d->expires_day,
+	       store_doc_state_name(d->state), (long long)d->issued_day,
+	       (long long)d->expires_day,
 	       d->issued_at, d->issued_by, d->policy_version, d->score,
 	       d->sha256, (long long)d->size);
 	if (d->revoked_at[0])
@@ -329,7 +327,8 @@ static int list_line(const struct store_document *d, void *arg)
 {
 	(void)arg;
 	printf("%s  %-6s  kasus %-6lld  %-28s  %s\n", d->serial, d->kind,
-	       (long long)d->case_id, d->number, d->state);
+	       (long long)d->case_id, d->number,
+	       store_doc_state_name(d->state));
 	return 0;
 }
 
@@ -396,7 +395,7 @@ struct serials {
 static int collect_card(const struct store_document *d, void *arg)
 {
 	struct serials *l = arg;
-	if (strcmp(d->state, "valid") != 0 || d->expires_day < l->today)
+	if (!issue_doc_in_force(d, l->today))
 		return 0;
 	char (*grown)[17] = realloc(l->sn, (l->n + 1) * sizeof *grown);
 	if (!grown)

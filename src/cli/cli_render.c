@@ -5,12 +5,11 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cases/cases.h"
 #include "cli/cli.h"
 #include "core/err.h"
-#include "issue/fields.h"
+#include "issue/issue.h"
 #include "render/qr.h"
 #include "render/render.h"
 
@@ -48,53 +47,19 @@ out:
 	return rc;
 }
 
-/* A stand-in QR payload of the real token URL's length (160), so the
- * specimen's code has the size of the issued one. */
-static int specimen_qr(const struct policy *p, struct buf *out)
-{
-	const char *host = policy_setting(p, "verifier_host");
-	int rc = buf_addf(out, "HTTPS://%s/V/", host ? host : "VERIFIKASI");
-	while (rc == 0 && out->len < 160)
-		rc = buf_addc(out, "CONTOH"[out->len % 6]);
-	return rc;
-}
-
+/* The specimen's fields from case id_text (issue_specimen). */
 static int case_fields(struct cli *c, const char *id_text,
 		       struct render_fields *fields)
 {
 	struct store *s = NULL;
 	struct policy *p = NULL;
-	struct cases_facts facts;
-	struct elig_decision d;
-	struct buf qr = BUF_INIT;
 	int64_t id;
-	int loaded = 0;
 	int rc = cases_parse_id(id_text, &id, &c->err);
-	if (rc < 0 || (rc = cli_load_policy(c, &p)) < 0 ||
-	    (rc = cli_open_store(c, &s)) < 0 ||
-	    (rc = cases_facts_load(s, id, &facts, &c->err)) < 0)
-		goto out;
-	loaded = 1;
-	if (strcmp(facts.c.state, state_name(ST_APPROVED)) != 0) {
-		rc = tb_err(&c->err, TB_EREFUSED, "kasus %lld belum disetujui "
-			    "(status: %s)", (long long)id, facts.c.state);
-		goto out;
-	}
-	elig_decide(p, &facts.facts, &d);
-	if ((rc = specimen_qr(p, &qr)) < 0)
-		goto out;
-	/* a specimen: numbers that cannot be mistaken for issued ones */
-	struct issue_doc_info doc = { .letter_number = "CONTOH",
-				      .serial = "CONTOH",
-				      .card_number = "0000000000000",
-				      .qr = qr.data };
-	rc = issue_fields_build(s, p, &facts, &d, &doc, fields, &c->err);
-out:
-	if (loaded)
-		cases_facts_release(&facts);
+	if (rc >= 0 && (rc = cli_load_policy(c, &p)) >= 0 &&
+	    (rc = cli_open_store(c, &s)) >= 0)
+		rc = issue_specimen(s, p, id, fields, &c->err);
 	store_close(s);
 	policy_free(p);
-	buf_release(&qr);
 	return rc;
 }
 
@@ -111,23 +76,22 @@ int cli_render(struct cli *c)
 	int rc = cli_expect(c, ffile ? 1 : 2, allowed);
 	if (rc < 0)
 		goto out;
-	enum render_kind kind = RENDER_LETTER;
-	if (strcmp(what, "card") == 0)
-		kind = RENDER_CARD;
-	else if (strcmp(what, "letter") != 0) {
-		rc = tb_err(&c->err, TB_EINVAL,
-			    "dokumen harus letter atau card, bukan %s", what);
+	int k = issue_kind_parse(what, &c->err);
+	if (k < 0) {
+		rc = k;
 		goto out;
 	}
+	enum render_kind kind = k == ISSUE_CARD ? RENDER_CARD : RENDER_LETTER;
 	if (!out) {
 		rc = tb_err(&c->err, TB_EINVAL, "--out FILE.pdf diperlukan");
 		goto out;
 	}
-	if (ffile)
-		rc = buf_read_file(&text, ffile, 1 << 20, &c->err) < 0 ? TB_EIO :
-		     render_fields_parse(&fields, text.data, &c->err);
-	else
+	if (ffile) {
+		if ((rc = buf_read_file(&text, ffile, 1 << 20, &c->err)) >= 0)
+			rc = render_fields_parse(&fields, text.data, &c->err);
+	} else {
 		rc = case_fields(c, cli_pos(c, 1), &fields);
+	}
 	if (rc < 0 || (rc = cli_find_root(c, &root)) < 0 ||
 	    (rc = render_ctx_new(&ctx, root.data, &c->err)) < 0 ||
 	    (rc = render_doc(ctx, kind, &fields, RENDER_SPECIMEN, &pdf,

@@ -5,6 +5,7 @@
  */
 #include "http/handlers.h"
 #include "http/route.h"
+#include "issue/verify.h"
 #include "workflow/workflow.h"
 
 /* Who works on cases: the four offices of the workflow. Facilities only
@@ -14,9 +15,6 @@
 #define DINSOS ROUTE_ROLE(ROLE_DINSOS)
 #define JSON "application/json"
 #define JSON_MAX (64u * 1024)
-/* A signed letter is ~50 KB; 5 MB leaves room for scans re-saved by
- * other tools, and refuses anything that could not be ours. */
-#define VERIFY_PDF_MAX (5u * 1024 * 1024)
 
 const struct route http_routes[] = {
 	/* -- operations -- */

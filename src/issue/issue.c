@@ -18,9 +18,6 @@
 #include "sign/pades.h"
 #include "sign/token.h"
 
-/* Card numbers: regency (4) + year (2) + sequence (6) + check digit. */
-#define CARD_SEQ_MAX 999999
-
 const char *issue_kind_name(enum issue_kind k)
 {
 	return k == ISSUE_CARD ? "card" : "letter";
@@ -151,17 +148,11 @@ static int allocate(struct issue_ctx *ctx, enum issue_kind kind,
 		return rc < 0 ? tb_err(err, rc, "nomor surat tidak dapat dibuat")
 			      : 0;
 	}
-	if (d->doc.seq > CARD_SEQ_MAX)
-		return tb_err(err, TB_ECONFLICT,
-			      "nomor kartu tahun %d sudah habis", y);
-	char digits[32];
-	snprintf(digits, sizeof digits, "%.4s%02d%06d",
-		 policy_regency(ctx->policy), y % 100, (int)d->doc.seq);
-	int check = render_card_check_digit(digits);
-	if (check < 0)
-		return tb_err(err, TB_EINTERNAL, "nomor kartu tidak sah: %s",
-			      digits);
-	return buf_addf(&d->number, "%s%d", digits, check) < 0
+	char card[ISSUE_CARD_NUMBER_LEN + 1];
+	if ((rc = issue_card_number(policy_regency(ctx->policy), y,
+				    d->doc.seq, card, err)) < 0)
+		return rc;
+	return buf_adds(&d->number, card) < 0
 		       ? tb_err(err, TB_ENOMEM, "memori habis")
 		       : 0;
 }
@@ -478,11 +469,12 @@ int issue_reissue(struct issue_ctx *ctx, const struct cases_actor *a,
 	draft_init(&d);
 	if ((rc = store_doc_get(ctx->store, sn, &old, err)) < 0)
 		goto out;
-	if (strcmp(old.state, "valid") != 0) {
+	/* The stored state, not issue_doc_state: an expired document may
+	 * be reissued (a renewal). */
+	if (old.state != DOC_VALID) {
 		rc = tb_err(err, TB_ECONFLICT,
 			    "dokumen %s sudah %s; tidak dapat diterbitkan ulang",
-			    sn, strcmp(old.state, "revoked") ? "diganti"
-							     : "dicabut");
+			    sn, issue_doc_state_word(old.state));
 		goto out;
 	}
 	enum issue_kind kind =
@@ -576,7 +568,7 @@ static void doc_json(struct json *j, const char *key,
 	json_str(j, "nik", d->nik);
 	json_str(j, "name", d->name);
 	json_str(j, "number", d->number);
-	json_str(j, "state", d->state);
+	json_str(j, "state", store_doc_state_name(d->state));
 	json_str(j, "issued", issued);
 	json_str(j, "expires", expires);
 	json_str(j, "sha256", d->sha256);

@@ -44,6 +44,40 @@ const char *issue_kind_name(enum issue_kind k);
  * else TB_EINVAL with an Indonesian message. */
 int issue_kind_parse(const char *s, struct buf *err);
 
+/*
+ * The one rule of a document's life: it is in force when its stored
+ * state is DOC_VALID and today (days since 1970-01-01, date_today()) is
+ * on or before its expires_day, the last day it is valid. Only a
+ * document in force is returned again by the gate, printed, or answered
+ * VALID by the verifier. store_doc_in_force is the same rule in SQL, for
+ * its indexed lookup; a unit test holds the two together.
+ */
+int issue_doc_in_force(const struct store_document *d, int64_t today);
+/* What the document is today, for people: its stored state, or
+ * DOC_EXPIRED for a valid one past its expires_day. */
+enum doc_state issue_doc_state(const struct store_document *d, int64_t today);
+/* The Indonesian word for a state, as in "kartu ... sudah %s": "berlaku",
+ * "dicabut", "diganti", "kedaluwarsa"; "" for anything else. */
+const char *issue_doc_state_word(enum doc_state s);
+
+/*
+ * Card numbers are 13 digits: the regency code (4), the two-digit year of
+ * issue, the six-digit (kind, year) sequence, and a Luhn check digit over
+ * those 12 (the ISO/IEC 7812 method: from the rightmost of the 12, double
+ * every other digit), so any single mistyped digit shows.
+ */
+#define ISSUE_CARD_NUMBER_LEN 13
+/* The card number of sequence seq (1..999999) of year into out.
+ * TB_ECONFLICT when the year's sequence is used up, TB_EINTERNAL for a
+ * regency that is not 4 digits. */
+int issue_card_number(const char *regency, int year, int64_t seq,
+		      char out[ISSUE_CARD_NUMBER_LEN + 1], struct buf *err);
+/* The check digit 0..9 of digits12, or TB_EINVAL unless it is exactly 12
+ * ASCII digits. */
+int issue_card_check_digit(const char *digits12);
+/* 1 when card13 is 13 digits whose last is the check digit; else 0. */
+int issue_card_number_ok(const char *card13);
+
 /* Everything borrowed: the caller keeps ownership and lifetime. */
 struct issue_ctx {
 	struct store *store;
@@ -111,6 +145,33 @@ int issue_revoke(struct issue_ctx *ctx, const struct cases_actor *a,
 int issue_reissue(struct issue_ctx *ctx, const struct cases_actor *a,
 		  const char *serial, const char *reason,
 		  struct issue_result *res, struct buf *pdf, struct buf *err);
+
+/*
+ * Length of a specimen's stand-in QR payload. An issued payload is
+ * "HTTPS://" + verifier host + "/V/" + the 144-character token: 165
+ * characters with a 10-character host, 178 with the sample policy's
+ * SPM.BANYUWANGIKAB.GO.ID. All of them, and 160, encode as QR version 7
+ * (45 modules) at the level M that qr.c uses, so a specimen's code is
+ * drawn at the size and density of an issued one, which is what a layout
+ * check needs. A fixed length, not the exact one for the host, so that
+ * specimens stay byte-for-byte the same (tests/render_case.sh reads 160
+ * back from the printed code).
+ */
+#define ISSUE_SPECIMEN_QR_LEN 160
+
+/*
+ * The fields of an unsigned specimen of case_id (`terbit render`), for
+ * render_doc with RENDER_SPECIMEN. Refuses (TB_EREFUSED) unless the case
+ * is approved; re-runs the engine for the score it prints but does not
+ * refuse an ineligible case (a specimen is not a document: the gate
+ * decides at issue). Numbers that cannot be mistaken for issued ones
+ * (letter number and serial "CONTOH", card 0000000000000) and a QR
+ * payload of the verifier URL's shape padded to ISSUE_SPECIMEN_QR_LEN.
+ * No actor, no transaction, nothing written. out as in
+ * issue_fields_build; TB_ENOTFOUND for an unknown case or region.
+ */
+int issue_specimen(struct store *s, const struct policy *p, int64_t case_id,
+		   struct render_fields *out, struct buf *err);
 
 /* Serial as typed (hex, any case, optional spaces or dashes) -> 16
  * upper-case hex digits. TB_EINVAL otherwise. */

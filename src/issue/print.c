@@ -48,14 +48,10 @@ static int printable(const struct store_document *d, int64_t today,
 		return tb_err(err, TB_EINVAL, "dokumen %s adalah surat, bukan "
 			      "kartu; hanya kartu yang dicetak per lembar",
 			      d->serial);
-	if (strcmp(d->state, "valid") != 0)
+	enum doc_state st = issue_doc_state(d, today);
+	if (st != DOC_VALID)
 		return tb_err(err, TB_ECONFLICT, "kartu %s sudah %s; tidak "
-			      "dicetak", d->serial,
-			      strcmp(d->state, "revoked") ? "diganti"
-							  : "dicabut");
-	if (d->expires_day < today)
-		return tb_err(err, TB_ECONFLICT, "kartu %s sudah kedaluwarsa; "
-			      "tidak dicetak", d->serial);
+			      "dicetak", d->serial, issue_doc_state_word(st));
 	return 0;
 }
 

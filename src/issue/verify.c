@@ -4,6 +4,8 @@
  */
 #include "issue/verify.h"
 
+#include "issue/issue.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -56,20 +58,25 @@ static int row_state(struct verify_result *out)
 {
 	const struct store_document *d = &out->doc;
 	char msg[400];
+	enum doc_state st = issue_doc_state(d, date_today());
 	out->found = 1;
-	if (!strcmp(d->state, "revoked")) {
-		snprintf(msg, sizeof msg, "dicabut %.10s: %s", d->revoked_at,
-			 d->reason);
+	switch (st) {
+	case DOC_REVOKED:
+		snprintf(msg, sizeof msg, "%s %.10s: %s",
+			 issue_doc_state_word(st), d->revoked_at, d->reason);
 		return verdict(out, VERIFY_REVOKED, msg);
-	}
-	if (!strcmp(d->state, "superseded")) {
-		snprintf(msg, sizeof msg, "diganti oleh dokumen %s",
-			 d->superseded_by);
+	case DOC_SUPERSEDED:
+		snprintf(msg, sizeof msg, "%s oleh dokumen %s",
+			 issue_doc_state_word(st), d->superseded_by);
 		return verdict(out, VERIFY_SUPERSEDED, msg);
-	}
-	if (d->expires_day < date_today())
+	case DOC_EXPIRED:
 		return verdict(out, VERIFY_EXPIRED, "masa berlaku sudah habis");
-	return verdict(out, VERIFY_VALID, "");
+	case DOC_VALID:
+		return verdict(out, VERIFY_VALID, "");
+	}
+	/* Unreachable (the store refuses a row in no known state), but
+	 * never VALID for a state we do not know. */
+	return verdict(out, VERIFY_FORGED, "status dokumen tidak dikenal");
 }
 
 static void serial_hex(const struct token *t, char out[17])

@@ -28,6 +28,18 @@
 #include "sign/keys.h"
 #include "store/store.h"
 
+/*
+ * The largest PDF verify_pdf is handed, by the API (413 past it) and by
+ * `terbit verify FILE`. A signed letter or card is about 50 KB, so
+ * anything much bigger cannot be bytes we issued. 5 MB still lets a copy
+ * re-saved by other tools be read and answered (FORGED or UNKNOWN, with
+ * the reason) instead of refused unread, and bounds what a public,
+ * unauthenticated upload makes the server hash and parse. One limit for
+ * both faces, so the CLI and the API answer the same file the same way
+ * (the CLI took 20 MB before).
+ */
+#define VERIFY_PDF_MAX (5u * 1024 * 1024)
+
 enum verify_state {
 	VERIFY_VALID = 0,
 	VERIFY_REVOKED,

@@ -1,4 +1,4 @@
-/* The document fields (struct render_fields) and the card check digit. */
+/* The document fields (struct render_fields). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,28 +97,4 @@ int render_fields_parse(struct render_fields *f, const char *text,
 	buf_release(&key);
 	buf_release(&val);
 	return rc;
-}
-
-int render_card_check_digit(const char *digits12)
-{
-	if (!digits12 || strlen(digits12) != 12)
-		return TB_EINVAL;
-	int sum = 0;
-	for (int i = 11, dbl = 1; i >= 0; i--, dbl = !dbl) {
-		if (!isdigit((unsigned char)digits12[i]))
-			return TB_EINVAL;
-		int d = (digits12[i] - '0') * (dbl ? 2 : 1);
-		sum += d > 9 ? d - 9 : d;
-	}
-	return (10 - sum % 10) % 10;
-}
-
-int render_card_number_ok(const char *card13)
-{
-	char head[13];
-	if (!card13 || strlen(card13) != 13 || !isdigit((unsigned char)card13[12]))
-		return 0;
-	memcpy(head, card13, 12);
-	head[12] = 0;
-	return render_card_check_digit(head) == card13[12] - '0';
 }

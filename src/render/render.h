@@ -41,7 +41,7 @@
  *   issue_date      ISO date of issue
  *   valid_until     ISO date
  *   serial          document serial (printed in the footer)
- *   card_number     13 digits (check digit: render_card_check_digit)
+ *   card_number     13 digits, made by the issuer (check digit included)
  *   card_valid_until  ISO date the card is valid to
  *   faskes          primary facility (Faskes Tingkat I) name
  *   kelas           care class, e.g. "III"
@@ -158,15 +158,5 @@ int render_card_sheet(const struct render_ctx *ctx,
 		      const struct render_fields *cards, size_t n,
 		      const char *date, int flags, struct buf *out,
 		      struct buf *err);
-
-/*
- * Card numbers are 13 digits: 12 digits then a Luhn check digit computed
- * over those 12 (the ISO/IEC 7812 method: from the rightmost of the 12,
- * double every other digit). Returns the check digit 0..9, or TB_EINVAL
- * unless digits12 is exactly 12 ASCII digits.
- */
-int render_card_check_digit(const char *digits12);
-/* 1 when card13 is 13 digits whose last is the check digit; else 0. */
-int render_card_number_ok(const char *card13);
 
 #endif

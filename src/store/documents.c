@@ -39,7 +39,9 @@ static const char SQL_DOC_BY_HASH[] =
 static const char SQL_DOC_BLOB[] =
 	"SELECT p.pdf, d.fields FROM documents d"
 	" JOIN document_pdfs p ON p.serial = d.serial WHERE d.serial = ?1";
-/* Two statements, not one with a CASE, so each uses its index. */
+/* Two statements, not one with a CASE, so each uses its index. The
+ * state and expiry terms are issue_doc_in_force in SQL, kept here so the
+ * lookup stays one indexed SELECT; test_issue.c holds the two together. */
 #define IN_FORCE                                                         \
 	" AND d.kind = ?2 AND d.state = 'valid' AND d.expires_day >= ?3"   \
 	" AND (?4 IS NULL OR d.serial <> ?4)"                              \
@@ -64,6 +66,29 @@ static const char SQL_DOC_LIST[] =
 static const char SQL_DOC_COUNT[] = "SELECT count(*) FROM documents";
 static const char SQL_DOC_EXISTS[] =
 	"SELECT 1 FROM documents WHERE serial = ?1";
+
+/* The state column's words (the CHECK of migration 2, and the words
+ * the UPDATEs above write); the order of enum doc_state. */
+static const char *const state_names[] = {
+	[DOC_VALID] = "valid",
+	[DOC_REVOKED] = "revoked",
+	[DOC_SUPERSEDED] = "superseded",
+	[DOC_EXPIRED] = "expired",
+};
+
+const char *store_doc_state_name(enum doc_state st)
+{
+	return st >= DOC_VALID && st <= DOC_EXPIRED ? state_names[st] : "";
+}
+
+/* A stored state: the three a row can hold, never DOC_EXPIRED. */
+static int doc_state_parse(const char *text)
+{
+	for (int st = DOC_VALID; st <= DOC_SUPERSEDED; st++)
+		if (!strcmp(text, state_names[st]))
+			return st;
+	return TB_EDB;
+}
 
 int store_doc_counter_next(struct store *s, const char *kind, int year,
 			   int64_t *out, struct buf *err)
@@ -141,8 +166,12 @@ int store_doc_add(struct store *s, const struct store_document *d,
 	return store_commit(s, err);
 }
 
-static void doc_row(sqlite3_stmt *st, struct store_document *d)
+/* One row into *d; TB_EDB for a state the schema's CHECK would refuse
+ * (a file changed by hand), rather than a record in no state. */
+static int doc_row(sqlite3_stmt *st, struct store_document *d,
+		   struct buf *err)
 {
+	char state[12];
 	memset(d, 0, sizeof *d);
 	store__col(st, 0, d->serial, sizeof d->serial);
 	store__col(st, 1, d->kind, sizeof d->kind);
@@ -155,7 +184,7 @@ static void doc_row(sqlite3_stmt *st, struct store_document *d)
 	d->seq = sqlite3_column_int64(st, 8);
 	d->issued_day = sqlite3_column_int64(st, 9);
 	d->expires_day = sqlite3_column_int64(st, 10);
-	store__col(st, 11, d->state, sizeof d->state);
+	store__col(st, 11, state, sizeof state);
 	store__col(st, 12, d->token, sizeof d->token);
 	store__col(st, 13, d->sha256, sizeof d->sha256);
 	store__col(st, 14, d->policy_version, sizeof d->policy_version);
@@ -170,6 +199,12 @@ static void doc_row(sqlite3_stmt *st, struct store_document *d)
 	store__col(st, 23, d->superseded_by, sizeof d->superseded_by);
 	store__col(st, 24, d->replaces, sizeof d->replaces);
 	d->size = sqlite3_column_int64(st, 25);
+	int rc = doc_state_parse(state);
+	if (rc < 0)
+		return tb_err(err, rc, "status dokumen %s tidak dikenal: %s",
+			      d->serial, state);
+	d->state = (enum doc_state)rc;
+	return 0;
 }
 
 /* Steps a bound one-row query into *out. */
@@ -177,10 +212,8 @@ static int doc_one(struct store *s, sqlite3_stmt *st,
 		   struct store_document *out, struct buf *err)
 {
 	int r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		doc_row(st, out);
-		return store__done(st, 0);
-	}
+	if (r == SQLITE_ROW)
+		return store__done(st, doc_row(st, out, err));
 	if (r == SQLITE_DONE)
 		return store__done(st, tb_err(err, TB_ENOTFOUND,
 					      "dokumen tidak ditemukan"));
@@ -316,8 +349,7 @@ int store_doc_each(struct store *s, const struct store_doc_filter *f,
 	struct store_document d;
 	int r, rc = 0;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		doc_row(st, &d);
-		if ((rc = fn(&d, arg)) != 0)
+		if ((rc = doc_row(st, &d, err)) < 0 || (rc = fn(&d, arg)) != 0)
 			return store__done(st, rc);
 	}
 	if (r != SQLITE_DONE)

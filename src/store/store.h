@@ -283,6 +283,25 @@ int store_audit_each(struct store *s, const char *object,
 /* ---- documents (issue gate) ---------------------------------------- */
 
 /*
+ * A document's state. The registry keeps the first three as text in its
+ * state column; the store converts at its boundary, so code above it
+ * compares enums, never strings. DOC_EXPIRED is never stored: expiry is a
+ * date, not an event, so a valid row simply passes its expires_day.
+ * It is in the enum because people are told it like the stored states
+ * (verifier, print refusals): issue_doc_state derives it. Values start
+ * at 1 so a zeroed record is in no state, never "valid".
+ */
+enum doc_state {
+	DOC_VALID = 1,
+	DOC_REVOKED,
+	DOC_SUPERSEDED,
+	DOC_EXPIRED,                /* derived (issue_doc_state), never stored */
+};
+/* "valid", "revoked", "superseded" (the stored names, also the staff
+ * API's), "expired"; "" for anything else. */
+const char *store_doc_state_name(enum doc_state s);
+
+/*
  * The document registry: one row per issued letter or card, written only
  * by the issue gate (src/issue/issue.c) inside its transaction. The
  * immutable columns (everything but the revocation and supersession
@@ -301,7 +320,7 @@ struct store_document {
 	int64_t seq;                /* the (kind, year) counter value behind number */
 	int64_t issued_day;         /* days since 1970-01-01 */
 	int64_t expires_day;        /* last day the document is valid */
-	char state[12];             /* "valid", "revoked", "superseded" */
+	enum doc_state state;       /* stored: valid, revoked or superseded */
 	char token[145];            /* the QR token, 144 base32 characters */
 	char sha256[65];            /* hex of the stored PDF bytes */
 	char policy_version[64];
@@ -345,9 +364,10 @@ int store_doc_by_sha256(struct store *s, const char *sha256_hex,
 int store_doc_blob(struct store *s, const char *serial, struct buf *pdf,
 		   struct buf *fields, struct buf *err);
 /*
- * The document of kind that is in force: state "valid" and expires_day >=
- * today, for the case (case_id > 0) or else for the NIK, leaving out the
- * serial `except` (NULL: none). TB_ENOTFOUND when there is none.
+ * The document of kind that is in force (issue_doc_in_force: valid and
+ * expires_day >= today), for the case (case_id > 0) or else for the NIK,
+ * leaving out the serial `except` (NULL: none); the newest when several.
+ * TB_ENOTFOUND when there is none.
  */
 int store_doc_in_force(struct store *s, int64_t case_id, const char *nik,
 		       const char *kind, int64_t today, const char *except,

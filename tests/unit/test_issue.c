@@ -19,6 +19,7 @@
 #include "core/fmt.h"
 #include "issue/issue.h"
 #include "issue/verify.h"
+#include "render/qr.h"
 #include "render/render.h"
 #include "sign/digest.h"
 #include "sign/pades.h"
@@ -96,7 +97,7 @@ static void test_issue_letter(void **state)
 			 0);
 	assert_int_equal(res.existing, 0);
 	assert_true(res.decided && res.decision.eligible);
-	assert_string_equal(res.doc.state, "valid");
+	assert_int_equal(res.doc.state, DOC_VALID);
 	assert_string_equal(res.doc.kind, "letter");
 	assert_int_equal(strlen(res.doc.serial), 16);
 	assert_int_equal(strlen(res.doc.token), TOKEN_STR_LEN);
@@ -135,7 +136,7 @@ static void test_issue_idempotent(void **state)
 	assert_int_equal(b.existing, 1);
 	assert_string_equal(a.doc.serial, b.doc.serial);
 	assert_int_equal(doc_count(e), n);
-	assert_int_equal(render_card_number_ok(a.doc.number), 1);
+	assert_int_equal(issue_card_number_ok(a.doc.number), 1);
 }
 
 /* Who may: dinsos only; nothing written otherwise. */
@@ -438,6 +439,204 @@ static void test_fault_rolls_back(void **state)
 	assert_int_equal(res.doc.seq, last + 1);
 }
 
+/* The rule on records: the last day counts, revoked and superseded
+ * outrank expiry, and each state has its word. */
+static void test_doc_state_rule(void **state)
+{
+	(void)state;
+	struct store_document d = { .state = DOC_VALID, .issued_day = 100,
+				    .expires_day = 200 };
+	assert_true(issue_doc_in_force(&d, 100));
+	assert_true(issue_doc_in_force(&d, 200));
+	assert_false(issue_doc_in_force(&d, 201));
+	assert_int_equal(issue_doc_state(&d, 200), DOC_VALID);
+	assert_int_equal(issue_doc_state(&d, 201), DOC_EXPIRED);
+	d.state = DOC_REVOKED;
+	assert_false(issue_doc_in_force(&d, 150));
+	assert_int_equal(issue_doc_state(&d, 201), DOC_REVOKED);
+	d.state = DOC_SUPERSEDED;
+	assert_false(issue_doc_in_force(&d, 150));
+	assert_int_equal(issue_doc_state(&d, 201), DOC_SUPERSEDED);
+	/* a zeroed record is in no state, so never in force */
+	struct store_document z = { .expires_day = INT64_MAX };
+	assert_false(issue_doc_in_force(&z, 0));
+	assert_string_equal(issue_doc_state_word(DOC_VALID), "berlaku");
+	assert_string_equal(issue_doc_state_word(DOC_REVOKED), "dicabut");
+	assert_string_equal(issue_doc_state_word(DOC_SUPERSEDED), "diganti");
+	assert_string_equal(issue_doc_state_word(DOC_EXPIRED), "kedaluwarsa");
+	assert_string_equal(issue_doc_state_word(0), "");
+	assert_string_equal(store_doc_state_name(DOC_SUPERSEDED), "superseded");
+	assert_string_equal(store_doc_state_name(DOC_EXPIRED), "expired");
+	assert_string_equal(store_doc_state_name(0), "");
+}
+
+struct docs {
+	struct store_document *d;
+	size_t n;
+};
+
+static int docs_add(const struct store_document *d, void *arg)
+{
+	struct docs *l = arg;
+	struct store_document *grown = realloc(l->d, (l->n + 1) * sizeof *grown);
+	if (!grown)
+		return TB_ENOMEM;
+	l->d = grown;
+	l->d[l->n++] = *d;
+	return 0;
+}
+
+/* Documents of d's case (by_nik 0) or NIK (1) and kind in force on
+ * today by issue_doc_in_force, leaving out except. */
+static size_t in_force_c(const struct docs *l, const struct store_document *d,
+			 int by_nik, int64_t today, const char *except)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct store_document *x = &l->d[i];
+		int same = by_nik ? !strcmp(x->nik, d->nik)
+				  : x->case_id == d->case_id;
+		if (same && !strcmp(x->kind, d->kind) &&
+		    (!except || strcmp(x->serial, except)) &&
+		    issue_doc_in_force(x, today))
+			n++;
+	}
+	return n;
+}
+
+/* store_doc_in_force's SQL and issue_doc_in_force say the same of every
+ * row of the registry (valid, revoked and superseded ones, by case and
+ * by NIK, with and without an exception), on the day before issue, the
+ * last day and the day after. */
+static void test_in_force_sql_agrees(void **state)
+{
+	struct env *e = *state;
+	struct docs l = { 0 };
+	int seen[DOC_EXPIRED + 1] = { 0 };
+	assert_int_equal(store_doc_each(e->s, NULL, docs_add, &l, &e->err), 0);
+	for (size_t i = 0; i < l.n; i++)
+		seen[l.d[i].state]++;
+	/* the earlier tests left every stored state behind */
+	assert_true(seen[DOC_VALID] && seen[DOC_REVOKED] &&
+		    seen[DOC_SUPERSEDED]);
+	for (size_t i = 0; i < l.n; i++) {
+		const struct store_document *d = &l.d[i];
+		int64_t days[] = { d->issued_day - 1, d->issued_day,
+				   d->expires_day, d->expires_day + 1 };
+		for (size_t k = 0; k < sizeof days / sizeof *days; k++)
+			for (int by_nik = 0; by_nik < 2; by_nik++) {
+				struct store_document got;
+				const char *except = NULL;
+				for (int pass = 0; pass < 2; pass++) {
+					size_t want = in_force_c(&l, d, by_nik,
+								 days[k],
+								 except);
+					int rc = store_doc_in_force(
+						e->s, by_nik ? 0 : d->case_id,
+						d->nik, d->kind, days[k], except,
+						&got, NULL);
+					assert_int_equal(rc, want ? 0
+								  : TB_ENOTFOUND);
+					if (rc < 0)
+						break;
+					assert_true(issue_doc_in_force(&got,
+								       days[k]));
+					assert_string_equal(got.kind, d->kind);
+					/* again without the one found */
+					except = got.serial;
+				}
+			}
+	}
+	free(l.d);
+}
+
+static void test_card_number(void **state)
+{
+	(void)state;
+	char n[ISSUE_CARD_NUMBER_LEN + 1];
+	assert_int_equal(issue_card_check_digit("000123456789"), 7);
+	/* the textbook Luhn example: 7992739871 + 3 (padded to 12) */
+	assert_int_equal(issue_card_check_digit("007992739871"), 3);
+	assert_int_equal(issue_card_check_digit("00012345678"), TB_EINVAL);
+	assert_int_equal(issue_card_check_digit("00012345678x"), TB_EINVAL);
+	assert_int_equal(issue_card_check_digit(NULL), TB_EINVAL);
+	assert_true(issue_card_number_ok("0001234567897"));
+	assert_false(issue_card_number_ok("0001234567898"));
+	assert_false(issue_card_number_ok("000123456789"));
+	assert_false(issue_card_number_ok(NULL));
+	/* every single-digit typo is caught */
+	char t[14] = "0001234567897";
+	for (int i = 0; i < 13; i++) {
+		char keep = t[i];
+		t[i] = (char)('0' + (keep - '0' + 1) % 10);
+		assert_false(issue_card_number_ok(t));
+		t[i] = keep;
+	}
+	/* regency, two-digit year, six-digit sequence, check digit */
+	assert_int_equal(issue_card_number("3510", 2026, 1, n, NULL), 0);
+	assert_string_equal(n, "3510260000018");
+	assert_true(issue_card_number_ok(n));
+	assert_int_equal(issue_card_number("3510", 2026, 999999, n, NULL), 0);
+	assert_true(issue_card_number_ok(n));
+	assert_int_equal(issue_card_number("3510", 2026, 1000000, n, NULL),
+			 TB_ECONFLICT);
+	assert_int_equal(issue_card_number("35", 2026, 1, n, NULL),
+			 TB_EINTERNAL);
+}
+
+/* A specimen: the case's data, numbers no issued document has, a QR
+ * code of an issued one's version, nothing written; only approved cases. */
+static void test_specimen(void **state)
+{
+	struct env *e = *state;
+	struct render_fields f;
+	struct store_case c;
+	struct store_document issued;
+	struct buf url = BUF_INIT;
+	struct qr spec = { 0 }, real = { 0 };
+	int n = doc_count(e);
+	render_fields_init(&f);
+	assert_int_equal(issue_specimen(e->s, e->p, 4, &f, &e->err), 0);
+	assert_int_equal(doc_count(e), n);
+	assert_int_equal(store_case_get(e->s, 4, &c, &e->err), 0);
+	assert_string_equal(render_fields_get(&f, "nik"), c.nik);
+	assert_string_equal(render_fields_get(&f, "letter_number"), "CONTOH");
+	assert_string_equal(render_fields_get(&f, "serial"), "CONTOH");
+	assert_string_equal(render_fields_get(&f, "card_number"),
+			    "0000000000000");
+	const char *qr = render_fields_get(&f, "qr");
+	assert_non_null(qr);
+	assert_int_equal(strlen(qr), ISSUE_SPECIMEN_QR_LEN);
+	assert_memory_equal(qr, "HTTPS://", 8);
+	/* the reason for ISSUE_SPECIMEN_QR_LEN: an issued code's version
+	 * (case 2's card, from test_issue_idempotent) */
+	assert_int_equal(store_doc_in_force(e->s, 2, NULL, "card", date_today(),
+					    NULL, &issued, &e->err),
+			 0);
+	assert_int_equal(token_url(&url, policy_setting(e->p, "verifier_host"),
+				   issued.token, &e->err),
+			 0);
+	assert_int_equal(qr_encode(&spec, qr, &e->err), 0);
+	assert_int_equal(qr_encode(&real, url.data, &e->err), 0);
+	assert_int_equal(spec.version, real.version);
+	qr_release(&spec);
+	qr_release(&real);
+	buf_release(&url);
+	render_fields_release(&f);
+
+	/* a case that is not approved, and no case at all */
+	int64_t draft;
+	snprintf(c.state, sizeof c.state, "draft");
+	assert_int_equal(store_case_add(e->s, &c, &draft, &e->err), 0);
+	render_fields_init(&f);
+	assert_int_equal(issue_specimen(e->s, e->p, draft, &f, &e->err),
+			 TB_EREFUSED);
+	assert_non_null(strstr(e->err.data, "belum disetujui"));
+	assert_int_equal(issue_specimen(e->s, e->p, 999999, &f, &e->err),
+			 TB_ENOTFOUND);
+	render_fields_release(&f);
+}
+
 static void test_registry_guards(void **state)
 {
 	struct env *e = *state;
@@ -484,6 +683,10 @@ int main(void)
 		cmocka_unit_test(test_issue_batch),
 		cmocka_unit_test(test_in_force_by_nik),
 		cmocka_unit_test(test_fault_rolls_back),
+		cmocka_unit_test(test_doc_state_rule),
+		cmocka_unit_test(test_card_number),
+		cmocka_unit_test(test_specimen),
+		cmocka_unit_test(test_in_force_sql_agrees),
 		cmocka_unit_test(test_registry_guards),
 	};
 	return cmocka_run_group_tests(tests, env_setup, env_teardown);

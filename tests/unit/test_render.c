@@ -233,27 +233,6 @@ static void test_threads(void **state)
 	buf_release(&want);
 }
 
-static void test_check_digit(void **state)
-{
-	(void)state;
-	assert_int_equal(render_card_check_digit("000123456789"), 7);
-	/* the textbook Luhn example: 7992739871 + 3 (padded to 12) */
-	assert_int_equal(render_card_check_digit("007992739871"), 3);
-	assert_int_equal(render_card_check_digit("00012345678"), TB_EINVAL);
-	assert_int_equal(render_card_check_digit("00012345678x"), TB_EINVAL);
-	assert_true(render_card_number_ok("0001234567897"));
-	assert_false(render_card_number_ok("0001234567898"));
-	assert_false(render_card_number_ok("000123456789"));
-	/* every single-digit typo is caught */
-	char n[14] = "0001234567897";
-	for (int i = 0; i < 13; i++) {
-		char keep = n[i];
-		n[i] = (char)('0' + (keep - '0' + 1) % 10);
-		assert_false(render_card_number_ok(n));
-		n[i] = keep;
-	}
-}
-
 static void test_fields_parse(void **state)
 {
 	(void)state;
@@ -372,7 +351,6 @@ int main(void)
 		cmocka_unit_test(test_same_bytes),
 		cmocka_unit_test(test_errors_name_cause),
 		cmocka_unit_test(test_threads),
-		cmocka_unit_test(test_check_digit),
 		cmocka_unit_test(test_fields_parse),
 		cmocka_unit_test(test_bad_root),
 		cmocka_unit_test(test_card_sheet),

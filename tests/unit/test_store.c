@@ -354,6 +354,90 @@ static void records_round_trip(void **state)
 	free(ans);
 }
 
+/* A document row for case_id; tag makes its unique columns unique. */
+static void add_doc(struct fx *f, int64_t case_id, char tag, int seq)
+{
+	struct store_document d = { .case_id = case_id, .year = 2026,
+				    .seq = seq, .issued_day = 20000,
+				    .expires_day = 20365, .score = 1.5 };
+	memset(d.serial, tag, 16);
+	memset(d.token, tag, 144);
+	memset(d.sha256, tag, 64);
+	strcpy(d.kind, "card");
+	strcpy(d.nik, "3510054506900001");
+	strcpy(d.name, "Siti Rahayu");
+	snprintf(d.number, sizeof d.number, "351026%06d0", seq);
+	strcpy(d.policy_version, "uji-1");
+	strcpy(d.office, "Dinas Sosial");
+	strcpy(d.faskes, "Puskesmas Muncar");
+	strcpy(d.issued_by, "ds");
+	assert_int_equal(store_doc_add(f->s, &d, "%PDF-1.7", 8, "{}", &f->err),
+			 0);
+}
+
+static int raw_text_is(sqlite3 *db, const char *sql, const char *want)
+{
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int same = !strcmp((const char *)sqlite3_column_text(st, 0), want);
+	sqlite3_finalize(st);
+	return same;
+}
+
+/* Document states cross the store boundary as enum doc_state: the
+ * column keeps the words, callers get the enum, each way round. */
+static void doc_states_are_enums(void **state)
+{
+	struct fx *f = *state;
+	struct store_document d;
+	add_resident(f, "3510054506900001", "1990-06-05", 'P');
+	add_user(f, "op", HASH_A);
+	int64_t id = add_case(f);
+	add_doc(f, id, 'A', 1);
+	add_doc(f, id, 'B', 2);
+	add_doc(f, id, 'C', 3);
+	assert_int_equal(store_doc_get(f->s, "AAAAAAAAAAAAAAAA", &d, &f->err), 0);
+	assert_int_equal(d.state, DOC_VALID);
+	assert_int_equal(store_doc_revoke(f->s, "AAAAAAAAAAAAAAAA", "ds", "salah",
+					  &f->err),
+			 0);
+	assert_int_equal(store_doc_supersede(f->s, "BBBBBBBBBBBBBBBB",
+					     "CCCCCCCCCCCCCCCC", "ds", "hilang",
+					     &f->err),
+			 0);
+	assert_int_equal(store_doc_get(f->s, "AAAAAAAAAAAAAAAA", &d, &f->err), 0);
+	assert_int_equal(d.state, DOC_REVOKED);
+	assert_int_equal(store_doc_get(f->s, "BBBBBBBBBBBBBBBB", &d, &f->err), 0);
+	assert_int_equal(d.state, DOC_SUPERSEDED);
+	assert_string_equal(d.superseded_by, "CCCCCCCCCCCCCCCC");
+	/* the in-force lookup sees the one valid row only */
+	assert_int_equal(store_doc_in_force(f->s, id, NULL, "card", 20365, NULL,
+					    &d, &f->err),
+			 0);
+	assert_string_equal(d.serial, "CCCCCCCCCCCCCCCC");
+	assert_int_equal(store_doc_in_force(f->s, id, NULL, "card", 20366, NULL,
+					    &d, &f->err),
+			 TB_ENOTFOUND);
+	sqlite3 *raw = raw_open(f);
+	assert_true(raw_text_is(raw, "SELECT state FROM documents WHERE serial ="
+				     " 'AAAAAAAAAAAAAAAA'",
+				store_doc_state_name(DOC_REVOKED)));
+	assert_true(raw_text_is(raw, "SELECT state FROM documents WHERE serial ="
+				     " 'BBBBBBBBBBBBBBBB'",
+				store_doc_state_name(DOC_SUPERSEDED)));
+	assert_true(raw_text_is(raw, "SELECT state FROM documents WHERE serial ="
+				     " 'CCCCCCCCCCCCCCCC'",
+				store_doc_state_name(DOC_VALID)));
+	/* expired is derived, never a word the column may hold */
+	assert_int_not_equal(sqlite3_exec(raw, "UPDATE documents SET state ="
+					       " 'expired' WHERE serial ="
+					       " 'CCCCCCCCCCCCCCCC'",
+					  NULL, NULL, NULL),
+			     SQLITE_OK);
+	sqlite3_close(raw);
+}
+
 /* store_stamp moves at once on a commit through any terbit handle (the
  * shared -gen counter) and on a change through this handle; on a commit
  * by another program it moves within the recheck second; reads leave it
@@ -405,6 +489,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(attachments_checked_and_kept, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(records_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(doc_states_are_enums, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(stamp_moves_on_every_commit, setup,
 						teardown),
 	};
