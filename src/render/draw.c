@@ -152,7 +152,8 @@ static int el_table(struct doc *d, const struct layout_el *e)
 		if (total <= e->num[LN_H] + 0.01)
 			return 0;
 		if (!(e->flags & LF_SHRINK) ||
-		    d->table_size * 0.95 < render__num_or(e, LN_SIZE, 11) * 0.6)
+		    d->table_size * 0.95 <
+			    render__num_or(e, LN_SIZE, 11) * 0.6)
 			return tb_err(d->err, TB_EINVAL, "tabel tidak muat dalam "
 				      "tinggi %.1f mm (perlu %.1f mm)",
 				      e->num[LN_H], total);
@@ -175,7 +176,8 @@ static int el_rule(struct doc *d, const struct layout_el *e)
 {
 	double x = PT(e->num[LN_X]), w = PT(e->num[LN_W]);
 	double y = PT(d->page_h - render__el_y(d, e));
-	double thick = render__num_or(e, LN_THICK, (e->flags & LF_DOUBLE) ? 0.9 : 0.3);
+	double thick = render__num_or(e, LN_THICK,
+				      (e->flags & LF_DOUBLE) ? 0.9 : 0.3);
 	render__set_stroke(d, e->color);
 	HPDF_Page_SetLineWidth(d->page, (HPDF_REAL)PT(thick));
 	HPDF_Page_MoveTo(d->page, (HPDF_REAL)x, (HPDF_REAL)y);
@@ -252,8 +254,8 @@ static int el_rect(struct doc *d, const struct layout_el *e)
 		render__set_fill(d, e->fill);
 	if (stroke) {
 		render__set_stroke(d, e->has_stroke ? e->stroke : 0);
-		HPDF_Page_SetLineWidth(d->page,
-				       (HPDF_REAL)PT(render__num_or(e, LN_THICK, 0.2)));
+		double thick = render__num_or(e, LN_THICK, 0.2);
+		HPDF_Page_SetLineWidth(d->page, (HPDF_REAL)PT(thick));
 	}
 	return rounded_rect(d, x, y, w, h, PT(render__num_or(e, LN_RADIUS, 0)),
 			    !e->has_fill ? "S" : stroke ? "B" : "f");
@@ -279,7 +281,8 @@ static int el_signature(struct doc *d, const struct layout_el *e)
 			continue;
 		b.font = slot == LS_NAME ? FONT_BOLD : FONT_REGULAR;
 		b.underline = slot == LS_NAME;
-		b.size = render__num_or(e, LN_SIZE, 11) * (slot == LS_NOTE ? 0.8 : 1);
+		b.size = render__num_or(e, LN_SIZE, 11) *
+			 (slot == LS_NOTE ? 0.8 : 1);
 		int rc = render__expand_text(d, e->str[slot]);
 		if (rc < 0 || (rc = render__draw_box(d, &b, &used)) < 0)
 			return rc;
@@ -368,8 +371,9 @@ static int draw_elements(struct doc *d, const struct layout *lay, int flags)
 			}
 			if (pass == 1)
 				d->flow_y = qr_flow[k++];
+			const char *kind = layout_kind_name(e->kind);
 			if ((rc = el_draw[e->kind](d, e)) < 0 ||
-			    (rc = render__hpdf_check(d, layout_kind_name(e->kind))) < 0)
+			    (rc = render__hpdf_check(d, kind)) < 0)
 				rc = el_err(d, lay, e, rc);
 		}
 		if (rc == 0 && pass == 0 && (flags & RENDER_SPECIMEN)) {

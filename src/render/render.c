@@ -106,7 +106,9 @@ int render_doc(const struct render_ctx *ctx, enum render_kind kind,
 	int rc = render__doc_open(&d, ctx, 2, err);
 	for (int p = 0; rc == 0 && p < 2; p++) {
 		const struct layout *lay = &ctx->lay[kind][p];
-		if (lay->n && (rc = render__add_page(&d, lay->page_w, lay->page_h)) == 0)
+		if (!lay->n)
+			continue;
+		if ((rc = render__add_page(&d, lay->page_w, lay->page_h)) == 0)
 			rc = render__draw_layout(&d, lay, fields, 0, 0, flags);
 	}
 	if (rc == 0)
@@ -115,7 +117,7 @@ int render_doc(const struct render_ctx *ctx, enum render_kind kind,
 	return rc;
 }
 
-/* The font files under root, read once, and each one's glyph table. */
+/* The font files under root, read once and checked (ttfsub_load). */
 static int read_fonts(struct render_ctx *ctx, const char *root,
 		      struct buf *err)
 {

@@ -151,7 +151,8 @@ static int sheet_side(struct doc *d, const struct sheet *sh,
 	for (size_t i = 0; rc == 0 && i < sh->count; i++) {
 		double x, y;
 		sheet_cell(sh, i, back, &x, &y);
-		rc = render__draw_layout(d, lay, &cards[sh->first + i], x, y, flags);
+		rc = render__draw_layout(d, lay, &cards[sh->first + i], x, y,
+					 flags);
 		if (rc < 0)
 			rc = card_err(d, sh->first + i, &cards[sh->first + i],
 				      rc);

@@ -17,7 +17,8 @@ static long line_end(struct doc *d, const struct textbox *b, double size,
 {
 	if (!b->wrap) {
 		size_t end = i + strcspn(s + i, "\n");
-		if (w_pt > 0 && render__width_pt(d, b->font, size, s + i, end - i) > w_pt)
+		if (w_pt > 0 &&
+		    render__width_pt(d, b->font, size, s + i, end - i) > w_pt)
 			return -1;
 		return (long)end;
 	}
