@@ -2,12 +2,11 @@
 #define TERBIT_FLATE_H
 /*
  * flate: a small, fast zlib-format compressor for page content streams
- * (PDF /FlateDecode). libharu deflates with zlib at its default level,
- * which spent about 120 instructions a byte on our pages (digits and
- * short operators, long hash chains): a quarter of a document's time.
- * This one looks at one earlier match per position and writes fixed
- * Huffman codes, at about a tenth of the cost, for pages about a fifth
- * larger than zlib's.
+ * (PDF /FlateDecode). zlib at its default level is slow on our pages
+ * (digits and short operators make long hash chains); this one looks at
+ * one earlier match per position and writes fixed Huffman codes, much
+ * cheaper for pages somewhat larger than zlib's (figures in
+ * docs/architecture.md, "The render module").
  */
 #include <stddef.h>
 

@@ -3,9 +3,9 @@
 /*
  * ttfsub: the TrueType font file a document embeds, cut down to the
  * glyphs that document uses. libharu 2.3 does the same, but it re-reads
- * the whole font a few bytes at a time for every document (a fifth of a
- * document's time, measured); here the font is parsed once, at start,
- * and each document only copies the glyphs it needs.
+ * the whole font a few bytes at a time for every document; here the font
+ * is parsed once, at start, and each document only copies the glyphs it
+ * needs.
  *
  * The result keeps every table of the source font and every glyph index
  * (an unused glyph is left empty, as libharu does), so the glyph numbers

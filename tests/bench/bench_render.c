@@ -3,8 +3,10 @@
  * render context (layouts and fonts loaded once), and bytes per document.
  * Rows on stdout: name<TAB>value<TAB>unit<TAB>note
  * Usage: bench_render FIELDS_FILE [COUNT]   (from the repository root)
- * Also writes the last letter to $BENCH_TMP/bench_letter.pdf when
- * BENCH_TMP is set, for the TCPDF comparison's size column.
+ * With BENCH_TMP set, also writes the last letter, card and sheet (all
+ * without the specimen mark) to $BENCH_TMP/bench_letter.pdf,
+ * bench_card.pdf and bench_sheet.pdf: the letter for the TCPDF
+ * comparison's size column, all three for tests/render_golden.sh.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +67,7 @@ static int run(struct render_ctx *ctx, enum render_kind kind,
 /* A sheet of RENDER_SHEET_CARDS cards (render_card_sheet), per card:
  * it should cost about what a one-card PDF does. */
 static int run_sheet(struct render_ctx *ctx, const struct render_fields *f,
-		     int count)
+		     int count, const char *save)
 {
 	struct render_fields cards[RENDER_SHEET_CARDS];
 	struct buf pdf = BUF_INIT, err = BUF_INIT;
@@ -87,6 +89,8 @@ static int run_sheet(struct render_ctx *ctx, const struct render_fields *f,
 		       "target <= CPU ms per card (%zu B a sheet)\n",
 		       RENDER_SHEET_CARDS,
 		       dc * 1000 / sheets / RENDER_SHEET_CARDS, pdf.len);
+	if (rc == 0 && save)
+		buf_write_file(save, pdf.data, pdf.len, 0644, &err);
 	buf_release(&pdf);
 	buf_release(&err);
 	return rc < 0;
@@ -96,7 +100,8 @@ int main(int argc, char **argv)
 {
 	struct render_ctx *ctx = NULL;
 	struct render_fields f;
-	struct buf err = BUF_INIT, text = BUF_INIT, save = BUF_INIT;
+	struct buf err = BUF_INIT, text = BUF_INIT;
+	struct buf save[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
 	int count = argc > 2 ? atoi(argv[2]) : 1000, rc = 1;
 	render_fields_init(&f);
 	if (argc < 2) {
@@ -113,16 +118,20 @@ int main(int argc, char **argv)
 	printf("render: context load (layouts, fonts)\t%.2f\tms\tonce at start\n",
 	       (now() - t0) * 1000);
 	const char *tmp = getenv("BENCH_TMP");
-	if (tmp)
-		buf_addf(&save, "%s/bench_letter.pdf", tmp);
-	rc = run(ctx, RENDER_LETTER, &f, count, "letter", tmp ? save.data : NULL) ||
-	     run(ctx, RENDER_CARD, &f, count, "card", NULL) ||
-	     run_sheet(ctx, &f, count);
+	static const char *const names[3] = { "letter", "card", "sheet" };
+	for (int i = 0; tmp && i < 3; i++)
+		buf_addf(&save[i], "%s/bench_%s.pdf", tmp, names[i]);
+	rc = run(ctx, RENDER_LETTER, &f, count, "letter",
+		 tmp ? save[0].data : NULL) ||
+	     run(ctx, RENDER_CARD, &f, count, "card",
+		 tmp ? save[1].data : NULL) ||
+	     run_sheet(ctx, &f, count, tmp ? save[2].data : NULL);
 out:
 	render_ctx_free(ctx);
 	render_fields_release(&f);
 	buf_release(&err);
 	buf_release(&text);
-	buf_release(&save);
+	for (int i = 0; i < 3; i++)
+		buf_release(&save[i]);
 	return rc;
 }

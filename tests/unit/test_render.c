@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "core/err.h"
+#include "render/haru_internal.h"
 #include "render/render.h"
 
 static const char *const base[][2] = {
@@ -262,6 +263,23 @@ static void test_bad_root(void **state)
 	buf_release(&err);
 }
 
+/* The check render_ctx_new runs first: this libharu's private structs
+ * hold what haru_internal.c relies on. (No test with a broken font:
+ * libharu 2.3's TrueType loader crashes on one; render_ctx_new checks
+ * the font with ttfsub_load before libharu sees it.) */
+static void test_haru_selftest(void **state)
+{
+	(void)state;
+	struct buf ttf = BUF_INIT, err = BUF_INIT;
+	assert_int_equal(buf_read_file(&ttf, "fonts/terbit-sans.ttf", 8 << 20,
+				       &err), 0);
+	int rc = haru_selftest((const unsigned char *)ttf.data, ttf.len, &err);
+	if (rc)
+		fail_msg("haru_selftest: %s", err.data);
+	buf_release(&ttf);
+	buf_release(&err);
+}
+
 /* n copies of the base fields, card i with its own serial; card `bad`
  * (1-based, 0: none) without faskes. */
 static struct render_fields *sheet_cards(struct fx *fx, size_t n, size_t bad)
@@ -353,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_fields_parse),
 		cmocka_unit_test(test_bad_root),
+		cmocka_unit_test(test_haru_selftest),
 		cmocka_unit_test(test_card_sheet),
 		cmocka_unit_test(test_card_sheet_errors),
 	};
