@@ -213,33 +213,4 @@ int cases_list_page_json(struct store *s, const struct cases_actor *a,
 			 size_t limit, struct buf *out, size_t *total,
 			 struct buf *err);
 
-/* ---- synthetic demo data (demo.c) -------------------------------- */
-
-#define CASES_DEMO_MAX 200000u /* residents; NIKs stay unique up to here */
-
-/*
- * Deterministic synthetic residents and PBI CSVs (docs/data-formats.md)
- * for n residents from seed, appended to residents and pbi: valid NIKs
- * (women day + 40) registered across the 25 kecamatan, names built from
- * Javanese, Osing and Indonesian name parts, about one in eight a PBI
- * member, a few living outside the regency. Same (n, seed), same bytes.
- */
-int cases_demo_csv(unsigned n, uint64_t seed, struct buf *residents,
-		   struct buf *pbi, struct buf *err);
-
-/*
- * Fills a fresh database that has its regions (TB_ECONFLICT when it
- * already has residents): imports cases_demo_csv(n, seed), adds admin,
- * dinkes, dinsos and faskes users, an operator desa-<village> for every
- * village and an officer kecamatan-<kecamatan> for every kecamatan of the
- * regions table, then opens cases and walks them through the
- * real operations to every workflow stage, with answers giving both
- * outcomes, generated PDF/PNG attachments, approved eligible cases and
- * approved cases made ineligible afterwards (a PBI membership that became
- * active). Appends "name<TAB>role<TAB>region<TAB>token\n" per user to
- * tokens. n >= 100 gives every stage.
- */
-int cases_demo_populate(struct store *s, const struct policy *p, unsigned n,
-			uint64_t seed, struct buf *tokens, struct buf *err);
-
 #endif

@@ -507,48 +507,6 @@ static void list_respects_scope(void **state)
 	assert_int_equal(n, 0);
 }
 
-static void demo_data_reaches_every_stage(void **state)
-{
-	struct fx *f = *state;
-	struct buf tokens = BUF_INIT, r1 = BUF_INIT, r2 = BUF_INIT, p1 = BUF_INIT,
-		   p2 = BUF_INIT;
-	/* Deterministic. */
-	assert_int_equal(cases_demo_csv(300, 7, &r1, &p1, &f->err), 0);
-	assert_int_equal(cases_demo_csv(300, 7, &r2, &p2, &f->err), 0);
-	assert_string_equal(r1.data, r2.data);
-	assert_string_equal(p1.data, p2.data);
-	/* Only on a fresh database (the fixture already has people). */
-	assert_int_equal(cases_demo_populate(f->s, f->p, 600, 1, &tokens, &f->err),
-			 TB_ECONFLICT);
-	struct store *fresh = NULL;
-	struct buf dir = BUF_INIT, regions = BUF_INIT;
-	buf_addf(&dir, "%s/demo", f->dir);
-	assert_int_equal(store_open(dir.data, &fresh, &f->err), 0);
-	read_file("regions/3510.csv", &regions);
-	assert_int_equal(cases_regions_import(fresh, regions.data, regions.len,
-					      "3510.csv", &f->err), 108);
-	store_close(f->s);
-	f->s = fresh;
-	assert_int_equal(cases_demo_populate(f->s, f->p, 600, 1, &tokens, &f->err),
-			 0);
-	buf_release(&dir);
-	buf_release(&regions);
-	for (int st = 0; st < ST__COUNT; st++) {
-		int n = 0;
-		struct store_case_filter flt = { .state = state_name(st) };
-		assert_int_equal(cases_list(f->s, NULL, &flt, count_case, &n,
-					    &f->err), 0);
-		if (n == 0)
-			fail_msg("no demo case in state %s", state_name(st));
-	}
-	assert_has(tokens.data, "dinsos\tdinsos\t");
-	buf_release(&tokens);
-	buf_release(&r1);
-	buf_release(&r2);
-	buf_release(&p1);
-	buf_release(&p2);
-}
-
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -561,7 +519,6 @@ int main(void)
 		T(audit_failure_rolls_back_the_change),
 		T(retired_answers_kept_not_counted),
 		T(list_respects_scope),
-		T(demo_data_reaches_every_stage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
