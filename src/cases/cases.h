@@ -62,9 +62,10 @@ enum cases_cred { CASES_CRED_BEARER = 1, CASES_CRED_SESSION = 2 };
  * one place that decides who a caller is).
  * secret is the credential as presented (raw bearer token, or raw session
  * id); only its SHA-256 is looked up, the secret itself is never stored.
- * TB_EAUTH when it is empty, longer than CASES_SECRET_MAX or not known
- * (or the user is disabled, once users can be disabled). For now
- * CASES_CRED_SESSION is always TB_EAUTH: sessions are not stored yet.
+ * TB_EAUTH when it is empty, longer than CASES_SECRET_MAX, not known,
+ * the user is disabled, or (a session) idle for CASES_SESSION_IDLE_S or
+ * older than CASES_SESSION_MAX_S. A session's last_seen is written at
+ * most once a minute; out->session_sha256 names it.
  * TB_EDB when the user's stored role is not a workflow role.
  */
 int cases_authenticate(struct store *s, enum cases_cred kind,
