@@ -13,6 +13,7 @@
 #include "core/err.h"
 #include "core/fmt.h"
 #include "core/json.h"
+#include "core/str.h"
 
 /* ---- buf ---- */
 
@@ -324,6 +325,50 @@ static void test_masks(void **state)
 	buf_release(&b);
 }
 
+/* ---- str ---- */
+
+static void test_str_digits(void **state)
+{
+	(void)state;
+	assert_true(str_is_digits("3510052001", 10));
+	assert_false(str_is_digits("351005200", 10));   /* shorter */
+	assert_false(str_is_digits("35100520011", 10)); /* longer */
+	assert_false(str_is_digits("35100a2001", 10));
+	assert_false(str_is_digits(NULL, 10));
+	assert_true(str_is_digits("", 0));
+	assert_false(str_is_digits("1", 0));
+	assert_true(str_all_digits("0"));
+	assert_true(str_all_digits("0123456789"));
+	assert_false(str_all_digits(""));
+	assert_false(str_all_digits(NULL));
+	assert_false(str_all_digits("12 "));
+	assert_false(str_all_digits("-1"));
+	/* ASCII only: a locale's other digits never count. */
+	assert_false(str_all_digits("\xd9\xa1"));
+}
+
+static void test_str_hex(void **state)
+{
+	(void)state;
+	char out[9];
+	memset(out, 'x', sizeof out);
+	assert_ptr_equal(str_hex(out, "\x00\x1f\xab\xff", 4), out);
+	assert_string_equal(out, "001fabff");
+	/* str_hex_put leaves the byte after the 2n characters alone. */
+	memset(out, 'x', sizeof out);
+	assert_ptr_equal(str_hex_put(out, "\x9c", 1), out + 2);
+	assert_memory_equal(out, "9cx", 3);
+	assert_string_equal(str_hex(out, "", 0), "");
+
+	int arr[7];
+	struct { const char *a; int b; } rows[3];
+	(void)arr;
+	(void)rows;
+	assert_int_equal(ARRAY_SIZE(arr), 7);
+	assert_int_equal(ARRAY_SIZE(rows), 3);
+	assert_int_equal(ARRAY_SIZE("abc"), 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +384,8 @@ int main(void)
 		cmocka_unit_test(test_fmt_numbers),
 		cmocka_unit_test(test_region_codes),
 		cmocka_unit_test(test_masks),
+		cmocka_unit_test(test_str_digits),
+		cmocka_unit_test(test_str_hex),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
