@@ -18,6 +18,7 @@
 
 #include "core/err.h"
 #include "core/json.h"
+#include "core/str.h"
 #include "sign/digest.h"
 #include "sign/keyring_int.h"
 
@@ -49,12 +50,7 @@ int keys_kid_of_pkey(EVP_PKEY *pkey, unsigned char kid[KEYS_KID_LEN])
 
 void keys_kid_hex(const unsigned char kid[KEYS_KID_LEN], char hex[9])
 {
-	static const char digits[] = "0123456789abcdef";
-	for (int i = 0; i < KEYS_KID_LEN; i++) {
-		hex[2 * i] = digits[kid[i] >> 4];
-		hex[2 * i + 1] = digits[kid[i] & 15];
-	}
-	hex[8] = '\0';
+	str_hex(hex, kid, KEYS_KID_LEN);
 }
 
 /* Exactly 8 hex characters at hex (more may follow). */
