@@ -13,6 +13,8 @@
 
 #include "core/err.h"
 #include "core/fmt.h"
+#include "core/ids.h"
+#include "core/str.h"
 #include "sign/digest.h"
 
 #define CONSOLE_NAME "console"
@@ -36,8 +38,7 @@ static const struct {
 int cases_parse_id(const char *s, int64_t *out, struct buf *err)
 {
 	char *end;
-	if (!s || !*s || strspn(s, "0123456789") != strlen(s) ||
-	    strlen(s) > 15)
+	if (!str_all_digits(s) || strlen(s) > 15)
 		return tb_err(err, TB_EINVAL, "nomor kasus tidak sah: %s",
 			      s ? s : "(kosong)");
 	long long v = strtoll(s, &end, 10);
@@ -401,7 +402,7 @@ int cases_create(struct store *s, const struct cases_actor *a,
 	if (!a || !may_create(a->role))
 		return tb_err(err, TB_EPERM, "peran %s tidak boleh membuat kasus",
 			      actor_role(a));
-	if (!nik || strlen(nik) != 16 || strspn(nik, "0123456789") != 16)
+	if (!str_is_digits(nik, NIK_LEN))
 		return tb_err(err, TB_EINVAL, "NIK harus 16 digit");
 	if ((rc = store_begin(s, err)) < 0)
 		return rc;
