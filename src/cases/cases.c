@@ -289,7 +289,7 @@ static int may_edit(const struct cases_actor *a, const struct store_case *c,
 		    const char *what, struct buf *err)
 {
 	unsigned roles = 0;
-	for (size_t i = 0; i < sizeof editors / sizeof editors[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(editors); i++)
 		if (!strcmp(editors[i].what, what))
 			roles = editors[i].roles;
 	if (!a || !(roles & (1u << a->role)))

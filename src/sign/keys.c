@@ -264,7 +264,7 @@ static X509 *make_cert(EVP_PKEY *key, const char *cn, EVP_PKEY *issuer_key,
 	    !X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer)
 					    : name))
 		goto out;
-	for (size_t i = 0; i < sizeof cert_exts / sizeof cert_exts[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(cert_exts); i++)
 		if (add_ext(x, issuer, cert_exts[i].nid,
 			    issuer ? cert_exts[i].leaf : cert_exts[i].ca))
 			goto out;

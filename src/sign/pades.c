@@ -868,5 +868,5 @@ const char *pades_status_name(enum pades_status s)
 	static const char *const names[] = { "VALID", "NO_SIGNATURE",
 					     "BAD_RANGE", "BAD_SIGNATURE",
 					     "UNTRUSTED" };
-	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+	return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "?";
 }

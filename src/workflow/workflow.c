@@ -38,7 +38,7 @@ const struct wf_transition wf_table[] = {
 	{ ST_VERIFIED, ST_REJECTED, R(ROLE_DINSOS), REVIEW },
 	{ ST_RETURNED, ST_SUBMITTED, R(ROLE_DESA), WF_NEED_RUJUKAN },
 };
-const size_t wf_table_len = sizeof wf_table / sizeof wf_table[0];
+const size_t wf_table_len = ARRAY_SIZE(wf_table);
 
 struct named {
 	const char *name, *label;
