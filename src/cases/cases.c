@@ -178,7 +178,7 @@ static int user_name_ok(const char *name)
 /* The region a role needs: a village for desa, a kecamatan for
  * kecamatan, none for the rest. Fills digits ("" when none). */
 static int user_region(struct store *s, enum role role, const char *region,
-		       char digits[11], struct buf *err)
+		       char digits[REGION_CODE_MAX + 1], struct buf *err)
 {
 	const char *kind = role == ROLE_DESA ? "desa/kelurahan"
 			   : role == ROLE_KECAMATAN ? "kecamatan"

@@ -140,7 +140,7 @@ int fmt_sex_id(struct buf *out, char sex)
 	return TB_EINVAL;
 }
 
-int region_normalize(const char *in, char out[11])
+int region_normalize(const char *in, char out[REGION_CODE_MAX + 1])
 {
 	size_t n = 0;
 	if (!in)
@@ -148,7 +148,7 @@ int region_normalize(const char *in, char out[11])
 	for (const char *p = in; *p; p++) {
 		if (*p == '.')
 			continue;
-		if (!isdigit((unsigned char)*p) || n == 10)
+		if (!isdigit((unsigned char)*p) || n == REGION_CODE_MAX)
 			return TB_EINVAL;
 		out[n++] = *p;
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/ids.h"
 #include "core/str.h"
 
 /* splitmix64: small, fast, and the same on every platform. */
@@ -289,7 +290,7 @@ static int add_user(struct store *s, const char *name, const char *role,
 
 /* Region codes that get a user, collected before any is added. */
 struct region_list {
-	char (*codes)[11];
+	char (*codes)[REGION_CODE_MAX + 1];
 	size_t n, cap;
 };
 
@@ -300,7 +301,8 @@ static int collect_region(const struct store_region *r, void *arg)
 		return 0;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
-		char(*grown)[11] = realloc(l->codes, cap * sizeof *grown);
+		char(*grown)[REGION_CODE_MAX + 1] =
+			realloc(l->codes, cap * sizeof *grown);
 		if (!grown)
 			return TB_ENOMEM;
 		l->codes = grown;
