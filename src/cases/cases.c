@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/digest.h"
 #include "core/err.h"
 #include "core/fmt.h"
 #include "core/ids.h"
 #include "core/str.h"
-#include "sign/digest.h"
 
 #define CONSOLE_NAME "console"
 

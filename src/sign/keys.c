@@ -16,10 +16,10 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include "core/digest.h"
 #include "core/err.h"
 #include "core/json.h"
 #include "core/str.h"
-#include "sign/digest.h"
 #include "sign/keyring_int.h"
 
 #define CA_DAYS (10 * 365 + 2)

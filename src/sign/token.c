@@ -6,9 +6,9 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
+#include "core/digest.h"
 #include "core/err.h"
 #include "sign/base32.h"
-#include "sign/digest.h"
 #include "sign/keyring_int.h"
 
 /* Byte offsets in the 90-byte token (docs/token.md has the table). */

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/digest.h"
 #include "core/err.h"
 #include "core/str.h"
-#include "sign/digest.h"
 
 /* ---- cases -------------------------------------------------------- */
 

@@ -1,4 +1,5 @@
-/* Unit tests for src/core: buffer, CSV reader, JSON writer, formats. */
+/* Unit tests for src/core: buffer, CSV reader, JSON writer, formats,
+ * string helpers, SHA-256. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 
 #include "core/buf.h"
 #include "core/csv.h"
+#include "core/digest.h"
 #include "core/err.h"
 #include "core/fmt.h"
 #include "core/json.h"
@@ -325,6 +327,30 @@ static void test_masks(void **state)
 	buf_release(&b);
 }
 
+/* ---- digest ---- */
+
+static void test_digest_sha256(void **state)
+{
+	(void)state;
+	struct buf hex = BUF_INIT;
+	unsigned char md[SHA256_LEN], md2[SHA256_LEN];
+	/* FIPS 180-2 test vectors. */
+	assert_int_equal(digest_sha256_hex(&hex, "abc", 3), 0);
+	assert_string_equal(hex.data, "ba7816bf8f01cfea414140de5dae2223"
+				      "b00361a396177a9cb410ff61f20015ad");
+	buf_reset(&hex);
+	assert_int_equal(digest_sha256_hex(&hex, "", 0), 0);
+	assert_string_equal(hex.data, "e3b0c44298fc1c149afbf4c8996fb924"
+				      "27ae41e4649b934ca495991b7852b855");
+	digest_sha256("abc", 3, md);
+	digest_sha256("abc", 3, md2);
+	assert_int_equal(md[0], 0xba);
+	assert_true(digest_equal(md, md2, SHA256_LEN));
+	md2[SHA256_LEN - 1] ^= 1;
+	assert_false(digest_equal(md, md2, SHA256_LEN));
+	buf_release(&hex);
+}
+
 /* ---- str ---- */
 
 static void test_str_digits(void **state)
@@ -386,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_masks),
 		cmocka_unit_test(test_str_digits),
 		cmocka_unit_test(test_str_hex),
+		cmocka_unit_test(test_digest_sha256),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
