@@ -6,7 +6,6 @@
  */
 #include "cases/cases.h"
 
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "core/err.h"
 #include "core/fmt.h"
 #include "core/ids.h"
+#include "core/random.h"
 #include "core/str.h"
 
 #define CONSOLE_NAME "console"
@@ -153,7 +153,7 @@ static int new_token(struct buf *out, struct buf *err)
 	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 				  "0123456789-_";
 	unsigned char raw[33] = { 0 };
-	if (RAND_bytes(raw, 32) != 1)
+	if (rand_bytes(raw, 32) < 0)
 		return tb_err(err, TB_ECRYPTO, "gagal membuat token acak");
 	for (int i = 0; i < 33; i += 3) {
 		unsigned v = (unsigned)raw[i] << 16 | (unsigned)raw[i + 1] << 8 |

@@ -13,12 +13,12 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
-#include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
 #include "core/digest.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/random.h"
 #include "core/str.h"
 #include "sign/keyring_int.h"
 
@@ -240,7 +240,7 @@ static X509 *make_cert(EVP_PKEY *key, const char *cn, EVP_PKEY *issuer_key,
 	BIGNUM *bn = NULL;
 	unsigned char serial[16];
 	int ok = 0;
-	if (!x || !name || RAND_bytes(serial, sizeof serial) != 1)
+	if (!x || !name || rand_bytes(serial, sizeof serial) < 0)
 		goto out;
 	serial[0] &= 0x7f; /* positive, as RFC 5280 wants */
 	serial[0] |= 0x01; /* and no shorter than 16 bytes */

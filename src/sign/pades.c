@@ -7,10 +7,10 @@
 
 #include <openssl/cms.h>
 #include <openssl/err.h>
-#include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
 #include "core/err.h"
+#include "core/random.h"
 #include "core/str.h"
 #include "sign/keyring_int.h"
 
@@ -644,7 +644,7 @@ int pades_sign(const struct keyring *kr, const void *pdf, size_t n,
 		rc = tb_err(err, TB_EINVAL, "trailer PDF rusak");
 		goto out;
 	}
-	if (RAND_bytes(id, sizeof id) != 1) {
+	if (rand_bytes(id, sizeof id) < 0) {
 		rc = tb_err(err, TB_ECRYPTO, "gagal membuat /ID acak");
 		goto out;
 	}

@@ -61,7 +61,7 @@ struct token_field {
 	const char *value;
 };
 
-/* A fresh random serial (RAND_bytes). 0 or TB_ECRYPTO. */
+/* A fresh random serial (rand_bytes). 0 or TB_ECRYPTO. */
 int token_serial_new(unsigned char serial[TOKEN_SERIAL_LEN], struct buf *err);
 
 /*

@@ -1,5 +1,5 @@
 /* Unit tests for src/core: buffer, CSV reader, JSON writer, formats,
- * string helpers, SHA-256. */
+ * string helpers, SHA-256, the random source. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +15,7 @@
 #include "core/err.h"
 #include "core/fmt.h"
 #include "core/json.h"
+#include "core/random.h"
 #include "core/str.h"
 
 /* ---- buf ---- */
@@ -351,6 +352,25 @@ static void test_digest_sha256(void **state)
 	buf_release(&hex);
 }
 
+/* ---- random ---- */
+
+static void test_rand_bytes(void **state)
+{
+	(void)state;
+	/* Over 256 bytes: the size where getrandom may return short. */
+	unsigned char a[1000], b[1000];
+	memset(a, 0, sizeof a);
+	memset(b, 0, sizeof b);
+	assert_int_equal(rand_bytes(a, sizeof a), 0);
+	assert_int_equal(rand_bytes(b, sizeof b), 0);
+	assert_memory_not_equal(a, b, sizeof a);
+	/* Every byte written: the tail is not still the zeros from memset
+	 * (2^-256 chance of a false failure). */
+	static const unsigned char zero[32];
+	assert_memory_not_equal(a + sizeof a - 32, zero, 32);
+	assert_int_equal(rand_bytes(a, 0), 0);
+}
+
 /* ---- str ---- */
 
 static void test_str_digits(void **state)
@@ -413,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_str_digits),
 		cmocka_unit_test(test_str_hex),
 		cmocka_unit_test(test_digest_sha256),
+		cmocka_unit_test(test_rand_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
