@@ -7,14 +7,16 @@
 #include "cases/cases.h"
 #include "cases/cases_int.h"
 
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/digest.h"
 #include "core/err.h"
 #include "core/fmt.h"
-#include "sign/digest.h"
+#include "core/ids.h"
+#include "core/random.h"
+#include "core/str.h"
 
 #define CONSOLE_NAME CASES_CONSOLE_NAME
 
@@ -37,8 +39,7 @@ static const struct {
 int cases_parse_id(const char *s, int64_t *out, struct buf *err)
 {
 	char *end;
-	if (!s || !*s || strspn(s, "0123456789") != strlen(s) ||
-	    strlen(s) > 15)
+	if (!str_all_digits(s) || strlen(s) > 15)
 		return tb_err(err, TB_EINVAL, "nomor kasus tidak sah: %s",
 			      s ? s : "(kosong)");
 	long long v = strtoll(s, &end, 10);
@@ -176,7 +177,7 @@ static int new_token(struct buf *out, struct buf *err)
 	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 				  "0123456789-_";
 	unsigned char raw[33] = { 0 };
-	if (RAND_bytes(raw, 32) != 1)
+	if (rand_bytes(raw, 32) < 0)
 		return tb_err(err, TB_ECRYPTO, "gagal membuat token acak");
 	for (int i = 0; i < 33; i += 3) {
 		unsigned v = (unsigned)raw[i] << 16 | (unsigned)raw[i + 1] << 8 |
@@ -206,7 +207,7 @@ static int user_name_ok(const char *name)
 /* The region a role needs: a village for desa, a kecamatan for
  * kecamatan, none for the rest. Fills digits ("" when none). */
 static int user_region(struct store *s, enum role role, const char *region,
-		       char digits[11], struct buf *err)
+		       char digits[REGION_CODE_MAX + 1], struct buf *err)
 {
 	const char *kind = role == ROLE_DESA ? "desa/kelurahan"
 			   : role == ROLE_KECAMATAN ? "kecamatan"
@@ -317,7 +318,7 @@ static int may_edit(const struct cases_actor *a, const struct store_case *c,
 		    const char *what, struct buf *err)
 {
 	unsigned roles = 0;
-	for (size_t i = 0; i < sizeof editors / sizeof editors[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(editors); i++)
 		if (!strcmp(editors[i].what, what))
 			roles = editors[i].roles;
 	if (!a || !(roles & (1u << a->role)))
@@ -430,7 +431,7 @@ int cases_create(struct store *s, const struct cases_actor *a,
 	if (!a || !may_create(a->role))
 		return tb_err(err, TB_EPERM, "peran %s tidak boleh membuat kasus",
 			      actor_role(a));
-	if (!nik || strlen(nik) != 16 || strspn(nik, "0123456789") != 16)
+	if (!str_is_digits(nik, NIK_LEN))
 		return tb_err(err, TB_EINVAL, "NIK harus 16 digit");
 	if ((rc = store_begin(s, err)) < 0)
 		return rc;

@@ -10,6 +10,7 @@
 #include "core/csv.h"
 #include "core/err.h"
 #include "core/fmt.h"
+#include "core/ids.h"
 #include "store/store.h"
 
 #define ANSWERS_MAX_ROWS 256
@@ -280,7 +281,7 @@ int cli_case_list(struct cli *c)
 					    "--region", NULL };
 	struct case_cmd k = { 0 };
 	struct buf out = BUF_INIT;
-	char region[11];
+	char region[REGION_CODE_MAX + 1];
 	struct store_case_filter f = { .state = cli_opt(c, "--state") };
 	int rc = cli_expect(c, 0, opts);
 	if (rc < 0)

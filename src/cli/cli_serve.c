@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "cases/cases.h"
 #include "eligibility/eligibility.h"
 #include "http/config.h"
@@ -84,8 +85,7 @@ static int load_config(struct cli *c, struct config *cfg)
 		rc = config_load_file(cfg, file, &c->err);
 	if (rc == 0)
 		rc = config_load_env(cfg, &c->err);
-	for (size_t i = 0; rc == 0 && i < sizeof flag_keys / sizeof flag_keys[0];
-	     i++) {
+	for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(flag_keys); i++) {
 		const char *v = cli_opt(c, flag_keys[i].flag);
 		if (v)
 			rc = config_set(cfg, flag_keys[i].key, v, &c->err);

@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "core/fmt.h"
 #include "core/json.h"
+#include "core/str.h"
 #include "sign/keys.h"
 #include "sign/pades.h"
 #include "sign/token.h"
@@ -203,15 +204,14 @@ int cli_token_check(struct cli *c)
 	struct keyring *kr = NULL;
 	struct buf out = BUF_INIT, serial = BUF_INIT;
 	struct token t;
-	char kid[9];
+	char kid[2 * KEYS_KID_LEN + 1];
 	int rc = cli_expect(c, 1, opts);
 	if (rc || (rc = token_parse_url(cli_pos(c, 0), &t, &c->err)) ||
 	    (rc = keyring_load(c->data_dir, &kr, &c->err)) ||
 	    (rc = buf_addhex(&serial, t.serial, sizeof t.serial)))
 		goto out;
 	enum token_status st = token_verify(&t, kr);
-	snprintf(kid, sizeof kid, "%02x%02x%02x%02x", t.kid[0], t.kid[1],
-		 t.kid[2], t.kid[3]);
+	str_hex(kid, t.kid, sizeof t.kid);
 	const char *kind = t.kind == TOKEN_LETTER ? "letter" : "card";
 	if (cli_flag(c, "--json")) {
 		struct json j;

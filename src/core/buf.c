@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "core/str.h"
 
 char buf_empty_[1];
 
@@ -134,16 +135,12 @@ int buf_setf(struct buf *b, const char *fmt, ...)
 
 int buf_addhex(struct buf *b, const void *data, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = data;
 	int rc = buf_grow(b, n * 2);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < n; i++) {
-		b->data[b->len++] = hex[p[i] >> 4];
-		b->data[b->len++] = hex[p[i] & 15];
-	}
-	b->data[b->len] = '\0';
+	/* buf_grow left room for the NUL str_hex writes. */
+	str_hex(b->data + b->len, data, n);
+	b->len += n * 2;
 	return 0;
 }
 

@@ -2,6 +2,8 @@
 
 #include <stdarg.h>
 
+#include "core/str.h"
+
 static const struct {
 	int code;
 	const char *name;
@@ -28,7 +30,7 @@ static const struct {
 
 static int find(int code)
 {
-	for (size_t i = 0; i < sizeof err_table / sizeof err_table[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(err_table); i++)
 		if (err_table[i].code == code)
 			return (int)i;
 	return -1;

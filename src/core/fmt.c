@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/err.h"
+#include "core/str.h"
 
 static const char *const months[] = {
 	"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
@@ -125,11 +126,8 @@ int fmt_int_id(struct buf *out, int64_t v)
 
 int fmt_card_number(struct buf *out, const char *s)
 {
-	if (!s || strlen(s) != 13)
+	if (!str_is_digits(s, 13))
 		return TB_EINVAL;
-	for (int i = 0; i < 13; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return TB_EINVAL;
 	return buf_addf(out, "%.4s %.4s %.4s %.1s", s, s + 4, s + 8, s + 12);
 }
 
@@ -142,7 +140,7 @@ int fmt_sex_id(struct buf *out, char sex)
 	return TB_EINVAL;
 }
 
-int region_normalize(const char *in, char out[11])
+int region_normalize(const char *in, char out[REGION_CODE_MAX + 1])
 {
 	size_t n = 0;
 	if (!in)
@@ -150,7 +148,7 @@ int region_normalize(const char *in, char out[11])
 	for (const char *p = in; *p; p++) {
 		if (*p == '.')
 			continue;
-		if (!isdigit((unsigned char)*p) || n == 10)
+		if (!isdigit((unsigned char)*p) || n == REGION_CODE_MAX)
 			return TB_EINVAL;
 		out[n++] = *p;
 	}

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/ids.h"
 
 /* "2026-11-22" -> "22 November 2026". TB_EINVAL for a malformed date. */
 int fmt_date_id(struct buf *out, const char *iso);
@@ -34,10 +35,10 @@ int64_t date_today(void);
 
 /*
  * Region codes are accepted with or without dots ("35.10.05.2001" or
- * "3510052001"). Writes the digits only into out (size >= 11) and
+ * "3510052001"). Writes the digits only into out and
  * returns the number of digits (2, 4, 6 or 10), or TB_EINVAL.
  */
-int region_normalize(const char *in, char out[11]);
+int region_normalize(const char *in, char out[REGION_CODE_MAX + 1]);
 /* "3510052001" -> "35.10.05.2001" (works for 2, 4, 6, 10 digits). */
 int region_dotted(struct buf *out, const char *digits);
 

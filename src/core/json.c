@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/str.h"
 
 void json_init(struct json *j, struct buf *out)
 {
@@ -22,7 +23,6 @@ static void emit(struct json *j, const char *s, size_t n)
 
 int json_escape(struct buf *out, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t run = 0; /* bytes that need no escape, copied in one go */
 	int rc = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -38,9 +38,7 @@ int json_escape(struct buf *out, const char *s, size_t n)
 		default:
 			if (ch < 0x20 || ch == '<' || ch == '>' || ch == '&') {
 				memcpy(u, "\\u00", 4);
-				u[4] = hex[ch >> 4];
-				u[5] = hex[ch & 15];
-				u[6] = '\0';
+				str_hex(u + 4, &ch, 1);
 				esc = u;
 			}
 		}

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/ids.h"
+#include "core/str.h"
 
 /* splitmix64: small, fast, and the same on every platform. */
 static uint64_t rnd_next(uint64_t *st)
@@ -27,7 +29,7 @@ static unsigned rnd(uint64_t *st, unsigned n)
 	return (unsigned)(rnd_next(st) % n);
 }
 
-#define PICK(st, arr) (arr[rnd(st, sizeof arr / sizeof arr[0])])
+#define PICK(st, arr) (arr[rnd(st, ARRAY_SIZE(arr))])
 
 static const char *const men[] = {
 	"Agus", "Bambang", "Budi", "Joko", "Slamet", "Sugeng", "Wahyu", "Eko",
@@ -328,7 +330,7 @@ static int add_user(struct store *s, const char *name, const char *role,
 
 /* Region codes that get a user, collected before any is added. */
 struct region_list {
-	char (*codes)[11];
+	char (*codes)[REGION_CODE_MAX + 1];
 	size_t n, cap;
 };
 
@@ -339,7 +341,8 @@ static int collect_region(const struct store_region *r, void *arg)
 		return 0;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
-		char(*grown)[11] = realloc(l->codes, cap * sizeof *grown);
+		char(*grown)[REGION_CODE_MAX + 1] =
+			realloc(l->codes, cap * sizeof *grown);
 		if (!grown)
 			return TB_ENOMEM;
 		l->codes = grown;
@@ -535,7 +538,7 @@ static size_t demo_path(enum case_state target, enum case_state via,
 	enum case_state stop =
 		(target == ST_RETURNED || target == ST_REJECTED) ? via : target;
 	size_t n = 0;
-	for (size_t i = 0; i < sizeof main_line / sizeof main_line[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(main_line); i++) {
 		out[n++] = main_line[i];
 		if (main_line[i] == stop)
 			break;
@@ -592,7 +595,7 @@ static int demo_cases(struct demo *d, unsigned n, uint64_t seed)
 	struct demo_person p;
 	unsigned next = 0;
 	int rc = 0;
-	for (size_t k = 0; k < sizeof plan / sizeof plan[0] && rc == 0; k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(plan) && rc == 0; k++) {
 		for (int c = 0; c < plan[k].count && rc == 0; c++) {
 			while (next < n) {
 				demo_person(seed, next, &p);

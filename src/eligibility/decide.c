@@ -14,6 +14,7 @@
 
 #include "core/err.h"
 #include "core/json.h"
+#include "core/str.h"
 #include "eligibility/eligibility.h"
 
 __attribute__((format(printf, 3, 4)))
@@ -39,13 +40,6 @@ static void more(struct elig_rule *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(r->message + len, sizeof r->message - len, fmt, ap);
 	va_end(ap);
-}
-
-static int all_digits(const char *s, size_t n)
-{
-	if (!s || strlen(s) != n)
-		return 0;
-	return strspn(s, "0123456789") == n;
 }
 
 static void rule_nik(struct elig_decision *d, const struct elig_facts *f)
@@ -82,7 +76,7 @@ static void rule_resident(struct elig_decision *d, const struct policy *p,
 {
 	struct elig_rule *r;
 	const char *v = f->village_code, *reg = policy_regency(p);
-	if (!all_digits(v, 10))
+	if (!str_is_digits(v, 10))
 		r = rule(d, 0, "Kode desa pada alamat KK tidak sah (harus 10 digit)");
 	else if (strncmp(v, reg, 4) != 0)
 		r = rule(d, 0, "Alamat KK (desa %.2s.%.2s.%.2s.%.4s) di luar Kabupaten %s (%.2s.%.2s)",

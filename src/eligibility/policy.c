@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/str.h"
 #include "eligibility/eligibility.h"
 
 #define POLICY_MAX_INDICATORS 64
@@ -57,7 +58,7 @@ static int is_ident(const char *s)
 static int parse_int(const char *s, long *out)
 {
 	size_t n = strlen(s);
-	if (n == 0 || n > 6 || strspn(s, "0123456789") != n)
+	if (n > 6 || !str_all_digits(s))
 		return -1;
 	*out = strtol(s, NULL, 10);
 	return 0;
@@ -400,7 +401,7 @@ static int top_key(struct parser *ps, const struct line *ln)
 		p->version = v;
 		break;
 	case K_REGENCY:
-		if (strlen(v) != 4 || strspn(v, "0123456789") != 4)
+		if (!str_is_digits(v, 4))
 			return perr(ps, "regency harus kode kabupaten 4 digit, mis. 3510");
 		p->regency = v;
 		break;

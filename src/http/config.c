@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/str.h"
 
 enum ktype { K_STR, K_UINT, K_SIZE };
 
@@ -52,7 +53,7 @@ static const struct key {
 	    "seconds to let requests in flight finish on SIGTERM/SIGINT" },
 	  K_UINT, offsetof(struct config, drain_timeout), 0, 600, "10" },
 };
-#define NKEYS (sizeof keys / sizeof keys[0])
+#define NKEYS ARRAY_SIZE(keys)
 
 const struct config_key_info *config_key(size_t i)
 {

@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/ids.h"
 #include "core/json.h"
+#include "core/str.h"
 #include "http/handlers.h"
 #include "http/pool.h"
 
@@ -25,7 +27,7 @@ static int query_count(struct http_request *req, const char *name, size_t def,
 	*out = def;
 	if (!v)
 		return 0;
-	if (!*v || strlen(v) > 9 || strspn(v, "0123456789") != strlen(v))
+	if (strlen(v) > 9 || !str_all_digits(v))
 		return tb_err(err, TB_EINVAL, "%s harus bilangan bulat", name);
 	*out = (size_t)strtoul(v, NULL, 10);
 	if (*out > max)
@@ -50,7 +52,7 @@ static int list_filter(struct http_request *req, struct store_case_filter *f,
 		for (const char *p = region; *p; p++)
 			if (*p != '.')
 				digits[n++] = *p;
-		if (n == 0 || n > 10 || strspn(digits, "0123456789") != n)
+		if (n > REGION_CODE_MAX || !str_all_digits(digits))
 			return tb_err(err, TB_EINVAL, "kode wilayah tidak sah: %s",
 				      region);
 		f->region = digits;

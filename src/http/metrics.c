@@ -5,12 +5,13 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/str.h"
 
 /* Latency buckets in seconds: a verification should take milliseconds,
  * an issuance (render + sign) up to about a second. */
 static const double le_bounds[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 				    0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
-#define NLE (sizeof le_bounds / sizeof le_bounds[0])
+#define NLE ARRAY_SIZE(le_bounds)
 
 /* Caps: routes are a fixed table and statuses a handful, so these are far
  * above what a running service reaches. */
@@ -157,7 +158,7 @@ static const char *method_label(const char *method)
 {
 	static const char *const known[] = { "GET", "HEAD", "POST", "PUT",
 					     "PATCH", "DELETE", "OPTIONS" };
-	for (size_t i = 0; method && i < sizeof known / sizeof known[0]; i++)
+	for (size_t i = 0; method && i < ARRAY_SIZE(known); i++)
 		if (strcmp(method, known[i]) == 0)
 			return known[i];
 	return "other";

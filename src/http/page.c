@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/str.h"
 
 /*
  * One row per state: the word, what it means for the person at the
@@ -143,7 +144,7 @@ int page_verify(struct buf *out, const struct verify_result *r)
 	};
 	/* Room for the whole page at once (about 2 KB). */
 	int rc = buf_grow(out, 2560);
-	for (size_t i = 0; rc == 0 && i < sizeof head / sizeof head[0]; i++)
+	for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(head); i++)
 		rc = buf_adds(out, head[i]);
 	/* The module's own word when it says more than the big one. */
 	if (rc == 0 && strcmp(verify_state_label(s), looks[s].word) != 0) {

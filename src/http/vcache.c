@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/digest.h"
 #include "core/err.h"
-#include "sign/digest.h"
 
 struct vc_entry {
 	size_t toklen;

@@ -1,16 +1,4 @@
-#ifndef TERBIT_DIGEST_H
-#define TERBIT_DIGEST_H
-/* SHA-256 for attachments, documents and the token's field digest. */
-#include <stddef.h>
-
-#include "core/buf.h"
-
-#define SHA256_LEN 32
-
-void digest_sha256(const void *data, size_t n, unsigned char out[SHA256_LEN]);
-/* Appends the 64-character lower-case hex digest of data to out. */
-int digest_sha256_hex(struct buf *out, const void *data, size_t n);
-/* Constant-time comparison of n bytes: 1 when equal. */
-int digest_equal(const void *a, const void *b, size_t n);
-
-#endif
+/* SHA-256 moved to core/digest.h. This forwarding header is kept until
+ * the last includes move (files being edited in parallel branches);
+ * new code includes core/digest.h. */
+#include "core/digest.h"

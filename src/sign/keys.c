@@ -13,12 +13,13 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
-#include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include "core/digest.h"
 #include "core/err.h"
 #include "core/json.h"
-#include "sign/digest.h"
+#include "core/random.h"
+#include "core/str.h"
 #include "sign/keyring_int.h"
 
 #define CA_DAYS (10 * 365 + 2)
@@ -49,12 +50,7 @@ int keys_kid_of_pkey(EVP_PKEY *pkey, unsigned char kid[KEYS_KID_LEN])
 
 void keys_kid_hex(const unsigned char kid[KEYS_KID_LEN], char hex[9])
 {
-	static const char digits[] = "0123456789abcdef";
-	for (int i = 0; i < KEYS_KID_LEN; i++) {
-		hex[2 * i] = digits[kid[i] >> 4];
-		hex[2 * i + 1] = digits[kid[i] & 15];
-	}
-	hex[8] = '\0';
+	str_hex(hex, kid, KEYS_KID_LEN);
 }
 
 /* Exactly 8 hex characters at hex (more may follow). */
@@ -244,7 +240,7 @@ static X509 *make_cert(EVP_PKEY *key, const char *cn, EVP_PKEY *issuer_key,
 	BIGNUM *bn = NULL;
 	unsigned char serial[16];
 	int ok = 0;
-	if (!x || !name || RAND_bytes(serial, sizeof serial) != 1)
+	if (!x || !name || rand_bytes(serial, sizeof serial) < 0)
 		goto out;
 	serial[0] &= 0x7f; /* positive, as RFC 5280 wants */
 	serial[0] |= 0x01; /* and no shorter than 16 bytes */
@@ -268,7 +264,7 @@ static X509 *make_cert(EVP_PKEY *key, const char *cn, EVP_PKEY *issuer_key,
 	    !X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer)
 					    : name))
 		goto out;
-	for (size_t i = 0; i < sizeof cert_exts / sizeof cert_exts[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(cert_exts); i++)
 		if (add_ext(x, issuer, cert_exts[i].nid,
 			    issuer ? cert_exts[i].leaf : cert_exts[i].ca))
 			goto out;

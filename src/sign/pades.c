@@ -7,10 +7,11 @@
 
 #include <openssl/cms.h>
 #include <openssl/err.h>
-#include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
 #include "core/err.h"
+#include "core/random.h"
+#include "core/str.h"
 #include "sign/keyring_int.h"
 
 /*
@@ -608,12 +609,8 @@ static int put_cms(struct buf *out, const struct pdf_signer *s,
 		rc = tb_err(err, TB_ECRYPTO, "tanda tangan CMS (%d bita) melebihi "
 			    "ruang yang dicadangkan (%zu bita)", n, reserve);
 	} else {
-		static const char hex[] = "0123456789abcdef";
-		char *w = out->data + u->contents_at + 1;
-		for (int i = 0; i < n; i++) {
-			*w++ = hex[der[i] >> 4];
-			*w++ = hex[der[i] & 15];
-		}
+		/* In place, inside the reserved /Contents <...>: no NUL. */
+		str_hex_put(out->data + u->contents_at + 1, der, (size_t)n);
 	}
 	OPENSSL_free(der);
 	return rc;
@@ -647,7 +644,7 @@ int pades_sign(const struct keyring *kr, const void *pdf, size_t n,
 		rc = tb_err(err, TB_EINVAL, "trailer PDF rusak");
 		goto out;
 	}
-	if (RAND_bytes(id, sizeof id) != 1) {
+	if (rand_bytes(id, sizeof id) < 0) {
 		rc = tb_err(err, TB_ECRYPTO, "gagal membuat /ID acak");
 		goto out;
 	}
@@ -659,13 +656,8 @@ int pades_sign(const struct keyring *kr, const void *pdf, size_t n,
 	    (d.p[n - 1] != '\n' && (rc = buf_addc(out, '\n'))))
 		goto nomem;
 	/* The permanent first /ID element, same length, in the old trailer. */
-	if (d.id0_len == 32) {
-		static const char hex[] = "0123456789abcdef";
-		for (int i = 0; i < 16; i++) {
-			out->data[start + d.id0_at + 2 * i] = hex[id[i] >> 4];
-			out->data[start + d.id0_at + 2 * i + 1] = hex[id[i] & 15];
-		}
-	}
+	if (d.id0_len == 32)
+		str_hex_put(out->data + start + d.id0_at, id, 16);
 	if ((rc = write_widget(out, &u)))
 		goto nomem;
 	if ((rc = write_page(out, &d, page, &u, err)) ||
@@ -876,5 +868,5 @@ const char *pades_status_name(enum pades_status s)
 	static const char *const names[] = { "VALID", "NO_SIGNATURE",
 					     "BAD_RANGE", "BAD_SIGNATURE",
 					     "UNTRUSTED" };
-	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+	return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "?";
 }

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
-#include "sign/digest.h"
+#include "core/digest.h"
 #include "sign/keys.h"
 
 /*

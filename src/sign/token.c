@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include <openssl/err.h>
-#include <openssl/rand.h>
 
+#include "core/digest.h"
 #include "core/err.h"
+#include "core/random.h"
 #include "sign/base32.h"
-#include "sign/digest.h"
 #include "sign/keyring_int.h"
 
 /* Byte offsets in the 90-byte token (docs/token.md has the table). */
@@ -34,10 +34,8 @@ static const char fields_prefix[] = "terbit-fields-v1\n";
 
 int token_serial_new(unsigned char serial[TOKEN_SERIAL_LEN], struct buf *err)
 {
-	if (RAND_bytes(serial, TOKEN_SERIAL_LEN) != 1) {
-		ERR_clear_error();
+	if (rand_bytes(serial, TOKEN_SERIAL_LEN) < 0)
 		return tb_err(err, TB_ECRYPTO, "gagal membuat nomor seri acak");
-	}
 	return 0;
 }
 

@@ -20,10 +20,13 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/ids.h"
 #include "sign/keys.h"
 
 #define TOKEN_VERSION 1
 #define TOKEN_SERIAL_LEN 8
+/* The text form of a serial (core/ids.h) is these bytes in hex. */
+_Static_assert(SERIAL_LEN == 2 * TOKEN_SERIAL_LEN, "SERIAL_LEN is the hex of the serial");
 #define TOKEN_DIGEST_LEN 8
 #define TOKEN_SIG_LEN 64
 #define TOKEN_BIN_LEN 90  /* bytes */
@@ -58,7 +61,7 @@ struct token_field {
 	const char *value;
 };
 
-/* A fresh random serial (RAND_bytes). 0 or TB_ECRYPTO. */
+/* A fresh random serial (rand_bytes). 0 or TB_ECRYPTO. */
 int token_serial_new(unsigned char serial[TOKEN_SERIAL_LEN], struct buf *err);
 
 /*

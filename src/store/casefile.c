@@ -7,8 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/digest.h"
 #include "core/err.h"
-#include "sign/digest.h"
+#include "core/str.h"
 
 /* ---- cases -------------------------------------------------------- */
 
@@ -252,7 +253,7 @@ const char *store_sniff_mime(const void *data, size_t n)
 		{ "\xff\xd8\xff", 3, "image/jpeg" },
 		{ "\x89PNG\r\n\x1a\n", 8, "image/png" },
 	};
-	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
 		if (n >= kinds[i].len &&
 		    memcmp(data, kinds[i].magic, kinds[i].len) == 0)
 			return kinds[i].mime;

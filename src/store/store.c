@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "core/str.h"
 
 /* Long enough for a 100,000-row import by another process to finish. */
 #define BUSY_TIMEOUT_MS 10000
@@ -233,7 +234,7 @@ static int set_pragmas(struct store *s, struct buf *err)
 		"PRAGMA cache_size = -8192",
 	};
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
-	for (size_t i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(pragmas); i++) {
 		if (sqlite3_exec(s->db, pragmas[i], NULL, NULL, NULL) !=
 		    SQLITE_OK)
 			return tb_err(err, TB_EDB, "basis data: %s: %s",

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/ids.h"
 
 struct store;
 
@@ -85,10 +86,10 @@ void store_rollback(struct store *s);
 /* kind: "kabupaten" (4 digits), "kecamatan" (6), "kelurahan" or "desa"
  * (10). code is digits only; the parent is derived from the code. */
 struct store_region {
-	char code[11];
+	char code[REGION_CODE_MAX + 1];
 	char name[STORE_NAME_MAX];
 	char kind[12];
-	char parent[11];            /* "" for the regency */
+	char parent[REGION_CODE_MAX + 1]; /* "" for the regency */
 	char faskes[STORE_TEXT_MAX]; /* kecamatan: its puskesmas; else "" */
 };
 
@@ -108,15 +109,15 @@ int store_region_count(struct store *s, struct buf *err);
 /* ---- residents and PBI membership --------------------------------- */
 
 struct store_resident {
-	char nik[17];
-	char kk[17];
+	char nik[NIK_LEN + 1];
+	char kk[KK_LEN + 1];
 	char name[STORE_NAME_MAX];
 	char birth_place[STORE_NAME_MAX];
-	char birth_date[11];        /* YYYY-MM-DD */
+	char birth_date[DATE_LEN + 1]; /* YYYY-MM-DD */
 	char sex;                   /* 'L' or 'P' */
 	char address[STORE_TEXT_MAX];
 	char rt[4], rw[4];
-	char village_code[11];      /* 10 digits, any regency */
+	char village_code[REGION_CODE_MAX + 1]; /* 10 digits, any regency */
 };
 
 /* Inserts, or replaces the row with the same NIK (a later import of the
@@ -128,7 +129,7 @@ int store_resident_get(struct store *s, const char *nik,
 int store_resident_count(struct store *s, struct buf *err);
 
 struct store_pbi {
-	char nik[17];
+	char nik[NIK_LEN + 1];
 	char program[10];           /* "PBI-JKN" or "PBI-APBD" */
 	int active;
 	char card_number[32];
@@ -148,7 +149,7 @@ struct store_user {
 	int64_t id;
 	char name[64];
 	char role[16];              /* workflow role name: "desa", "dinsos", ... */
-	char region[11];            /* digits; "" for regency-wide roles */
+	char region[REGION_CODE_MAX + 1]; /* digits; "" for regency-wide roles */
 	char created_at[32];
 	int disabled;               /* 1: no sign-in, no token, no session */
 	int must_change_password;   /* 1: signed in with a one-time password */
@@ -230,9 +231,9 @@ int store_login_failures_purge(struct store *s, int64_t before,
 
 struct store_case {
 	int64_t id;
-	char nik[17];
+	char nik[NIK_LEN + 1];
 	char name[STORE_NAME_MAX];  /* resident's name (joined, read-only) */
-	char village_code[11];      /* village of the case (scope) */
+	char village_code[REGION_CODE_MAX + 1]; /* village of the case (scope) */
 	char state[24];             /* workflow state name */
 	char faskes[STORE_TEXT_MAX]; /* primary health facility */
 	char created_at[32], updated_at[32]; /* ISO 8601 UTC */
@@ -370,12 +371,13 @@ const char *store_doc_state_name(enum doc_state s);
  * only from "valid" to "revoked" or "superseded".
  */
 struct store_document {
-	char serial[17];            /* 16 upper-case hex digits */
+	char serial[SERIAL_LEN + 1]; /* 16 upper-case hex digits */
 	char kind[8];               /* "letter" or "card" */
 	int64_t case_id;
-	char nik[17];
+	char nik[NIK_LEN + 1];
 	char name[STORE_NAME_MAX];  /* holder's name as printed */
-	char village_code[11];      /* of the case (joined, read-only) */
+	/* of the case (joined, read-only) */
+	char village_code[REGION_CODE_MAX + 1];
 	char number[64];            /* letter number, or the 13-digit card number */
 	int year;                   /* of issue; the counter's year */
 	int64_t seq;                /* the (kind, year) counter value behind number */
@@ -393,8 +395,8 @@ struct store_document {
 	char revoked_at[32];        /* "" unless revoked or superseded */
 	char revoked_by[64];
 	char reason[STORE_TEXT_MAX];
-	char superseded_by[17];     /* "" unless superseded */
-	char replaces[17];          /* "" unless a reissue */
+	char superseded_by[SERIAL_LEN + 1]; /* "" unless superseded */
+	char replaces[SERIAL_LEN + 1]; /* "" unless a reissue */
 	int64_t size;               /* PDF bytes */
 };
 

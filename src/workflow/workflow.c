@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/str.h"
 #include "workflow/workflow.h"
 
 #define R(role) (1u << (role))
@@ -37,7 +38,7 @@ const struct wf_transition wf_table[] = {
 	{ ST_VERIFIED, ST_REJECTED, R(ROLE_DINSOS), REVIEW },
 	{ ST_RETURNED, ST_SUBMITTED, R(ROLE_DESA), WF_NEED_RUJUKAN },
 };
-const size_t wf_table_len = sizeof wf_table / sizeof wf_table[0];
+const size_t wf_table_len = ARRAY_SIZE(wf_table);
 
 struct named {
 	const char *name, *label;
@@ -98,23 +99,18 @@ int wf_is_final(enum case_state s)
 	return s == ST_APPROVED || s == ST_REJECTED;
 }
 
-static int digits(const char *s, size_t n)
-{
-	return s && strlen(s) == n && strspn(s, "0123456789") == n;
-}
-
 int wf_can_see(enum role role, const char *region, const char *village)
 {
-	if (!digits(village, 10) || !region)
+	if (!str_is_digits(village, 10) || !region)
 		return 0;
 	switch (role) {
 	case ROLE_DESA:
-		return digits(region, 10) && !strcmp(region, village);
+		return str_is_digits(region, 10) && !strcmp(region, village);
 	case ROLE_KECAMATAN:
-		return digits(region, 6) && !strncmp(region, village, 6);
+		return str_is_digits(region, 6) && !strncmp(region, village, 6);
 	case ROLE_DINKES:
 	case ROLE_DINSOS:
-		return !*region || (digits(region, 4) && !strncmp(region, village, 4));
+		return !*region || (str_is_digits(region, 4) && !strncmp(region, village, 4));
 	default:
 		return 0; /* faskes verifies documents, admin runs the system */
 	}

@@ -1,4 +1,5 @@
-/* Unit tests for src/core: buffer, CSV reader, JSON writer, formats. */
+/* Unit tests for src/core: buffer, CSV reader, JSON writer, formats,
+ * string helpers, SHA-256, the random source. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,9 +11,12 @@
 
 #include "core/buf.h"
 #include "core/csv.h"
+#include "core/digest.h"
 #include "core/err.h"
 #include "core/fmt.h"
 #include "core/json.h"
+#include "core/random.h"
+#include "core/str.h"
 
 /* ---- buf ---- */
 
@@ -324,6 +328,93 @@ static void test_masks(void **state)
 	buf_release(&b);
 }
 
+/* ---- digest ---- */
+
+static void test_digest_sha256(void **state)
+{
+	(void)state;
+	struct buf hex = BUF_INIT;
+	unsigned char md[SHA256_LEN], md2[SHA256_LEN];
+	/* FIPS 180-2 test vectors. */
+	assert_int_equal(digest_sha256_hex(&hex, "abc", 3), 0);
+	assert_string_equal(hex.data, "ba7816bf8f01cfea414140de5dae2223"
+				      "b00361a396177a9cb410ff61f20015ad");
+	buf_reset(&hex);
+	assert_int_equal(digest_sha256_hex(&hex, "", 0), 0);
+	assert_string_equal(hex.data, "e3b0c44298fc1c149afbf4c8996fb924"
+				      "27ae41e4649b934ca495991b7852b855");
+	digest_sha256("abc", 3, md);
+	digest_sha256("abc", 3, md2);
+	assert_int_equal(md[0], 0xba);
+	assert_true(digest_equal(md, md2, SHA256_LEN));
+	md2[SHA256_LEN - 1] ^= 1;
+	assert_false(digest_equal(md, md2, SHA256_LEN));
+	buf_release(&hex);
+}
+
+/* ---- random ---- */
+
+static void test_rand_bytes(void **state)
+{
+	(void)state;
+	/* Over 256 bytes: the size where getrandom may return short. */
+	unsigned char a[1000], b[1000];
+	memset(a, 0, sizeof a);
+	memset(b, 0, sizeof b);
+	assert_int_equal(rand_bytes(a, sizeof a), 0);
+	assert_int_equal(rand_bytes(b, sizeof b), 0);
+	assert_memory_not_equal(a, b, sizeof a);
+	/* Every byte written: the tail is not still the zeros from memset
+	 * (2^-256 chance of a false failure). */
+	static const unsigned char zero[32];
+	assert_memory_not_equal(a + sizeof a - 32, zero, 32);
+	assert_int_equal(rand_bytes(a, 0), 0);
+}
+
+/* ---- str ---- */
+
+static void test_str_digits(void **state)
+{
+	(void)state;
+	assert_true(str_is_digits("3510052001", 10));
+	assert_false(str_is_digits("351005200", 10));   /* shorter */
+	assert_false(str_is_digits("35100520011", 10)); /* longer */
+	assert_false(str_is_digits("35100a2001", 10));
+	assert_false(str_is_digits(NULL, 10));
+	assert_true(str_is_digits("", 0));
+	assert_false(str_is_digits("1", 0));
+	assert_true(str_all_digits("0"));
+	assert_true(str_all_digits("0123456789"));
+	assert_false(str_all_digits(""));
+	assert_false(str_all_digits(NULL));
+	assert_false(str_all_digits("12 "));
+	assert_false(str_all_digits("-1"));
+	/* ASCII only: a locale's other digits never count. */
+	assert_false(str_all_digits("\xd9\xa1"));
+}
+
+static void test_str_hex(void **state)
+{
+	(void)state;
+	char out[9];
+	memset(out, 'x', sizeof out);
+	assert_ptr_equal(str_hex(out, "\x00\x1f\xab\xff", 4), out);
+	assert_string_equal(out, "001fabff");
+	/* str_hex_put leaves the byte after the 2n characters alone. */
+	memset(out, 'x', sizeof out);
+	assert_ptr_equal(str_hex_put(out, "\x9c", 1), out + 2);
+	assert_memory_equal(out, "9cx", 3);
+	assert_string_equal(str_hex(out, "", 0), "");
+
+	int arr[7];
+	struct { const char *a; int b; } rows[3];
+	(void)arr;
+	(void)rows;
+	assert_int_equal(ARRAY_SIZE(arr), 7);
+	assert_int_equal(ARRAY_SIZE(rows), 3);
+	assert_int_equal(ARRAY_SIZE("abc"), 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +430,10 @@ int main(void)
 		cmocka_unit_test(test_fmt_numbers),
 		cmocka_unit_test(test_region_codes),
 		cmocka_unit_test(test_masks),
+		cmocka_unit_test(test_str_digits),
+		cmocka_unit_test(test_str_hex),
+		cmocka_unit_test(test_digest_sha256),
+		cmocka_unit_test(test_rand_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,12 +16,12 @@
 
 #include <cmocka.h>
 
+#include "core/digest.h"
 #include "core/fmt.h"
 #include "issue/issue.h"
 #include "issue/verify.h"
 #include "render/qr.h"
 #include "render/render.h"
-#include "sign/digest.h"
 #include "sign/pades.h"
 #include "sign/token.h"
 

@@ -18,8 +18,8 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "core/digest.h"
 #include "core/err.h"
-#include "sign/digest.h"
 #include "store/store.h"
 
 struct fx {

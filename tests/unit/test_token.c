@@ -9,9 +9,9 @@
 #include <openssl/pem.h>
 #include <qrencode.h>
 
+#include "core/digest.h"
 #include "core/err.h"
 #include "sign/base32.h"
-#include "sign/digest.h"
 #include "sign/token.h"
 #include "sign_fixture.h"
 

@@ -1,0 +1,48 @@
+#include "core/str.h"
+
+/* The one hex table of the tree (buf_addhex and json_escape use it
+ * through str_hex_put). */
+static const char hex_digits[] = "0123456789abcdef";
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int str_is_digits(const char *s, size_t n)
+{
+	if (!s)
+		return 0;
+	/* Stops at the NUL of a shorter string (not a digit), so it never
+	 * reads past the end. */
+	for (size_t i = 0; i < n; i++)
+		if (!is_digit(s[i]))
+			return 0;
+	return s[n] == '\0';
+}
+
+int str_all_digits(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++)
+		if (!is_digit(*s))
+			return 0;
+	return 1;
+}
+
+char *str_hex_put(char *out, const void *in, size_t n)
+{
+	const unsigned char *p = in;
+	for (size_t i = 0; i < n; i++) {
+		*out++ = hex_digits[p[i] >> 4];
+		*out++ = hex_digits[p[i] & 15];
+	}
+	return out;
+}
+
+char *str_hex(char *out, const void *in, size_t n)
+{
+	*str_hex_put(out, in, n) = '\0';
+	return out;
+}

@@ -1,0 +1,40 @@
+#ifndef TERBIT_STR_H
+#define TERBIT_STR_H
+/*
+ * Small string helpers that several modules used to write by hand: the
+ * element count of an array, "is this all digits", and lower-case hex.
+ * Digits here are ASCII '0'..'9' only, never the locale's isdigit: NIKs,
+ * region codes and ids are ASCII by definition.
+ */
+#include <stddef.h>
+
+/*
+ * Number of elements of an array. Refuses to compile when given a
+ * pointer (the array decayed, e.g. a parameter), where sizeof would
+ * silently divide the wrong sizes.
+ */
+#define ARRAY_SIZE(a)                                                        \
+	(sizeof(a) / sizeof((a)[0]) +                                        \
+	 0 * sizeof(struct {                                                 \
+		 _Static_assert(!__builtin_types_compatible_p(               \
+					__typeof__(a), __typeof__(&(a)[0])), \
+				"ARRAY_SIZE needs an array, not a pointer"); \
+		 char c_;                                                    \
+	 }))
+
+/* 1 when s is exactly n ASCII digits and then its end ('\0'); 0 for
+ * NULL, shorter, longer or any other character. */
+int str_is_digits(const char *s, size_t n);
+/* 1 when s is non-empty and only ASCII digits; 0 otherwise (NULL too). */
+int str_all_digits(const char *s);
+
+/*
+ * Writes the 2n lower-case hex characters of n bytes at out, without a
+ * terminating NUL (for filling a slot reserved in place, as in a PDF).
+ * Returns out + 2n.
+ */
+char *str_hex_put(char *out, const void *in, size_t n);
+/* The same, then a NUL: out holds at least 2n + 1 chars. Returns out. */
+char *str_hex(char *out, const void *in, size_t n);
+
+#endif
