@@ -9,14 +9,14 @@
 #include "cases/cases_int.h"
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/digest.h"
 #include "core/err.h"
-#include "sign/digest.h"
+#include "core/random.h"
 #include "sign/passwd.h"
 
 /* ---- the clock ---------------------------------------------------- */
@@ -598,7 +598,7 @@ static int onetime_password(char out[15], struct buf *err)
 {
 	static const char alpha[] = "abcdefghjkmnpqrstuvwxyz23456789";
 	unsigned char raw[12];
-	if (RAND_bytes(raw, sizeof raw) != 1)
+	if (rand_bytes(raw, sizeof raw) < 0)
 		return tb_err(err, TB_ECRYPTO, "gagal membuat kata sandi acak");
 	for (int i = 0, o = 0; i < 12; i++) {
 		if (i && i % 4 == 0)

@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "core/fmt.h"
+#include "core/ids.h"
 #include "issue/issue.h"
 #include "issue/verify.h"
 #include "render/render.h"
@@ -386,7 +387,7 @@ int cli_document_check(struct cli *c)
 /* ---- batch printing ----------------------------------------------- */
 
 struct serials {
-	char (*sn)[17];
+	char (*sn)[SERIAL_LEN + 1];
 	size_t n;
 	int64_t today;
 };
@@ -397,7 +398,7 @@ static int collect_card(const struct store_document *d, void *arg)
 	struct serials *l = arg;
 	if (!issue_doc_in_force(d, l->today))
 		return 0;
-	char (*grown)[17] = realloc(l->sn, (l->n + 1) * sizeof *grown);
+	char (*grown)[SERIAL_LEN + 1] = realloc(l->sn, (l->n + 1) * sizeof *grown);
 	if (!grown)
 		return TB_ENOMEM;
 	l->sn = grown;

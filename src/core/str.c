@@ -1,8 +1,19 @@
 #include "core/str.h"
 
-/* The one hex table of the tree (buf_addhex and json_escape use it
- * through str_hex_put). */
-static const char hex_digits[] = "0123456789abcdef";
+/* The hex tables of the tree (buf_addhex, json_escape and serials use
+ * them through the functions below). */
+static const char hex_lower[] = "0123456789abcdef";
+static const char hex_upper[] = "0123456789ABCDEF";
+
+static char *hex_put(char *out, const unsigned char *p, size_t n,
+		     const char *digits)
+{
+	for (size_t i = 0; i < n; i++) {
+		*out++ = digits[p[i] >> 4];
+		*out++ = digits[p[i] & 15];
+	}
+	return out;
+}
 
 static int is_digit(char c)
 {
@@ -33,16 +44,17 @@ int str_all_digits(const char *s)
 
 char *str_hex_put(char *out, const void *in, size_t n)
 {
-	const unsigned char *p = in;
-	for (size_t i = 0; i < n; i++) {
-		*out++ = hex_digits[p[i] >> 4];
-		*out++ = hex_digits[p[i] & 15];
-	}
-	return out;
+	return hex_put(out, in, n, hex_lower);
 }
 
 char *str_hex(char *out, const void *in, size_t n)
 {
 	*str_hex_put(out, in, n) = '\0';
+	return out;
+}
+
+char *str_hex_upper(char *out, const void *in, size_t n)
+{
+	*hex_put(out, in, n, hex_upper) = '\0';
 	return out;
 }

@@ -2,7 +2,7 @@
 #define TERBIT_STR_H
 /*
  * Small string helpers that several modules used to write by hand: the
- * element count of an array, "is this all digits", and lower-case hex.
+ * element count of an array, "is this all digits", and hex.
  * Digits here are ASCII '0'..'9' only, never the locale's isdigit: NIKs,
  * region codes and ids are ASCII by definition.
  */
@@ -36,5 +36,8 @@ int str_all_digits(const char *s);
 char *str_hex_put(char *out, const void *in, size_t n);
 /* The same, then a NUL: out holds at least 2n + 1 chars. Returns out. */
 char *str_hex(char *out, const void *in, size_t n);
+/* str_hex in upper case ("0A1B..."): the form document serials are
+ * printed and typed in. */
+char *str_hex_upper(char *out, const void *in, size_t n);
 
 #endif

@@ -3,6 +3,7 @@
  * and what body it takes. Match order is table order. Rows are grouped by
  * area; docs/api.md describes each route.
  */
+#include "core/str.h"
 #include "http/handlers.h"
 #include "http/route.h"
 #include "issue/verify.h"
@@ -55,4 +56,4 @@ const struct route http_routes[] = {
 	  JSON_MAX, JSON, 0 },
 };
 
-const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];
+const size_t http_routes_len = ARRAY_SIZE(http_routes);

@@ -6,6 +6,8 @@
 #include "cases/cases.h"
 #include "core/err.h"
 #include "core/fmt.h"
+#include "core/ids.h"
+#include "core/str.h"
 
 /* Policy setting -> field, for the letterhead and the signature block. */
 static const struct {
@@ -33,14 +35,14 @@ static int region_name(struct store *s, const char *code, size_t digits,
 		       struct buf *err)
 {
 	struct store_region r;
-	char prefix[11];
+	char prefix[REGION_CODE_MAX + 1];
 	snprintf(prefix, sizeof(prefix), "%.*s", (int)digits, code);
 	int rc = store_region_get(s, prefix, &r, err);
 	return rc < 0 ? rc : set(out, key, r.name, err);
 }
 
 /* ISO date days after iso. */
-static int date_plus(const char *iso, int days, char out[11], struct buf *err)
+static int date_plus(const char *iso, int days, char out[DATE_LEN + 1], struct buf *err)
 {
 	int y, m, d;
 	if (date_parse(iso, &y, &m, &d) < 0)
@@ -54,7 +56,7 @@ static int date_plus(const char *iso, int days, char out[11], struct buf *err)
 static int set_dates(const struct policy *p, const char *issue,
 		     struct render_fields *out, struct buf *err)
 {
-	char until[11], card_until[11];
+	char until[DATE_LEN + 1], card_until[DATE_LEN + 1];
 	int rc = date_plus(issue, policy_validity_days(p), until, err);
 	if (rc < 0 ||
 	    (rc = date_plus(issue, policy_card_validity_days(p), card_until,
@@ -72,7 +74,7 @@ int issue_fields_build(struct store *s, const struct policy *p,
 		       struct render_fields *out, struct buf *err)
 {
 	const struct store_resident *r = &f->r;
-	char sex[2] = { r->sex, 0 }, score[32], today[11];
+	char sex[2] = { r->sex, 0 }, score[32], today[DATE_LEN + 1];
 	snprintf(score, sizeof(score), "%.3f", d->score);
 	const struct { const char *key, *value; } plain[] = {
 		{ "name", r->name }, { "nik", r->nik }, { "kk", r->kk },
@@ -86,11 +88,11 @@ int issue_fields_build(struct store *s, const struct policy *p,
 		{ "qr", doc->qr },
 	};
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < sizeof(plain) / sizeof(plain[0]); i++)
+	for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(plain); i++)
 		if (plain[i].value)
 			rc = set(out, plain[i].key, plain[i].value, err);
 	for (size_t i = 0; rc == 0 &&
-	     i < sizeof(office_fields) / sizeof(office_fields[0]); i++) {
+	     i < ARRAY_SIZE(office_fields); i++) {
 		const char *v = policy_setting(p, office_fields[i].setting);
 		if (v)
 			rc = set(out, office_fields[i].field, v, err);

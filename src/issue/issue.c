@@ -10,11 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/digest.h"
 #include "core/err.h"
 #include "core/fmt.h"
+#include "core/ids.h"
 #include "core/json.h"
+#include "core/str.h"
 #include "issue/fields.h"
-#include "sign/digest.h"
 #include "sign/pades.h"
 #include "sign/token.h"
 
@@ -33,7 +35,7 @@ int issue_kind_parse(const char *s, struct buf *err)
 		      "jenis dokumen harus letter (surat) atau card (kartu)");
 }
 
-int issue_serial_parse(const char *in, char out[17], struct buf *err)
+int issue_serial_parse(const char *in, char out[SERIAL_LEN + 1], struct buf *err)
 {
 	size_t n = 0;
 	for (const char *p = in ? in : ""; *p; p++) {
@@ -70,7 +72,7 @@ static int need_dinsos(const struct cases_actor *a, const char *village,
 	return 0;
 }
 
-static void days_iso(int64_t days, char out[11])
+static void days_iso(int64_t days, char out[DATE_LEN + 1])
 {
 	int y, m, d;
 	days_to_date(days, &y, &m, &d);
@@ -133,8 +135,7 @@ static int allocate(struct issue_ctx *ctx, enum issue_kind kind,
 	int rc = token_serial_new(d->serial, err);
 	if (rc < 0)
 		return rc;
-	for (int i = 0; i < TOKEN_SERIAL_LEN; i++)
-		snprintf(d->doc.serial + 2 * i, 3, "%02X", d->serial[i]);
+	str_hex_upper(d->doc.serial, d->serial, TOKEN_SERIAL_LEN);
 	days_to_date(today, &y, &m, &dd);
 	d->doc.year = y;
 	d->wrote = 1;
@@ -297,7 +298,7 @@ static int gate(struct issue_ctx *ctx, const struct cases_actor *a,
 {
 	struct cases_facts f;
 	int64_t today = date_today();
-	char iso[11];
+	char iso[DATE_LEN + 1];
 	int rc = cases_facts_load(ctx->store, case_id, &f, err);
 	if (rc < 0)
 		return rc;
@@ -444,7 +445,7 @@ int issue_batch(struct issue_ctx *ctx, const struct cases_actor *a,
 
 /* What revoke and reissue check first, then their transaction. */
 static int change_begin(struct issue_ctx *ctx, const struct cases_actor *a,
-			const char *serial, const char *reason, char sn[17],
+			const char *serial, const char *reason, char sn[SERIAL_LEN + 1],
 			struct buf *err)
 {
 	int rc = need_dinsos(a, NULL, err);
@@ -461,7 +462,7 @@ int issue_reissue(struct issue_ctx *ctx, const struct cases_actor *a,
 {
 	struct store_document old;
 	struct draft d;
-	char sn[17];
+	char sn[SERIAL_LEN + 1];
 	result_init(res);
 	int rc = change_begin(ctx, a, serial, reason, sn, err);
 	if (rc < 0)
@@ -493,7 +494,7 @@ int issue_revoke(struct issue_ctx *ctx, const struct cases_actor *a,
 		 const char *serial, const char *reason, struct buf *err)
 {
 	struct store_document doc;
-	char sn[17], object[32];
+	char sn[SERIAL_LEN + 1], object[32];
 	int rc = change_begin(ctx, a, serial, reason, sn, err);
 	if (rc < 0)
 		return rc;
@@ -520,7 +521,7 @@ int issue_get(struct store *s, const struct cases_actor *a,
 	      const char *serial, struct store_document *out, struct buf *pdf,
 	      struct buf *err)
 {
-	char sn[17];
+	char sn[SERIAL_LEN + 1];
 	int rc = issue_serial_parse(serial, sn, err);
 	if (rc < 0 || (rc = store_doc_get(s, sn, out, err)) < 0)
 		return rc;
@@ -558,7 +559,7 @@ int issue_list(struct store *s, const struct cases_actor *a,
 static void doc_json(struct json *j, const char *key,
 		     const struct store_document *d)
 {
-	char issued[11], expires[11];
+	char issued[DATE_LEN + 1], expires[DATE_LEN + 1];
 	days_iso(d->issued_day, issued);
 	days_iso(d->expires_day, expires);
 	json_obj_open(j, key);

@@ -28,6 +28,7 @@
 
 #include "cases/cases.h"
 #include "core/buf.h"
+#include "core/ids.h"
 #include "eligibility/eligibility.h"
 #include "render/render.h"
 #include "sign/keys.h"
@@ -175,7 +176,7 @@ int issue_specimen(struct store *s, const struct policy *p, int64_t case_id,
 
 /* Serial as typed (hex, any case, optional spaces or dashes) -> 16
  * upper-case hex digits. TB_EINVAL otherwise. */
-int issue_serial_parse(const char *in, char out[17], struct buf *err);
+int issue_serial_parse(const char *in, char out[SERIAL_LEN + 1], struct buf *err);
 
 /* One document and (pdf not NULL) its bytes, when the actor may see the
  * case. TB_ENOTFOUND, TB_EPERM. */

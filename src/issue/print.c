@@ -10,6 +10,7 @@
 
 #include "core/err.h"
 #include "core/fmt.h"
+#include "core/ids.h"
 #include "core/jsonread.h"
 #include "issue/issue.h"
 
@@ -93,7 +94,7 @@ int issue_print_cards(struct issue_ctx *ctx, const struct cases_actor *a,
 	struct store_document d;
 	int64_t today = date_today();
 	int y, m, dd, rc;
-	char iso[11];
+	char iso[DATE_LEN + 1];
 	size_t before = pdf->len;
 	int begun = 0;
 	if (!a || a->role != ROLE_DINSOS)

@@ -4,12 +4,12 @@
 #include <openssl/crypto.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
-#include <openssl/rand.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/err.h"
+#include "core/random.h"
 
 /*
  * Bounds on what a stored string may ask for. ln above 20 (1 GiB at
@@ -67,7 +67,7 @@ int passwd_hash(const char *pw, struct buf *out, struct buf *err)
 	int rc;
 	if (strlen(pw) > PASSWD_MAX)
 		return tb_err(err, TB_EINVAL, "kata sandi terlalu panjang");
-	if (RAND_bytes(salt, sizeof salt) != 1)
+	if (rand_bytes(salt, sizeof salt) < 0)
 		return tb_err(err, TB_ECRYPTO, "gagal membuat garam acak");
 	if ((rc = derive(pw, salt, &cur, hash, err)) < 0)
 		return rc;

@@ -405,6 +405,9 @@ static void test_str_hex(void **state)
 	assert_ptr_equal(str_hex_put(out, "\x9c", 1), out + 2);
 	assert_memory_equal(out, "9cx", 3);
 	assert_string_equal(str_hex(out, "", 0), "");
+	/* Serials are printed in upper case, same digits. */
+	assert_string_equal(str_hex_upper(out, "\x00\x1f\xab\xff", 4),
+			    "001FABFF");
 
 	int arr[7];
 	struct { const char *a; int b; } rows[3];
