@@ -69,14 +69,11 @@ static int case_request(struct http_request *req, const struct http_app **app,
 			struct cases_actor *a, int64_t *id, struct store **s,
 			struct buf *err)
 {
-	int rc = h_app(req, app, err);
-	if (rc == 0)
-		rc = h_actor(req, a, err);
-	if (rc == 0)
-		rc = h_case_id(req, id, err);
-	if (rc == 0)
-		rc = http_store(req, s, err);
-	return rc;
+	int rc;
+	if ((rc = h_app(req, app, err)) < 0 || (rc = h_actor(req, a, err)) < 0 ||
+	    (rc = h_case_id(req, id, err)) < 0)
+		return rc;
+	return http_store(req, s, err);
 }
 
 int h_cases_list(struct http_request *req, struct http_response *res,
@@ -86,19 +83,17 @@ int h_cases_list(struct http_request *req, struct http_response *res,
 	struct store *s;
 	struct store_case_filter f;
 	size_t offset, limit, total = 0;
-	int rc = h_actor(req, &a, err);
-	if (rc == 0)
-		rc = list_filter(req, &f, &offset, &limit, err);
-	if (rc == 0)
-		rc = http_store(req, &s, err);
-	if (rc == 0)
-		rc = buf_adds(&res->body, "{\"cases\":");
-	if (rc == 0)
-		rc = cases_list_page_json(s, &a, &f, offset, limit, &res->body,
-					  &total, err);
-	if (rc == 0)
-		rc = buf_addf(&res->body, ",\"total\":%zu,\"offset\":%zu,"
-					  "\"limit\":%zu}", total, offset, limit);
+	int rc;
+	if ((rc = h_actor(req, &a, err)) < 0 ||
+	    (rc = list_filter(req, &f, &offset, &limit, err)) < 0 ||
+	    (rc = http_store(req, &s, err)) < 0 ||
+	    (rc = buf_adds(&res->body, "{\"cases\":")) < 0 ||
+	    (rc = cases_list_page_json(s, &a, &f, offset, limit, &res->body,
+				       &total, err)) < 0)
+		goto out;
+	rc = buf_addf(&res->body, ",\"total\":%zu,\"offset\":%zu,\"limit\":%zu}",
+		      total, offset, limit);
+out:
 	return h_json_done(res, rc, err);
 }
 
@@ -110,19 +105,21 @@ int h_case_create(struct http_request *req, struct http_response *res,
 	struct jsonread d = { 0 };
 	const struct jr_val *obj;
 	int64_t id = 0;
-	int rc = h_actor(req, &a, err);
-	if (rc == 0)
-		rc = http_store(req, &s, err);
-	if (rc == 0)
-		rc = h_json_object(req, &d, &obj, err);
-	if (rc == 0 && !jsonread_str(&d, obj, "nik"))
+	int rc;
+	if ((rc = h_actor(req, &a, err)) < 0 ||
+	    (rc = http_store(req, &s, err)) < 0 ||
+	    (rc = h_json_object(req, &d, &obj, err)) < 0)
+		goto out;
+	const char *nik = jsonread_str(&d, obj, "nik");
+	if (!nik) {
 		rc = tb_err(err, TB_EINVAL, "\"nik\" wajib diisi");
-	if (rc == 0)
-		rc = cases_create(s, &a, jsonread_str(&d, obj, "nik"), &id, err);
-	if (rc == 0) {
-		res->status = 201;
-		rc = buf_addf(&res->body, "{\"id\":%lld}", (long long)id);
+		goto out;
 	}
+	if ((rc = cases_create(s, &a, nik, &id, err)) < 0)
+		goto out;
+	res->status = 201;
+	rc = buf_addf(&res->body, "{\"id\":%lld}", (long long)id);
+out:
 	jsonread_release(&d);
 	return h_json_done(res, rc, err);
 }
@@ -135,8 +132,10 @@ int h_case_show(struct http_request *req, struct http_response *res,
 	struct store *s;
 	int64_t id;
 	int rc = case_request(req, &app, &a, &id, &s, err);
-	if (rc == 0)
-		rc = cases_show_json(s, app->policy, &a, id, &res->body, err);
+	if (rc < 0)
+		goto out;
+	rc = cases_show_json(s, app->policy, &a, id, &res->body, err);
+out:
 	return h_json_done(res, rc, err);
 }
 
@@ -181,14 +180,14 @@ int h_case_answers(struct http_request *req, struct http_response *res,
 	struct elig_answer *answers = NULL;
 	size_t n = 0;
 	int64_t id;
-	int rc = case_request(req, &app, &a, &id, &s, err);
-	if (rc == 0)
-		rc = parse_answers(req, &d, &answers, &n, err);
-	if (rc == 0)
-		rc = cases_answers(s, app->policy, &a, id, answers, n, err);
-	if (rc == 0)
-		rc = buf_addf(&res->body, "{\"id\":%lld,\"answers\":%zu}",
-			      (long long)id, n);
+	int rc;
+	if ((rc = case_request(req, &app, &a, &id, &s, err)) < 0 ||
+	    (rc = parse_answers(req, &d, &answers, &n, err)) < 0 ||
+	    (rc = cases_answers(s, app->policy, &a, id, answers, n, err)) < 0)
+		goto out;
+	rc = buf_addf(&res->body, "{\"id\":%lld,\"answers\":%zu}",
+		      (long long)id, n);
+out:
 	jsonread_release(&d);
 	return h_json_done(res, rc, err);
 }
@@ -201,21 +200,21 @@ int h_case_attach(struct http_request *req, struct http_response *res,
 	int64_t id, att = 0;
 	const char *kind = http_query(req, "kind");
 	const char *filename = http_query(req, "filename");
-	int rc = h_actor(req, &a, err);
-	if (rc == 0)
-		rc = h_case_id(req, &id, err);
-	if (rc == 0 && !kind)
+	int rc;
+	if ((rc = h_actor(req, &a, err)) < 0 || (rc = h_case_id(req, &id, err)) < 0)
+		goto out;
+	if (!kind) {
 		rc = tb_err(err, TB_EINVAL, "?kind=rujukan|survei|verifikasi wajib");
-	if (rc == 0)
-		rc = http_store(req, &s, err);
-	if (rc == 0)
-		rc = cases_attach(s, &a, id, kind, filename ? filename : "",
-				  req->body.data, req->body.len, &att, err);
-	if (rc == 0) {
-		res->status = 201;
-		rc = buf_addf(&res->body, "{\"id\":%lld,\"case\":%lld}",
-			      (long long)att, (long long)id);
+		goto out;
 	}
+	if ((rc = http_store(req, &s, err)) < 0 ||
+	    (rc = cases_attach(s, &a, id, kind, filename ? filename : "",
+			       req->body.data, req->body.len, &att, err)) < 0)
+		goto out;
+	res->status = 201;
+	rc = buf_addf(&res->body, "{\"id\":%lld,\"case\":%lld}",
+		      (long long)att, (long long)id);
+out:
 	return h_json_done(res, rc, err);
 }
 
@@ -240,16 +239,11 @@ int h_case_attachment(struct http_request *req, struct http_response *res,
 	struct store *s;
 	struct store_attachment meta;
 	int64_t id, att;
-	int rc = h_actor(req, &a, err);
-	if (rc == 0)
-		rc = h_case_id(req, &id, err);
-	if (rc == 0)
-		rc = cases_parse_id(http_param(req, "att"), &att, err);
-	if (rc == 0)
-		rc = http_store(req, &s, err);
-	if (rc == 0)
-		rc = cases_attachment_get(s, &a, id, att, &meta, &res->body, err);
-	if (rc < 0)
+	int rc;
+	if ((rc = h_actor(req, &a, err)) < 0 || (rc = h_case_id(req, &id, err)) < 0 ||
+	    (rc = cases_parse_id(http_param(req, "att"), &att, err)) < 0 ||
+	    (rc = http_store(req, &s, err)) < 0 ||
+	    (rc = cases_attachment_get(s, &a, id, att, &meta, &res->body, err)) < 0)
 		return rc;
 	res->content_type = pool_strdup(req->pool, meta.mime);
 	if (!res->content_type)
@@ -270,23 +264,25 @@ int h_case_move(struct http_request *req, struct http_response *res,
 	const struct jr_val *obj;
 	const char *to = NULL;
 	int64_t id;
-	int rc = case_request(req, &app, &a, &id, &s, err);
-	if (rc == 0)
-		rc = h_json_object(req, &d, &obj, err);
-	if (rc == 0 && !(to = jsonread_str(&d, obj, "to")))
+	int rc;
+	if ((rc = case_request(req, &app, &a, &id, &s, err)) < 0 ||
+	    (rc = h_json_object(req, &d, &obj, err)) < 0)
+		goto out;
+	if (!(to = jsonread_str(&d, obj, "to"))) {
 		rc = tb_err(err, TB_EINVAL, "\"to\" (status tujuan) wajib diisi");
-	if (rc == 0)
-		rc = cases_move(s, app->policy, &a, id, to,
-				jsonread_str(&d, obj, "note"), err);
-	if (rc == 0) {
-		struct json j;
-		json_init(&j, &res->body);
-		json_obj_open(&j, NULL);
-		json_int(&j, "id", id);
-		json_str(&j, "state", to);
-		json_obj_close(&j);
-		rc = json_finish(&j);
+		goto out;
 	}
+	if ((rc = cases_move(s, app->policy, &a, id, to,
+			     jsonread_str(&d, obj, "note"), err)) < 0)
+		goto out;
+	struct json j;
+	json_init(&j, &res->body);
+	json_obj_open(&j, NULL);
+	json_int(&j, "id", id);
+	json_str(&j, "state", to);
+	json_obj_close(&j);
+	rc = json_finish(&j);
+out:
 	jsonread_release(&d);
 	return h_json_done(res, rc, err);
 }
@@ -299,10 +295,11 @@ int h_case_eligibility(struct http_request *req, struct http_response *res,
 	struct store *s;
 	struct elig_decision dec;
 	int64_t id;
-	int rc = case_request(req, &app, &a, &id, &s, err);
-	if (rc == 0)
-		rc = cases_decide(s, app->policy, &a, id, &dec, err);
-	if (rc == 0)
-		rc = elig_to_json(&dec, &res->body);
+	int rc;
+	if ((rc = case_request(req, &app, &a, &id, &s, err)) < 0 ||
+	    (rc = cases_decide(s, app->policy, &a, id, &dec, err)) < 0)
+		goto out;
+	rc = elig_to_json(&dec, &res->body);
+out:
 	return h_json_done(res, rc, err);
 }

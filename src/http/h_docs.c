@@ -40,20 +40,16 @@ int h_doc_issue(struct http_request *req, struct http_response *res,
 	const struct jr_val *obj;
 	const char *kind;
 	int64_t id;
-	int k = 0;
-	int rc = h_issue_ctx(req, &ctx, err);
-	if (rc == 0)
-		rc = h_actor(req, &a, err);
-	if (rc == 0)
-		rc = h_case_id(req, &id, err);
-	if (rc == 0)
-		rc = h_json_object(req, &d, &obj, err);
-	if (rc == 0)
-		rc = need_str(&d, obj, "kind", &kind, err);
-	if (rc == 0 && (k = issue_kind_parse(kind, err)) < 0)
-		rc = k;
-	if (rc == 0)
-		rc = issue_document(&ctx, &a, id, (enum issue_kind)k, &r, NULL, err);
+	int k, rc;
+	if ((rc = h_issue_ctx(req, &ctx, err)) < 0 ||
+	    (rc = h_actor(req, &a, err)) < 0 || (rc = h_case_id(req, &id, err)) < 0 ||
+	    (rc = h_json_object(req, &d, &obj, err)) < 0 ||
+	    (rc = need_str(&d, obj, "kind", &kind, err)) < 0)
+		goto out;
+	if ((rc = k = issue_kind_parse(kind, err)) < 0)
+		goto out;
+	rc = issue_document(&ctx, &a, id, (enum issue_kind)k, &r, NULL, err);
+out:
 	jsonread_release(&d);
 	return rc < 0 ? rc : issued(res, &r, err);
 }
@@ -71,10 +67,8 @@ int h_doc_get(struct http_request *req, struct http_response *res,
 	int pdf = n > 4 && strcmp(serial + n - 4, ".pdf") == 0;
 	if (pdf && !(serial = pool_strndup(req->pool, serial, n - 4)))
 		return tb_err(err, TB_ENOMEM, "memori habis");
-	int rc = h_actor(req, &a, err);
-	if (rc == 0)
-		rc = http_store(req, &s, err);
-	if (rc < 0)
+	int rc;
+	if ((rc = h_actor(req, &a, err)) < 0 || (rc = http_store(req, &s, err)) < 0)
 		return rc;
 	if (!pdf) {
 		rc = issue_get(s, &a, serial, &doc, NULL, err);
@@ -112,17 +106,17 @@ int h_doc_revoke(struct http_request *req, struct http_response *res,
 	struct jsonread d = { 0 };
 	const char *reason;
 	const char *serial = http_param(req, "serial");
-	int rc = h_issue_ctx(req, &ctx, err);
-	if (rc == 0)
-		rc = h_actor(req, &a, err);
-	if (rc == 0)
-		rc = reason_body(req, &d, &reason, err);
-	if (rc == 0)
-		rc = issue_revoke(&ctx, &a, serial, reason, err);
+	int rc;
+	if ((rc = h_issue_ctx(req, &ctx, err)) < 0 ||
+	    (rc = h_actor(req, &a, err)) < 0 ||
+	    (rc = reason_body(req, &d, &reason, err)) < 0 ||
+	    (rc = issue_revoke(&ctx, &a, serial, reason, err)) < 0 ||
+	    /* The row as it is now, so the caller sees the revocation. */
+	    (rc = issue_get(ctx.store, &a, serial, &doc, NULL, err)) < 0)
+		goto out;
+	rc = issue_doc_json(&doc, &res->body);
+out:
 	jsonread_release(&d);
-	/* The row as it is now, so the caller sees the revocation. */
-	if (rc == 0 && (rc = issue_get(ctx.store, &a, serial, &doc, NULL, err)) == 0)
-		rc = issue_doc_json(&doc, &res->body);
 	return h_json_done(res, rc, err);
 }
 
@@ -134,14 +128,14 @@ int h_doc_reissue(struct http_request *req, struct http_response *res,
 	struct issue_result r;
 	struct jsonread d = { 0 };
 	const char *reason;
-	int rc = h_issue_ctx(req, &ctx, err);
-	if (rc == 0)
-		rc = h_actor(req, &a, err);
-	if (rc == 0)
-		rc = reason_body(req, &d, &reason, err);
-	if (rc == 0)
-		rc = issue_reissue(&ctx, &a, http_param(req, "serial"), reason, &r,
-				   NULL, err);
+	int rc;
+	if ((rc = h_issue_ctx(req, &ctx, err)) < 0 ||
+	    (rc = h_actor(req, &a, err)) < 0 ||
+	    (rc = reason_body(req, &d, &reason, err)) < 0)
+		goto out;
+	rc = issue_reissue(&ctx, &a, http_param(req, "serial"), reason, &r, NULL,
+			   err);
+out:
 	jsonread_release(&d);
 	return rc < 0 ? rc : issued(res, &r, err);
 }
