@@ -277,6 +277,52 @@ static int refuse_throttled(struct store *s, const struct store_user *u,
 		      wait);
 }
 
+/* A failed sign-in, inside the caller's transaction: counted against
+ * the account and the address, and audited. */
+static int login_failure(struct store *s, const struct keys *k,
+			 const struct store_user *known, const char *addr,
+			 int64_t now, struct buf *err)
+{
+	int rc;
+	if ((rc = store_login_failure_add(s, k->user.data, now, now - LOCK_S,
+					  err)) < 0 ||
+	    (rc = store_login_failure_add(s, k->addr.data, now, now - LOCK_S,
+					  err)) < 0 ||
+	    (rc = store_login_failures_purge(s, now - LOCK_S, err)) < 0)
+		return rc;
+	return login_audit(s, known, "auth.login.failed", addr,
+			   known ? "kata sandi salah atau akun tidak aktif"
+				 : "pengguna tidak dikenal",
+			   err);
+}
+
+/* A successful sign-in, inside the caller's transaction: a new session
+ * (raw id into *id, its digest into *idhex), the account's failures
+ * forgotten, a cheaper old hash replaced, the audit row. */
+static int login_success(struct store *s, const struct keys *k,
+			 const struct store_user *known, const char *addr,
+			 int64_t now, const struct buf *rehash,
+			 struct cases_actor *actor, struct buf *id,
+			 struct buf *idhex, struct buf *err)
+{
+	int rc;
+	if ((rc = cases__actor_from_user(known, actor, err)) < 0 ||
+	    (rc = cases__new_token(id, err)) < 0)
+		return rc;
+	if (digest_sha256_hex(idhex, id->data, id->len) < 0)
+		return tb_err(err, TB_ENOMEM, "memori habis");
+	if ((rc = store_login_failures_clear(s, k->user.data, err)) < 0 ||
+	    (rc = store_session_purge(s, now - CASES_SESSION_IDLE_S,
+				      now - CASES_SESSION_MAX_S, err)) < 0 ||
+	    (rc = store_session_add(s, idhex->data, known->name, now, err)) < 0)
+		return rc;
+	if (rehash->len &&
+	    (rc = store_user_set_password(s, known->name, rehash->data,
+					  known->must_change_password, err)) < 0)
+		return rc;
+	return login_audit(s, known, "auth.login", addr, NULL, err);
+}
+
 int cases_login(struct store *s, const char *name, const char *password,
 		const char *addr, struct buf *sid, struct cases_actor *actor,
 		unsigned *retry_s, struct buf *err)
@@ -300,21 +346,21 @@ int cases_login(struct store *s, const char *name, const char *password,
 		name = "";
 	if ((rc = keys_make(&k, name, addr)) < 0) {
 		tb_err(err, rc, "memori habis");
-		goto done;
+		goto out;
 	}
 	if ((rc = throttled(s, &k, now, &wait, err)) < 0)
-		goto done;
+		goto out;
 	rc = store_user_get(s, name, &u, err);
 	if (rc == 0)
 		known = &u;
 	else if (rc != TB_ENOTFOUND)
-		goto done;
+		goto out;
 	if (wait) {
 		rc = refuse_throttled(s, known, addr, wait, retry_s, err);
-		goto done;
+		goto out;
 	}
 	if (known && (rc = store_user_password(s, name, &hash, err)) < 0)
-		goto done;
+		goto out;
 	/* Disabled users and users without a password go through the same
 	 * hash as everyone else and fail the same way. */
 	int real = known && !known->disabled && hash.len > 0;
@@ -322,65 +368,36 @@ int cases_login(struct store *s, const char *name, const char *password,
 	if (rc == 0 && real)
 		ok = 1;
 	else if (rc != TB_EAUTH && rc != 0 && rc != TB_EINVAL)
-		goto done;
+		goto out;
 	if (ok && passwd_needs_rehash(hash.data) &&
 	    passwd_hash(password, &rehash, err) < 0)
 		buf_reset(&rehash); /* keep the old hash; still signed in */
 
 	if ((rc = store_begin(s, err)) < 0)
-		goto done;
+		goto out;
 	/* Again under the write lock: attempts that ran in parallel may
 	 * have used up the allowance while this one was hashing. Its result
 	 * is then not revealed, nor counted. */
-	if ((rc = throttled(s, &k, now, &wait, err)) < 0)
-		goto out;
-	if (wait) {
+	if ((rc = throttled(s, &k, now, &wait, err)) < 0 || wait) {
 		store_rollback(s);
-		rc = refuse_throttled(s, known, addr, wait, retry_s, err);
-		goto done;
+		if (wait)
+			rc = refuse_throttled(s, known, addr, wait, retry_s, err);
+		goto out;
 	}
+	rc = ok ? login_success(s, &k, known, addr, now, &rehash, actor, &id,
+				&idhex, err)
+		: login_failure(s, &k, known, addr, now, err);
+	if ((rc = store_end(s, rc, err)) < 0)
+		goto out;
 	if (!ok) {
-		if ((rc = store_login_failure_add(s, k.user.data, now,
-						  now - LOCK_S, err)) < 0 ||
-		    (rc = store_login_failure_add(s, k.addr.data, now,
-						  now - LOCK_S, err)) < 0 ||
-		    (rc = store_login_failures_purge(s, now - LOCK_S, err)) < 0 ||
-		    (rc = login_audit(s, known, "auth.login.failed", addr,
-				      known ? "kata sandi salah atau akun tidak "
-					      "aktif"
-					    : "pengguna tidak dikenal",
-				      err)) < 0 ||
-		    (rc = store_commit(s, err)) < 0)
-			goto out;
 		rc = tb_err(err, TB_EAUTH, LOGIN_FAILED);
-		goto done;
-	}
-	if ((rc = cases__actor_from_user(known, actor, err)) < 0 ||
-	    (rc = cases__new_token(&id, err)) < 0)
-		goto out;
-	if (digest_sha256_hex(&idhex, id.data, id.len) < 0) {
-		rc = tb_err(err, TB_ENOMEM, "memori habis");
 		goto out;
 	}
-	if ((rc = store_login_failures_clear(s, k.user.data, err)) < 0 ||
-	    (rc = store_session_purge(s, now - CASES_SESSION_IDLE_S,
-				      now - CASES_SESSION_MAX_S, err)) < 0 ||
-	    (rc = store_session_add(s, idhex.data, known->name, now, err)) < 0 ||
-	    (rehash.len &&
-	     (rc = store_user_set_password(s, known->name, rehash.data,
-					   known->must_change_password,
-					   err)) < 0) ||
-	    (rc = login_audit(s, known, "auth.login", addr, NULL, err)) < 0 ||
-	    (rc = store_commit(s, err)) < 0)
-		goto out;
 	snprintf(actor->session_sha256, sizeof actor->session_sha256, "%s",
 		 idhex.data);
 	if ((rc = buf_add(sid, id.data, id.len)) < 0)
 		rc = tb_err(err, rc, "memori habis");
-	goto done;
 out:
-	store_rollback(s);
-done:
 	keys_release(&k);
 	buf_release(&hash);
 	buf_release(&rehash);
@@ -446,21 +463,16 @@ int cases_logout(struct store *s, const char *sid, struct buf *err)
 	if (digest_sha256_hex(&hex, sid, n) < 0)
 		return tb_err(err, rc, "memori habis");
 	if ((rc = store_begin(s, err)) < 0)
-		goto done;
-	rc = store_session_get(s, hex.data, &ss, err);
-	if (rc == TB_ENOTFOUND) {
-		rc = store_commit(s, err);
-		goto done;
-	}
-	if (rc < 0 || (rc = store_user_get(s, ss.user, &u, err)) < 0 ||
-	    (rc = store_session_end(s, hex.data, err)) < 0 ||
-	    (rc = login_audit(s, &u, "auth.logout", "-", NULL, err)) < 0)
 		goto out;
-	rc = store_commit(s, err);
-	goto done;
+	/* An unknown session is already ended: nothing to do. */
+	rc = store_session_get(s, hex.data, &ss, err);
+	if (rc == TB_ENOTFOUND)
+		rc = 0;
+	else if (rc == 0 && (rc = store_user_get(s, ss.user, &u, err)) == 0 &&
+		 (rc = store_session_end(s, hex.data, err)) == 0)
+		rc = login_audit(s, &u, "auth.logout", "-", NULL, err);
+	rc = store_end(s, rc, err);
 out:
-	store_rollback(s);
-done:
 	buf_release(&hex);
 	return rc;
 }
@@ -476,26 +488,26 @@ int cases_password_change(struct store *s, const struct cases_actor *a,
 	int rc = TB_EPERM;
 	if (!a) {
 		rc = tb_err(err, rc, "konsol memakai `terbit user passwd`");
-		goto done;
+		goto out;
 	}
 	if ((rc = store_user_password(s, a->name, &hash, err)) < 0)
-		goto done;
+		goto out;
 	rc = passwd_verify(old_pw ? old_pw : "",
 			   hash.len ? hash.data : dummy_hash, err);
 	if (rc < 0 || !hash.len) {
 		rc = tb_err(err, TB_EAUTH, "Kata sandi lama salah");
-		goto done;
+		goto out;
 	}
 	if ((rc = cases_password_ok(new_pw, a->name, err)) < 0)
-		goto done;
+		goto out;
 	if (strcmp(old_pw ? old_pw : "", new_pw) == 0) {
 		rc = tb_err(err, TB_EINVAL,
 			    "Kata sandi baru harus berbeda dari yang lama");
-		goto done;
+		goto out;
 	}
 	if ((rc = passwd_hash(new_pw, &fresh, err)) < 0 ||
 	    (rc = store_begin(s, err)) < 0)
-		goto done;
+		goto out;
 	snprintf(object, sizeof object, "user:%s", a->name);
 	if ((rc = store_user_set_password(s, a->name, fresh.data, 0, err)) < 0 ||
 	    (rc = store_session_end_user(s, a->name,
@@ -505,10 +517,10 @@ int cases_password_change(struct store *s, const struct cases_actor *a,
 	    (rc = cases__audit(s, a, "user.password", object,
 			       "diganti sendiri", err)) < 0) {
 		store_rollback(s);
-		goto done;
+		goto out;
 	}
 	rc = store_commit(s, err);
-done:
+out:
 	buf_release(&hash);
 	buf_release(&fresh);
 	return rc;
@@ -536,40 +548,45 @@ struct admin_op {
 	const char *token_hex;     /* NULL: token untouched */
 };
 
+/* The writes of one admin operation, inside the caller's transaction. */
+static int admin_writes(struct store *s, const struct cases_actor *by,
+			const struct store_user *u, const struct keys *k,
+			const struct admin_op *op, struct buf *err)
+{
+	char object[80];
+	int rc = 0;
+	snprintf(object, sizeof object, "user:%s", u->name);
+	if ((op->hash && (rc = store_user_set_password(s, u->name, op->hash,
+						       op->must_change, err)) < 0) ||
+	    (op->disable &&
+	     (rc = store_user_set_disabled(s, u->name, 1, err)) < 0) ||
+	    (op->token_hex &&
+	     (rc = store_user_set_token(s, u->name, op->token_hex, err)) < 0) ||
+	    (op->end_sessions &&
+	     (rc = store_session_end_user(s, u->name, NULL, err)) < 0) ||
+	    (op->clear_failures &&
+	     (rc = store_login_failures_clear(s, k->user.data, err)) < 0))
+		return rc;
+	return cases__audit(s, by, op->action, object, op->note, err);
+}
+
 static int admin_apply(struct store *s, const struct cases_actor *by,
 		       const char *name, const struct admin_op *op,
 		       struct buf *err)
 {
 	struct store_user u;
 	struct keys k;
-	char object[80];
 	int rc = keys_make(&k, name, "-");
 	if (rc < 0) {
 		rc = tb_err(err, rc, "memori habis");
-		goto done;
+		goto out;
 	}
 	if ((rc = store_begin(s, err)) < 0)
-		goto done;
-	if ((rc = store_user_get(s, name, &u, err)) < 0)
 		goto out;
-	snprintf(object, sizeof object, "user:%s", u.name);
-	if ((op->hash && (rc = store_user_set_password(s, u.name, op->hash,
-						       op->must_change, err)) < 0) ||
-	    (op->disable &&
-	     (rc = store_user_set_disabled(s, u.name, 1, err)) < 0) ||
-	    (op->token_hex &&
-	     (rc = store_user_set_token(s, u.name, op->token_hex, err)) < 0) ||
-	    (op->end_sessions &&
-	     (rc = store_session_end_user(s, u.name, NULL, err)) < 0) ||
-	    (op->clear_failures &&
-	     (rc = store_login_failures_clear(s, k.user.data, err)) < 0) ||
-	    (rc = cases__audit(s, by, op->action, object, op->note, err)) < 0)
-		goto out;
-	rc = store_commit(s, err);
-	goto done;
+	if ((rc = store_user_get(s, name, &u, err)) == 0)
+		rc = admin_writes(s, by, &u, &k, op, err);
+	rc = store_end(s, rc, err);
 out:
-	store_rollback(s);
-done:
 	keys_release(&k);
 	return rc;
 }
@@ -582,12 +599,12 @@ int cases_password_set(struct store *s, const struct cases_actor *by,
 	if ((rc = admin_only(by, err)) < 0 ||
 	    (rc = cases_password_ok(new_pw, name, err)) < 0 ||
 	    (rc = passwd_hash(new_pw, &hash, err)) < 0)
-		goto done;
+		goto out;
 	struct admin_op op = { .action = "user.password",
 			       .note = "ditetapkan admin",
 			       .hash = hash.data, .end_sessions = 1 };
 	rc = admin_apply(s, by, name, &op, err);
-done:
+out:
 	buf_release(&hash);
 	return rc;
 }
@@ -622,16 +639,16 @@ int cases_password_reset(struct store *s, const struct cases_actor *by,
 	if ((rc = admin_only(by, err)) < 0 ||
 	    (rc = onetime_password(pw, err)) < 0 ||
 	    (rc = passwd_hash(pw, &hash, err)) < 0)
-		goto done;
+		goto out;
 	struct admin_op op = { .action = "user.password.reset",
 			       .note = "sandi sekali pakai; wajib diganti",
 			       .hash = hash.data, .must_change = 1,
 			       .end_sessions = 1, .clear_failures = 1 };
 	if ((rc = admin_apply(s, by, name, &op, err)) < 0)
-		goto done;
+		goto out;
 	if ((rc = buf_adds(onetime, pw)) < 0)
 		rc = tb_err(err, rc, "memori habis");
-done:
+out:
 	OPENSSL_cleanse(pw, sizeof pw);
 	buf_release(&hash);
 	return rc;
@@ -659,19 +676,19 @@ int cases_token_new(struct store *s, const struct cases_actor *by,
 	int rc;
 	if ((rc = admin_only(by, err)) < 0 ||
 	    (rc = cases__new_token(&tok, err)) < 0)
-		goto done;
+		goto out;
 	if (digest_sha256_hex(&hex, tok.data, tok.len) < 0) {
 		rc = tb_err(err, TB_ENOMEM, "memori habis");
-		goto done;
+		goto out;
 	}
 	struct admin_op op = { .action = "user.token.new",
 			       .note = "token lama berhenti",
 			       .token_hex = hex.data };
 	if ((rc = admin_apply(s, by, name ? name : "", &op, err)) < 0)
-		goto done;
+		goto out;
 	if ((rc = buf_add(token, tok.data, tok.len)) < 0)
 		rc = tb_err(err, rc, "memori habis");
-done:
+out:
 	OPENSSL_cleanse(tok.data, tok.len);
 	buf_release(&tok);
 	buf_release(&hex);

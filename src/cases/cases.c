@@ -275,15 +275,9 @@ int cases_user_add(struct store *s, const struct cases_actor *by,
 	buf_addf(&object, "user:%s", u.name);
 	rc = audit(s, by, "user.add", object.data, note.data, err);
 	buf_release(&object);
-	if (rc < 0)
-		goto out;
-	if ((rc = store_commit(s, err)) < 0)
-		goto done;
-	rc = buf_add(token, tok.data, tok.len);
-	goto done;
 out:
-	store_rollback(s);
-done:
+	if ((rc = store_end(s, rc, err)) == 0)
+		rc = buf_add(token, tok.data, tok.len);
 	buf_release(&tok);
 	buf_release(&hex);
 	buf_release(&note);
@@ -540,14 +534,10 @@ int cases_attach(struct store *s, const struct cases_actor *a, int64_t id,
 	if ((rc = store_case_touch(s, id, a->name, err)) < 0 ||
 	    (rc = audit(s, a, "case.attach", object, note.data, err)) < 0)
 		goto out;
-	if ((rc = store_commit(s, err)) < 0)
-		goto done;
-	if (att_id)
-		*att_id = at.id;
-	goto done;
+	rc = 0;
 out:
-	store_rollback(s);
-done:
+	if ((rc = store_end(s, rc, err)) == 0 && att_id)
+		*att_id = at.id;
 	buf_release(&note);
 	return rc;
 }
@@ -700,13 +690,9 @@ int cases_move(struct store *s, const struct policy *p,
 	buf_addf(&msg, "%s -> %s", f.c.state, state_name((enum case_state)to_st));
 	if (note && *note)
 		buf_addf(&msg, ": %s", note);
-	if ((rc = audit(s, a, "case.move", object, msg.data, err)) < 0)
-		goto out;
-	rc = store_commit(s, err);
-	goto done;
+	rc = audit(s, a, "case.move", object, msg.data, err);
 out:
-	store_rollback(s);
-done:
+	rc = store_end(s, rc, err);
 	cases_facts_release(&f);
 	buf_release(&msg);
 	return rc;

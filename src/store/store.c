@@ -363,6 +363,16 @@ int store_commit(struct store *s, struct buf *err)
 	return 0;
 }
 
+int store_end(struct store *s, int rc, struct buf *err)
+{
+	if (rc < 0) {
+		store_rollback(s);
+		return rc;
+	}
+	int c = store_commit(s, err);
+	return c < 0 ? c : rc;
+}
+
 void store_rollback(struct store *s)
 {
 	if (s->depth == 0)

@@ -80,6 +80,10 @@ int store_schema_latest(void);
 int store_begin(struct store *s, struct buf *err);
 int store_commit(struct store *s, struct buf *err);
 void store_rollback(struct store *s);
+/* Ends the transaction of a function's one `out:` label: commits when rc
+ * is 0 or more (returning rc, or the commit's failure), rolls back and
+ * returns rc when it is negative. */
+int store_end(struct store *s, int rc, struct buf *err);
 
 /* ---- regions ------------------------------------------------------ */
 
