@@ -98,4 +98,14 @@ const char *role_label(enum role r);
 size_t wf_next(enum case_state from, enum role role, enum case_state *out,
 	       size_t max);
 
+/*
+ * The region scope of wf_can_see as a village-code prefix, for lists
+ * filtered in SQL: 1 with prefix set (10 digits for desa, 6 for
+ * kecamatan, "" or 4 digits for dinkes and dinsos) when the actor sees
+ * the villages starting with it; 0 (prefix "") when it sees nothing
+ * (faskes, admin, a malformed region). wf_can_see(role, region, v) is
+ * exactly: v is 10 digits, wf_scope gives 1, and v starts with prefix.
+ */
+int wf_scope(enum role role, const char *region, char prefix[11]);
+
 #endif
