@@ -227,6 +227,12 @@ int cases_demo_populate(struct store *s, const struct policy *p, unsigned n,
 
 #define CASES_PAGE 50 /* rows per page of every list below */
 
+/* The actor's scope as a village-code prefix for lists (wf_scope); a
+ * NULL actor (the console) sees all (""). TB_EPERM for roles that see
+ * no case data (faskes, admin). */
+int cases_scope(const struct cases_actor *a, char prefix[11],
+		struct buf *err);
+
 /* A residents.csv row as typed into a form or read from the file, one
  * string per column (docs/data-formats.md); NULL counts as "". */
 struct cases_resident_in {

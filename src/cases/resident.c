@@ -155,18 +155,16 @@ static int may_edit_residents(const struct cases_actor *a, struct buf *err)
 	return 0;
 }
 
-/* The scope as a village prefix; a NULL actor (console) sees all. */
-static int scope_prefix(const struct cases_actor *a, char prefix[11],
-			struct buf *err)
+int cases_scope(const struct cases_actor *a, char prefix[11],
+		 struct buf *err)
 {
 	if (!a) {
 		prefix[0] = 0;
 		return 0;
 	}
 	if (!wf_scope(a->role, a->region, prefix))
-		return tb_err(err, TB_EPERM,
-			      "peran %s tidak melihat data penduduk",
-			      role_name(a->role));
+		return tb_err(err, TB_EPERM, "peran %s tidak melihat data kasus "
+			      "dan penduduk", role_name(a->role));
 	return 0;
 }
 
@@ -227,7 +225,7 @@ int cases_resident_find(struct store *s, const struct cases_actor *a,
 	int rc;
 	*out = NULL;
 	*n = 0;
-	if ((rc = scope_prefix(a, prefix, err)) < 0)
+	if ((rc = cases_scope(a, prefix, err)) < 0)
 		return rc;
 	query = or_empty(query);
 	query += strspn(query, " \t");
@@ -561,7 +559,7 @@ int cases_resident_get(struct store *s, const struct cases_actor *a,
 	int rc;
 	*out = NULL;
 	*n = 0;
-	if ((rc = scope_prefix(a, prefix, err)) < 0 ||
+	if ((rc = cases_scope(a, prefix, err)) < 0 ||
 	    (rc = store_resident_get(s, or_empty(nik), r, err)) < 0)
 		return rc;
 	if (a && !wf_can_see(a->role, a->region, r->village_code))
