@@ -69,27 +69,26 @@ int store__count_st(struct store *s, sqlite3_stmt *st, const char *what,
 /* NIK prefix: the primary key's range. Name: the scope's range on
  * residents_village, then LIKE on each row. */
 #define RES_BY_NIK                                                         \
-	" FROM residents r WHERE" IN_PREFIX("r.nik", "?2")                 \
+	" WHERE" IN_PREFIX("r.nik", "?2")                                  \
 	" AND" IN_PREFIX("r.village_code", "?1")
 #define RES_BY_NAME                                                        \
-	" FROM residents r WHERE" IN_PREFIX("r.village_code", "?1")        \
+	" WHERE" IN_PREFIX("r.village_code", "?1")                         \
 	" AND r.name LIKE ?2 ESCAPE '\\'"
-#define RES_PAGE " ORDER BY r.nik LIMIT ?4 OFFSET ?5"
-
 /* Each row carries the newest case that is not in a closed state (?3,
  * a JSON array of state names). */
-static const char SQL_RES_NIK[] =
-	"SELECT r.nik, coalesce(c.id, 0), coalesce(c.state, '')" RES_BY_NIK
-	" LEFT JOIN cases c ON c.id = (SELECT max(c2.id) FROM cases c2"
-	" WHERE c2.nik = r.nik AND c2.state NOT IN"
-	" (SELECT value FROM json_each(?3)))" RES_PAGE;
-static const char SQL_RES_NAME[] =
-	"SELECT r.nik, coalesce(c.id, 0), coalesce(c.state, '')" RES_BY_NAME
-	" LEFT JOIN cases c ON c.id = (SELECT max(c2.id) FROM cases c2"
-	" WHERE c2.nik = r.nik AND c2.state NOT IN"
-	" (SELECT value FROM json_each(?3)))" RES_PAGE;
-static const char SQL_RES_NIK_COUNT[] = "SELECT count(*)" RES_BY_NIK;
-static const char SQL_RES_NAME_COUNT[] = "SELECT count(*)" RES_BY_NAME;
+#define RES_HIT                                                            \
+	"SELECT r.nik, coalesce(c.id, 0), coalesce(c.state, '')"          \
+	" FROM residents r LEFT JOIN cases c ON c.id = (SELECT max(c2.id)"  \
+	" FROM cases c2 WHERE c2.nik = r.nik AND c2.state NOT IN"           \
+	" (SELECT value FROM json_each(?3)))"
+#define RES_PAGE " ORDER BY r.nik LIMIT ?4 OFFSET ?5"
+
+static const char SQL_RES_NIK[] = RES_HIT RES_BY_NIK RES_PAGE;
+static const char SQL_RES_NAME[] = RES_HIT RES_BY_NAME RES_PAGE;
+static const char SQL_RES_NIK_COUNT[] =
+	"SELECT count(*) FROM residents r" RES_BY_NIK;
+static const char SQL_RES_NAME_COUNT[] =
+	"SELECT count(*) FROM residents r" RES_BY_NAME;
 
 static void hit_row(sqlite3_stmt *st, void *elem)
 {
