@@ -4,7 +4,8 @@
  *   name<TAB>median_us<TAB>p99_us<TAB>rows/total
  * Usage: bench_web_lists DATA_DIR [RUNS]
  * The database needs the demo users (terbit demo-data); the more cases
- * the better (docs/web.md, "Measuring the lists").
+ * the better: bulk-added cases with spread state_since values show the
+ * index at work.
  */
 #include <stdio.h>
 #include <stdlib.h>
