@@ -441,12 +441,8 @@ static int fields_allowed(const struct fields *old, const struct fields *new,
 		(*nchanged)++;
 		if (correctable[i].stages & FX(stage))
 			continue;
-		if (i == 0)
-			field_err(fe, "nik", "NIK tidak dapat dikoreksi; NIK yang "
-				  "salah berarti penduduk baru");
-		else
-			field_err(fe, correctable[i].field, stage_why[stage],
-				  (long long)case_id);
+		field_err(fe, correctable[i].field, stage_why[stage],
+			  (long long)case_id);
 	}
 	return fe->n ? TB_ECONFLICT : 0;
 }
@@ -500,6 +496,11 @@ int cases_resident_correct(struct store *s, const struct cases_actor *a,
 			  : "alasan koreksi terlalu panjang (paling banyak %d bita)",
 			  STORE_TEXT_MAX - 1);
 		return tb_err(err, TB_EINVAL, "%s", fe->e[0].msg);
+	}
+	if (in->nik && strcmp(in->nik, or_empty(nik)) != 0) {
+		field_err(fe, "nik", "NIK tidak dapat dikoreksi; NIK yang salah "
+			  "berarti penduduk baru");
+		return tb_err(err, TB_ECONFLICT, "%s", fe->e[0].msg);
 	}
 	if ((rc = store_begin(s, err)) < 0)
 		return rc;

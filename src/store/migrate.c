@@ -255,8 +255,11 @@ static const struct migration migrations[] = {
 	  " substr(rest, instr(rest, ' ') + 1), at, actor FROM split"
 	  " WHERE rest <> '')"
 	  " INSERT INTO document_prints (serial, count, first_at, last_at, last_by)"
-	  " SELECT serial, count(*), min(at), max(at), max(actor) FROM split"
-	  " WHERE serial IN (SELECT serial FROM documents) GROUP BY serial;"
+	  " SELECT serial, count(*), min(at), max(at),"
+	  " (SELECT a.actor FROM audit a WHERE a.action = 'document.print'"
+	  "  AND instr(a.note, ' ' || split.serial) > 0 ORDER BY a.id DESC LIMIT 1)"
+	  " FROM split WHERE serial IN (SELECT serial FROM documents)"
+	  " GROUP BY serial;"
 	  "CREATE INDEX documents_kind_state ON documents(kind, state, issued_at);" },
 	/* Append new steps here: { "what and why", "SQL;" }, */
 };
