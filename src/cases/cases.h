@@ -297,4 +297,168 @@ int cases_list_page_json(struct store *s, const struct cases_actor *a,
 			 size_t limit, struct buf *out, size_t *total,
 			 struct buf *err);
 
+/* ---- web pages: residents (resident.c) ---------------------------- */
+
+#define CASES_PAGE 50 /* rows per page of every list below */
+
+/* The actor's scope as a village-code prefix for lists (wf_scope); a
+ * NULL actor (the console) sees all (""). TB_EPERM for roles that see
+ * no case data (faskes, admin). */
+int cases_scope(const struct cases_actor *a, char prefix[11],
+		struct buf *err);
+
+/* A residents.csv row as typed into a form or read from the file, one
+ * string per column (docs/data-formats.md); NULL counts as "". */
+struct cases_resident_in {
+	const char *nik, *kk, *name, *birth_place, *birth_date, *sex,
+		*address, *rt, *rw, *village_code;
+};
+
+/* What was wrong, field by field, so a form can show each message next
+ * to its input. field is a residents.csv column name ("nik", "kk",
+ * "name", ..., "village_code") or "reason"; at most one entry per
+ * field, in the order the import checks them. */
+struct cases_field_error {
+	const char *field;          /* static string */
+	char msg[192];              /* Indonesian */
+};
+struct cases_field_errors {
+	size_t n;
+	struct cases_field_error e[12];
+};
+/* The message for field, NULL when it had none. */
+const char *cases_field_error_msg(const struct cases_field_errors *fe,
+				  const char *field);
+
+/*
+ * The residents.csv row checks, shared by the import and the web forms:
+ * NIK 16 digits with a real date that equals birth_date and a sex that
+ * equals sex (nik_parse); KK 16 digits; name, birth place, address
+ * required and not too long; RT/RW 1 to 3 digits (stored "001"); a
+ * 10-digit village code (dots optional). Fills *out when every field is
+ * good (0), else TB_EINVAL with every bad field in *fe.
+ */
+int cases_resident_check(const struct cases_resident_in *in,
+			 struct store_resident *out,
+			 struct cases_field_errors *fe);
+
+/*
+ * Residents the actor may see (wf_scope on their address's village; a
+ * NULL actor sees all), CASES_PAGE rows from offset in NIK order. query:
+ * digits only is a NIK prefix (16 digits: that NIK), anything else a
+ * case-insensitive part of the name (at least 2 characters). Each hit
+ * has the newest case that is not final (open_case, 0 when none).
+ * *out malloc'd (free()); *total (may be NULL) counts every match.
+ * TB_EPERM for roles that see no case data, TB_EINVAL for an empty or
+ * too short query.
+ */
+int cases_resident_find(struct store *s, const struct cases_actor *a,
+			const char *query, size_t offset,
+			struct store_resident_hit **out, size_t *n,
+			size_t *total, struct buf *err);
+
+/*
+ * Registers a resident the import did not bring. Who: the roles that
+ * open cases (the village operator), for a village inside their scope
+ * that is in the regions table. Every field is checked as the import
+ * checks it (cases_resident_check); a NIK already registered is refused
+ * (TB_ECONFLICT, on field "nik"), never replaced. On a bad field:
+ * TB_EINVAL, *fe says which, err has the first message. Audited
+ * ("resident.add", object "resident:NIK"). *out (may be NULL) gets the
+ * stored row.
+ */
+int cases_resident_register(struct store *s, const struct cases_actor *a,
+			    const struct cases_resident_in *in,
+			    struct store_resident *out,
+			    struct cases_field_errors *fe, struct buf *err);
+
+/*
+ * Corrects a resident's data with a reason. in holds the new values
+ * (NULL: keep the current one; in->nik must be NULL or the same NIK: a
+ * wrong NIK is a new resident, never a correction). The whole new record
+ * passes cases_resident_check; each field that changes must be
+ * correctable at the resident's stage (the table in resident.c and
+ * docs/workflow.md, "Correcting a resident"), else TB_ECONFLICT on that
+ * field. Who: as for cases_resident_register, on a resident of their
+ * scope. Each changed field gets a resident_corrections row (old, new,
+ * reason, who, when); one audit row "resident.correct" names the fields.
+ * *nchanged (may be NULL) gets how many fields changed; nothing changing
+ * is TB_EINVAL.
+ */
+int cases_resident_correct(struct store *s, const struct cases_actor *a,
+			   const char *nik, const struct cases_resident_in *in,
+			   const char *reason, struct cases_field_errors *fe,
+			   size_t *nchanged, struct buf *err);
+
+/* The resident (when the actor may see them) and every correction of
+ * their data, oldest first: *out malloc'd (free()). */
+int cases_resident_get(struct store *s, const struct cases_actor *a,
+		       const char *nik, struct store_resident *r,
+		       struct store_correction **out, size_t *n,
+		       struct buf *err);
+
+/* ---- web pages: queues, home, timeline (queue.c) ------------------ */
+
+enum cases_wait_sort {
+	CASES_WAIT_LONGEST = 0,     /* oldest in the state first (default) */
+	CASES_WAIT_SHORTEST = 1,
+};
+
+struct cases_queue_item {
+	struct store_case c;
+	char state_since[32];       /* when it entered its state, ISO UTC */
+	int64_t waiting_s;          /* seconds since then */
+	/* The move that brought it into its state: for a returned case the
+	 * reviewer's note. "" when none (a draft). */
+	char moved_by[64];
+	char note[STORE_TEXT_MAX * 2];
+};
+
+/*
+ * Cases in `state` (a state name; NULL: every state) that the actor may
+ * see, CASES_PAGE rows from offset, by waiting time in the state. *out
+ * malloc'd (free()); *total (may be NULL) counts them all. TB_EPERM for
+ * roles that see no case data, TB_EINVAL for an unknown state.
+ */
+int cases_queue(struct store *s, const struct cases_actor *a,
+		const char *state, enum cases_wait_sort sort, size_t offset,
+		struct cases_queue_item **out, size_t *n, size_t *total,
+		struct buf *err);
+
+/*
+ * A village operator's home page (works for any actor with a scope):
+ * cases by state, and the first page of what needs the actor:
+ * returned cases with the reviewer's note, cases waiting for survey
+ * answers and for the verification upload (the states whose move by the
+ * actor's role needs a complete survey / the verification attachment, in
+ * the workflow table), and documents in force of the scope's cases not
+ * yet downloaded by a user of the actor's role, newest first. Release
+ * with cases_home_release.
+ */
+struct cases_home {
+	int counts[ST__COUNT];
+	int total;
+	struct cases_queue_item *returned, *survey, *verification;
+	size_t nreturned, nsurvey, nverification;
+	size_t total_returned, total_survey, total_verification;
+	struct store_document *ready;
+	size_t nready, total_ready;
+};
+int cases_home(struct store *s, const struct cases_actor *a,
+	       struct cases_home *out, struct buf *err);
+void cases_home_release(struct cases_home *h);
+
+/* One step of a case's history: its opening (from "", to "draft") and
+ * every move, oldest first. */
+struct cases_step {
+	char at[32];                /* ISO 8601 UTC */
+	char actor[64];
+	char role[16];
+	char from[24], to[24];      /* state names */
+	char note[STORE_TEXT_MAX * 2];
+};
+/* The case's steps when the actor may see it: *out malloc'd (free()). */
+int cases_timeline(struct store *s, const struct cases_actor *a, int64_t id,
+		   struct cases_step **out, size_t *n, struct buf *err);
+
 #endif

@@ -91,28 +91,6 @@ static void nikset_release(struct nikset *h)
 
 /* ---- row checks: 0 or TB_EINVAL with the reason in why ------------- */
 
-static int copy_field(char *dst, size_t n, const char *src, const char *what,
-		      int required, struct buf *why)
-{
-	if (required && !*src)
-		return tb_err(why, TB_EINVAL, "%s kosong", what);
-	if (strlen(src) >= n)
-		return tb_err(why, TB_EINVAL, "%s terlalu panjang (paling banyak "
-					      "%zu bita)", what, n - 1);
-	snprintf(dst, n, "%s", src);
-	return 0;
-}
-
-static int check_rtrw(char *dst, const char *src, const char *what,
-		      struct buf *why)
-{
-	size_t n = strlen(src);
-	if (n < 1 || n > 3 || strspn(src, "0123456789") != n)
-		return tb_err(why, TB_EINVAL, "%s harus 1 sampai 3 digit", what);
-	snprintf(dst, 4, "%03d", atoi(src));
-	return 0;
-}
-
 enum { R_NIK, R_KK, R_NAME, R_BPLACE, R_BDATE, R_SEX, R_ADDR, R_RT, R_RW,
        R_VILLAGE, R__N };
 static const char *const resident_cols[R__N] = {
@@ -120,45 +98,20 @@ static const char *const resident_cols[R__N] = {
 	"rt", "rw", "village_code",
 };
 
+/* The checks are the web form's too (cases_resident_check); a file
+ * row reports its first problem. */
 static int resident_row(const char *const *f, struct store_resident *r,
 			struct buf *why)
 {
-	int y, m, d, rc;
-	struct nik_info ni;
-	memset(r, 0, sizeof *r);
-	if (!all_digits(f[R_NIK], 16))
-		return tb_err(why, TB_EINVAL, "NIK harus 16 digit");
-	if (date_parse(f[R_BDATE], &y, &m, &d) < 0)
-		return tb_err(why, TB_EINVAL,
-			      "tanggal lahir '%s' bukan tanggal YYYY-MM-DD yang sah",
-			      f[R_BDATE]);
-	if (strcmp(f[R_SEX], "L") && strcmp(f[R_SEX], "P"))
-		return tb_err(why, TB_EINVAL, "jenis kelamin harus L atau P");
-	if (nik_parse(f[R_NIK], f[R_BDATE], &ni, why) < 0)
-		return TB_EINVAL;
-	if (ni.sex != f[R_SEX][0])
-		return tb_err(why, TB_EINVAL,
-			      "NIK menunjukkan jenis kelamin %c, data berisi %s",
-			      ni.sex, f[R_SEX]);
-	if (!all_digits(f[R_KK], 16))
-		return tb_err(why, TB_EINVAL, "No. KK harus 16 digit");
-	if (region_normalize(f[R_VILLAGE], r->village_code) != 10)
-		return tb_err(why, TB_EINVAL,
-			      "kode desa/kelurahan '%s' harus 10 digit",
-			      f[R_VILLAGE]);
-	snprintf(r->nik, sizeof r->nik, "%s", f[R_NIK]);
-	snprintf(r->kk, sizeof r->kk, "%s", f[R_KK]);
-	snprintf(r->birth_date, sizeof r->birth_date, "%s", f[R_BDATE]);
-	r->sex = f[R_SEX][0];
-	if ((rc = copy_field(r->name, sizeof r->name, f[R_NAME], "nama", 1,
-			     why)) < 0 ||
-	    (rc = copy_field(r->birth_place, sizeof r->birth_place, f[R_BPLACE],
-			     "tempat lahir", 1, why)) < 0 ||
-	    (rc = copy_field(r->address, sizeof r->address, f[R_ADDR], "alamat",
-			     1, why)) < 0 ||
-	    (rc = check_rtrw(r->rt, f[R_RT], "RT", why)) < 0 ||
-	    (rc = check_rtrw(r->rw, f[R_RW], "RW", why)) < 0)
-		return rc;
+	struct cases_field_errors fe;
+	struct cases_resident_in in = {
+		.nik = f[R_NIK], .kk = f[R_KK], .name = f[R_NAME],
+		.birth_place = f[R_BPLACE], .birth_date = f[R_BDATE],
+		.sex = f[R_SEX], .address = f[R_ADDR], .rt = f[R_RT],
+		.rw = f[R_RW], .village_code = f[R_VILLAGE],
+	};
+	if (cases_resident_check(&in, r, &fe) < 0)
+		return tb_err(why, TB_EINVAL, "%s", fe.e[0].msg);
 	return 0;
 }
 

@@ -201,7 +201,8 @@ int issue_fetch(struct store *s, const struct cases_actor *a,
  * (TB_ECONFLICT), an unknown serial (TB_ENOTFOUND) or one named twice
  * (TB_EINVAL) refuses the whole batch with its serial in err. Then, in
  * one transaction, one audit row "document.print" per sheet (object
- * "sheet:K/M", the card count and serials in the note). The PDF is
+ * "sheet:K/M", the card count and serials in the note) and each card's
+ * print count (store_doc_printed: it leaves the print queue). The PDF is
  * appended to pdf (unchanged on failure); it is unsigned and not stored:
  * a print-out of signed documents, not a document. The sheet's footer
  * carries today's date. Returns the number of sheets.
@@ -240,5 +241,44 @@ int issue_list_json(struct store *s, const struct cases_actor *a,
  */
 int issue_check(struct store *s, const struct keyring *kr,
 		struct buf *report, size_t *nbad, struct buf *err);
+
+/* ---- web pages: print queue and document search (lists.c) -------- */
+
+/*
+ * Documents of kind in force and never printed (document_prints,
+ * migration 5), of cases the actor may see, CASES_PAGE rows from offset,
+ * oldest issue first (newest_first 0) or the reverse. Printing belongs
+ * to the social office: role dinsos (TB_EPERM otherwise). *out malloc'd
+ * (free()); *total (may be NULL) counts them all.
+ */
+int issue_print_queue(struct store *s, const struct cases_actor *a,
+		      enum issue_kind kind, int newest_first, size_t offset,
+		      struct store_document **out, size_t *n, size_t *total,
+		      struct buf *err);
+
+/*
+ * Marks letters printed (one by one or merged into one PDF by the
+ * caller): role dinsos, each a letter in force of a case it may see
+ * (TB_EINVAL for a card: cards are printed by issue_print_cards, which
+ * marks them itself). One transaction: per letter a "document.print"
+ * audit row (object "document:SERIAL", note "1 surat: SERIAL") and its
+ * print count. Returns n.
+ */
+int issue_letters_printed(struct store *s, const struct cases_actor *a,
+			  const char *const *serials, size_t n,
+			  struct buf *err);
+
+/*
+ * Documents in any state of cases the actor may see (a NULL actor: all),
+ * newest first, CASES_PAGE rows from offset. query: a serial (16 hex
+ * digits, spaces or dashes allowed), digits (a NIK prefix; 16 digits
+ * that match no NIK are tried as a serial), or else part of the holder's
+ * name (at least 2 characters, case-insensitive). *out malloc'd
+ * (free()); *total (may be NULL) counts every match.
+ */
+int issue_doc_search(struct store *s, const struct cases_actor *a,
+		     const char *query, size_t offset,
+		     struct store_document **out, size_t *n, size_t *total,
+		     struct buf *err);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * Batch printing of cards: sheets of ten (render_card_sheet) drawn from
  * the registry's stored fields, so that every printed card is the issued
- * one, QR token included. Writes only the audit log, never a document
- * row: a sheet is a print-out of signed documents, not a document.
+ * one, QR token included. Writes the audit log and the print count
+ * (document_prints), never a document row: a sheet is a print-out of
+ * signed documents, not a document.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,13 @@ int issue_print_cards(struct issue_ctx *ctx, const struct cases_actor *a,
 	if ((rc = render_card_sheet(ctx->render, cards, n, iso, 0, pdf,
 				    err)) < 0 ||
 	    (rc = audit_sheets(ctx->store, a, cards, n, err)) < 0)
+		goto out;
+	/* The print queue lists cards never printed (document_prints). */
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = store_doc_printed(ctx->store,
+				       render_fields_get(&cards[i], "serial"),
+				       a->name, err);
+	if (rc < 0)
 		goto out;
 	begun = 0; /* a failed commit has ended the transaction itself */
 	rc = store_commit(ctx->store, err);

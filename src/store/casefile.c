@@ -412,9 +412,12 @@ int store_attach_count(struct store *s, int64_t case_id, const char *kind,
 static const char SQL_AUDIT_ADD[] =
 	"INSERT INTO audit (actor, role, action, object, note)"
 	" VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))";
-static const char SQL_AUDIT_LIST[] =
-	"SELECT id, at, actor, role, action, object, note FROM audit"
-	" WHERE ?1 IS NULL OR object = ?1 ORDER BY id";
+/* Two statements: "?1 IS NULL OR object = ?1" cannot use audit_object,
+ * and a case's history would read the whole log. */
+#define AUDIT_COLS "SELECT id, at, actor, role, action, object, note FROM audit"
+static const char SQL_AUDIT_LIST[] = AUDIT_COLS " ORDER BY id";
+static const char SQL_AUDIT_OBJECT[] =
+	AUDIT_COLS " WHERE object = ?1 ORDER BY id";
 
 int store_audit_add(struct store *s, const char *actor, const char *role,
 		    const char *action, const char *object, const char *note,
@@ -435,10 +438,12 @@ int store_audit_each(struct store *s, const char *object,
 		     int (*fn)(const struct store_audit *a, void *arg),
 		     void *arg, struct buf *err)
 {
-	sqlite3_stmt *st = store__prep(s, SQL_AUDIT_LIST, err);
+	sqlite3_stmt *st = store__prep(s, object ? SQL_AUDIT_OBJECT
+						 : SQL_AUDIT_LIST, err);
 	if (!st)
 		return TB_EDB;
-	store__bind(st, 1, object);
+	if (object)
+		store__bind(st, 1, object);
 	struct store_audit a;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -228,6 +228,66 @@ static const struct migration migrations[] = {
 	  " last_at INTEGER NOT NULL"
 	  ") STRICT;"
 	  "CREATE INDEX login_failures_last ON login_failures(last_at);" },
+	{ "web pages: when a case entered its state, resident corrections, "
+	  "card and letter print tracking",
+	  /* Queues are ordered by how long a case has waited in its state.
+	   * The audit log has it (the last case.move row) but only as text
+	   * in a note, with no index to sort on; a column kept by triggers
+	   * is set by every path that writes a state, present or future. */
+	  "ALTER TABLE cases ADD COLUMN state_since TEXT NOT NULL DEFAULT '';"
+	  "UPDATE cases SET state_since = coalesce((SELECT max(a.at) FROM audit a"
+	  " WHERE a.object = 'case:' || cases.id AND a.action = 'case.move'),"
+	  " created_at);"
+	  "CREATE INDEX cases_state_since ON cases(state, state_since, id);"
+	  "CREATE TRIGGER cases_state_since_new AFTER INSERT ON cases"
+	  " WHEN NEW.state_since = '' BEGIN"
+	  " UPDATE cases SET state_since = NEW.created_at WHERE id = NEW.id; END;"
+	  "CREATE TRIGGER cases_state_since_move AFTER UPDATE OF state ON cases"
+	  " WHEN NEW.state IS NOT OLD.state BEGIN"
+	  " UPDATE cases SET state_since = " NOW " WHERE id = NEW.id; END;"
+	  /* Old and new value of every corrected field, with the reason:
+	   * append-only like the audit log. */
+	  "CREATE TABLE resident_corrections ("
+	  " id INTEGER PRIMARY KEY,"
+	  " nik TEXT NOT NULL REFERENCES residents(nik),"
+	  " field TEXT NOT NULL,"
+	  " old TEXT NOT NULL,"
+	  " new TEXT NOT NULL,"
+	  " reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),"
+	  " corrected_by TEXT NOT NULL,"
+	  " corrected_at TEXT NOT NULL DEFAULT " NOW
+	  ") STRICT;"
+	  "CREATE INDEX resident_corrections_nik ON resident_corrections(nik, id);"
+	  "CREATE TRIGGER resident_corrections_no_update BEFORE UPDATE ON"
+	  " resident_corrections BEGIN"
+	  " SELECT RAISE(ABORT, 'corrections are append-only'); END;"
+	  "CREATE TRIGGER resident_corrections_no_delete BEFORE DELETE ON"
+	  " resident_corrections BEGIN"
+	  " SELECT RAISE(ABORT, 'corrections are append-only'); END;"
+	  /* Which documents have been printed. Its own table, not columns
+	   * of documents: a document row is what was signed. Filled from
+	   * the document.print audit rows written so far ("N kartu: S1
+	   * S2 ..."), so cards printed before the upgrade stay printed. */
+	  "CREATE TABLE document_prints ("
+	  " serial TEXT PRIMARY KEY REFERENCES documents(serial),"
+	  " count INTEGER NOT NULL CHECK (count >= 1),"
+	  " first_at TEXT NOT NULL,"
+	  " last_at TEXT NOT NULL,"
+	  " last_by TEXT NOT NULL"
+	  ") STRICT;"
+	  "WITH RECURSIVE split(serial, rest, at, actor) AS ("
+	  " SELECT '', substr(note, instr(note, ':') + 2) || ' ', at, actor"
+	  " FROM audit WHERE action = 'document.print'"
+	  " UNION ALL SELECT substr(rest, 1, instr(rest, ' ') - 1),"
+	  " substr(rest, instr(rest, ' ') + 1), at, actor FROM split"
+	  " WHERE rest <> '')"
+	  " INSERT INTO document_prints (serial, count, first_at, last_at, last_by)"
+	  " SELECT serial, count(*), min(at), max(at),"
+	  " (SELECT a.actor FROM audit a WHERE a.action = 'document.print'"
+	  "  AND instr(a.note, ' ' || split.serial) > 0 ORDER BY a.id DESC LIMIT 1)"
+	  " FROM split WHERE serial IN (SELECT serial FROM documents)"
+	  " GROUP BY serial;"
+	  "CREATE INDEX documents_kind_state ON documents(kind, state, issued_at);" },
 	/* Append new steps here: { "what and why", "SQL;" }, */
 };
 

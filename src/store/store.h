@@ -460,4 +460,148 @@ int store_doc_each(struct store *s, const struct store_doc_filter *f,
 		   void *arg, struct buf *err);
 int store_doc_count(struct store *s, struct buf *err);
 
+/* ---- web pages: resident search and edits (residents_edit.c) ------ */
+
+/*
+ * Residents matching a search inside a scope, NIK order, one page.
+ * prefix: the village-code prefix of the scope (wf_scope; "" = all).
+ * Exactly one of nik (digits: a NIK prefix, 16 digits = exact) or name
+ * (case-insensitive substring, ASCII letters) is set. closed_json: a
+ * JSON array of the state names after which a case is no longer open
+ * (the caller's rule, e.g. ["approved","rejected"]).
+ */
+struct store_resident_query {
+	const char *prefix;
+	const char *nik;
+	const char *name;
+	const char *closed_json;
+	size_t offset, limit;
+};
+struct store_resident_hit {
+	struct store_resident r;
+	int64_t open_case;          /* newest case not closed; 0: none */
+	char open_state[24];        /* its state, "" when none */
+};
+/* *out malloc'd (caller frees), *n rows; *total (may be NULL) how many
+ * match in all. */
+int store_resident_search(struct store *s, const struct store_resident_query *q,
+			  struct store_resident_hit **out, size_t *n,
+			  size_t *total, struct buf *err);
+/* Inserts a new resident; TB_ECONFLICT when the NIK exists (unlike
+ * store_resident_put, never replaces). The caller has validated it. */
+int store_resident_add(struct store *s, const struct store_resident *r,
+		       struct buf *err);
+/* Rewrites every column but the NIK of an existing resident
+ * (TB_ENOTFOUND otherwise). */
+int store_resident_update(struct store *s, const struct store_resident *r,
+			  struct buf *err);
+
+/* One corrected field of a resident (append-only table). */
+struct store_correction {
+	int64_t id;
+	char nik[17];
+	char field[16];             /* residents.csv column name */
+	char old_value[STORE_TEXT_MAX];
+	char new_value[STORE_TEXT_MAX];
+	char reason[STORE_TEXT_MAX];
+	char by[64];
+	char at[32];                /* set by the store */
+};
+int store_correction_add(struct store *s, const struct store_correction *c,
+			 struct buf *err);
+/* Every correction of nik, oldest first: *out malloc'd, caller frees. */
+int store_correction_list(struct store *s, const char *nik,
+			  struct store_correction **out, size_t *n,
+			  struct buf *err);
+
+/* A resident's cases with how many documents each has, and how many of
+ * those are in force on day `today` (valid, not expired). */
+struct store_resident_case {
+	int64_t id;
+	char state[24];
+	int docs, docs_in_force;
+};
+int store_resident_cases(struct store *s, const char *nik, int64_t today,
+			 struct store_resident_case **out, size_t *n,
+			 struct buf *err);
+
+/* ---- web pages: queues and document lists (queue.c) --------------- */
+
+/*
+ * Cases by how long they have been in their state (cases.state_since,
+ * kept by triggers: migration 5). state: a state name, or NULL for every
+ * state; prefix as in store_resident_query. Rows are the longest waiting
+ * first (newest_first 0) or the reverse, ties by id. now: Unix seconds,
+ * for waiting_s.
+ */
+struct store_queue_query {
+	const char *state;
+	const char *prefix;
+	int newest_first;
+	int64_t now;
+	size_t offset, limit;
+};
+struct store_queue_row {
+	int64_t id;
+	char state_since[32];       /* ISO 8601 UTC */
+	int64_t waiting_s;          /* now - state_since, seconds */
+};
+int store_case_queue(struct store *s, const struct store_queue_query *q,
+		     struct store_queue_row **out, size_t *n, size_t *total,
+		     struct buf *err);
+/* Count of cases per state inside prefix, one row per present state:
+ * *out malloc'd, caller frees. */
+struct store_state_count {
+	char state[24];
+	int n;
+};
+int store_case_count_in(struct store *s, const char *prefix,
+			struct store_state_count **out, size_t *n,
+			struct buf *err);
+
+/* A serial of a document list, with its print record (0 / "" when the
+ * document was never printed). */
+struct store_doc_ref {
+	char serial[17];
+	int print_count;
+	char printed_at[32];        /* last time, ISO 8601 UTC */
+};
+/*
+ * Documents of kind in force on `today` (valid, not expired) of cases
+ * inside prefix that were never printed (document_prints), oldest issue
+ * first (newest_first 0) or the reverse.
+ */
+int store_doc_unprinted(struct store *s, const char *kind, const char *prefix,
+			int64_t today, int newest_first, size_t offset,
+			size_t limit, struct store_doc_ref **out, size_t *n,
+			size_t *total, struct buf *err);
+/* Records one more print of serial by `by` (inside the caller's
+ * transaction, beside its document.print audit row). */
+int store_doc_printed(struct store *s, const char *serial, const char *by,
+		      struct buf *err);
+/*
+ * Documents in force on `today` of cases inside prefix that no user of
+ * role `role` has downloaded yet (no "document.download" audit row by
+ * that role), newest first.
+ */
+int store_doc_undownloaded(struct store *s, const char *prefix, int64_t today,
+			   const char *role, size_t offset, size_t limit,
+			   struct store_doc_ref **out, size_t *n,
+			   size_t *total, struct buf *err);
+/*
+ * Documents in any state of cases inside prefix, by exactly one of:
+ * serial (16 upper-case hex), nik (digits, a prefix), name (substring,
+ * case-insensitive). Newest first.
+ */
+struct store_doc_query {
+	const char *prefix;
+	const char *serial;
+	const char *nik;
+	const char *name;
+	size_t offset, limit;
+};
+int store_doc_search(struct store *s, const struct store_doc_query *q,
+		     struct store_doc_ref **out, size_t *n, size_t *total,
+		     struct buf *err);
+
 #endif

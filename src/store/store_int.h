@@ -66,4 +66,18 @@ void *store__push(void *arrp, size_t *n, size_t size);
 int store__migrate(struct store *s, struct buf *err);
 int store__migrations_count(void);
 
+/* residents_edit.c: helpers of the web pages' list statements. */
+/* "%text%" with % _ and \ escaped, for "LIKE ? ESCAPE '\'". */
+int store__like(struct buf *out, const char *text);
+/* Steps the bound st to the end, appending each row to the malloc'd
+ * array that arrp points to (*n elements of size) through row(); on
+ * failure the array is freed and emptied. Resets st. */
+int store__collect(struct store *s, sqlite3_stmt *st, void *arrp, size_t *n,
+		   size_t size, void (*row)(sqlite3_stmt *st, void *elem),
+		   const char *what, struct buf *err);
+/* Steps the bound st once and returns its first column as a count.
+ * Resets st. */
+int store__count_st(struct store *s, sqlite3_stmt *st, const char *what,
+		    size_t *out, struct buf *err);
+
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/ids.h"
 #include "core/str.h"
 #include "workflow/workflow.h"
 
@@ -99,21 +100,40 @@ int wf_is_final(enum case_state s)
 	return s == ST_APPROVED || s == ST_REJECTED;
 }
 
-int wf_can_see(enum role role, const char *region, const char *village)
+int wf_scope(enum role role, const char *region,
+	     char prefix[REGION_CODE_MAX + 1])
 {
-	if (!str_is_digits(village, 10) || !region)
+	prefix[0] = 0;
+	if (!region)
 		return 0;
 	switch (role) {
 	case ROLE_DESA:
-		return str_is_digits(region, 10) && !strcmp(region, village);
+		if (!str_is_digits(region, 10))
+			return 0;
+		break;
 	case ROLE_KECAMATAN:
-		return str_is_digits(region, 6) && !strncmp(region, village, 6);
+		if (!str_is_digits(region, 6))
+			return 0;
+		break;
 	case ROLE_DINKES:
 	case ROLE_DINSOS:
-		return !*region || (str_is_digits(region, 4) && !strncmp(region, village, 4));
+		if (*region && !str_is_digits(region, 4))
+			return 0;
+		break;
 	default:
 		return 0; /* faskes verifies documents, admin runs the system */
 	}
+	strcpy(prefix, region);
+	return 1;
+}
+
+/* Defined through wf_scope so that a list filtered in SQL by the prefix
+ * and a single case checked here can never disagree. */
+int wf_can_see(enum role role, const char *region, const char *village)
+{
+	char prefix[REGION_CODE_MAX + 1];
+	return str_is_digits(village, 10) && wf_scope(role, region, prefix) &&
+	       !strncmp(prefix, village, strlen(prefix));
 }
 
 size_t wf_next(enum case_state from, enum role role, enum case_state *out,

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+#include "core/ids.h"
 
 enum role {
 	ROLE_DESA,      /* village operator, scope: one village (10 digits) */
@@ -57,6 +58,16 @@ const char *state_label(enum case_state s);
  * 4-digit regency prefix); faskes, admin: no case data (0). Malformed
  * region or village: 0. */
 int wf_can_see(enum role role, const char *region, const char *village);
+/*
+ * The region scope of wf_can_see as a village-code prefix, for lists
+ * filtered in SQL: 1 with prefix set (10 digits for desa, 6 for
+ * kecamatan, "" or 4 digits for dinkes and dinsos) when the actor sees
+ * the villages starting with it; 0 (prefix "") when it sees nothing
+ * (faskes, admin, a malformed region). wf_can_see(role, region, v) is
+ * exactly: v is 10 digits, wf_scope gives 1, and v starts with prefix.
+ */
+int wf_scope(enum role role, const char *region,
+	     char prefix[REGION_CODE_MAX + 1]);
 
 /* ---- moves ------------------------------------------------------- */
 

@@ -921,6 +921,384 @@ static void user_each_admin_only(void **state)
 	assert_int_equal(n, 7 + 100);
 }
 
+/* ---- web pages: residents, queues, home, timeline ----------------- */
+
+/* Runs one SQL statement on a raw connection (timestamps the tests set). */
+static void raw_sql(struct fx *f, const char *sql)
+{
+	char path[96];
+	sqlite3 *db;
+	char *msg = NULL;
+	snprintf(path, sizeof path, "%s/terbit.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 2000);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+static int raw_count(struct fx *f, const char *sql)
+{
+	char path[96];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	snprintf(path, sizeof path, "%s/terbit.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static size_t find(struct fx *f, const struct cases_actor *a, const char *q,
+		   int64_t *open_case)
+{
+	struct store_resident_hit *h = NULL;
+	size_t n = 0, total = 0;
+	if (cases_resident_find(f->s, a, q, 0, &h, &n, &total, &f->err) != 0)
+		fail_msg("find %s: %s", q, f->err.data);
+	assert_int_equal(n, total);
+	if (open_case)
+		*open_case = n ? h[0].open_case : -1;
+	free(h);
+	return n;
+}
+
+static void resident_find_in_scope(void **state)
+{
+	struct fx *f = *state;
+	struct store_resident_hit *h = NULL;
+	size_t n = 9, total = 9;
+	int64_t open = -1;
+	assert_int_equal(find(f, &f->desa, "351005", NULL), 2); /* not the outsider */
+	assert_int_equal(find(f, &f->desa, WOMAN, &open), 1);
+	assert_int_equal(open, 0);
+	assert_int_equal(find(f, &f->desa, "SITI r", NULL), 1);
+	assert_int_equal(find(f, &f->desa, "santoso", NULL), 1);
+	assert_int_equal(find(f, &f->desa, "S%", NULL), 0); /* no wildcards */
+	assert_int_equal(find(f, &f->desa, "_i", NULL), 0);
+	assert_int_equal(find(f, &f->desa, "Sri", NULL), 0); /* Jember */
+	assert_int_equal(find(f, &f->other_desa, "351005", NULL), 0);
+	assert_int_equal(find(f, &f->other_desa, "siti", NULL), 0);
+	assert_int_equal(find(f, &f->kec, "3510", NULL), 2);
+	assert_int_equal(find(f, &f->other_kec, "3510", NULL), 0);
+	assert_int_equal(find(f, &f->dinsos, "Sri", NULL), 1);
+	assert_int_equal(find(f, NULL, "35", NULL), 3);
+	int64_t id = new_case(f, WOMAN);
+	assert_int_equal(find(f, &f->desa, WOMAN, &open), 1);
+	assert_int_equal(open, id);
+	assert_int_equal(cases_resident_find(f->s, &f->admin, "siti", 0, &h, &n,
+					     &total, &f->err), TB_EPERM);
+	assert_int_equal(cases_resident_find(f->s, &f->desa, " s ", 0, &h, &n,
+					     &total, &f->err), TB_EINVAL);
+	assert_null(h);
+	assert_int_equal(n, 0);
+}
+
+static void resident_register_checks_each_field(void **state)
+{
+	struct fx *f = *state;
+	struct cases_field_errors fe;
+	struct store_resident r;
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct cases_resident_in in = {
+		.nik = "35100545069", .kk = "123", .name = "",
+		.birth_place = "Muncar", .birth_date = "1990-02-30", .sex = "X",
+		.address = "Dusun Krajan", .rt = "1234", .rw = "2",
+		.village_code = "35.10.05",
+	};
+	db_dump(f, &before);
+	assert_int_equal(cases_resident_register(f->s, &f->desa, &in, &r, &fe,
+						 &f->err), TB_EINVAL);
+	assert_string_equal(cases_field_error_msg(&fe, "nik"), "NIK harus 16 digit");
+	assert_string_equal(cases_field_error_msg(&fe, "kk"), "No. KK harus 16 digit");
+	assert_string_equal(cases_field_error_msg(&fe, "name"), "nama kosong");
+	assert_has(cases_field_error_msg(&fe, "birth_date"), "bukan tanggal");
+	assert_string_equal(cases_field_error_msg(&fe, "sex"),
+			    "jenis kelamin harus L atau P");
+	assert_string_equal(cases_field_error_msg(&fe, "rt"),
+			    "RT harus 1 sampai 3 digit");
+	assert_has(cases_field_error_msg(&fe, "village_code"), "harus 10 digit");
+	assert_null(cases_field_error_msg(&fe, "rw"));
+	assert_null(cases_field_error_msg(&fe, "address"));
+	assert_string_equal(fe.e[0].field, "nik"); /* the import's order */
+	assert_has(f->err.data, "NIK harus 16 digit");
+	/* NIK against birth date and sex */
+	in = (struct cases_resident_in){
+		.nik = "3510054506900077", .kk = "3510050101200009",
+		.name = "Ani", .birth_place = "Muncar", .birth_date = "1990-06-05",
+		.sex = "L", .address = "Dusun Krajan", .rt = "1", .rw = "2",
+		.village_code = OTHER,
+	};
+	assert_int_equal(cases_resident_register(f->s, &f->desa, &in, &r, &fe,
+						 &f->err), TB_EINVAL);
+	assert_int_equal(fe.n, 1);
+	assert_has(cases_field_error_msg(&fe, "sex"), "NIK menunjukkan jenis kelamin P");
+	in.sex = "P";
+	in.birth_date = "1990-06-06";
+	assert_int_equal(cases_resident_register(f->s, &f->desa, &in, &r, &fe,
+						 &f->err), TB_EINVAL);
+	assert_non_null(cases_field_error_msg(&fe, "nik"));
+	in.birth_date = "1990-06-05";
+	/* a village outside the operator's, then one not in regions */
+	assert_int_equal(cases_resident_register(f->s, &f->desa, &in, &r, &fe,
+						 &f->err), TB_EINVAL);
+	assert_has(cases_field_error_msg(&fe, "village_code"), "di luar wilayah");
+	in.village_code = "3510059999";
+	assert_int_equal(cases_resident_register(f->s, &f->desa, &in, &r, &fe,
+						 &f->err), TB_EINVAL);
+	assert_has(cases_field_error_msg(&fe, "village_code"), "tidak dikenal");
+	/* only the village registers */
+	in.village_code = "35.10.05.2001";
+	assert_int_equal(cases_resident_register(f->s, &f->dinsos, &in, &r, &fe,
+						 &f->err), TB_EPERM);
+	/* an existing NIK is never replaced */
+	in.nik = WOMAN;
+	assert_int_equal(cases_resident_register(f->s, &f->desa, &in, &r, &fe,
+						 &f->err), TB_ECONFLICT);
+	assert_has(cases_field_error_msg(&fe, "nik"), "sudah terdaftar");
+	db_dump(f, &after);
+	assert_string_equal(before.data, after.data);
+	in.nik = "3510054506900077";
+	assert_int_equal(cases_resident_register(f->s, &f->desa, &in, &r, &fe,
+						 &f->err), 0);
+	assert_string_equal(r.rt, "001");
+	assert_string_equal(r.village_code, VILLAGE);
+	assert_int_equal(find(f, &f->desa, "3510054506900077", NULL), 1);
+	assert_int_equal(raw_count(f, "SELECT count(*) FROM audit WHERE action ="
+				   " 'resident.add' AND object ="
+				   " 'resident:3510054506900077' AND actor = 'op'"), 1);
+	buf_release(&before);
+	buf_release(&after);
+}
+
+static int correct(struct fx *f, const struct cases_actor *a, const char *nik,
+		   const struct cases_resident_in *in, const char *reason,
+		   struct cases_field_errors *fe)
+{
+	return cases_resident_correct(f->s, a, nik, in, reason, fe, NULL, &f->err);
+}
+
+static void resident_corrections_by_stage(void **state)
+{
+	struct fx *f = *state;
+	struct cases_field_errors fe;
+	struct store_resident r;
+	struct store_correction *c = NULL;
+	size_t n = 0, changed = 0;
+	struct cases_resident_in name = { .name = "Siti Rahayu Ningsih" };
+	struct cases_resident_in village = { .village_code = "3510052002" };
+	struct cases_resident_in nik = { .nik = "3510054506900009" };
+	/* no case: all but the NIK */
+	assert_int_equal(correct(f, &f->desa, WOMAN, &name, " ", &fe), TB_EINVAL);
+	assert_non_null(cases_field_error_msg(&fe, "reason"));
+	assert_int_equal(correct(f, &f->desa, WOMAN, &nik, "salah ketik", &fe),
+			 TB_ECONFLICT);
+	assert_has(cases_field_error_msg(&fe, "nik"), "penduduk baru");
+	assert_int_equal(correct(f, &f->other_desa, WOMAN, &name, "x", &fe),
+			 TB_EPERM);
+	assert_int_equal(correct(f, &f->desa, WOMAN, &village, "pindah", &fe),
+			 TB_EINVAL); /* another village: outside the operator's */
+	assert_has(cases_field_error_msg(&fe, "village_code"), "di luar wilayah");
+	assert_int_equal(cases_resident_correct(f->s, &f->desa, WOMAN, &name,
+						"salah ketik di KK", &fe,
+						&changed, &f->err), 0);
+	assert_int_equal(changed, 1);
+	assert_int_equal(correct(f, &f->desa, WOMAN, &name, "lagi", &fe), TB_EINVAL);
+	/* a draft: not the village code */
+	int64_t id = new_case(f, WOMAN);
+	struct cases_resident_in rt = { .rt = "7", .rw = "08" };
+	assert_int_equal(correct(f, &f->desa, WOMAN, &rt, "RT baru", &fe), 0);
+	struct cases_resident_in same_village = { .village_code = "35.10.05.2001",
+						  .address = "Dusun Kidul" };
+	assert_int_equal(correct(f, &f->desa, WOMAN, &same_village, "alamat", &fe),
+			 0); /* same village as typed with dots: not a change */
+	/* under review: nothing */
+	attach(f, id, "rujukan");
+	move_ok(f, &f->desa, id, "submitted");
+	struct cases_resident_in kk = { .kk = "3510050101200099" };
+	assert_int_equal(correct(f, &f->desa, WOMAN, &kk, "KK baru", &fe),
+			 TB_ECONFLICT);
+	assert_has(cases_field_error_msg(&fe, "kk"), "sedang diperiksa");
+	/* returned: the village fixes it */
+	assert_int_equal(cases_move(f->s, f->p, &f->dinkes, id, "returned",
+				    "No. KK salah", &f->err), 0);
+	assert_int_equal(correct(f, &f->desa, WOMAN, &kk, "KK baru", &fe), 0);
+	assert_int_equal(cases_resident_get(f->s, &f->desa, WOMAN, &r, &c, &n,
+					    &f->err), 0);
+	assert_string_equal(r.name, "Siti Rahayu Ningsih");
+	assert_string_equal(r.rt, "007");
+	assert_string_equal(r.kk, "3510050101200099");
+	assert_int_equal(n, 5); /* name, rt, rw, address, kk */
+	assert_string_equal(c[0].field, "name");
+	assert_string_equal(c[0].old_value, "Siti Rahayu");
+	assert_string_equal(c[0].new_value, "Siti Rahayu Ningsih");
+	assert_string_equal(c[0].reason, "salah ketik di KK");
+	assert_string_equal(c[0].by, "op");
+	assert_string_equal(c[1].field, "rt");
+	assert_string_equal(c[1].old_value, "001");
+	assert_string_equal(c[4].field, "kk");
+	free(c);
+	assert_int_equal(raw_count(f, "SELECT count(*) FROM audit WHERE action ="
+				   " 'resident.correct' AND object = 'resident:"
+				   WOMAN "'"), 4);
+	assert_int_equal(cases_resident_get(f->s, &f->other_desa, WOMAN, &r, &c,
+					    &n, &f->err), TB_EPERM);
+	/* approved, no document yet: nothing */
+	move_ok(f, &f->desa, id, "submitted");
+	move_ok(f, &f->dinkes, id, "health_checked");
+	answer_all(f, id, 1);
+	move_ok(f, &f->desa, id, "surveyed");
+	move_ok(f, &f->kec, id, "recommended");
+	attach(f, id, "verifikasi");
+	move_ok(f, &f->desa, id, "verified");
+	move_ok(f, &f->dinsos, id, "approved");
+	assert_int_equal(correct(f, &f->desa, WOMAN, &name, "x", &fe), TB_EINVAL);
+	struct cases_resident_in addr = { .address = "Dusun Wetan" };
+	assert_int_equal(correct(f, &f->desa, WOMAN, &addr, "x", &fe),
+			 TB_ECONFLICT);
+	assert_has(cases_field_error_msg(&fe, "address"), "sudah disetujui");
+	/* the corrections table is append-only */
+	char path[96];
+	sqlite3 *db;
+	snprintf(path, sizeof path, "%s/terbit.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM resident_corrections",
+					  NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static size_t queue(struct fx *f, const struct cases_actor *a,
+		    const char *state, enum cases_wait_sort sort, size_t offset,
+		    struct cases_queue_item **out, size_t *total)
+{
+	size_t n = 0;
+	if (cases_queue(f->s, a, state, sort, offset, out, &n, total, &f->err))
+		fail_msg("queue: %s", f->err.data);
+	return n;
+}
+
+static void queue_by_waiting_time(void **state)
+{
+	struct fx *f = *state;
+	struct cases_queue_item *q = NULL;
+	size_t total = 0;
+	int64_t a = new_case(f, WOMAN), b = new_case(f, MAN), c = new_case(f, WOMAN);
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "UPDATE cases SET state_since = CASE id"
+		 " WHEN %lld THEN strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now', '-3 hours')"
+		 " WHEN %lld THEN strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now', '-1 hours')"
+		 " ELSE strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now', '-2 days') END",
+		 (long long)a, (long long)b);
+	raw_sql(f, sql);
+	assert_int_equal(queue(f, &f->desa, "draft", CASES_WAIT_LONGEST, 0, &q,
+			       &total), 3);
+	assert_int_equal(total, 3);
+	assert_int_equal(q[0].c.id, c);
+	assert_int_equal(q[1].c.id, a);
+	assert_int_equal(q[2].c.id, b);
+	assert_true(q[0].waiting_s >= 2 * 86400 && q[0].waiting_s < 2 * 86400 + 60);
+	assert_true(q[1].waiting_s >= 3 * 3600 && q[1].waiting_s < 3 * 3600 + 60);
+	assert_true(q[2].waiting_s >= 3600 && q[2].waiting_s < 3600 + 60);
+	assert_string_equal(q[0].c.name, "Siti Rahayu");
+	assert_string_equal(q[0].moved_by, "op"); /* opened it */
+	free(q);
+	assert_int_equal(queue(f, &f->desa, "draft", CASES_WAIT_SHORTEST, 0, &q,
+			       &total), 3);
+	assert_int_equal(q[0].c.id, b);
+	assert_int_equal(q[2].c.id, c);
+	free(q);
+	/* scope: another village and another kecamatan see nothing */
+	assert_int_equal(queue(f, &f->other_desa, "draft", 0, 0, &q, &total), 0);
+	assert_int_equal(total, 0);
+	assert_int_equal(queue(f, &f->other_kec, NULL, 0, 0, &q, &total), 0);
+	assert_int_equal(queue(f, &f->kec, NULL, 0, 0, &q, &total), 3);
+	free(q);
+	assert_int_equal(cases_queue(f->s, &f->admin, "draft", 0, 0, &q, &total,
+				     &total, &f->err), TB_EPERM);
+	assert_int_equal(cases_queue(f->s, &f->desa, "bogus", 0, 0, &q, &total,
+				     &total, &f->err), TB_EINVAL);
+	/* a move restarts the clock: the trigger sets state_since */
+	attach(f, c, "rujukan");
+	move_ok(f, &f->desa, c, "submitted");
+	assert_int_equal(queue(f, &f->dinkes, "submitted", 0, 0, &q, &total), 1);
+	assert_true(q[0].waiting_s < 60);
+	free(q);
+	/* paging: 50 a page, the rest on the next */
+	for (int i = 0; i < 53; i++)
+		new_case(f, MAN);
+	assert_int_equal(queue(f, &f->desa, "draft", 0, 0, &q, &total), CASES_PAGE);
+	assert_int_equal(total, 55);
+	int64_t last = q[CASES_PAGE - 1].c.id;
+	free(q);
+	assert_int_equal(queue(f, &f->desa, "draft", 0, CASES_PAGE, &q, &total), 5);
+	assert_true(q[0].c.id > last);
+	free(q);
+}
+
+static void home_and_timeline(void **state)
+{
+	struct fx *f = *state;
+	struct cases_home h;
+	struct cases_step *st = NULL;
+	size_t n = 0;
+	int64_t ret = new_case(f, WOMAN), sur = new_case(f, MAN);
+	int64_t ver = new_case(f, MAN);
+	new_case(f, WOMAN);
+	attach(f, ret, "rujukan");
+	move_ok(f, &f->desa, ret, "submitted");
+	assert_int_equal(cases_move(f->s, f->p, &f->dinkes, ret, "returned",
+				    "Rujukan tidak terbaca", &f->err), 0);
+	attach(f, sur, "rujukan");
+	move_ok(f, &f->desa, sur, "submitted");
+	move_ok(f, &f->dinkes, sur, "health_checked");
+	attach(f, ver, "rujukan");
+	move_ok(f, &f->desa, ver, "submitted");
+	move_ok(f, &f->dinkes, ver, "health_checked");
+	answer_all(f, ver, 1);
+	move_ok(f, &f->desa, ver, "surveyed");
+	move_ok(f, &f->kec, ver, "recommended");
+	assert_int_equal(cases_home(f->s, &f->desa, &h, &f->err), 0);
+	assert_int_equal(h.total, 4);
+	assert_int_equal(h.counts[ST_DRAFT], 1);
+	assert_int_equal(h.counts[ST_RETURNED], 1);
+	assert_int_equal(h.counts[ST_HEALTH_CHECKED], 1);
+	assert_int_equal(h.counts[ST_RECOMMENDED], 1);
+	assert_int_equal(h.nreturned, 1);
+	assert_int_equal(h.returned[0].c.id, ret);
+	assert_string_equal(h.returned[0].note, "Rujukan tidak terbaca");
+	assert_string_equal(h.returned[0].moved_by, "dinkes");
+	assert_int_equal(h.nsurvey, 1);
+	assert_int_equal(h.survey[0].c.id, sur);
+	assert_int_equal(h.nverification, 1);
+	assert_int_equal(h.verification[0].c.id, ver);
+	assert_int_equal(h.nready, 0);
+	cases_home_release(&h);
+	assert_int_equal(cases_home(f->s, &f->other_desa, &h, &f->err), 0);
+	assert_int_equal(h.total, 0);
+	assert_int_equal(h.nreturned + h.nsurvey + h.nverification, 0);
+	cases_home_release(&h);
+	assert_int_equal(cases_timeline(f->s, &f->desa, ret, &st, &n, &f->err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(st[0].from, "");
+	assert_string_equal(st[0].to, "draft");
+	assert_string_equal(st[1].from, "draft");
+	assert_string_equal(st[1].to, "submitted");
+	assert_string_equal(st[1].note, "");
+	assert_string_equal(st[2].to, "returned");
+	assert_string_equal(st[2].actor, "dinkes");
+	assert_string_equal(st[2].role, "dinkes");
+	assert_string_equal(st[2].note, "Rujukan tidak terbaca");
+	assert_int_equal(strlen(st[2].at), 24);
+	free(st);
+	assert_int_equal(cases_timeline(f->s, &f->other_desa, ret, &st, &n,
+					&f->err), TB_EPERM);
+	assert_null(st);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -943,6 +1321,11 @@ int main(void)
 		T(token_new_replaces),
 		T(reset_then_change),
 		T(user_each_admin_only),
+		T(resident_find_in_scope),
+		T(resident_register_checks_each_field),
+		T(resident_corrections_by_stage),
+		T(queue_by_waiting_time),
+		T(home_and_timeline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

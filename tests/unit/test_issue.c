@@ -27,7 +27,7 @@
 
 #include "../issue_fixture.h"
 
-#define NCASES 12
+#define NCASES 16 /* 13..16: the web lists' tests */
 
 struct env {
 	char dir[64];
@@ -668,6 +668,153 @@ static void test_parse(void **state)
 	assert_string_equal(verify_state_label(VERIFY_FORGED), "PALSU");
 }
 
+/* ---- web pages: print queue, letters printed, search, corrections -- */
+
+static size_t print_queue(struct env *e, enum issue_kind kind,
+			  int newest_first, struct store_document **out)
+{
+	size_t n = 0, total = 0;
+	if (issue_print_queue(e->s, &e->ds, kind, newest_first, 0, out, &n,
+			      &total, &e->err) != 0)
+		fail_msg("print queue: %s", e->err.data);
+	assert_int_equal(n, total); /* fewer than a page here */
+	return n;
+}
+
+static int in_list(const struct store_document *d, size_t n,
+		   const char *serial)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(d[i].serial, serial))
+			return (int)i;
+	return -1;
+}
+
+/* Cards in force leave the queue when a sheet is printed; letters when
+ * marked printed; neither a desa operator nor a card-as-letter may. */
+static void test_print_queue(void **state)
+{
+	struct env *e = *state;
+	struct issue_result a, b, l;
+	struct store_document *q = NULL;
+	struct buf pdf = BUF_INIT;
+	size_t n, total;
+	assert_int_equal(issue_document(&e->ctx, &e->ds, 13, ISSUE_CARD, &a, NULL,
+					&e->err), 0);
+	assert_int_equal(issue_document(&e->ctx, &e->ds, 14, ISSUE_CARD, &b, NULL,
+					&e->err), 0);
+	assert_int_equal(issue_document(&e->ctx, &e->ds, 13, ISSUE_LETTER, &l,
+					NULL, &e->err), 0);
+	size_t cards = print_queue(e, ISSUE_CARD, 0, &q);
+	int ia = in_list(q, cards, a.doc.serial), ib = in_list(q, cards, b.doc.serial);
+	assert_true(ia >= 0 && ib == ia + 1); /* oldest issue first */
+	free(q);
+	assert_int_equal(print_queue(e, ISSUE_CARD, 1, &q), cards);
+	assert_int_equal(in_list(q, cards, b.doc.serial) + 1,
+			 in_list(q, cards, a.doc.serial));
+	free(q);
+	assert_int_equal(issue_print_queue(e->s, &e->op, ISSUE_CARD, 0, 0, &q, &n,
+					   &total, &e->err), TB_EPERM);
+	const char *sheet[] = { a.doc.serial };
+	assert_int_equal(issue_print_cards(&e->ctx, &e->ds, sheet, 1, &pdf,
+					   &e->err), 1);
+	assert_int_equal(print_queue(e, ISSUE_CARD, 0, &q), cards - 1);
+	assert_int_equal(in_list(q, cards - 1, a.doc.serial), -1);
+	assert_true(in_list(q, cards - 1, b.doc.serial) >= 0);
+	free(q);
+	/* printing it again is allowed and does not bring it back */
+	assert_int_equal(issue_print_cards(&e->ctx, &e->ds, sheet, 1, &pdf,
+					   &e->err), 1);
+	assert_int_equal(print_queue(e, ISSUE_CARD, 0, &q), cards - 1);
+	free(q);
+	size_t letters = print_queue(e, ISSUE_LETTER, 0, &q);
+	assert_true(in_list(q, letters, l.doc.serial) >= 0);
+	free(q);
+	const char *one[] = { l.doc.serial }, *card[] = { b.doc.serial };
+	assert_int_equal(issue_letters_printed(e->s, &e->ds, card, 1, &e->err),
+			 TB_EINVAL);
+	assert_int_equal(issue_letters_printed(e->s, &e->op, one, 1, &e->err),
+			 TB_EPERM);
+	assert_int_equal(issue_letters_printed(e->s, &e->ds, one, 1, &e->err), 1);
+	assert_int_equal(print_queue(e, ISSUE_LETTER, 0, &q), letters - 1);
+	assert_int_equal(in_list(q, letters - 1, l.doc.serial), -1);
+	free(q);
+	/* a revoked card is not waiting for the printer any more */
+	assert_int_equal(issue_revoke(&e->ctx, &e->ds, b.doc.serial, "salah cetak",
+				      &e->err), 0);
+	assert_int_equal(print_queue(e, ISSUE_CARD, 0, &q), cards - 2);
+	free(q);
+	buf_release(&pdf);
+}
+
+static size_t search(struct env *e, const struct cases_actor *a,
+		     const char *query, const char *serial)
+{
+	struct store_document *d = NULL;
+	size_t n = 0, total = 0;
+	if (issue_doc_search(e->s, a, query, 0, &d, &n, &total, &e->err) != 0)
+		fail_msg("search %s: %s", query, e->err.data);
+	if (serial)
+		assert_true(in_list(d, n, serial) >= 0);
+	free(d);
+	return total;
+}
+
+/* By serial as typed, NIK prefix or part of the name, in any state. */
+static void test_doc_search(void **state)
+{
+	struct env *e = *state;
+	struct issue_result r;
+	char typed[24], lower[STORE_NAME_MAX];
+	assert_int_equal(issue_document(&e->ctx, &e->ds, 15, ISSUE_LETTER, &r,
+					NULL, &e->err), 0);
+	snprintf(typed, sizeof typed, "%.4s-%.4s %.8s", r.doc.serial,
+		 r.doc.serial + 4, r.doc.serial + 8);
+	for (size_t i = 0; i < sizeof typed && typed[i]; i++)
+		typed[i] = (char)tolower((unsigned char)typed[i]);
+	assert_int_equal(search(e, &e->ds, typed, r.doc.serial), 1);
+	assert_int_equal(search(e, &e->ds, r.doc.nik, r.doc.serial), 1);
+	assert_true(search(e, &e->ds, "3510", r.doc.serial) > 1);
+	snprintf(lower, sizeof lower, "%.6s", r.doc.name + 1);
+	for (char *p = lower; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	assert_true(search(e, &e->ds, lower, r.doc.serial) >= 1);
+	assert_int_equal(search(e, &e->ds, "tidak ada nama ini", NULL), 0);
+	assert_int_equal(search(e, &e->op, r.doc.nik, r.doc.serial), 1);
+	assert_int_equal(issue_revoke(&e->ctx, &e->ds, r.doc.serial, "uji",
+				      &e->err), 0);
+	assert_int_equal(search(e, &e->ds, r.doc.serial, r.doc.serial), 1);
+	struct store_document *d = NULL;
+	size_t n, total;
+	assert_int_equal(issue_doc_search(e->s, &e->ds, "x", 0, &d, &n, &total,
+					  &e->err), TB_EINVAL);
+}
+
+/* An issued document freezes the resident's data; revoked, it can be
+ * corrected, and issuing again prints the corrected data. */
+static void test_correct_after_issue(void **state)
+{
+	struct env *e = *state;
+	struct issue_result r, again;
+	struct cases_field_errors fe;
+	struct cases_resident_in name = { .name = "Nama Dibetulkan" };
+	assert_int_equal(issue_document(&e->ctx, &e->ds, 16, ISSUE_LETTER, &r,
+					NULL, &e->err), 0);
+	assert_int_equal(cases_resident_correct(e->s, &e->op, r.doc.nik, &name,
+						"salah eja", &fe, NULL, &e->err),
+			 TB_ECONFLICT);
+	assert_non_null(cases_field_error_msg(&fe, "name"));
+	assert_int_equal(issue_revoke(&e->ctx, &e->ds, r.doc.serial,
+				      "nama salah eja", &e->err), 0);
+	assert_int_equal(cases_resident_correct(e->s, &e->op, r.doc.nik, &name,
+						"salah eja", &fe, NULL, &e->err),
+			 0);
+	assert_int_equal(issue_document(&e->ctx, &e->ds, 16, ISSUE_LETTER, &again,
+					NULL, &e->err), 0);
+	assert_int_equal(again.existing, 0);
+	assert_string_equal(again.doc.name, "Nama Dibetulkan");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -688,6 +835,9 @@ int main(void)
 		cmocka_unit_test(test_specimen),
 		cmocka_unit_test(test_in_force_sql_agrees),
 		cmocka_unit_test(test_registry_guards),
+		cmocka_unit_test(test_print_queue),
+		cmocka_unit_test(test_doc_search),
+		cmocka_unit_test(test_correct_after_issue),
 	};
 	return cmocka_run_group_tests(tests, env_setup, env_teardown);
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -474,6 +475,146 @@ static void stamp_moves_on_every_commit(void **state)
 	assert_true(b.own != a.own);
 }
 
+/* ---- web pages' statements ------------------------------------------ */
+
+static void raw_exec(struct fx *f, const char *sql)
+{
+	sqlite3 *db = raw_open(f);
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+/* Waiting time from state_since against the caller's clock; the order,
+ * both ways, with ties by id; the scope range; paging and the total;
+ * the triggers that keep state_since. */
+static void queue_orders_by_state_since(void **state)
+{
+	struct fx *f = *state;
+	struct store_queue_row *r = NULL;
+	struct store_state_count *cnt = NULL;
+	size_t n = 0, total = 0;
+	add_resident(f, "3510054506900001", "1990-06-05", 'P');
+	add_user(f, "op", HASH_A);
+	int64_t a = add_case(f), b = add_case(f), c = add_case(f);
+	raw_exec(f, "UPDATE cases SET state_since = CASE id"
+		    " WHEN 1 THEN '2026-11-01T00:00:00.000Z'"
+		    " WHEN 2 THEN '2026-11-01T00:00:00.000Z'"
+		    " ELSE '2026-10-31T00:00:00.000Z' END");
+	/* 2026-11-02T00:00:00Z */
+	struct store_queue_query q = { .state = "draft", .prefix = "3510052001",
+				       .now = 1793577600, .limit = 2 };
+	assert_int_equal(store_case_queue(f->s, &q, &r, &n, &total, &f->err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(total, 3);
+	assert_int_equal(r[0].id, c);
+	assert_int_equal(r[0].waiting_s, 2 * 86400);
+	assert_int_equal(r[1].id, a);
+	assert_int_equal(r[1].waiting_s, 86400);
+	assert_string_equal(r[1].state_since, "2026-11-01T00:00:00.000Z");
+	free(r);
+	q.offset = 2;
+	assert_int_equal(store_case_queue(f->s, &q, &r, &n, NULL, &f->err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].id, b);
+	free(r);
+	q.offset = 0;
+	q.newest_first = 1;
+	assert_int_equal(store_case_queue(f->s, &q, &r, &n, NULL, &f->err), 0);
+	assert_int_equal(r[0].id, b);
+	assert_int_equal(r[1].id, a);
+	free(r);
+	q.state = NULL;
+	q.prefix = "351005";
+	assert_int_equal(store_case_queue(f->s, &q, &r, &n, &total, &f->err), 0);
+	assert_int_equal(total, 3);
+	free(r);
+	q.prefix = "3510052002";
+	assert_int_equal(store_case_queue(f->s, &q, &r, &n, &total, &f->err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(total, 0);
+	q.prefix = "351005200"; /* a shorter prefix still only ranges */
+	assert_int_equal(store_case_queue(f->s, &q, &r, &n, &total, &f->err), 0);
+	assert_int_equal(total, 3);
+	free(r);
+	/* a new state restarts the clock; a touch does not */
+	assert_int_equal(store_case_touch(f->s, a, "op", &f->err), 0);
+	q = (struct store_queue_query){ .state = "draft", .prefix = "",
+					.now = 1793577600, .limit = 50 };
+	assert_int_equal(store_case_queue(f->s, &q, &r, &n, NULL, &f->err), 0);
+	assert_int_equal(r[1].id, a);
+	assert_int_equal(r[1].waiting_s, 86400);
+	free(r);
+	assert_int_equal(store_case_set_state(f->s, a, "submitted", "op", &f->err), 0);
+	q.state = "submitted";
+	q.now = (int64_t)time(NULL);
+	assert_int_equal(store_case_queue(f->s, &q, &r, &n, NULL, &f->err), 0);
+	assert_int_equal(n, 1);
+	assert_true(r[0].waiting_s >= 0 && r[0].waiting_s < 60);
+	free(r);
+	assert_int_equal(store_case_count_in(f->s, "3510052001", &cnt, &n,
+					     &f->err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(cnt[0].state, "draft");
+	assert_int_equal(cnt[0].n, 2);
+	assert_string_equal(cnt[1].state, "submitted");
+	free(cnt);
+}
+
+/* Search by NIK range or escaped name inside a scope; insert-only add;
+ * the open case leaves out closed states. */
+static void resident_search_and_edit(void **state)
+{
+	struct fx *f = *state;
+	struct store_resident_hit *h = NULL;
+	struct store_resident r;
+	size_t n = 0, total = 0;
+	add_resident(f, "3510054506900001", "1990-06-05", 'P');
+	add_resident(f, "3510054506900002", "1990-06-05", 'P');
+	add_user(f, "op", HASH_A);
+	assert_int_equal(store_resident_get(f->s, "3510054506900002", &r, &f->err), 0);
+	strcpy(r.name, "Ani_100%");
+	assert_int_equal(store_resident_update(f->s, &r, &f->err), 0);
+	assert_int_equal(store_resident_add(f->s, &r, &f->err), TB_ECONFLICT);
+	strcpy(r.nik, "3510054506900009");
+	assert_int_equal(store_resident_update(f->s, &r, &f->err), TB_ENOTFOUND);
+	int64_t id = add_case(f);
+	struct store_resident_query q = { .prefix = "3510052001",
+					  .nik = "35100545069000",
+					  .closed_json = "[\"approved\",\"rejected\"]",
+					  .limit = 1 };
+	assert_int_equal(store_resident_search(f->s, &q, &h, &n, &total, &f->err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(total, 2);
+	assert_string_equal(h[0].r.nik, "3510054506900001");
+	assert_string_equal(h[0].r.name, "Siti Rahayu");
+	assert_int_equal(h[0].open_case, id);
+	assert_string_equal(h[0].open_state, "draft");
+	free(h);
+	assert_int_equal(store_case_set_state(f->s, id, "rejected", "op", &f->err), 0);
+	assert_int_equal(store_resident_search(f->s, &q, &h, &n, NULL, &f->err), 0);
+	assert_int_equal(h[0].open_case, 0);
+	free(h);
+	q.nik = NULL;
+	q.name = "_1";
+	assert_int_equal(store_resident_search(f->s, &q, &h, &n, &total, &f->err), 0);
+	assert_int_equal(total, 1);
+	assert_string_equal(h[0].r.nik, "3510054506900002");
+	free(h);
+	q.name = "i%";
+	assert_int_equal(store_resident_search(f->s, &q, &h, &n, &total, &f->err), 0);
+	assert_int_equal(total, 0);
+	q.name = "SITI";
+	q.prefix = "3510052002";
+	assert_int_equal(store_resident_search(f->s, &q, &h, &n, &total, &f->err), 0);
+	assert_int_equal(total, 0);
+	q.prefix = "";
+	assert_int_equal(store_resident_search(f->s, &q, &h, &n, &total, &f->err), 0);
+	assert_int_equal(total, 1);
+	free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -490,6 +631,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(records_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(doc_states_are_enums, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(queue_orders_by_state_since, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(resident_search_and_edit, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(stamp_moves_on_every_commit, setup,
 						teardown),

@@ -283,6 +283,35 @@ static void visibility(void **state)
 	assert_false(wf_can_see(ROLE_KECAMATAN, "35100x", "35100x2001"));
 }
 
+/* wf_scope is the prefix form of wf_can_see: same answer for every
+ * role and region against villages inside and outside. */
+static void scope_prefix(void **state)
+{
+	(void)state;
+	static const char *const regions[] = {
+		VILLAGE, "3510052002", KEC, "351006", "", "3510", "3515",
+		"35100x", "35.10.05",
+	};
+	static const char *const villages[] = {
+		VILLAGE, "3510051001", "3510062001", "3515032004",
+	};
+	char p[11];
+	for (int r = 0; r < ROLE__COUNT; r++)
+		for (size_t i = 0; i < sizeof regions / sizeof *regions; i++) {
+			int ok = wf_scope((enum role)r, regions[i], p);
+			for (size_t v = 0; v < sizeof villages / sizeof *villages; v++)
+				assert_int_equal(
+					wf_can_see((enum role)r, regions[i], villages[v]),
+					ok && !strncmp(p, villages[v], strlen(p)));
+		}
+	assert_int_equal(wf_scope(ROLE_DESA, VILLAGE, p), 1);
+	assert_string_equal(p, VILLAGE);
+	assert_int_equal(wf_scope(ROLE_DINSOS, "", p), 1);
+	assert_string_equal(p, "");
+	assert_int_equal(wf_scope(ROLE_ADMIN, "", p), 0);
+	assert_int_equal(wf_scope(ROLE_KECAMATAN, NULL, p), 0);
+}
+
 static void names_and_labels(void **state)
 {
 	(void)state;
@@ -347,6 +376,7 @@ int main(void)
 		cmocka_unit_test(finals_and_skips),
 		cmocka_unit_test(a_whole_case),
 		cmocka_unit_test(visibility),
+		cmocka_unit_test(scope_prefix),
 		cmocka_unit_test(names_and_labels),
 		cmocka_unit_test(next_moves),
 	};
