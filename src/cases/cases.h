@@ -29,7 +29,7 @@
 struct cases_actor {
 	char name[64];
 	enum role role;
-	char region[11];            /* digits; "" for regency-wide roles */
+	char region[REGION_CODE_MAX + 1]; /* digits; "" for regency-wide roles */
 	/* 1 when the user signed in with a one-time password and must
 	 * change it before anything else (the web module enforces it). */
 	int must_change_password;
@@ -304,7 +304,7 @@ int cases_list_page_json(struct store *s, const struct cases_actor *a,
 /* The actor's scope as a village-code prefix for lists (wf_scope); a
  * NULL actor (the console) sees all (""). TB_EPERM for roles that see
  * no case data (faskes, admin). */
-int cases_scope(const struct cases_actor *a, char prefix[11],
+int cases_scope(const struct cases_actor *a, char prefix[REGION_CODE_MAX + 1],
 		struct buf *err);
 
 /* A residents.csv row as typed into a form or read from the file, one

@@ -12,11 +12,9 @@
 #include "core/csv.h"
 #include "core/err.h"
 #include "core/fmt.h"
+#include "core/ids.h"
+#include "core/str.h"
 
-static int all_digits(const char *s, size_t n)
-{
-	return strlen(s) == n && strspn(s, "0123456789") == n;
-}
 
 /* After a malformed row the reader stops mid-line: carry on at the next
  * line so every bad line gets reported, not just the first. */
@@ -126,7 +124,7 @@ _Static_assert(R__N <= ROW_MAX_COLS && P__N <= ROW_MAX_COLS, "row width");
 static int pbi_row(const char *const *f, struct store_pbi *p, struct buf *why)
 {
 	memset(p, 0, sizeof *p);
-	if (!all_digits(f[P_NIK], 16))
+	if (!str_is_digits(f[P_NIK], NIK_LEN))
 		return tb_err(why, TB_EINVAL, "NIK harus 16 digit");
 	if (nik_parse(f[P_NIK], NULL, NULL, why) < 0)
 		return TB_EINVAL;
@@ -137,8 +135,7 @@ static int pbi_row(const char *const *f, struct store_pbi *p, struct buf *why)
 		p->active = 1;
 	else if (strcmp(f[P_STATUS], "nonaktif"))
 		return tb_err(why, TB_EINVAL, "status harus aktif atau nonaktif");
-	size_t n = strlen(f[P_CARD]);
-	if (n != 13 || strspn(f[P_CARD], "0123456789") != n)
+	if (!str_is_digits(f[P_CARD], 13))
 		return tb_err(why, TB_EINVAL, "nomor kartu harus 13 digit");
 	snprintf(p->nik, sizeof p->nik, "%s", f[P_NIK]);
 	snprintf(p->program, sizeof p->program, "%s", f[P_PROGRAM]);
@@ -299,13 +296,9 @@ int cases_import(struct store *s, const struct cases_actor *by,
 								 : "import.pbi",
 				  what, note.data, err)) < 0)
 		goto out;
-	if ((rc = store_commit(s, err)) < 0)
-		goto done;
 	rc = (int)j.ngood;
-	goto done;
 out:
-	store_rollback(s);
-done:
+	rc = store_end(s, rc, err);
 	nikset_release(&j.seen);
 	buf_release(&note);
 	return rc;
@@ -351,8 +344,10 @@ int cases_regions_import(struct store *s, const char *data, size_t len,
 	size_t map[4];
 	int rc, count = 0;
 	csv_init(&c, data, len);
-	if ((rc = store_begin(s, err)) < 0)
-		goto done;
+	if ((rc = store_begin(s, err)) < 0) {
+		csv_release(&c);
+		return rc;
+	}
 	rc = csv_next(&c, &rerr);
 	if (rc <= 0 || csv_header(&c, region_cols, 4, map, &rerr) < 0) {
 		rc = tb_err(err, TB_EINVAL, "%s: header tidak sah: %s", name,
@@ -371,13 +366,9 @@ int cases_regions_import(struct store *s, const char *data, size_t len,
 	if ((rc = store_audit_add(s, "console", "admin", "regions.load", name,
 				  NULL, err)) < 0)
 		goto out;
-	rc = store_commit(s, err);
-	if (rc == 0)
-		rc = count;
-	goto done;
+	rc = count;
 out:
-	store_rollback(s);
-done:
+	rc = store_end(s, rc, err);
 	csv_release(&c);
 	buf_release(&rerr);
 	return rc;

@@ -14,6 +14,7 @@
 
 #include "core/err.h"
 #include "core/fmt.h"
+#include "core/ids.h"
 
 /* ---- timeline ----------------------------------------------------- */
 
@@ -135,7 +136,7 @@ int cases_queue(struct store *s, const struct cases_actor *a,
 {
 	struct store_queue_row *rows = NULL;
 	size_t nrows = 0;
-	char prefix[11];
+	char prefix[REGION_CODE_MAX + 1];
 	int rc;
 	*out = NULL;
 	*n = 0;
@@ -221,7 +222,7 @@ int cases_home(struct store *s, const struct cases_actor *a,
 {
 	struct store_state_count *counts = NULL;
 	size_t ncounts = 0;
-	char prefix[11];
+	char prefix[REGION_CODE_MAX + 1];
 	int rc;
 	memset(h, 0, sizeof *h);
 	if (!a)

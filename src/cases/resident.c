@@ -15,6 +15,8 @@
 
 #include "core/err.h"
 #include "core/fmt.h"
+#include "core/ids.h"
+#include "core/str.h"
 
 /* ---- field errors ------------------------------------------------- */
 
@@ -53,11 +55,6 @@ static const char *or_empty(const char *s)
 	return s ? s : "";
 }
 
-static int digits_n(const char *s, size_t n)
-{
-	return strlen(s) == n && strspn(s, "0123456789") == n;
-}
-
 static void text_field(struct cases_field_errors *fe, const char *field,
 		       const char *what, char *dst, size_t n, const char *src)
 {
@@ -74,7 +71,7 @@ static void rtrw_field(struct cases_field_errors *fe, const char *field,
 		       const char *what, char dst[4], const char *src)
 {
 	size_t n = strlen(src);
-	if (n < 1 || n > 3 || strspn(src, "0123456789") != n)
+	if (n < 1 || n > 3 || !str_all_digits(src))
 		field_err(fe, field, "%s harus 1 sampai 3 digit", what);
 	else
 		snprintf(dst, 4, "%03d", atoi(src));
@@ -88,7 +85,7 @@ int cases_resident_check(const struct cases_resident_in *in,
 	const char *nik = or_empty(in->nik), *bdate = or_empty(in->birth_date),
 		   *sex = or_empty(in->sex), *kk = or_empty(in->kk),
 		   *village = or_empty(in->village_code);
-	int y, m, d, nik_ok = digits_n(nik, 16), date_ok, sex_ok;
+	int y, m, d, nik_ok = str_is_digits(nik, NIK_LEN), date_ok, sex_ok;
 	struct nik_info ni;
 	memset(r, 0, sizeof *r);
 	fe->n = 0;
@@ -112,7 +109,7 @@ int cases_resident_check(const struct cases_resident_in *in,
 				  ni.sex, sex);
 		buf_release(&why);
 	}
-	if (!digits_n(kk, 16))
+	if (!str_is_digits(kk, KK_LEN))
 		field_err(fe, "kk", "No. KK harus 16 digit");
 	if (region_normalize(village, r->village_code) != 10) {
 		r->village_code[0] = 0;
@@ -155,7 +152,7 @@ static int may_edit_residents(const struct cases_actor *a, struct buf *err)
 	return 0;
 }
 
-int cases_scope(const struct cases_actor *a, char prefix[11],
+int cases_scope(const struct cases_actor *a, char prefix[REGION_CODE_MAX + 1],
 		 struct buf *err)
 {
 	if (!a) {
@@ -220,7 +217,7 @@ int cases_resident_find(struct store *s, const struct cases_actor *a,
 			struct store_resident_hit **out, size_t *n,
 			size_t *total, struct buf *err)
 {
-	char prefix[11], closed[160], q[STORE_NAME_MAX];
+	char prefix[REGION_CODE_MAX + 1], closed[160], q[STORE_NAME_MAX];
 	size_t len;
 	int rc;
 	*out = NULL;
@@ -238,8 +235,8 @@ int cases_resident_find(struct store *s, const struct cases_actor *a,
 			      "huruf dan paling banyak %zu", sizeof q - 1);
 	snprintf(q, sizeof q, "%.*s", (int)len, query);
 	closed_states(closed, sizeof closed);
-	int by_nik = strspn(q, "0123456789") == len;
-	if (by_nik && len > 16)
+	int by_nik = str_all_digits(q);
+	if (by_nik && len > NIK_LEN)
 		return tb_err(err, TB_EINVAL, "NIK paling banyak 16 digit");
 	struct store_resident_query sq = {
 		.prefix = prefix,
@@ -539,14 +536,10 @@ int cases_resident_correct(struct store *s, const struct cases_actor *a,
 	    (rc = store_audit_add(s, a->name, role_name(a->role),
 				  "resident.correct", object, note.data, err)) < 0)
 		goto out;
-	if ((rc = store_commit(s, err)) < 0)
-		goto done;
-	if (nchanged)
-		*nchanged = changed;
-	goto done;
+	rc = 0;
 out:
-	store_rollback(s);
-done:
+	if ((rc = store_end(s, rc, err)) == 0 && nchanged)
+		*nchanged = changed;
 	buf_release(&note);
 	return rc;
 }
@@ -556,7 +549,7 @@ int cases_resident_get(struct store *s, const struct cases_actor *a,
 		       struct store_correction **out, size_t *n,
 		       struct buf *err)
 {
-	char prefix[11];
+	char prefix[REGION_CODE_MAX + 1];
 	int rc;
 	*out = NULL;
 	*n = 0;

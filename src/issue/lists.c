@@ -11,6 +11,8 @@
 
 #include "core/err.h"
 #include "core/fmt.h"
+#include "core/ids.h"
+#include "core/str.h"
 #include "issue/issue.h"
 
 /* The documents behind a page of serials, each checked once more with
@@ -57,7 +59,7 @@ int issue_print_queue(struct store *s, const struct cases_actor *a,
 {
 	struct store_doc_ref *refs = NULL;
 	size_t nrefs = 0;
-	char prefix[11];
+	char prefix[REGION_CODE_MAX + 1];
 	*out = NULL;
 	*n = 0;
 	int rc = need_printer(a, err);
@@ -137,7 +139,7 @@ int issue_doc_search(struct store *s, const struct cases_actor *a,
 {
 	struct store_doc_ref *refs = NULL;
 	size_t nrefs = 0, len;
-	char prefix[11], q[STORE_NAME_MAX], serial[17];
+	char prefix[REGION_CODE_MAX + 1], q[STORE_NAME_MAX], serial[SERIAL_LEN + 1];
 	struct buf why = BUF_INIT;
 	int rc;
 	*out = NULL;
@@ -157,7 +159,7 @@ int issue_doc_search(struct store *s, const struct cases_actor *a,
 	struct store_doc_query sq = {
 		.prefix = prefix, .offset = offset, .limit = CASES_PAGE,
 	};
-	int digits = strspn(q, "0123456789") == len;
+	int digits = str_all_digits(q);
 	int is_serial = issue_serial_parse(q, serial, &why) == 0;
 	buf_release(&why);
 	if (digits && len <= 16)

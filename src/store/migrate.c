@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "core/err.h"
+#include "core/str.h"
 
 struct migration {
 	const char *name;
@@ -291,7 +292,7 @@ static const struct migration migrations[] = {
 	/* Append new steps here: { "what and why", "SQL;" }, */
 };
 
-#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+#define NMIGRATIONS ((int)ARRAY_SIZE(migrations))
 
 int store__migrations_count(void)
 {

@@ -499,7 +499,7 @@ int store_resident_update(struct store *s, const struct store_resident *r,
 /* One corrected field of a resident (append-only table). */
 struct store_correction {
 	int64_t id;
-	char nik[17];
+	char nik[NIK_LEN + 1];
 	char field[16];             /* residents.csv column name */
 	char old_value[STORE_TEXT_MAX];
 	char new_value[STORE_TEXT_MAX];
@@ -562,7 +562,7 @@ int store_case_count_in(struct store *s, const char *prefix,
 /* A serial of a document list, with its print record (0 / "" when the
  * document was never printed). */
 struct store_doc_ref {
-	char serial[17];
+	char serial[SERIAL_LEN + 1];
 	int print_count;
 	char printed_at[32];        /* last time, ISO 8601 UTC */
 };
