@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "render/textenc.h"
 
 enum attr_type { A_NUM, A_STR, A_FLAG, A_ALIGN, A_COLOR };
 
@@ -18,6 +19,7 @@ struct attr_def {
 	int slot; /* LN_*, LS_*, LF_* bit, or which colour (0 text, 1 fill, 2 stroke) */
 };
 
+/* At most 64: a line's attributes are a bit mask (read_attr). */
 static const struct attr_def attrs[] = {
 	{ "x", A_NUM, LN_X },           { "y", A_NUM, LN_Y },
 	{ "w", A_NUM, LN_W },           { "h", A_NUM, LN_H },
@@ -38,6 +40,8 @@ static const struct attr_def attrs[] = {
 	{ "color", A_COLOR, 0 },        { "fill", A_COLOR, 1 },
 	{ "stroke", A_COLOR, 2 },
 };
+
+_Static_assert(sizeof(attrs) / sizeof(attrs[0]) <= 64, "attrs fit a mask");
 
 static int check_page(struct layout *lay, struct layout_el *e,
 		      struct buf *msg);
@@ -263,9 +267,11 @@ static int set_value(struct layout_el *e, const struct attr_def *a,
 	}
 }
 
-/* Reads one attribute at *pp into e. -1 with msg on error. */
+/* Reads one attribute at *pp into e; *seen has a bit per attribute of
+ * attrs[] the line gave. -1 with msg on error. */
 static int read_attr(struct layout_el *e, const struct kind_def *k,
-		     const char **pp, struct buf *msg)
+		     const char **pp, unsigned long long *seen,
+		     struct buf *msg)
 {
 	const char *p = *pp;
 	size_t nlen = strcspn(p, "= \t\n");
@@ -273,6 +279,12 @@ static int read_attr(struct layout_el *e, const struct kind_def *k,
 	if (!a || !in_list(k->allowed, p, nlen))
 		return buf_setf(msg, "atribut tidak dikenal untuk %s: '%.*s'",
 				k->name, (int)nlen, p), -1;
+	/* the second of two would silently win: say which one is meant */
+	unsigned long long bit = 1ull << (a - attrs);
+	if (*seen & bit)
+		return buf_setf(msg, "atribut %s diberikan dua kali", a->name),
+		       -1;
+	*seen |= bit;
 	p += nlen;
 	if (*p != '=') {
 		if (a->type != A_FLAG)
@@ -371,12 +383,13 @@ static int parse_line(struct layout *lay, const char *p, int lineno,
 	e->kind = k->kind;
 	e->line = lineno;
 	p += klen;
+	unsigned long long seen = 0;
 	for (;;) {
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (!*p)
 			break;
-		if (read_attr(e, k, &p, msg) < 0)
+		if (read_attr(e, k, &p, &seen, msg) < 0)
 			return -1;
 		if (*p && *p != ' ' && *p != '\t')
 			return buf_setf(msg, "spasi diperlukan setelah atribut"),
@@ -387,8 +400,39 @@ static int parse_line(struct layout *lay, const char *p, int lineno,
 	return k->check ? k->check(lay, e, msg) : 0;
 }
 
+/*
+ * Checks the bytes of one physical line (without its '\n'): UTF-8, no
+ * NUL, no control character but tab. A NUL once ended the file there
+ * without a word (a signed letter came out without its table, QR code
+ * and signature), so every byte the parser would not understand stops
+ * the file instead, naming its column. -1 with msg set.
+ */
+static int check_bytes(const char *s, size_t n, struct buf *msg)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		int len;
+		uint32_t c = textenc_utf8_next(p + i, n - i, &len);
+		if (!len)
+			return buf_setf(msg, "kolom %zu: byte 0x%02X bukan UTF-8 "
+					"yang sah", i + 1, p[i]), -1;
+		if (c == 0)
+			return buf_setf(msg, "kolom %zu: byte NUL (0x00) tidak "
+					"boleh ada di berkas layout", i + 1), -1;
+		if (c == '\r')
+			return buf_setf(msg, "kolom %zu: CR (0x0D) hanya boleh "
+					"sebagai akhir baris CRLF", i + 1), -1;
+		if ((c < 0x20 && c != '\t') || (c >= 0x7F && c < 0xA0))
+			return buf_setf(msg, "kolom %zu: karakter kendali U+%04X "
+					"tidak boleh ada di berkas layout", i + 1,
+					(unsigned)c), -1;
+		i += (size_t)len;
+	}
+	return 0;
+}
+
 int layout_parse(struct layout *lay, const char *name, const char *text,
-		 struct buf *err)
+		 size_t len, struct buf *err)
 {
 	memset(lay, 0, sizeof(*lay));
 	struct buf line = BUF_INIT, msg = BUF_INIT;
@@ -396,19 +440,27 @@ int layout_parse(struct layout *lay, const char *name, const char *text,
 	lay->name = strdup(name);
 	if (!lay->name)
 		goto out;
-	const char *p = text;
-	while (*p) {
-		size_t n = strcspn(p, "\n");
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		lineno++;
 		if (!line.len)
 			start = lineno;
-		int cont = n > 0 && p[n - 1] == '\\';
-		if (buf_add(&line, p, cont ? n - 1 : n) < 0)
+		size_t body = n - (n > 0 && p[n - 1] == '\r'); /* CRLF */
+		if (check_bytes(p, body, &msg) < 0) {
+			rc = tb_err(err, TB_EINVAL, "%s:%d: %s", name, lineno,
+				    msg.data);
 			goto out;
-		p += n + (p[n] == '\n');
-		if (cont && *p)
+		}
+		int cont = body > 0 && p[body - 1] == '\\';
+		if (buf_add(&line, p, cont ? body - 1 : body) < 0)
+			goto out;
+		p += n + (nl != NULL);
+		if (cont && p < end)
 			continue;
-		if (parse_line(lay, line.data, start, &msg) < 0) {
+		if (parse_line(lay, line.data, start,
+			       &msg) < 0) {
 			rc = tb_err(err, TB_EINVAL, "%s:%d: %s", name, start,
 				    msg.data);
 			goto out;
@@ -505,7 +557,8 @@ int layout_load(struct layout *lay, const char *path, struct buf *err)
 		memset(lay, 0, sizeof(*lay));
 		goto out;
 	}
-	rc = layout_parse(lay, base ? base + 1 : path, text.data, err);
+	rc = layout_parse(lay, base ? base + 1 : path, text.data, text.len,
+			  err);
 	if (rc < 0)
 		goto out;
 	size_t dirlen = base ? (size_t)(base - path) + 1 : 0;

@@ -82,12 +82,15 @@ struct layout {
 };
 
 /*
- * Parses text (the file's contents) into lay, which the caller then
- * releases with layout_release (also after a failure). name is used in
- * messages: "name:LINE: ...". TB_EINVAL or TB_ENOMEM.
+ * Parses text[0..len) (the file's contents) into lay, which the caller
+ * then releases with layout_release (also after a failure). name is used
+ * in messages: "name:LINE: ...". Every byte must be understood: a NUL,
+ * malformed UTF-8, a control character other than tab (a CR only before
+ * a newline), an unknown element or attribute, an attribute given twice
+ * are TB_EINVAL naming the line. TB_EINVAL or TB_ENOMEM.
  */
 int layout_parse(struct layout *lay, const char *name, const char *text,
-		 struct buf *err);
+		 size_t len, struct buf *err);
 /*
  * Reads and parses path, then reads every image it names (src= relative
  * to the layout's folder, PNG only). Same contract as layout_parse.

@@ -13,15 +13,14 @@ static const uint16_t cp1252_high[32] = {
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
 };
 
-/* One code point from s; its length in *n, or 0 for malformed input. */
-static uint32_t utf8_next(const unsigned char *s, int *n)
+uint32_t textenc_utf8_next(const unsigned char *s, size_t avail, int *n)
 {
 	uint32_t c = s[0];
 	int len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 :
 		  (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
 	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
 	*n = 0;
-	if (!len)
+	if (!len || (size_t)len > avail)
 		return 0;
 	if (len > 1)
 		c &= 0x3F >> (len - 1);
@@ -53,7 +52,9 @@ int textenc_cp1252(const char *s, struct buf *out, struct buf *err)
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
 		int n;
-		uint32_t c = utf8_next(p, &n);
+		/* 4: the sequence stops at the NUL, which is no continuation
+		 * byte, before it could run past the string */
+		uint32_t c = textenc_utf8_next(p, 4, &n);
 		if (!n) {
 			buf_truncate(out, start);
 			return tb_err(err, TB_EINVAL,

@@ -7,6 +7,7 @@
  * it, never dropped or replaced.
  */
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/buf.h"
 
@@ -14,5 +15,11 @@
  * malformed UTF-8, a control character, or a character CP1252 lacks
  * ("karakter U+0141 'Ł' tidak tersedia di huruf dokumen"). */
 int textenc_cp1252(const char *s, struct buf *out, struct buf *err);
+
+/* One code point from s (at most avail bytes read); its length in *n, or
+ * *n = 0 for malformed UTF-8 (a bad or truncated sequence, an overlong
+ * form, a surrogate, past U+10FFFF). The layout parser checks files with
+ * it. */
+uint32_t textenc_utf8_next(const unsigned char *s, size_t avail, int *n);
 
 #endif
