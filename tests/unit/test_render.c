@@ -15,6 +15,7 @@
 #include "core/err.h"
 #include "render/haru_internal.h"
 #include "render/render.h"
+#include "render/textenc.h"
 
 static const char *const base[][2] = {
 	{ "name", "Nur'aini" }, { "nik", "3510054107850003" },
@@ -150,10 +151,13 @@ static void test_errors_name_cause(void **state)
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (render_with(fx, RENDER_LETTER, "name", ok[i], &err))
 			fail_msg("%s: %s", ok[i], err.data);
-	/* a character outside the fonts is an error, never dropped */
+	/* outside the fonts: a transliteration (test_transliterate), or
+	 * an error naming the character, never dropped */
+	if (render_with(fx, RENDER_LETTER, "name", "\xc5\x81ukasz", &err))
+		fail_msg("Łukasz: %s", err.data);
 	assert_int_equal(render_with(fx, RENDER_LETTER, "name",
-				     "\xc5\x81ukasz", &err), TB_EINVAL);
-	assert_non_null(strstr(err.data, "U+0141"));
+				     "\xd0\x96" "anna", &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "U+0416"));
 	assert_int_equal(render_with(fx, RENDER_CARD, "name", "\xe5\xb1\xb1",
 				     &err), TB_EINVAL);
 	assert_non_null(strstr(err.data, "U+5C71"));
@@ -191,6 +195,52 @@ static void test_errors_name_cause(void **state)
 				     "xxxxxxxxxxxxxx", &err), TB_EINVAL);
 	assert_non_null(strstr(err.data, "versi"));
 	buf_release(&err);
+}
+
+/* textenc: the fallback for characters outside Windows-1252. */
+static void test_transliterate(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		/* in CP1252: kept as they are (curly quotes, dashes) */
+		{ "Andr\xc3\xa9" "as O\xe2\x80\x99Neil \xe2\x80\x93 \xe2\x80\x9c" "a\xe2\x80\x9d",
+		  "Andr\xe9" "as O\x92Neil \x96 \x93" "a\x94" },
+		{ "\xc5\xa0" "ari\xc4\x87", "\x8a" "aric" },       /* Š kept, ć c */
+		/* outside it: the letter without its mark */
+		{ "\xc5\x81ukasz W\xc4\x85sik", "Lukasz Wasik" },
+		{ "Ay\xc5\x9f" "e \xc4\x9e\xc3\xbcl \xc4\xb0nan", "Ayse G\xfcl Inan" },
+		{ "\xc8\x98tef\xc4\x83nescu \xc5\x90r\xc5\x91", "Stefanescu Oro" },
+		{ "Nguy\xe1\xbb\x85n" /* ễ: no entry */, NULL },
+		{ "Tr\xc6\xb0\xc6\xa1ng", "Truong" },
+		/* apostrophes, hyphens, primes, spaces, joiners */
+		{ "Nur\xca\xbc" "aini", "Nur'aini" },
+		{ "Siti\xe2\x80\x91" "Aminah", "Siti-Aminah" },
+		{ "a\xe2\x80\xaf" "b\xe2\x80\x8b" "c\xef\xbb\xbf", "a bc" },
+		{ "\xe2\x84\x96 12 \xe2\x88\x92 3", "No 12 - 3" },
+		/* combining marks: composed when CP1252 has the letter */
+		{ "Jose\xcc\x81 Mun\xcc\x83oz", "Jos\xe9 Mu\xf1oz" },
+		{ "Ze\xcc\x8c" "Y\xcc\x88", "Ze\x9f" },  /* e+caron: bare e */
+		{ "\xcc\x81" "a", "a" },                  /* no letter before */
+		/* no obvious Latin spelling: refused */
+		{ "\xc5\x8b", NULL }, { "\xc9\x99", NULL }, { "\xe5\xb1\xb1", NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf out = BUF_INIT, err = BUF_INIT;
+		assert_int_equal(buf_adds(&out, "x"), 0);
+		int rc = textenc_cp1252(cases[i][0], &out, &err);
+		if (!cases[i][1]) {
+			if (rc != TB_EINVAL || !strstr(err.data, "U+") ||
+			    !strstr(err.data, "padanan"))
+				fail_msg("case %zu: rc %d '%s'", i, rc, err.data);
+			assert_string_equal(out.data, "x"); /* left as it was */
+		} else {
+			if (rc)
+				fail_msg("case %zu: %s", i, err.data);
+			assert_string_equal(out.data + 1, cases[i][1]);
+		}
+		buf_release(&out);
+		buf_release(&err);
+	}
 }
 
 struct job {
@@ -368,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_letter_and_card),
 		cmocka_unit_test(test_same_bytes),
 		cmocka_unit_test(test_errors_name_cause),
+		cmocka_unit_test(test_transliterate),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_fields_parse),
 		cmocka_unit_test(test_bad_root),
