@@ -11,7 +11,8 @@
 #include "core/err.h"
 #include "render/textenc.h"
 
-enum attr_type { A_NUM, A_STR, A_FLAG, A_ALIGN, A_COLOR };
+/* A_SHRINK: a flag that may carry a number (shrink, shrink=4.5) */
+enum attr_type { A_NUM, A_STR, A_FLAG, A_SHRINK, A_ALIGN, A_COLOR };
 
 struct attr_def {
 	const char *name;
@@ -27,14 +28,14 @@ static const struct attr_def attrs[] = {
 	{ "thick", A_NUM, LN_THICK },   { "gap", A_NUM, LN_GAP },
 	{ "radius", A_NUM, LN_RADIUS }, { "quiet", A_NUM, LN_QUIET },
 	{ "label_w", A_NUM, LN_LABEL_W }, { "space", A_NUM, LN_SPACE },
-	{ "angle", A_NUM, LN_ANGLE },
+	{ "angle", A_NUM, LN_ANGLE },   { "lines", A_NUM, LN_LINES },
 	{ "text", A_STR, LS_TEXT },     { "label", A_STR, LS_LABEL },
 	{ "src", A_STR, LS_SRC },       { "data", A_STR, LS_DATA },
 	{ "place", A_STR, LS_PLACE },   { "title", A_STR, LS_TITLE },
 	{ "name", A_STR, LS_NAME },     { "nip", A_STR, LS_NIP },
 	{ "note", A_STR, LS_NOTE },     { "paper", A_STR, LS_SIZE },
 	{ "bold", A_FLAG, LF_BOLD },    { "underline", A_FLAG, LF_UNDERLINE },
-	{ "wrap", A_FLAG, LF_WRAP },    { "shrink", A_FLAG, LF_SHRINK },
+	{ "wrap", A_FLAG, LF_WRAP },    { "shrink", A_SHRINK, LF_SHRINK },
 	{ "double", A_FLAG, LF_DOUBLE }, { "colon", A_FLAG, LF_COLON },
 	{ "align", A_ALIGN, 0 },
 	{ "color", A_COLOR, 0 },        { "fill", A_COLOR, 1 },
@@ -51,6 +52,8 @@ static int check_text(struct layout *lay, struct layout_el *e,
 		      struct buf *msg);
 static int check_box(struct layout *lay, struct layout_el *e,
 		     struct buf *msg);
+static int check_table(struct layout *lay, struct layout_el *e,
+		       struct buf *msg);
 
 /*
  * The element kinds. allowed/required are space-separated attribute
@@ -66,12 +69,14 @@ static const struct kind_def {
 } kinds[] = {
 	{ "page", LAYOUT_PAGE, check_page, "paper w h", "" },
 	{ "text", LAYOUT_TEXT, check_text,
-	  "x y w h size leading bold underline wrap shrink align color text",
+	  "x y w h size leading bold underline wrap shrink lines align color "
+	  "text",
 	  "x y text" },
-	{ "table", LAYOUT_TABLE, NULL,
+	{ "table", LAYOUT_TABLE, check_table,
 	  "x y w h size leading label_w gap colon bold shrink color",
 	  "x y w label_w" },
-	{ "row", LAYOUT_ROW, check_row, "label text bold", "label text" },
+	{ "row", LAYOUT_ROW, check_row, "label text bold shrink lines",
+	  "label text" },
 	{ "rule", LAYOUT_RULE, NULL, "x y w thick gap double color", "x y w" },
 	{ "rect", LAYOUT_RECT, check_box,
 	  "x y w h radius thick fill stroke", "x y w h" },
@@ -158,25 +163,55 @@ static int check_page(struct layout *lay, struct layout_el *e,
 	return 0;
 }
 
+/*
+ * shrink=MIN_PT and lines=N, for an element whose text is size pt: a
+ * minimum above 0 and no bigger than the size, a whole number of lines.
+ */
+static int check_fit(const struct layout_el *e, double size, struct buf *msg)
+{
+	double min = e->num[LN_SHRINK], n = e->num[LN_LINES];
+	if (!isnan(min) && (min <= 0 || min > size))
+		return buf_setf(msg, "shrink=%g harus lebih dari 0 dan tidak "
+				"lebih dari ukuran huruf (%g pt)", min, size),
+		       -1;
+	if (!isnan(n) && (n < 1 || n > 99 || n != floor(n)))
+		return buf_setf(msg, "lines harus bilangan bulat 1 sampai 99: "
+				"'%g'", n), -1;
+	return 0;
+}
+
 static int check_row(struct layout *lay, struct layout_el *e,
 		     struct buf *msg)
 {
-	(void)e;
-	if (lay->n < 2 || (lay->el[lay->n - 2].kind != LAYOUT_TABLE &&
-			   lay->el[lay->n - 2].kind != LAYOUT_ROW))
+	size_t t = lay->n - 1;
+	while (t > 0 && lay->el[t - 1].kind == LAYOUT_ROW)
+		t--;
+	if (t == 0 || lay->el[t - 1].kind != LAYOUT_TABLE)
 		return buf_setf(msg, "row harus di bawah table atau row"), -1;
-	return 0;
+	const struct layout_el *table = &lay->el[t - 1];
+	return check_fit(e, isnan(table->num[LN_SIZE]) ? 11 :
+			 table->num[LN_SIZE], msg);
 }
 
 static int check_text(struct layout *lay, struct layout_el *e,
 		      struct buf *msg)
 {
 	(void)lay;
-	if ((e->flags & (LF_WRAP | LF_SHRINK)) || e->align != LAYOUT_LEFT)
+	if ((e->flags & (LF_WRAP | LF_SHRINK)) || e->align != LAYOUT_LEFT ||
+	    !isnan(e->num[LN_LINES]))
 		if (isnan(e->num[LN_W]))
-			return buf_setf(msg, "text dengan wrap, shrink atau "
+			return buf_setf(msg, "text dengan wrap, shrink, lines atau "
 					"align perlu w="), -1;
-	return 0;
+	return check_fit(e, isnan(e->num[LN_SIZE]) ? 11 : e->num[LN_SIZE],
+			 msg);
+}
+
+static int check_table(struct layout *lay, struct layout_el *e,
+		       struct buf *msg)
+{
+	(void)lay;
+	return check_fit(e, isnan(e->num[LN_SIZE]) ? 11 : e->num[LN_SIZE],
+			 msg);
 }
 
 static int check_box(struct layout *lay, struct layout_el *e,
@@ -286,17 +321,23 @@ static int read_attr(struct layout_el *e, const struct kind_def *k,
 		       -1;
 	*seen |= bit;
 	p += nlen;
+	if (a->type == A_FLAG || a->type == A_SHRINK)
+		e->flags |= (unsigned)a->slot;
 	if (*p != '=') {
-		if (a->type != A_FLAG)
+		if (a->type != A_FLAG && a->type != A_SHRINK)
 			return buf_setf(msg, "%s perlu nilai (%s=...)", a->name,
 					a->name), -1;
-		e->flags |= (unsigned)a->slot;
 		*pp = p;
 		return 0;
 	}
 	p++;
 	if (a->type == A_FLAG)
 		return buf_setf(msg, "%s tidak bernilai", a->name), -1;
+	if (a->type == A_SHRINK) { /* shrink=MIN_PT: the flag and its floor */
+		static const struct attr_def floor_pt = { "shrink", A_NUM,
+							  LN_SHRINK };
+		a = &floor_pt;
+	}
 	if (a->type == A_STR) {
 		char *s;
 		if (*p != '"') { /* a bare word: paper=A4 */

@@ -45,7 +45,10 @@ enum layout_align { LAYOUT_LEFT, LAYOUT_CENTER, LAYOUT_RIGHT, LAYOUT_JUSTIFY };
 /* Numeric attributes; NaN when not given (the renderer has defaults). */
 enum layout_num {
 	LN_X, LN_Y, LN_W, LN_H, LN_SIZE, LN_LEADING, LN_THICK, LN_GAP,
-	LN_RADIUS, LN_QUIET, LN_LABEL_W, LN_SPACE, LN_ANGLE, LN_NUM_MAX
+	LN_RADIUS, LN_QUIET, LN_LABEL_W, LN_SPACE, LN_ANGLE,
+	LN_SHRINK,        /* shrink=MIN_PT: the smallest size it may take */
+	LN_LINES,         /* lines=N: the most lines the text may take */
+	LN_NUM_MAX
 };
 
 /* String attributes; NULL when not given. May hold {placeholders}. */
@@ -56,6 +59,7 @@ enum layout_str {
 
 /* Flags (attributes without a value). */
 enum {
+	/* LF_SHRINK: shrink alone, or shrink=MIN_PT (then num[LN_SHRINK]) */
 	LF_BOLD = 1, LF_UNDERLINE = 2, LF_WRAP = 4, LF_SHRINK = 8,
 	LF_DOUBLE = 16, LF_COLON = 32,
 };

@@ -107,7 +107,51 @@ static const struct {
 	  "dua kali" },
 	{ "page paper=A4\nrule x=1 y=2 w=3 double double\n", "b.layout:2:",
 	  "double" },
+	{ "page paper=A4\ntext x=1 y=2 w=9 size=8 shrink=9 text=\"a\"\n",
+	  "b.layout:2:", "shrink=9" },
+	{ "page paper=A4\ntext x=1 y=2 w=9 shrink=0 text=\"a\"\n",
+	  "b.layout:2:", "shrink=0" },
+	{ "page paper=A4\ntext x=1 y=2 w=9 lines=0 text=\"a\"\n",
+	  "b.layout:2:", "lines" },
+	{ "page paper=A4\ntext x=1 y=2 w=9 lines=2.5 text=\"a\"\n",
+	  "b.layout:2:", "lines" },
+	{ "page paper=A4\ntext x=1 y=2 lines=2 text=\"a\"\n", "b.layout:2:",
+	  "w=" },
+	{ "page paper=A4\ntable x=1 y=2 w=50 label_w=9 size=6\n"
+	  "row label=\"a\" text=\"b\" shrink=7\n", "b.layout:3:", "6 pt" },
+	{ "page paper=A4\ntable x=1 y=2 w=50 label_w=9 lines=2\n",
+	  "b.layout:2:", "lines" },
+	{ "page paper=A4\nrule x=1 y=2 w=3 shrink\n", "b.layout:2:", "shrink" },
 };
+
+/* shrink alone, shrink=MIN_PT, lines=N: where the renderer finds them */
+static void test_fit_attrs(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"page paper=ID1\n"
+		"text x=1 y=2 w=30 size=9 shrink=6.5 lines=2 text=\"{name}\"\n"
+		"table x=1 y=9 w=50 h=20 label_w=9 size=6.3 shrink\n"
+		"row label=\"Nama\" text=\"{name}\" bold lines=3\n"
+		"row label=\"Alamat\" text=\"{address}\" shrink=4.2\n";
+	struct layout lay;
+	struct buf err = BUF_INIT;
+	int rc = layout_parse(&lay, "f.layout", text, strlen(text), &err);
+	if (rc)
+		fail_msg("%s", err.data);
+	const struct layout_el *e = lay.el;
+	assert_true(e[1].flags & LF_SHRINK);
+	assert_true(fabs(e[1].num[LN_SHRINK] - 6.5) < 1e-9);
+	assert_true(fabs(e[1].num[LN_LINES] - 2) < 1e-9);
+	assert_true(e[2].flags & LF_SHRINK);
+	assert_true(isnan(e[2].num[LN_SHRINK]));
+	assert_false(e[3].flags & LF_SHRINK);
+	assert_true(fabs(e[3].num[LN_LINES] - 3) < 1e-9);
+	assert_true(e[4].flags & LF_SHRINK);
+	assert_true(fabs(e[4].num[LN_SHRINK] - 4.2) < 1e-9);
+	layout_release(&lay);
+	buf_release(&err);
+}
 
 /*
  * Bytes a layout must not hold, each refused with its line, whatever
@@ -251,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_card_page),
 		cmocka_unit_test(test_broken),
 		cmocka_unit_test(test_bad_bytes),
+		cmocka_unit_test(test_fit_attrs),
 		cmocka_unit_test(test_crlf_utf8),
 		cmocka_unit_test(test_shipped),
 		cmocka_unit_test(test_missing_image),

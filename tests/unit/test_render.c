@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -194,6 +196,197 @@ static void test_errors_name_cause(void **state)
 				     "above/eight/xxxxxxxxxxxxxxxxxxxxxxxx"
 				     "xxxxxxxxxxxxxx", &err), TB_EINVAL);
 	assert_non_null(strstr(err.data, "versi"));
+	buf_release(&err);
+}
+
+/* A name or address of n characters: words of 5 to 12 letters, as long
+ * Javanese names are (the words matter: lines break between them). */
+static char *long_text(size_t n)
+{
+	static const char *const words[] = {
+		"Raden", "Kusumawardhani", "Siti", "Hadiningrat", "Nurhayati",
+		"Prameswari", "Abdurrahman", "Wiryoatmodjo", "Binti", "Ayu",
+	};
+	char *s = malloc(n + 1);
+	assert_non_null(s);
+	size_t len = 0;
+	for (size_t w = 0; len < n; w++) {
+		const char *word = words[w % 10];
+		if (len)
+			s[len++] = ' ';
+		for (size_t k = 0; word[k] && len < n; k++)
+			s[len++] = word[k];
+	}
+	if (s[n - 1] == ' ')
+		s[n - 1] = 'X'; /* no trailing blank */
+	s[n] = 0;
+	return s;
+}
+
+/*
+ * Issue 11, finding 5. Every name and address import can store (names
+ * up to 127 bytes, addresses up to 255) gives a letter and a card; the
+ * shapes a village has: a 60-character name, a 100-character older one,
+ * a 120-character address. Only an absurd text is refused, naming the
+ * row and what was tried. (The sizes they print at are checked with qpdf
+ * in tests/render_long.sh.)
+ */
+static void test_long_names(void **state)
+{
+	struct fx *fx = *state;
+	struct buf err = BUF_INIT;
+	static const size_t names[] = { 60, 100, 127 };
+	static const size_t addrs[] = { 18, 120, 255 };
+	for (size_t i = 0; i < 3; i++)
+		for (size_t j = 0; j < 3; j++)
+			for (int kind = RENDER_LETTER; kind <= RENDER_CARD;
+			     kind++) {
+				char *name = long_text(names[i]);
+				char *addr = long_text(addrs[j]);
+				struct render_fields f;
+				struct buf pdf = BUF_INIT;
+				render_fields_init(&f);
+				for (size_t k = 0; k < fx->f.n; k++)
+					assert_int_equal(render_fields_set(&f,
+						fx->f.item[k].key,
+						fx->f.item[k].value), 0);
+				assert_int_equal(render_fields_set(&f, "name",
+								   name), 0);
+				assert_int_equal(render_fields_set(&f,
+						"address", addr), 0);
+				if (render_doc(fx->ctx, (enum render_kind)kind,
+					       &f, 0, &pdf, &err))
+					fail_msg("%s, name %zu, address %zu: %s",
+						 kind ? "card" : "letter",
+						 names[i], addrs[j], err.data);
+				render_fields_release(&f);
+				buf_release(&pdf);
+				free(name);
+				free(addr);
+			}
+	char *absurd = long_text(500);
+	assert_int_equal(render_with(fx, RENDER_LETTER, "name", absurd, &err),
+			 TB_EINVAL);
+	if (!strstr(err.data, "baris \"Nama\"") ||
+	    !strstr(err.data, "tidak muat") || !strstr(err.data, "9.0 pt") ||
+	    !strstr(err.data, "paling banyak 3 baris"))
+		fail_msg("letter: %s", err.data);
+	assert_int_equal(render_with(fx, RENDER_CARD, "name", absurd, &err),
+			 TB_EINVAL);
+	if (!strstr(err.data, "tabel tidak muat") ||
+	    !strstr(err.data, "tertinggi: Nama"))
+		fail_msg("card: %s", err.data);
+	free(absurd);
+	buf_release(&err);
+}
+
+/* A render root with our own letter layout (the card's are the shipped
+ * ones, the fonts linked): the text box rules tried on their own. */
+static char *fit_root(const char *letter)
+{
+	char tmpl[] = "/tmp/terbit-fit.XXXXXX", cwd[4096], path[4200];
+	assert_non_null(mkdtemp(tmpl));
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	static const char *const links[] = {
+		"fonts", "layouts/kis_card_front.layout",
+		"layouts/kis_card_back.layout",
+	};
+	snprintf(path, sizeof path, "%s/layouts", tmpl);
+	assert_int_equal(mkdir(path, 0700), 0);
+	for (size_t i = 0; i < 3; i++) {
+		char to[4200];
+		snprintf(to, sizeof to, "%s/%s", cwd, links[i]);
+		snprintf(path, sizeof path, "%s/%s", tmpl, links[i]);
+		assert_int_equal(symlink(to, path), 0);
+	}
+	snprintf(path, sizeof path, "%s/layouts/spm_letter.layout", tmpl);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(letter, fp);
+	fclose(fp);
+	return strdup(tmpl);
+}
+
+static void fit_root_free(char *root)
+{
+	static const char *const files[] = {
+		"fonts", "layouts/kis_card_front.layout",
+		"layouts/kis_card_back.layout", "layouts/spm_letter.layout",
+		"layouts",
+	};
+	char path[4200];
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(path, sizeof path, "%s/%s", root, files[i]);
+		assert_int_equal(remove(path), 0);
+	}
+	assert_int_equal(rmdir(root), 0);
+	free(root);
+}
+
+/* The one box of a letter layout, with name: rc and the message. */
+static int fit_try_name(const char *box, const char *name,
+			struct buf *err)
+{
+	struct buf layout = BUF_INIT, pdf = BUF_INIT;
+	struct render_ctx *ctx;
+	assert_int_equal(buf_addf(&layout, "page paper=A4\n%s\n", box), 0);
+	char *root = fit_root(layout.data);
+	buf_reset(err);
+	int rc = render_ctx_new(&ctx, root, err);
+	if (rc)
+		fail_msg("%s: %s", box, err->data);
+	struct render_fields f;
+	render_fields_init(&f);
+	assert_int_equal(render_fields_set(&f, "name", name), 0);
+	rc = render_doc(ctx, RENDER_LETTER, &f, 0, &pdf, err);
+	render_fields_release(&f);
+	render_ctx_free(ctx);
+	fit_root_free(root);
+	buf_release(&layout);
+	buf_release(&pdf);
+	return rc;
+}
+
+/*
+ * Text boxes: shrink to the minimum first, then wrap to the allowed
+ * lines, then refuse. 60 mm at 12 pt holds about 24 characters of this
+ * name, at 8 pt about 36, in two lines at 8 pt about 70.
+ */
+static void test_fit_text(void **state)
+{
+	(void)state;
+	struct buf err = BUF_INIT;
+	char *n30 = long_text(30), *n60 = long_text(60),
+	     *n120 = long_text(120);
+	static const char one[] = "text x=20 y=20 w=60 size=12 text=\"{name}\"";
+	static const char shrink[] =
+		"text x=20 y=20 w=60 size=12 shrink=8 text=\"{name}\"";
+	static const char wrap2[] =
+		"text x=20 y=20 w=60 size=12 shrink=8 lines=2 text=\"{name}\"";
+	static const char low[] = "text x=20 y=20 w=60 h=6 size=12 shrink=8 "
+				  "lines=2 text=\"{name}\"";
+	/* fits as it is */
+	assert_int_equal(fit_try_name(one, "Ahmad Fauzi", &err), 0);
+	/* too wide: refused without shrink, smaller with it */
+	assert_int_equal(fit_try_name(one, n30, &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "tidak muat"));
+	if (fit_try_name(shrink, n30, &err))
+		fail_msg("shrink: %s", err.data);
+	/* too wide at the minimum: refused, unless it may wrap */
+	assert_int_equal(fit_try_name(shrink, n60, &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "8.0 pt"));
+	if (fit_try_name(wrap2, n60, &err))
+		fail_msg("wrap: %s", err.data);
+	/* two lines that the box's height does not allow */
+	assert_int_equal(fit_try_name(low, n60, &err), TB_EINVAL);
+	/* more than the allowed lines even at the minimum */
+	assert_int_equal(fit_try_name(wrap2, n120, &err), TB_EINVAL);
+	if (!strstr(err.data, "8.0 pt") ||
+	    !strstr(err.data, "paling banyak 2 baris"))
+		fail_msg("refusal: %s", err.data);
+	free(n30);
+	free(n60);
+	free(n120);
 	buf_release(&err);
 }
 
@@ -419,6 +612,8 @@ int main(void)
 		cmocka_unit_test(test_same_bytes),
 		cmocka_unit_test(test_errors_name_cause),
 		cmocka_unit_test(test_transliterate),
+		cmocka_unit_test(test_long_names),
+		cmocka_unit_test(test_fit_text),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_fields_parse),
 		cmocka_unit_test(test_bad_root),
