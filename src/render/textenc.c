@@ -160,16 +160,22 @@ int textenc_cp1252(const char *s, struct buf *out, struct buf *err)
 {
 	size_t start = out->len;
 	const unsigned char *p = (const unsigned char *)s;
+	int rc = TB_ENOMEM;
 	while (*p) {
 		int n;
+		if ((*p >= 0x20 && *p < 0x7F) || *p == '\n') {
+			/* most text is plain ASCII: no decoding, no look-up */
+			if (buf_addc(out, (char)*p++) < 0)
+				goto out;
+			continue;
+		}
 		/* 4: the sequence stops at the NUL, which is no continuation
 		 * byte, before it could run past the string */
 		uint32_t c = textenc_utf8_next(p, 4, &n);
 		if (!n) {
-			buf_truncate(out, start);
-			return tb_err(err, TB_EINVAL,
-				      "teks bukan UTF-8 yang sah (byte 0x%02X)",
-				      *p);
+			rc = tb_err(err, TB_EINVAL, "teks bukan UTF-8 yang sah "
+				    "(byte 0x%02X)", *p);
+			goto out;
 		}
 		int b = to_cp1252(c);
 		const char *alt = NULL;
@@ -179,17 +185,21 @@ int textenc_cp1252(const char *s, struct buf *out, struct buf *err)
 			continue;
 		}
 		if (b < 0 && !(alt = translit_find(c))) {
-			buf_truncate(out, start);
-			return tb_err(err, TB_EINVAL,
-				      "karakter U+%04X '%.*s' tidak tersedia "
-				      "di huruf dokumen dan tidak punya padanan "
-				      "Latin", (unsigned)c, n, (const char *)p);
+			rc = tb_err(err, TB_EINVAL, "karakter U+%04X '%.*s' tidak "
+				    "tersedia di huruf dokumen dan tidak punya "
+				    "padanan Latin", (unsigned)c, n,
+				    (const char *)p);
+			goto out;
 		}
-		if ((alt ? buf_adds(out, alt) : buf_addc(out, (char)b)) < 0) {
-			buf_truncate(out, start);
-			return tb_err(err, TB_ENOMEM, "memori habis");
-		}
+		if ((alt ? buf_adds(out, alt) : buf_addc(out, (char)b)) < 0)
+			goto out;
 		p += n;
 	}
-	return 0;
+	rc = 0;
+out:
+	if (rc == TB_ENOMEM)
+		tb_err(err, rc, "memori habis");
+	if (rc < 0)
+		buf_truncate(out, start);
+	return rc;
 }
