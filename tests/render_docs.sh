@@ -80,10 +80,13 @@ for doc in l c; do
 done
 
 # errors name their cause
-f=$(with_field name "Łukasz")
-t_run 2 "a character the fonts lack is refused" "$TERBIT" render letter --fields "$f" --out "$T_TMP/x.pdf"
-t_grep "message names U+0141" "U\+0141" "$ERR"
+f=$(with_field name "Жанна Łukasz")
+t_run 2 "a character the fonts lack, with no Latin spelling, is refused" "$TERBIT" render letter --fields "$f" --out "$T_TMP/x.pdf"
+t_grep "message names U+0416" "U\+0416" "$ERR"
 t_check "no file written" test ! -e "$T_TMP/x.pdf"
+f=$(with_field name "Łukasz Wąsik")
+t_run 0 "a letter the fonts lack with an obvious Latin spelling prints" "$TERBIT" render letter --fields "$f" --out "$T_TMP/lw.pdf"
+t_grep "Ł printed as L, ą as a" "Lukasz Wasik" "$(pdftotext "$T_TMP/lw.pdf" - 2>/dev/null)"
 grep -v '^kk = ' "$FIELDS" >"$T_TMP/nokk.txt"
 t_run 2 "a missing field is refused" "$TERBIT" render letter --fields "$T_TMP/nokk.txt" --out "$T_TMP/x.pdf"
 t_grep "message names the field and the layout line" "spm_letter.layout:[0-9]+.*\{kk\}" "$ERR"

@@ -53,6 +53,28 @@ static int el_err(struct doc *d, const struct layout *lay,
 	return rc;
 }
 
+/* The smallest size element e's text may take, from size pt: shrink=MIN,
+ * plain shrink 60 % of dflt (the size the layout gives), without shrink
+ * the size itself. */
+static double elem_min(const struct layout_el *e, double size, double dflt)
+{
+	if (!(e->flags & LF_SHRINK))
+		return size;
+	return fmin(size, render__num_or(e, LN_SHRINK, dflt * 0.6));
+}
+
+/* A row's value that cannot be printed: which row, then why (the table's
+ * line alone would leave the reader guessing which field it was). */
+static int row_err(struct doc *d, const struct layout_el *e, int rc)
+{
+	struct buf msg = BUF_INIT;
+	if (d->err && buf_addf(&msg, "baris \"%s\": %s", e->str[LS_LABEL],
+			       d->err->data) == 0)
+		tb_err(d->err, rc, "%s", msg.data);
+	buf_release(&msg);
+	return rc;
+}
+
 static void box_from(const struct doc *d, struct textbox *b,
 		     const struct layout_el *e)
 {
@@ -66,7 +88,8 @@ static void box_from(const struct doc *d, struct textbox *b,
 	b->font = (e->flags & LF_BOLD) ? FONT_BOLD : FONT_REGULAR;
 	b->underline = !!(e->flags & LF_UNDERLINE);
 	b->wrap = !!(e->flags & LF_WRAP);
-	b->shrink = !!(e->flags & LF_SHRINK);
+	b->min = elem_min(e, b->size, b->size);
+	b->lines = (int)render__num_or(e, LN_LINES, 0);
 	b->align = e->align;
 	b->color = e->color;
 }
@@ -84,20 +107,38 @@ static int el_text(struct doc *d, const struct layout_el *e)
 }
 
 /*
- * One table row at font size `size`, its top at d->row_y; *h gets its
- * height (the tallest cell). With measure set nothing is drawn.
+ * The value's size in row e of table t: the table's; for a row with
+ * shrink, the table's times d->row_scale (below 1 while the row gives way
+ * to the table's h=), never below the row's own minimum.
+ */
+static double row_size(const struct doc *d, const struct layout_el *t,
+		       const struct layout_el *e)
+{
+	double s = d->table_size;
+	if (!(e->flags & LF_SHRINK))
+		return s;
+	return fmax(elem_min(e, s, render__num_or(t, LN_SIZE, 11)),
+		    s * d->row_scale);
+}
+
+/*
+ * One table row at the table's font size, its top at d->row_y; *h gets
+ * its height (the tallest cell). The value is a box of its own: with the
+ * row's lines= it keeps to that many lines, shrinking (the row's shrink)
+ * when it must. With measure set nothing is drawn.
  */
 static int row_draw(struct doc *d, const struct layout_el *t,
-		    const struct layout_el *e, double size, int measure,
-		    double *h)
+		    const struct layout_el *e, int measure, double *h)
 {
 	struct textbox b;
+	double size = d->table_size;
 	box_from(d, &b, t);
 	b.wrap = 1;
 	b.y = d->row_y;
 	b.size = size;
 	b.h = NAN;
-	b.shrink = 0;
+	b.min = size;
+	b.lines = 0;
 	b.measure = measure;
 	double gap = render__num_or(t, LN_GAP, 2), lw = t->num[LN_LABEL_W];
 	double hl = 0, hv = 0, hc = 0;
@@ -118,53 +159,75 @@ static int row_draw(struct doc *d, const struct layout_el *t,
 		b.x += 1.2 * size * 25.4 / 72.0 * 0.5 + gap;
 	}
 	b.w = t->num[LN_X] + t->num[LN_W] - b.x;
+	b.size = row_size(d, t, e);
+	b.min = elem_min(e, b.size, render__num_or(t, LN_SIZE, 11));
+	b.lines = (int)render__num_or(e, LN_LINES, 0);
 	if ((rc = render__expand_text(d, e->str[LS_TEXT])) < 0 ||
 	    (rc = render__draw_box(d, &b, &hv)) < 0)
-		return rc;
+		return row_err(d, e, rc);
 	*h = fmax(hl, fmax(hv, hc));
 	return 0;
 }
 
 /*
- * A table with h= must fit it: the rows below it are measured first, and
- * with shrink the table's font size steps down (to 60 % at most) until
- * they do, so a long name or address on the card makes smaller text, not
- * a refused card.
+ * A table with h= must fit it: the rows below it are measured first. When
+ * they are too tall, the rows marked shrink give way first (their size
+ * steps down, to their minimum), then with the table's shrink the whole
+ * table's size steps down (to its minimum), so a long address on the card
+ * makes smaller address text while the name keeps its size, and only a
+ * text nothing can fit is refused, naming the tallest row.
  */
 static int el_table(struct doc *d, const struct layout_el *e)
 {
+	double base = render__num_or(e, LN_SIZE, 11);
 	d->table = e;
 	d->row_y = render__el_y(d, e);
 	d->flow_y = d->row_y;
-	d->table_size = render__num_or(e, LN_SIZE, 11);
+	d->table_size = base;
+	d->row_scale = 1;
 	if (isnan(e->num[LN_H]))
 		return 0;
 	const struct layout_el *end = d->lay->el + d->lay->n;
 	for (;;) {
-		double total = 0, h;
+		double total = 0, h, tallest_h = 0;
+		const struct layout_el *tallest = NULL;
+		int giving = 0; /* rows with shrink not yet at their minimum */
 		for (const struct layout_el *r = e + 1;
 		     r < end && r->kind == LAYOUT_ROW; r++) {
-			int rc = row_draw(d, e, r, d->table_size, 1, &h);
+			int rc = row_draw(d, e, r, 1, &h);
 			if (rc < 0)
 				return rc;
 			total += h;
+			if (h > tallest_h)
+				tallest_h = h, tallest = r;
+			giving |= (r->flags & LF_SHRINK) &&
+				  row_size(d, e, r) >
+					  elem_min(r, d->table_size, base);
 		}
 		if (total <= e->num[LN_H] + 0.01)
 			return 0;
-		if (!(e->flags & LF_SHRINK) ||
-		    d->table_size * 0.95 <
-			    render__num_or(e, LN_SIZE, 11) * 0.6)
+		double next = render__smaller(d->table_size,
+					      elem_min(e, base, base));
+		if (giving) {
+			d->row_scale *= 0.95;
+		} else if (next > 0) {
+			d->table_size = next;
+		} else {
 			return tb_err(d->err, TB_EINVAL, "tabel tidak muat dalam "
-				      "tinggi %.1f mm (perlu %.1f mm)",
-				      e->num[LN_H], total);
-		d->table_size *= 0.95;
+				      "tinggi %.1f mm: perlu %.1f mm walau "
+				      "huruf diperkecil sampai %.1f pt; baris "
+				      "tertinggi: %s (%.1f mm)",
+				      e->num[LN_H], total, d->table_size,
+				      tallest ? tallest->str[LS_LABEL] : "?",
+				      tallest_h);
+		}
 	}
 }
 
 static int el_row(struct doc *d, const struct layout_el *e)
 {
 	double h;
-	int rc = row_draw(d, d->table, e, d->table_size, 0, &h);
+	int rc = row_draw(d, d->table, e, 0, &h);
 	if (rc < 0)
 		return rc;
 	d->row_y += h;

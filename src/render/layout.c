@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "render/textenc.h"
 
-enum attr_type { A_NUM, A_STR, A_FLAG, A_ALIGN, A_COLOR };
+/* A_SHRINK: a flag that may carry a number (shrink, shrink=4.5) */
+enum attr_type { A_NUM, A_STR, A_FLAG, A_SHRINK, A_ALIGN, A_COLOR };
 
 struct attr_def {
 	const char *name;
@@ -18,6 +20,7 @@ struct attr_def {
 	int slot; /* LN_*, LS_*, LF_* bit, or which colour (0 text, 1 fill, 2 stroke) */
 };
 
+/* At most 64: a line's attributes are a bit mask (read_attr). */
 static const struct attr_def attrs[] = {
 	{ "x", A_NUM, LN_X },           { "y", A_NUM, LN_Y },
 	{ "w", A_NUM, LN_W },           { "h", A_NUM, LN_H },
@@ -25,19 +28,21 @@ static const struct attr_def attrs[] = {
 	{ "thick", A_NUM, LN_THICK },   { "gap", A_NUM, LN_GAP },
 	{ "radius", A_NUM, LN_RADIUS }, { "quiet", A_NUM, LN_QUIET },
 	{ "label_w", A_NUM, LN_LABEL_W }, { "space", A_NUM, LN_SPACE },
-	{ "angle", A_NUM, LN_ANGLE },
+	{ "angle", A_NUM, LN_ANGLE },   { "lines", A_NUM, LN_LINES },
 	{ "text", A_STR, LS_TEXT },     { "label", A_STR, LS_LABEL },
 	{ "src", A_STR, LS_SRC },       { "data", A_STR, LS_DATA },
 	{ "place", A_STR, LS_PLACE },   { "title", A_STR, LS_TITLE },
 	{ "name", A_STR, LS_NAME },     { "nip", A_STR, LS_NIP },
 	{ "note", A_STR, LS_NOTE },     { "paper", A_STR, LS_SIZE },
 	{ "bold", A_FLAG, LF_BOLD },    { "underline", A_FLAG, LF_UNDERLINE },
-	{ "wrap", A_FLAG, LF_WRAP },    { "shrink", A_FLAG, LF_SHRINK },
+	{ "wrap", A_FLAG, LF_WRAP },    { "shrink", A_SHRINK, LF_SHRINK },
 	{ "double", A_FLAG, LF_DOUBLE }, { "colon", A_FLAG, LF_COLON },
 	{ "align", A_ALIGN, 0 },
 	{ "color", A_COLOR, 0 },        { "fill", A_COLOR, 1 },
 	{ "stroke", A_COLOR, 2 },
 };
+
+_Static_assert(sizeof(attrs) / sizeof(attrs[0]) <= 64, "attrs fit a mask");
 
 static int check_page(struct layout *lay, struct layout_el *e,
 		      struct buf *msg);
@@ -47,6 +52,8 @@ static int check_text(struct layout *lay, struct layout_el *e,
 		      struct buf *msg);
 static int check_box(struct layout *lay, struct layout_el *e,
 		     struct buf *msg);
+static int check_table(struct layout *lay, struct layout_el *e,
+		       struct buf *msg);
 
 /*
  * The element kinds. allowed/required are space-separated attribute
@@ -62,12 +69,14 @@ static const struct kind_def {
 } kinds[] = {
 	{ "page", LAYOUT_PAGE, check_page, "paper w h", "" },
 	{ "text", LAYOUT_TEXT, check_text,
-	  "x y w h size leading bold underline wrap shrink align color text",
+	  "x y w h size leading bold underline wrap shrink lines align color "
+	  "text",
 	  "x y text" },
-	{ "table", LAYOUT_TABLE, NULL,
+	{ "table", LAYOUT_TABLE, check_table,
 	  "x y w h size leading label_w gap colon bold shrink color",
 	  "x y w label_w" },
-	{ "row", LAYOUT_ROW, check_row, "label text bold", "label text" },
+	{ "row", LAYOUT_ROW, check_row, "label text bold shrink lines",
+	  "label text" },
 	{ "rule", LAYOUT_RULE, NULL, "x y w thick gap double color", "x y w" },
 	{ "rect", LAYOUT_RECT, check_box,
 	  "x y w h radius thick fill stroke", "x y w h" },
@@ -154,25 +163,55 @@ static int check_page(struct layout *lay, struct layout_el *e,
 	return 0;
 }
 
+/*
+ * shrink=MIN_PT and lines=N, for an element whose text is size pt: a
+ * minimum above 0 and no bigger than the size, a whole number of lines.
+ */
+static int check_fit(const struct layout_el *e, double size, struct buf *msg)
+{
+	double min = e->num[LN_SHRINK], n = e->num[LN_LINES];
+	if (!isnan(min) && (min <= 0 || min > size))
+		return buf_setf(msg, "shrink=%g harus lebih dari 0 dan tidak "
+				"lebih dari ukuran huruf (%g pt)", min, size),
+		       -1;
+	if (!isnan(n) && (n < 1 || n > 99 || n != floor(n)))
+		return buf_setf(msg, "lines harus bilangan bulat 1 sampai 99: "
+				"'%g'", n), -1;
+	return 0;
+}
+
 static int check_row(struct layout *lay, struct layout_el *e,
 		     struct buf *msg)
 {
-	(void)e;
-	if (lay->n < 2 || (lay->el[lay->n - 2].kind != LAYOUT_TABLE &&
-			   lay->el[lay->n - 2].kind != LAYOUT_ROW))
+	size_t t = lay->n - 1;
+	while (t > 0 && lay->el[t - 1].kind == LAYOUT_ROW)
+		t--;
+	if (t == 0 || lay->el[t - 1].kind != LAYOUT_TABLE)
 		return buf_setf(msg, "row harus di bawah table atau row"), -1;
-	return 0;
+	const struct layout_el *table = &lay->el[t - 1];
+	return check_fit(e, isnan(table->num[LN_SIZE]) ? 11 :
+			 table->num[LN_SIZE], msg);
 }
 
 static int check_text(struct layout *lay, struct layout_el *e,
 		      struct buf *msg)
 {
 	(void)lay;
-	if ((e->flags & (LF_WRAP | LF_SHRINK)) || e->align != LAYOUT_LEFT)
+	if ((e->flags & (LF_WRAP | LF_SHRINK)) || e->align != LAYOUT_LEFT ||
+	    !isnan(e->num[LN_LINES]))
 		if (isnan(e->num[LN_W]))
-			return buf_setf(msg, "text dengan wrap, shrink atau "
+			return buf_setf(msg, "text dengan wrap, shrink, lines atau "
 					"align perlu w="), -1;
-	return 0;
+	return check_fit(e, isnan(e->num[LN_SIZE]) ? 11 : e->num[LN_SIZE],
+			 msg);
+}
+
+static int check_table(struct layout *lay, struct layout_el *e,
+		       struct buf *msg)
+{
+	(void)lay;
+	return check_fit(e, isnan(e->num[LN_SIZE]) ? 11 : e->num[LN_SIZE],
+			 msg);
 }
 
 static int check_box(struct layout *lay, struct layout_el *e,
@@ -263,9 +302,11 @@ static int set_value(struct layout_el *e, const struct attr_def *a,
 	}
 }
 
-/* Reads one attribute at *pp into e. -1 with msg on error. */
+/* Reads one attribute at *pp into e; *seen has a bit per attribute of
+ * attrs[] the line gave. -1 with msg on error. */
 static int read_attr(struct layout_el *e, const struct kind_def *k,
-		     const char **pp, struct buf *msg)
+		     const char **pp, unsigned long long *seen,
+		     struct buf *msg)
 {
 	const char *p = *pp;
 	size_t nlen = strcspn(p, "= \t\n");
@@ -273,18 +314,30 @@ static int read_attr(struct layout_el *e, const struct kind_def *k,
 	if (!a || !in_list(k->allowed, p, nlen))
 		return buf_setf(msg, "atribut tidak dikenal untuk %s: '%.*s'",
 				k->name, (int)nlen, p), -1;
+	/* the second of two would silently win: say which one is meant */
+	unsigned long long bit = 1ull << (a - attrs);
+	if (*seen & bit)
+		return buf_setf(msg, "atribut %s diberikan dua kali", a->name),
+		       -1;
+	*seen |= bit;
 	p += nlen;
+	if (a->type == A_FLAG || a->type == A_SHRINK)
+		e->flags |= (unsigned)a->slot;
 	if (*p != '=') {
-		if (a->type != A_FLAG)
+		if (a->type != A_FLAG && a->type != A_SHRINK)
 			return buf_setf(msg, "%s perlu nilai (%s=...)", a->name,
 					a->name), -1;
-		e->flags |= (unsigned)a->slot;
 		*pp = p;
 		return 0;
 	}
 	p++;
 	if (a->type == A_FLAG)
 		return buf_setf(msg, "%s tidak bernilai", a->name), -1;
+	if (a->type == A_SHRINK) { /* shrink=MIN_PT: the flag and its floor */
+		static const struct attr_def floor_pt = { "shrink", A_NUM,
+							  LN_SHRINK };
+		a = &floor_pt;
+	}
 	if (a->type == A_STR) {
 		char *s;
 		if (*p != '"') { /* a bare word: paper=A4 */
@@ -371,12 +424,13 @@ static int parse_line(struct layout *lay, const char *p, int lineno,
 	e->kind = k->kind;
 	e->line = lineno;
 	p += klen;
+	unsigned long long seen = 0;
 	for (;;) {
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (!*p)
 			break;
-		if (read_attr(e, k, &p, msg) < 0)
+		if (read_attr(e, k, &p, &seen, msg) < 0)
 			return -1;
 		if (*p && *p != ' ' && *p != '\t')
 			return buf_setf(msg, "spasi diperlukan setelah atribut"),
@@ -387,8 +441,39 @@ static int parse_line(struct layout *lay, const char *p, int lineno,
 	return k->check ? k->check(lay, e, msg) : 0;
 }
 
+/*
+ * Checks the bytes of one physical line (without its '\n'): UTF-8, no
+ * NUL, no control character but tab. A NUL once ended the file there
+ * without a word (a signed letter came out without its table, QR code
+ * and signature), so every byte the parser would not understand stops
+ * the file instead, naming its column. -1 with msg set.
+ */
+static int check_bytes(const char *s, size_t n, struct buf *msg)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		int len;
+		uint32_t c = textenc_utf8_next(p + i, n - i, &len);
+		if (!len)
+			return buf_setf(msg, "kolom %zu: byte 0x%02X bukan UTF-8 "
+					"yang sah", i + 1, p[i]), -1;
+		if (c == 0)
+			return buf_setf(msg, "kolom %zu: byte NUL (0x00) tidak "
+					"boleh ada di berkas layout", i + 1), -1;
+		if (c == '\r')
+			return buf_setf(msg, "kolom %zu: CR (0x0D) hanya boleh "
+					"sebagai akhir baris CRLF", i + 1), -1;
+		if ((c < 0x20 && c != '\t') || (c >= 0x7F && c < 0xA0))
+			return buf_setf(msg, "kolom %zu: karakter kendali U+%04X "
+					"tidak boleh ada di berkas layout", i + 1,
+					(unsigned)c), -1;
+		i += (size_t)len;
+	}
+	return 0;
+}
+
 int layout_parse(struct layout *lay, const char *name, const char *text,
-		 struct buf *err)
+		 size_t len, struct buf *err)
 {
 	memset(lay, 0, sizeof(*lay));
 	struct buf line = BUF_INIT, msg = BUF_INIT;
@@ -396,19 +481,27 @@ int layout_parse(struct layout *lay, const char *name, const char *text,
 	lay->name = strdup(name);
 	if (!lay->name)
 		goto out;
-	const char *p = text;
-	while (*p) {
-		size_t n = strcspn(p, "\n");
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		lineno++;
 		if (!line.len)
 			start = lineno;
-		int cont = n > 0 && p[n - 1] == '\\';
-		if (buf_add(&line, p, cont ? n - 1 : n) < 0)
+		size_t body = n - (n > 0 && p[n - 1] == '\r'); /* CRLF */
+		if (check_bytes(p, body, &msg) < 0) {
+			rc = tb_err(err, TB_EINVAL, "%s:%d: %s", name, lineno,
+				    msg.data);
 			goto out;
-		p += n + (p[n] == '\n');
-		if (cont && *p)
+		}
+		int cont = body > 0 && p[body - 1] == '\\';
+		if (buf_add(&line, p, cont ? body - 1 : body) < 0)
+			goto out;
+		p += n + (nl != NULL);
+		if (cont && p < end)
 			continue;
-		if (parse_line(lay, line.data, start, &msg) < 0) {
+		if (parse_line(lay, line.data, start,
+			       &msg) < 0) {
 			rc = tb_err(err, TB_EINVAL, "%s:%d: %s", name, start,
 				    msg.data);
 			goto out;
@@ -505,7 +598,8 @@ int layout_load(struct layout *lay, const char *path, struct buf *err)
 		memset(lay, 0, sizeof(*lay));
 		goto out;
 	}
-	rc = layout_parse(lay, base ? base + 1 : path, text.data, err);
+	rc = layout_parse(lay, base ? base + 1 : path, text.data, text.len,
+			  err);
 	if (rc < 0)
 		goto out;
 	size_t dirlen = base ? (size_t)(base - path) + 1 : 0;

@@ -45,7 +45,10 @@ enum layout_align { LAYOUT_LEFT, LAYOUT_CENTER, LAYOUT_RIGHT, LAYOUT_JUSTIFY };
 /* Numeric attributes; NaN when not given (the renderer has defaults). */
 enum layout_num {
 	LN_X, LN_Y, LN_W, LN_H, LN_SIZE, LN_LEADING, LN_THICK, LN_GAP,
-	LN_RADIUS, LN_QUIET, LN_LABEL_W, LN_SPACE, LN_ANGLE, LN_NUM_MAX
+	LN_RADIUS, LN_QUIET, LN_LABEL_W, LN_SPACE, LN_ANGLE,
+	LN_SHRINK,        /* shrink=MIN_PT: the smallest size it may take */
+	LN_LINES,         /* lines=N: the most lines the text may take */
+	LN_NUM_MAX
 };
 
 /* String attributes; NULL when not given. May hold {placeholders}. */
@@ -56,6 +59,7 @@ enum layout_str {
 
 /* Flags (attributes without a value). */
 enum {
+	/* LF_SHRINK: shrink alone, or shrink=MIN_PT (then num[LN_SHRINK]) */
 	LF_BOLD = 1, LF_UNDERLINE = 2, LF_WRAP = 4, LF_SHRINK = 8,
 	LF_DOUBLE = 16, LF_COLON = 32,
 };
@@ -82,12 +86,15 @@ struct layout {
 };
 
 /*
- * Parses text (the file's contents) into lay, which the caller then
- * releases with layout_release (also after a failure). name is used in
- * messages: "name:LINE: ...". TB_EINVAL or TB_ENOMEM.
+ * Parses text[0..len) (the file's contents) into lay, which the caller
+ * then releases with layout_release (also after a failure). name is used
+ * in messages: "name:LINE: ...". Every byte must be understood: a NUL,
+ * malformed UTF-8, a control character other than tab (a CR only before
+ * a newline), an unknown element or attribute, an attribute given twice
+ * are TB_EINVAL naming the line. TB_EINVAL or TB_ENOMEM.
  */
 int layout_parse(struct layout *lay, const char *name, const char *text,
-		 struct buf *err);
+		 size_t len, struct buf *err);
 /*
  * Reads and parses path, then reads every image it names (src= relative
  * to the layout's folder, PNG only). Same contract as layout_parse.

@@ -8,6 +8,29 @@
 #include "render/render_int.h"
 #include "render/textenc.h"
 
+/*
+ * The capital of a small letter of Latin Extended-A (U+0100..U+017F) and
+ * the Romanian ș ț, ÿ too; c itself when it has none. The block pairs
+ * capital and small as neighbours, the capital first, except in
+ * U+0139..U+0148 and U+0179..U+017E where the small one comes first.
+ * Names with these letters print in capitals on the card, and their
+ * Latin spelling (textenc.c) keeps the case, so a small one left here
+ * would print small in a capitalised name ("WaSIK").
+ */
+static unsigned upper_latin_ext(unsigned c)
+{
+	if (c == 0xFF)
+		return 0x178;
+	if (c == 0x131 || c == 0x17F) /* dotless i, long s */
+		return c == 0x131 ? 'I' : 'S';
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E))
+		return c % 2 == 0 ? c - 1 : c;
+	if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177) ||
+	    c == 0x219 || c == 0x21B)
+		return c % 2 == 1 ? c - 1 : c;
+	return c;
+}
+
 static int upper_utf8(struct buf *out, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -20,6 +43,17 @@ static int upper_utf8(struct buf *out, const char *s)
 			if (buf_addc(out, (char)c) < 0)
 				return TB_ENOMEM;
 			c = (unsigned char)(*++p - 0x20);
+		} else if (c >= 0xC3 && c <= 0xC8 && (p[1] & 0xC0) == 0x80) {
+			/* two-byte letters from U+00C0 to U+023F */
+			unsigned u = upper_latin_ext((c & 0x1Fu) << 6 |
+						     (p[1] & 0x3Fu));
+			char two[2] = { (char)(0xC0 | u >> 6),
+					(char)(0x80 | (u & 0x3F)) };
+			p++;
+			if ((u < 0x80 ? buf_addc(out, (char)u) :
+			     buf_add(out, two, 2)) < 0)
+				return TB_ENOMEM;
+			continue;
 		}
 		if (buf_addc(out, (char)c) < 0)
 			return TB_ENOMEM;

@@ -56,8 +56,9 @@
  * docs/layouts.md lists the same names and the formats.
  *
  * Text: every value is UTF-8. The fonts carry Windows-1252 (Latin-1 plus
- * ’ ‘ “ ” – — • … and the like); a character outside it is TB_EINVAL with
- * a message naming the character (U+XXXX), never dropped or replaced.
+ * ’ ‘ “ ” – — • … and the like); a character outside it is spelt in Latin
+ * when the spelling is obvious (Ł as L, ʼ as ', docs/layouts.md), any
+ * other is TB_EINVAL with a message naming the character (U+XXXX).
  *
  * The PDF has no /ID (libharu writes one only for encrypted documents, and
  * it would not be unique per document anyway); the signing step sets its

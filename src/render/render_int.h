@@ -83,6 +83,8 @@ struct doc {
 	const struct layout *lay;  /* the page being drawn */
 	const struct layout_el *table; /* the table the next row belongs to */
 	double table_size;         /* its font size, after any shrinking */
+	double row_scale;          /* its rows with shrink: their share of
+				      table_size while they give way */
 	double row_y;              /* mm, top of that next row */
 	double flow_y;             /* mm, bottom of the last text block */
 	struct buf utf8, text, line;  /* scratch */
@@ -91,7 +93,9 @@ struct doc {
 struct textbox {
 	double x, y, w, h;         /* mm; w 0: unbounded; h NaN: any */
 	double size, leading;      /* pt, factor */
-	int font, underline, wrap, shrink;
+	double min;                /* pt: the size may step down to this */
+	int lines;                 /* the most lines; 0: as h and wrap allow */
+	int font, underline, wrap;
 	int measure;               /* only the height: draw nothing */
 	enum layout_align align;
 	unsigned color;
@@ -136,6 +140,15 @@ static inline double render__num_or(const struct layout_el *e, int slot,
 				    double dflt)
 {
 	return isnan(e->num[slot]) ? dflt : e->num[slot];
+}
+
+/* The next font size to try when text does not fit: 5 % smaller, and
+ * last the minimum itself; 0 once min has been tried. */
+static inline double render__smaller(double size, double min)
+{
+	if (size * 0.95 >= min)
+		return size * 0.95;
+	return size > min ? min : 0;
 }
 
 /* The element's top in mm: fixed, or below the last text block. */

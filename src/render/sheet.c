@@ -104,7 +104,7 @@ static int sheet_footer(struct doc *d, const struct sheet *sh, int back)
 	struct textbox b = {
 		.x = sh->left + 3, .y = sh->top + SHEET_ROWS * sh->h + 3,
 		.w = sh->w - 6, .h = NAN, .size = 6, .leading = 1.25,
-		.shrink = 1, .color = 0x555555,
+		.min = 6 * 0.6, .color = 0x555555,
 	};
 	if (back)
 		b.x = SHEET_W - b.x - b.w;

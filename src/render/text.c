@@ -2,6 +2,7 @@
  * widths taken from libharu at start, broken into lines and written into
  * the page. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,35 +151,68 @@ static int draw_line(struct doc *d, const struct textbox *b, double size,
 	return 0;
 }
 
+/* The lines d->text takes in b at size, or -1 when it does not fit: a
+ * word wider than the box, more than maxl lines (0: no limit), past the
+ * box's height or the page's foot. */
+static int try_fit(struct doc *d, const struct textbox *b, double size,
+		   double w_pt, int maxl)
+{
+	int n = break_lines(d, b, size, d->text.data, d->text.len, w_pt,
+			    NULL, NULL);
+	double used = n * size * b->leading * 25.4 / 72.0;
+	if (n < 0 || (maxl > 0 && n > maxl) ||
+	    (!isnan(b->h) && used > b->h + 0.01) ||
+	    (!b->measure && b->y + used > d->page_h + 0.01))
+		return -1;
+	return n;
+}
+
+/* The refusal: what was tried, and the start of the text. */
+static int no_fit(struct doc *d, const struct textbox *b)
+{
+	size_t cut = d->utf8.len > 60 ? 60 : d->utf8.len;
+	while (cut && (d->utf8.data[cut] & 0xC0) == 0x80)
+		cut--; /* not inside a UTF-8 sequence */
+	const char *more = cut < d->utf8.len ? "..." : "";
+	d->utf8.data[cut] = 0;
+	char tried[96] = "";
+	if (b->min < b->size)
+		snprintf(tried, sizeof(tried), ", juga setelah diperkecil "
+			 "sampai %.1f pt", b->min);
+	if (b->lines > 0)
+		snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried),
+			 "%s paling banyak %d baris", *tried ? "," : " dalam",
+			 b->lines);
+	return tb_err(d->err, TB_EINVAL, "teks tidak muat dalam kotaknya%s: "
+		      "\"%s%s\"", tried, d->utf8.data, more);
+}
+
 /*
- * Draws d->text in box b; *height gets the mm used. Text that does not
- * fit (a word wider than the box, more lines than h allows) is an error
- * unless b->shrink lets the size go down to 60 %.
+ * Draws d->text in box b; *height gets the mm used. The text is laid out
+ * as the box says (wrapping or not), at b->size and then, when it does
+ * not fit, at sizes stepping down to b->min. A box that does not wrap but
+ * may take b->lines > 1 then wraps, at the fewest lines that fit, each
+ * line count tried from b->size down: shrink first, then wrap, so a name
+ * a little too long for its line stays one line. Text that still does
+ * not fit (a word wider than the box, more lines than allowed, past h or
+ * the page) is an error, never clipped.
  */
 int render__draw_box(struct doc *d, const struct textbox *b, double *height)
 {
+	struct textbox t = *b;
 	double w_pt = b->w > 0 ? PT(b->w) : 0;
 	double size = b->size;
-	int nlines;
-	for (;;) {
-		nlines = break_lines(d, b, size, d->text.data, d->text.len,
-				     w_pt, NULL, NULL);
-		double used = nlines * size * b->leading * 25.4 / 72.0;
-		/* nothing may run past the box's height or the page's foot */
-		int fits = nlines >= 0 && (isnan(b->h) || used <= b->h + 0.01) &&
-			   (b->measure || b->y + used <= d->page_h + 0.01);
-		if (fits)
-			break;
-		if (!b->shrink || size * 0.95 < b->size * 0.6) {
-			size_t cut = d->utf8.len > 60 ? 60 : d->utf8.len;
-			while (cut && (d->utf8.data[cut] & 0xC0) == 0x80)
-				cut--; /* not inside a UTF-8 sequence */
-			d->utf8.data[cut] = 0;
-			return tb_err(d->err, TB_EINVAL, "teks tidak muat dalam "
-				      "kotaknya: \"%s\"", d->utf8.data);
-		}
-		size *= 0.95;
+	int nlines = -1;
+	while (size > 0 && (nlines = try_fit(d, &t, size, w_pt, b->lines)) < 0)
+		size = render__smaller(size, b->min);
+	for (int k = 2; nlines < 0 && !b->wrap && k <= b->lines; k++) {
+		t.wrap = 1;
+		for (size = b->size; size > 0 &&
+		     (nlines = try_fit(d, &t, size, w_pt, k)) < 0;)
+			size = render__smaller(size, b->min);
 	}
+	if (nlines < 0)
+		return no_fit(d, b);
 	if (height)
 		*height = nlines * size * b->leading * 25.4 / 72.0;
 	if (b->measure)
@@ -186,7 +220,7 @@ int render__draw_box(struct doc *d, const struct textbox *b, double *height)
 	render__set_fill(d, b->color);
 	if (b->underline)
 		render__set_stroke(d, b->color);
-	int rc = break_lines(d, b, size, d->text.data, d->text.len, w_pt,
+	int rc = break_lines(d, &t, size, d->text.data, d->text.len, w_pt,
 			     draw_line, NULL);
 	return rc < 0 ? rc : 0;
 }

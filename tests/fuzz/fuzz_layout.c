@@ -7,17 +7,18 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* layout_parse takes a C string: cut at the first NUL like a file
-	 * read into a buffer would be. */
-	char *text = malloc(size + 1);
+	/* every byte, NULs included: a file read into a buffer keeps them,
+	 * and the parser must refuse them rather than stop at one. A copy
+	 * of exactly size bytes, so that ASan sees any read past the end. */
+	char *text = malloc(size ? size : 1);
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
+	if (size)
+		memcpy(text, data, size);
 	struct buf err = BUF_INIT;
 	struct layout lay;
 	memset(&lay, 0, sizeof lay);
-	layout_parse(&lay, "fuzz", text, &err);
+	layout_parse(&lay, "fuzz", text, size, &err);
 	layout_release(&lay);
 	buf_release(&err);
 	free(text);

@@ -33,7 +33,8 @@ static void test_every_kind(void **state)
 	(void)state;
 	struct layout lay;
 	struct buf err = BUF_INIT;
-	int rc = layout_parse(&lay, "t.layout", every_kind, &err);
+	int rc = layout_parse(&lay, "t.layout", every_kind,
+			      strlen(every_kind), &err);
 	assert_int_equal(rc, 0);
 	assert_int_equal(lay.n, 10);
 	static const enum layout_kind want[] = {
@@ -68,11 +69,12 @@ static void test_card_page(void **state)
 {
 	(void)state;
 	struct layout lay;
-	assert_int_equal(layout_parse(&lay, "c", "page paper=ID1\n", NULL), 0);
+	assert_int_equal(layout_parse(&lay, "c", "page paper=ID1\n", 15, NULL), 0);
 	assert_true(fabs(lay.page_w - 85.60) < 1e-9);
 	assert_true(fabs(lay.page_h - 53.98) < 1e-9);
 	layout_release(&lay);
-	assert_int_equal(layout_parse(&lay, "c", "page w=100 h=50\n", NULL), 0);
+	assert_int_equal(layout_parse(&lay, "c", "page w=100 h=50\n", 16,
+				      NULL), 0);
 	assert_true(fabs(lay.page_w - 100) < 1e-9);
 	layout_release(&lay);
 }
@@ -101,7 +103,128 @@ static const struct {
 	{ "page paper=A4\nrect x=1 y=2 w=0 h=3\n", "b.layout:2:", "0" },
 	{ "page paper=A4\npage paper=A4\n", "b.layout:2:", "pertama" },
 	{ "", "b.layout:1:", "page" },
+	{ "page paper=A4\ntext x=1 y=2 x=3 text=\"a\"\n", "b.layout:2:",
+	  "dua kali" },
+	{ "page paper=A4\nrule x=1 y=2 w=3 double double\n", "b.layout:2:",
+	  "double" },
+	{ "page paper=A4\ntext x=1 y=2 w=9 size=8 shrink=9 text=\"a\"\n",
+	  "b.layout:2:", "shrink=9" },
+	{ "page paper=A4\ntext x=1 y=2 w=9 shrink=0 text=\"a\"\n",
+	  "b.layout:2:", "shrink=0" },
+	{ "page paper=A4\ntext x=1 y=2 w=9 lines=0 text=\"a\"\n",
+	  "b.layout:2:", "lines" },
+	{ "page paper=A4\ntext x=1 y=2 w=9 lines=2.5 text=\"a\"\n",
+	  "b.layout:2:", "lines" },
+	{ "page paper=A4\ntext x=1 y=2 lines=2 text=\"a\"\n", "b.layout:2:",
+	  "w=" },
+	{ "page paper=A4\ntable x=1 y=2 w=50 label_w=9 size=6\n"
+	  "row label=\"a\" text=\"b\" shrink=7\n", "b.layout:3:", "6 pt" },
+	{ "page paper=A4\ntable x=1 y=2 w=50 label_w=9 lines=2\n",
+	  "b.layout:2:", "lines" },
+	{ "page paper=A4\nrule x=1 y=2 w=3 shrink\n", "b.layout:2:", "shrink" },
 };
+
+/* shrink alone, shrink=MIN_PT, lines=N: where the renderer finds them */
+static void test_fit_attrs(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"page paper=ID1\n"
+		"text x=1 y=2 w=30 size=9 shrink=6.5 lines=2 text=\"{name}\"\n"
+		"table x=1 y=9 w=50 h=20 label_w=9 size=6.3 shrink\n"
+		"row label=\"Nama\" text=\"{name}\" bold lines=3\n"
+		"row label=\"Alamat\" text=\"{address}\" shrink=4.2\n";
+	struct layout lay;
+	struct buf err = BUF_INIT;
+	int rc = layout_parse(&lay, "f.layout", text, strlen(text), &err);
+	if (rc)
+		fail_msg("%s", err.data);
+	const struct layout_el *e = lay.el;
+	assert_true(e[1].flags & LF_SHRINK);
+	assert_true(fabs(e[1].num[LN_SHRINK] - 6.5) < 1e-9);
+	assert_true(fabs(e[1].num[LN_LINES] - 2) < 1e-9);
+	assert_true(e[2].flags & LF_SHRINK);
+	assert_true(isnan(e[2].num[LN_SHRINK]));
+	assert_false(e[3].flags & LF_SHRINK);
+	assert_true(fabs(e[3].num[LN_LINES] - 3) < 1e-9);
+	assert_true(e[4].flags & LF_SHRINK);
+	assert_true(fabs(e[4].num[LN_SHRINK] - 4.2) < 1e-9);
+	layout_release(&lay);
+	buf_release(&err);
+}
+
+/*
+ * Bytes a layout must not hold, each refused with its line, whatever
+ * follows. A NUL once ended the file without a word: a signed letter
+ * came out with no table, QR code or signature.
+ */
+static const char tail[] =
+	"table x=25 y=80 w=160 label_w=45\n"
+	"row label=\"Nama\" text=\"{name}\"\n"
+	"qr x=20 y=230 size=32 data=\"{qr}\"\n";
+
+#define L(s) s, sizeof(s) - 1 /* a literal with its NULs */
+
+static void test_bad_bytes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line; /* the bad third line, with its '\n' */
+		size_t len;
+		const char *word;
+	} bad[] = {
+		{ L("text x=1 y=2 text=\"a\0b\"\n"), "NUL" },
+		{ L("\0\n"), "NUL" },
+		{ L("text x=1 y=2 text=\"\xff\xfe\"\n"), "0xFF" },
+		{ L("text x=1 y=2 text=\"\xc3\"\n"), "UTF-8" },
+		{ L("text x=1 y=2 text=\"\xed\xa0\x80\"\n"), "UTF-8" },
+		{ L("text x=1 y=2 text=\"\x1b[31m\"\n"), "U+001B" },
+		{ L("text x=1 y=2 text=\"\xc2\x85\"\n"), "U+0085" },
+		{ L("text x=1 y=2 text=\"\x7f\"\n"), "U+007F" },
+		{ L("text x=1 y=2\rtext=\"a\"\n"), "CR" },
+		{ L("qr x=1 y=2 size=3 data=\"{qr}\" \\\n"), "table" },
+		{ L("ttext x=1 y=2 text=\"a\"\n"), "ttext" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct buf file = BUF_INIT, err = BUF_INIT;
+		struct layout lay;
+		assert_int_equal(buf_adds(&file, "page paper=A4\n# ok\n"), 0);
+		assert_int_equal(buf_add(&file, bad[i].line, bad[i].len), 0);
+		assert_int_equal(buf_adds(&file, tail), 0);
+		int rc = layout_parse(&lay, "b.layout", file.data, file.len,
+				      &err);
+		if (rc != TB_EINVAL || strncmp(err.data, "b.layout:3:", 11) ||
+		    !strstr(err.data, bad[i].word))
+			fail_msg("case %zu: rc %d, message '%s'", i, rc,
+				 err.data);
+		layout_release(&lay);
+		buf_release(&file);
+		buf_release(&err);
+	}
+}
+
+/* CRLF line ends, tabs and UTF-8 text are understood. */
+static void test_crlf_utf8(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"page paper=ID1\r\n"
+		"text\tx=1 y=2 w=30 text=\"Jaminan \xc2\xb7 Kesehatan\" \\\r\n"
+		"  size=5\r\n"
+		"rule x=1 y=9 w=3\r\n";
+	struct layout lay;
+	struct buf err = BUF_INIT;
+	int rc = layout_parse(&lay, "c.layout", text, strlen(text), &err);
+	if (rc)
+		fail_msg("%s", err.data);
+	assert_int_equal(lay.n, 3);
+	assert_string_equal(lay.el[1].str[LS_TEXT],
+			    "Jaminan \xc2\xb7 Kesehatan");
+	assert_true(fabs(lay.el[1].num[LN_SIZE] - 5) < 1e-9);
+	assert_int_equal(lay.el[2].line, 4);
+	layout_release(&lay);
+	buf_release(&err);
+}
 
 static void test_broken(void **state)
 {
@@ -109,7 +232,8 @@ static void test_broken(void **state)
 	for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
 		struct layout lay;
 		struct buf err = BUF_INIT;
-		int rc = layout_parse(&lay, "b.layout", broken[i].text, &err);
+		int rc = layout_parse(&lay, "b.layout", broken[i].text,
+				      strlen(broken[i].text), &err);
 		if (rc != TB_EINVAL || strncmp(err.data, broken[i].where,
 					       strlen(broken[i].where)) != 0 ||
 		    !strstr(err.data, broken[i].word))
@@ -156,7 +280,7 @@ static void test_missing_image(void **state)
 	/* an image that is not there fails at load, not at render */
 	struct layout lay;
 	struct buf err = BUF_INIT;
-	assert_int_equal(layout_parse(&lay, "x", "page paper=A4\n", NULL), 0);
+	assert_int_equal(layout_parse(&lay, "x", "page paper=A4\n", 14, NULL), 0);
 	layout_release(&lay);
 	int rc = layout_load(&lay, "layouts/no-such.layout", &err);
 	assert_true(rc < 0);
@@ -170,6 +294,9 @@ int main(void)
 		cmocka_unit_test(test_every_kind),
 		cmocka_unit_test(test_card_page),
 		cmocka_unit_test(test_broken),
+		cmocka_unit_test(test_bad_bytes),
+		cmocka_unit_test(test_fit_attrs),
+		cmocka_unit_test(test_crlf_utf8),
 		cmocka_unit_test(test_shipped),
 		cmocka_unit_test(test_missing_image),
 	};

@@ -9,12 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/err.h"
 #include "render/haru_internal.h"
 #include "render/render.h"
+#include "render/textenc.h"
 
 static const char *const base[][2] = {
 	{ "name", "Nur'aini" }, { "nik", "3510054107850003" },
@@ -150,10 +153,13 @@ static void test_errors_name_cause(void **state)
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (render_with(fx, RENDER_LETTER, "name", ok[i], &err))
 			fail_msg("%s: %s", ok[i], err.data);
-	/* a character outside the fonts is an error, never dropped */
+	/* outside the fonts: a transliteration (test_transliterate), or
+	 * an error naming the character, never dropped */
+	if (render_with(fx, RENDER_LETTER, "name", "\xc5\x81ukasz", &err))
+		fail_msg("Łukasz: %s", err.data);
 	assert_int_equal(render_with(fx, RENDER_LETTER, "name",
-				     "\xc5\x81ukasz", &err), TB_EINVAL);
-	assert_non_null(strstr(err.data, "U+0141"));
+				     "\xd0\x96" "anna", &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "U+0416"));
 	assert_int_equal(render_with(fx, RENDER_CARD, "name", "\xe5\xb1\xb1",
 				     &err), TB_EINVAL);
 	assert_non_null(strstr(err.data, "U+5C71"));
@@ -191,6 +197,243 @@ static void test_errors_name_cause(void **state)
 				     "xxxxxxxxxxxxxx", &err), TB_EINVAL);
 	assert_non_null(strstr(err.data, "versi"));
 	buf_release(&err);
+}
+
+/* A name or address of n characters: words of 5 to 12 letters, as long
+ * Javanese names are (the words matter: lines break between them). */
+static char *long_text(size_t n)
+{
+	static const char *const words[] = {
+		"Raden", "Kusumawardhani", "Siti", "Hadiningrat", "Nurhayati",
+		"Prameswari", "Abdurrahman", "Wiryoatmodjo", "Binti", "Ayu",
+	};
+	char *s = malloc(n + 1);
+	assert_non_null(s);
+	size_t len = 0;
+	for (size_t w = 0; len < n; w++) {
+		const char *word = words[w % 10];
+		if (len)
+			s[len++] = ' ';
+		for (size_t k = 0; word[k] && len < n; k++)
+			s[len++] = word[k];
+	}
+	if (s[n - 1] == ' ')
+		s[n - 1] = 'X'; /* no trailing blank */
+	s[n] = 0;
+	return s;
+}
+
+/*
+ * Issue 11, finding 5. Every name and address import can store (names
+ * up to 127 bytes, addresses up to 255) gives a letter and a card; the
+ * shapes a village has: a 60-character name, a 100-character older one,
+ * a 120-character address. Only an absurd text is refused, naming the
+ * row and what was tried. (The sizes they print at are checked with qpdf
+ * in tests/render_long.sh.)
+ */
+static void test_long_names(void **state)
+{
+	struct fx *fx = *state;
+	struct buf err = BUF_INIT;
+	static const size_t names[] = { 60, 100, 127 };
+	static const size_t addrs[] = { 18, 120, 255 };
+	for (size_t i = 0; i < 3; i++)
+		for (size_t j = 0; j < 3; j++)
+			for (int kind = RENDER_LETTER; kind <= RENDER_CARD;
+			     kind++) {
+				char *name = long_text(names[i]);
+				char *addr = long_text(addrs[j]);
+				struct render_fields f;
+				struct buf pdf = BUF_INIT;
+				render_fields_init(&f);
+				for (size_t k = 0; k < fx->f.n; k++)
+					assert_int_equal(render_fields_set(&f,
+						fx->f.item[k].key,
+						fx->f.item[k].value), 0);
+				assert_int_equal(render_fields_set(&f, "name",
+								   name), 0);
+				assert_int_equal(render_fields_set(&f,
+						"address", addr), 0);
+				if (render_doc(fx->ctx, (enum render_kind)kind,
+					       &f, 0, &pdf, &err))
+					fail_msg("%s, name %zu, address %zu: %s",
+						 kind ? "card" : "letter",
+						 names[i], addrs[j], err.data);
+				render_fields_release(&f);
+				buf_release(&pdf);
+				free(name);
+				free(addr);
+			}
+	char *absurd = long_text(500);
+	assert_int_equal(render_with(fx, RENDER_LETTER, "name", absurd, &err),
+			 TB_EINVAL);
+	if (!strstr(err.data, "baris \"Nama\"") ||
+	    !strstr(err.data, "tidak muat") || !strstr(err.data, "9.0 pt") ||
+	    !strstr(err.data, "paling banyak 3 baris"))
+		fail_msg("letter: %s", err.data);
+	assert_int_equal(render_with(fx, RENDER_CARD, "name", absurd, &err),
+			 TB_EINVAL);
+	if (!strstr(err.data, "tabel tidak muat") ||
+	    !strstr(err.data, "tertinggi: Nama"))
+		fail_msg("card: %s", err.data);
+	free(absurd);
+	buf_release(&err);
+}
+
+/* A render root with our own letter layout (the card's are the shipped
+ * ones, the fonts linked): the text box rules tried on their own. */
+static char *fit_root(const char *letter)
+{
+	char tmpl[] = "/tmp/terbit-fit.XXXXXX", cwd[4096], path[4200];
+	assert_non_null(mkdtemp(tmpl));
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	static const char *const links[] = {
+		"fonts", "layouts/kis_card_front.layout",
+		"layouts/kis_card_back.layout",
+	};
+	snprintf(path, sizeof path, "%s/layouts", tmpl);
+	assert_int_equal(mkdir(path, 0700), 0);
+	for (size_t i = 0; i < 3; i++) {
+		char to[4200];
+		snprintf(to, sizeof to, "%s/%s", cwd, links[i]);
+		snprintf(path, sizeof path, "%s/%s", tmpl, links[i]);
+		assert_int_equal(symlink(to, path), 0);
+	}
+	snprintf(path, sizeof path, "%s/layouts/spm_letter.layout", tmpl);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(letter, fp);
+	fclose(fp);
+	return strdup(tmpl);
+}
+
+static void fit_root_free(char *root)
+{
+	static const char *const files[] = {
+		"fonts", "layouts/kis_card_front.layout",
+		"layouts/kis_card_back.layout", "layouts/spm_letter.layout",
+		"layouts",
+	};
+	char path[4200];
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(path, sizeof path, "%s/%s", root, files[i]);
+		assert_int_equal(remove(path), 0);
+	}
+	assert_int_equal(rmdir(root), 0);
+	free(root);
+}
+
+/* The one box of a letter layout, with name: rc and the message. */
+static int fit_try_name(const char *box, const char *name,
+			struct buf *err)
+{
+	struct buf layout = BUF_INIT, pdf = BUF_INIT;
+	struct render_ctx *ctx;
+	assert_int_equal(buf_addf(&layout, "page paper=A4\n%s\n", box), 0);
+	char *root = fit_root(layout.data);
+	buf_reset(err);
+	int rc = render_ctx_new(&ctx, root, err);
+	if (rc)
+		fail_msg("%s: %s", box, err->data);
+	struct render_fields f;
+	render_fields_init(&f);
+	assert_int_equal(render_fields_set(&f, "name", name), 0);
+	rc = render_doc(ctx, RENDER_LETTER, &f, 0, &pdf, err);
+	render_fields_release(&f);
+	render_ctx_free(ctx);
+	fit_root_free(root);
+	buf_release(&layout);
+	buf_release(&pdf);
+	return rc;
+}
+
+/*
+ * Text boxes: shrink to the minimum first, then wrap to the allowed
+ * lines, then refuse. 60 mm at 12 pt holds about 24 characters of this
+ * name, at 8 pt about 36, in two lines at 8 pt about 70.
+ */
+static void test_fit_text(void **state)
+{
+	(void)state;
+	struct buf err = BUF_INIT;
+	char *n30 = long_text(30), *n60 = long_text(60),
+	     *n120 = long_text(120);
+	static const char one[] = "text x=20 y=20 w=60 size=12 text=\"{name}\"";
+	static const char shrink[] =
+		"text x=20 y=20 w=60 size=12 shrink=8 text=\"{name}\"";
+	static const char wrap2[] =
+		"text x=20 y=20 w=60 size=12 shrink=8 lines=2 text=\"{name}\"";
+	static const char low[] = "text x=20 y=20 w=60 h=6 size=12 shrink=8 "
+				  "lines=2 text=\"{name}\"";
+	/* fits as it is */
+	assert_int_equal(fit_try_name(one, "Ahmad Fauzi", &err), 0);
+	/* too wide: refused without shrink, smaller with it */
+	assert_int_equal(fit_try_name(one, n30, &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "tidak muat"));
+	if (fit_try_name(shrink, n30, &err))
+		fail_msg("shrink: %s", err.data);
+	/* too wide at the minimum: refused, unless it may wrap */
+	assert_int_equal(fit_try_name(shrink, n60, &err), TB_EINVAL);
+	assert_non_null(strstr(err.data, "8.0 pt"));
+	if (fit_try_name(wrap2, n60, &err))
+		fail_msg("wrap: %s", err.data);
+	/* two lines that the box's height does not allow */
+	assert_int_equal(fit_try_name(low, n60, &err), TB_EINVAL);
+	/* more than the allowed lines even at the minimum */
+	assert_int_equal(fit_try_name(wrap2, n120, &err), TB_EINVAL);
+	if (!strstr(err.data, "8.0 pt") ||
+	    !strstr(err.data, "paling banyak 2 baris"))
+		fail_msg("refusal: %s", err.data);
+	free(n30);
+	free(n60);
+	free(n120);
+	buf_release(&err);
+}
+
+/* textenc: the fallback for characters outside Windows-1252. */
+static void test_transliterate(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		/* in CP1252: kept as they are (curly quotes, dashes) */
+		{ "Andr\xc3\xa9" "as O\xe2\x80\x99Neil \xe2\x80\x93 \xe2\x80\x9c" "a\xe2\x80\x9d",
+		  "Andr\xe9" "as O\x92Neil \x96 \x93" "a\x94" },
+		{ "\xc5\xa0" "ari\xc4\x87", "\x8a" "aric" },       /* Š kept, ć c */
+		/* outside it: the letter without its mark */
+		{ "\xc5\x81ukasz W\xc4\x85sik", "Lukasz Wasik" },
+		{ "Ay\xc5\x9f" "e \xc4\x9e\xc3\xbcl \xc4\xb0nan", "Ayse G\xfcl Inan" },
+		{ "\xc8\x98tef\xc4\x83nescu \xc5\x90r\xc5\x91", "Stefanescu Oro" },
+		{ "Nguy\xe1\xbb\x85n" /* ễ: no entry */, NULL },
+		{ "Tr\xc6\xb0\xc6\xa1ng", "Truong" },
+		/* apostrophes, hyphens, primes, spaces, joiners */
+		{ "Nur\xca\xbc" "aini", "Nur'aini" },
+		{ "Siti\xe2\x80\x91" "Aminah", "Siti-Aminah" },
+		{ "a\xe2\x80\xaf" "b\xe2\x80\x8b" "c\xef\xbb\xbf", "a bc" },
+		{ "\xe2\x84\x96 12 \xe2\x88\x92 3", "No 12 - 3" },
+		/* combining marks: composed when CP1252 has the letter */
+		{ "Jose\xcc\x81 Mun\xcc\x83oz", "Jos\xe9 Mu\xf1oz" },
+		{ "Ze\xcc\x8c" "Y\xcc\x88", "Ze\x9f" },  /* e+caron: bare e */
+		{ "\xcc\x81" "a", "a" },                  /* no letter before */
+		/* no obvious Latin spelling: refused */
+		{ "\xc5\x8b", NULL }, { "\xc9\x99", NULL }, { "\xe5\xb1\xb1", NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf out = BUF_INIT, err = BUF_INIT;
+		assert_int_equal(buf_adds(&out, "x"), 0);
+		int rc = textenc_cp1252(cases[i][0], &out, &err);
+		if (!cases[i][1]) {
+			if (rc != TB_EINVAL || !strstr(err.data, "U+") ||
+			    !strstr(err.data, "padanan"))
+				fail_msg("case %zu: rc %d '%s'", i, rc, err.data);
+			assert_string_equal(out.data, "x"); /* left as it was */
+		} else {
+			if (rc)
+				fail_msg("case %zu: %s", i, err.data);
+			assert_string_equal(out.data + 1, cases[i][1]);
+		}
+		buf_release(&out);
+		buf_release(&err);
+	}
 }
 
 struct job {
@@ -368,6 +611,9 @@ int main(void)
 		cmocka_unit_test(test_letter_and_card),
 		cmocka_unit_test(test_same_bytes),
 		cmocka_unit_test(test_errors_name_cause),
+		cmocka_unit_test(test_transliterate),
+		cmocka_unit_test(test_long_names),
+		cmocka_unit_test(test_fit_text),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_fields_parse),
 		cmocka_unit_test(test_bad_root),
