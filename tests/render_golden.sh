@@ -102,4 +102,11 @@ for kind in letter card; do
 		cmp -s "$T_TMP/i-$kind-r1.pdf" "$T_TMP/r-$kind/bench_$kind.pdf"
 done
 
+# The wall around libharu's private structs: only haru_internal.c may
+# include its internal headers (the public one is hpdf.h and its
+# hpdf_types.h, hpdf_consts.h, hpdf_error.h).
+inside=$(grep -rlE '#include *[<"]hpdf_(doc|font|fontdef|pages|objects|encoder|streams|mmgr|list|utils|image|encrypt|catalog|outline|destination|annotation|info|conf|page_label|ext_gstate|namedict|3dmeasure|exdata|u3d|pdfa|gstate)\.h' "$ROOT/src" | sed "s|$ROOT/||" | sort | tr '\n' ' ')
+t_check "libharu internals included only by haru_internal.c ($inside)" \
+	test "$inside" = "src/render/haru_internal.c "
+
 t_done

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/str.h"
 #include "render/render_int.h"
 
 /*
@@ -334,7 +335,7 @@ static int el_signature(struct doc *d, const struct layout_el *e)
 	double used;
 	static const int parts[] = { LS_PLACE, LS_TITLE, -1, LS_NAME, LS_NIP,
 				     LS_NOTE };
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
 		int slot = parts[i];
 		if (slot < 0) { /* room for the (electronic) signature */
 			b.y += render__num_or(e, LN_SPACE, 22);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/str.h"
 
 /*
  * Written against libharu 2.3.0: the fields used here (HPDF_Doc's mmgr,
@@ -412,7 +413,7 @@ static void st_save(struct selftest *t)
 		"terbit-selftest-font", "/Length1 20", "/FontFile2",
 		"/FontName /HPDFAA+", "/BitsPerComponent 8\012", " 777",
 	};
-	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
 		st_expect(t, memmem(t->got.data, t->got.len, want[i],
 				    strlen(want[i])) != NULL,
 			  "saved document holds what was set");

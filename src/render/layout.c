@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/str.h"
 #include "render/textenc.h"
 
 /* A_SHRINK: a flag that may carry a number (shrink, shrink=4.5) */
@@ -42,7 +43,7 @@ static const struct attr_def attrs[] = {
 	{ "stroke", A_COLOR, 2 },
 };
 
-_Static_assert(sizeof(attrs) / sizeof(attrs[0]) <= 64, "attrs fit a mask");
+_Static_assert(ARRAY_SIZE(attrs) <= 64, "attrs fit a mask");
 
 static int check_page(struct layout *lay, struct layout_el *e,
 		      struct buf *msg);
@@ -89,7 +90,7 @@ static const struct kind_def {
 
 static const struct kind_def *kind_find(const char *name, size_t len)
 {
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
 		if (strlen(kinds[i].name) == len &&
 		    memcmp(kinds[i].name, name, len) == 0)
 			return &kinds[i];
@@ -98,7 +99,7 @@ static const struct kind_def *kind_find(const char *name, size_t len)
 
 const char *layout_kind_name(enum layout_kind kind)
 {
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
 		if (kinds[i].kind == kind)
 			return kinds[i].name;
 	return "?";
@@ -106,7 +107,7 @@ const char *layout_kind_name(enum layout_kind kind)
 
 static const struct attr_def *attr_find(const char *name, size_t len)
 {
-	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(attrs); i++)
 		if (strlen(attrs[i].name) == len &&
 		    memcmp(attrs[i].name, name, len) == 0)
 			return &attrs[i];
@@ -146,7 +147,7 @@ static int check_page(struct layout *lay, struct layout_el *e,
 		return buf_setf(msg, "page harus elemen pertama"), -1;
 	const char *p = e->str[LS_SIZE];
 	if (p) {
-		for (size_t i = 0; i < sizeof(papers) / sizeof(papers[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(papers); i++)
 			if (strcmp(p, papers[i].name) == 0) {
 				lay->page_w = papers[i].w;
 				lay->page_h = papers[i].h;

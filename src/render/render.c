@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/str.h"
 #include "render/render_int.h"
 
 static const char *const font_files[FONT_N] = {
@@ -21,7 +22,7 @@ static const struct {
 	{ RENDER_CARD, { "layouts/kis_card_front.layout",
 			 "layouts/kis_card_back.layout" } },
 };
-_Static_assert(sizeof(doc_layouts) / sizeof(doc_layouts[0]) == NDOCS,
+_Static_assert(ARRAY_SIZE(doc_layouts) == NDOCS,
 	       "one doc_layouts row per enum render_kind");
 
 /* libharu calls this on every error. Errors are sticky inside a libharu

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/str.h"
 
 /* Windows-1252 bytes 0x80..0x9F: the Unicode characters they stand for
  * (0 where the code page has a hole). */
@@ -106,7 +107,7 @@ static const struct translit {
 
 static const char *translit_find(uint32_t c)
 {
-	size_t lo = 0, hi = sizeof(translit) / sizeof(translit[0]);
+	size_t lo = 0, hi = ARRAY_SIZE(translit);
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		if (translit[mid].c == c)
@@ -146,7 +147,7 @@ static void compose_last(struct buf *out, size_t start, uint32_t mark)
 	if (out->len <= start)
 		return;
 	char *last = &out->data[out->len - 1];
-	for (size_t i = 0; i < sizeof(compose) / sizeof(compose[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(compose); i++) {
 		if (compose[i].mark != mark)
 			continue;
 		const char *at = *last ? strchr(compose[i].base, *last) : NULL;
