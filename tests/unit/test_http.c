@@ -22,6 +22,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/html.h"
 #include "http/config.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
@@ -826,7 +827,7 @@ static void test_page_escape(void **state)
 {
 	(void)state;
 	struct buf b = BUF_INIT;
-	assert_int_equal(page_escape(&b, "<a href=\"x\">&'</a>"), 0);
+	assert_int_equal(html_escape(&b, "<a href=\"x\">&'</a>"), 0);
 	assert_string_equal(b.data,
 			    "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
 	buf_release(&b);
