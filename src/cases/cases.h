@@ -9,10 +9,11 @@
  * is left unchanged and err holds an Indonesian message.
  *
  * Actors: an actor is a user row (loaded by name for the CLI's --by, by
- * token for the API). A NULL actor means the local console (someone with
- * the data directory in hand: `terbit case show` without --by): it sees
- * everything, may add users and import data, and is audited as "console"
- * with role "admin". It never moves cases.
+ * credential for the API and the browser: cases_authenticate). A NULL
+ * actor means the local console (someone with the data directory in
+ * hand: `terbit case show` without --by): it sees everything, may add
+ * users and import data, and is audited as "console" with role "admin".
+ * It never moves cases.
  *
  * Case ids are positive integers; the CLI and API accept them as text
  * (cases_parse_id).
@@ -36,12 +37,33 @@ int cases_parse_id(const char *s, int64_t *out, struct buf *err);
 
 /* ---- users -------------------------------------------------------- */
 
+/* The actor for the CLI's --by: the user row of that name. */
 int cases_actor_load(struct store *s, const char *name,
 		     struct cases_actor *out, struct buf *err);
-/* The actor for a user row (the HTTP server has already looked the user
- * up by token). TB_EDB when the stored role is not a workflow role. */
-int cases_actor_from_user(const struct store_user *u, struct cases_actor *out,
-			  struct buf *err);
+
+/* How a credential was presented: a bearer token on the API, a session
+ * id from the browser's cookie. */
+enum cases_cred { CASES_CRED_BEARER = 1, CASES_CRED_SESSION = 2 };
+
+/* The longest credential looked up: anything longer is refused before it
+ * is hashed, so a client cannot make the server hash megabytes. */
+#define CASES_SECRET_MAX 512
+
+/*
+ * Who a request is: the one authentication function of both faces (the
+ * API's bearer token and the browser's session both end here, so there is
+ * one place that decides who a caller is).
+ * secret is the credential as presented (raw bearer token, or raw session
+ * id); only its SHA-256 is looked up, the secret itself is never stored.
+ * TB_EAUTH when it is empty, longer than CASES_SECRET_MAX or not known
+ * (or the user is disabled, once users can be disabled). For now
+ * CASES_CRED_SESSION is always TB_EAUTH: sessions are not stored yet.
+ * TB_EDB when the user's stored role is not a workflow role.
+ */
+int cases_authenticate(struct store *s, enum cases_cred kind,
+		       const char *secret, struct cases_actor *out,
+		       struct buf *err);
+
 /*
  * Appends an audit row for a refused attempt (action "access.denied"):
  * what was tried ("GET /api/v1/cases/{id}") and on what ("case:12",
@@ -50,9 +72,6 @@ int cases_actor_from_user(const struct store_user *u, struct cases_actor *out,
  */
 int cases_audit_denied(struct store *s, const struct cases_actor *a,
 		       const char *what, const char *object, struct buf *err);
-/* API authentication: the raw token as presented. TB_EAUTH when unknown. */
-int cases_actor_by_token(struct store *s, const char *token,
-			 struct cases_actor *out, struct buf *err);
 
 /*
  * Adds a user. by: NULL (console) or an admin. role is a workflow role
@@ -193,34 +212,5 @@ int cases_list_page_json(struct store *s, const struct cases_actor *a,
 			 const struct store_case_filter *f, size_t offset,
 			 size_t limit, struct buf *out, size_t *total,
 			 struct buf *err);
-
-/* ---- synthetic demo data (demo.c) -------------------------------- */
-
-#define CASES_DEMO_MAX 200000u /* residents; NIKs stay unique up to here */
-
-/*
- * Deterministic synthetic residents and PBI CSVs (docs/data-formats.md)
- * for n residents from seed, appended to residents and pbi: valid NIKs
- * (women day + 40) registered across the 25 kecamatan, names built from
- * Javanese, Osing and Indonesian name parts, about one in eight a PBI
- * member, a few living outside the regency. Same (n, seed), same bytes.
- */
-int cases_demo_csv(unsigned n, uint64_t seed, struct buf *residents,
-		   struct buf *pbi, struct buf *err);
-
-/*
- * Fills a fresh database that has its regions (TB_ECONFLICT when it
- * already has residents): imports cases_demo_csv(n, seed), adds admin,
- * dinkes, dinsos and faskes users, an operator desa-<village> for every
- * village and an officer kecamatan-<kecamatan> for every kecamatan of the
- * regions table, then opens cases and walks them through the
- * real operations to every workflow stage, with answers giving both
- * outcomes, generated PDF/PNG attachments, approved eligible cases and
- * approved cases made ineligible afterwards (a PBI membership that became
- * active). Appends "name<TAB>role<TAB>region<TAB>token\n" per user to
- * tokens. n >= 100 gives every stage.
- */
-int cases_demo_populate(struct store *s, const struct policy *p, unsigned n,
-			uint64_t seed, struct buf *tokens, struct buf *err);
 
 #endif

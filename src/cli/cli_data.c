@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "demo/demo.h"
 #include "sign/keys.h"
 #include "store/store.h"
 
@@ -306,7 +307,7 @@ static int export_csv(struct cli *c, const char *dir, unsigned long n,
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return tb_err(&c->err, TB_EIO, "tidak dapat membuat %s: %s", dir,
 			      strerror(errno));
-	rc = cases_demo_csv((unsigned)n, seed, &res, &pbi, &c->err);
+	rc = demo_csv((unsigned)n, seed, &res, &pbi, &c->err);
 	if (rc == 0 && (rc = buf_addf(&path, "%s/residents.csv", dir)) == 0)
 		rc = buf_write_file(path.data, res.data, res.len, 0600, &c->err);
 	buf_reset(&path);
@@ -330,15 +331,15 @@ int cli_demo_data(struct cli *c)
 	unsigned long n, seed;
 	int rc = cli_expect(c, 0, opts);
 	if (rc < 0 ||
-	    (rc = parse_count(c, "--residents", 2000, CASES_DEMO_MAX, &n)) < 0 ||
+	    (rc = parse_count(c, "--residents", 2000, DEMO_MAX, &n)) < 0 ||
 	    (rc = parse_count(c, "--seed", 1, ULONG_MAX, &seed)) < 0)
 		return rc;
 	if (cli_opt(c, "--export-csv"))
 		return export_csv(c, cli_opt(c, "--export-csv"), n, seed);
 	if ((rc = cli_load_policy(c, &p)) < 0 || (rc = cli_open_store(c, &s)) < 0)
 		goto out;
-	if ((rc = cases_demo_populate(s, p, (unsigned)n, seed, &tokens,
-				      &c->err)) < 0)
+	if ((rc = demo_populate(s, p, (unsigned)n, seed, &tokens,
+				 &c->err)) < 0)
 		goto out;
 	/* The tokens are the only way into the API as these users. */
 	if ((rc = buf_addf(&path, "%s/demo-tokens.txt", c->data_dir)) < 0 ||

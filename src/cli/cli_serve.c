@@ -28,14 +28,6 @@ static int ping(struct store *s, struct buf *err)
 	return v < 0 ? tb_err(err, TB_EDB, "basis data tidak menjawab") : 0;
 }
 
-static int audit_denied(struct store *s, const struct store_user *u,
-			const char *what, const char *object, struct buf *err)
-{
-	struct cases_actor a;
-	int rc = cases_actor_from_user(u, &a, err);
-	return rc < 0 ? rc : cases_audit_denied(s, &a, what, object, err);
-}
-
 /* What the handlers share, loaded once before the threads start:
  * policy, layouts and fonts, keys. Read-only from then on. */
 struct app_state {
@@ -120,9 +112,9 @@ int cli_serve(struct cli *c)
 	struct http_backend backend = {
 		.open = store_open,
 		.close = store_close,
-		.user_by_token = store_user_by_token,
+		.authenticate = cases_authenticate,
 		.ping = ping,
-		.audit_denied = audit_denied,
+		.audit_denied = cases_audit_denied,
 		.app = &st.app,
 	};
 	sigset_t set;

@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -19,10 +18,10 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "http/accesslog.h"
 #include "http/metrics.h"
 #include "http/pool.h"
 #include "http/ratelimit.h"
-#include "sign/digest.h"
 #include "workflow/workflow.h"
 
 /* A request pool holds small things (copied strings, records); a handler
@@ -37,26 +36,6 @@
  * refuses a response queued while a body is arriving, so the 413 can only
  * go out after the body's end. */
 #define DISCARD_MAX (64u * 1024)
-#define TOKEN_MAX 512
-/*
- * Access-log lines to a file are gathered per worker thread and written
- * with one write(2) when the next line would not fit, at least once a
- * second (the flusher thread), and when the server drains and stops: a
- * write per request was one syscall in six of a verification. The price:
- * a crash (SIGKILL, power cut) loses up to the last second of lines; a
- * SIGTERM loses none. The same policy as nginx's "access_log ...
- * buffer=8k flush=1s". Lines to stderr are written as they come (a
- * terminal or journald reader wants them now).
- */
-#define LOG_BUF 8192
-#define LOG_FLUSH_S 1
-
-struct logbuf {
-	pthread_mutex_t lock;
-	size_t len;
-	char data[LOG_BUF];
-};
-
 struct http_server {
 	const struct config *cfg;
 	const struct http_backend *be;
@@ -65,22 +44,12 @@ struct http_server {
 	struct MHD_Daemon *d;
 	struct ratelimit *rl;
 	struct ratelimit *rl_strict; /* routes with ROUTE_STRICT_RATE */
-	int log_fd;                 /* -1: access log off */
+	struct accesslog *log;      /* NULL: access log off */
 	unsigned port;
 	MHD_socket quiesced;        /* listen socket after drain, closed at stop */
 	atomic_int inflight;
 	atomic_int draining;
 	pthread_key_t tls;          /* struct tls_store * per server thread */
-	/* Buffered access log (file only): one buffer per worker thread,
-	 * claimed on first use; the flusher empties them every second. */
-	struct logbuf *logs;
-	unsigned nlogs;
-	atomic_uint logs_used;
-	pthread_t flusher;
-	int flusher_on;
-	int flusher_stop;           /* under flush_lock */
-	pthread_mutex_t flush_lock;
-	pthread_cond_t flush_cond;
 };
 
 /* A thread's database handle, closed by the key's destructor when the
@@ -88,18 +57,15 @@ struct http_server {
 struct tls_store {
 	const struct http_backend *be;
 	struct store *s;
-	struct logbuf *log;         /* the server's; NULL: write directly */
-	int log_claimed;
 	struct http_thread_slot slot;
-	time_t log_sec;             /* second that log_stamp spells */
-	char log_stamp[20];         /* "2026-11-23T14:40:03" */
+	struct accesslog_thread log; /* this thread's access-log state */
 };
 
 /* Everything one request owns; freed in on_completed. */
 struct req_ctx {
 	struct http_request req;
 	struct http_response res;
-	struct store_user user;
+	struct cases_actor actor;
 	struct buf err;
 	struct timespec start;
 	char client[INET6_ADDRSTRLEN];
@@ -391,12 +357,12 @@ static enum MHD_Result deny(struct http_server *srv, struct req_ctx *c,
 	char what[128], object[64];
 	struct store *s;
 	struct buf aerr = BUF_INIT;
-	if (srv->be && srv->be->audit_denied && c->req.user) {
+	if (srv->be && srv->be->audit_denied && c->req.actor) {
 		snprintf(what, sizeof what, "%s %s", c->req.route->method,
 			 c->req.route->pattern);
 		denied_object(&c->req, object, sizeof object);
 		if (http_store(&c->req, &s, &aerr) < 0 ||
-		    srv->be->audit_denied(s, c->req.user, what, object, &aerr) < 0)
+		    srv->be->audit_denied(s, c->req.actor, what, object, &aerr) < 0)
 			log_error("audit of a refused request failed: %s",
 				  aerr.data);
 	}
@@ -441,7 +407,6 @@ static struct req_ctx *ctx_new(struct http_server *srv,
 	buf_init(&c->err, 0);
 	c->req.method = method;
 	c->req.path = url;
-	c->req.role = -1;
 	c->req.srv = srv;
 	c->req.conn_ = conn;
 	c->res.status = 200;
@@ -459,7 +424,11 @@ static enum MHD_Result reject_auth(struct http_server *srv, struct req_ctx *c,
 	return reject(srv, c, 0, TB_EAUTH, message);
 }
 
-/* The caller of a route with roles: bearer token -> SHA-256 -> user. */
+/*
+ * The caller of a route with roles. The Authorization header is HTTP's,
+ * so it is parsed here; who the token belongs to is the backend's
+ * authenticate (cases_authenticate), the one path both faces share.
+ */
 static enum MHD_Result authenticate(struct http_server *srv, struct req_ctx *c)
 {
 	const char *h = http_header(&c->req, "Authorization");
@@ -472,26 +441,25 @@ static enum MHD_Result authenticate(struct http_server *srv, struct req_ctx *c)
 	while (*tok == ' ')
 		tok++;
 	size_t n = strlen(tok);
-	if (n == 0 || n > TOKEN_MAX)
+	if (n == 0 || n > CASES_SECRET_MAX)
 		return reject_auth(srv, c, "The bearer token is malformed.");
-	struct buf hex = BUF_INIT;
 	struct store *s;
-	int rc = digest_sha256_hex(&hex, tok, n);
+	int rc = http_store(&c->req, &s, &c->err);
 	if (rc == 0)
-		rc = http_store(&c->req, &s, &c->err);
-	if (rc == 0)
-		rc = srv->be->user_by_token
-			     ? srv->be->user_by_token(s, hex.data, &c->user, &c->err)
+		rc = srv->be->authenticate
+			     ? srv->be->authenticate(s, CASES_CRED_BEARER, tok,
+						     &c->actor, &c->err)
 			     : tb_err(&c->err, TB_EINTERNAL, "autentikasi tidak tersambung");
-	buf_release(&hex);
-	if (rc == TB_ENOTFOUND)
+	if (rc == TB_EAUTH)
 		return reject_auth(srv, c, "The bearer token is not known.");
-	if (rc < 0)
+	if (rc < 0) {
+		/* A database fault, or a stored role the workflow does not
+		 * know: the 500 hides the text, so the log keeps it. */
+		log_error("authentication: %s", c->err.data);
 		return reject_detail(srv, c, 0, rc, NULL, c->err.data);
-	int role = role_parse(c->user.role);
-	c->req.user = &c->user;
-	c->req.role = role;
-	if (role < 0 || !(c->req.route->roles & ROUTE_ROLE(role)))
+	}
+	c->req.actor = &c->actor;
+	if (!(c->req.route->roles & ROUTE_ROLE(c->actor.role)))
 		return deny(srv, c, "Not allowed: this route does not accept "
 				    "your role.", NULL);
 	return MHD_YES;
@@ -636,205 +604,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 
 /* ---- completion: access log, metrics, freeing ------------------- */
 
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return; /* a full disk must not stop the service */
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-static void log_flush_locked(struct http_server *srv, struct logbuf *b)
-{
-	write_all(srv->log_fd, b->data, b->len);
-	b->len = 0;
-}
-
-static void log_flush_all(struct http_server *srv)
-{
-	for (unsigned i = 0; i < srv->nlogs; i++) {
-		pthread_mutex_lock(&srv->logs[i].lock);
-		log_flush_locked(srv, &srv->logs[i]);
-		pthread_mutex_unlock(&srv->logs[i].lock);
-	}
-}
-
-/* The calling thread's buffer, or NULL (no buffering, or more threads
- * than buffers: then it writes directly). */
-static struct logbuf *log_mine(struct http_server *srv)
-{
-	if (!srv->logs)
-		return NULL;
-	struct tls_store *t = tls_get(srv);
-	if (!t)
-		return NULL;
-	if (!t->log_claimed) {
-		unsigned i = atomic_fetch_add(&srv->logs_used, 1);
-		t->log = i < srv->nlogs ? &srv->logs[i] : NULL;
-		t->log_claimed = 1;
-	}
-	return t->log;
-}
-
-static void log_line(struct http_server *srv, const char *line, size_t n)
-{
-	struct logbuf *b = log_mine(srv);
-	if (!b) {
-		write_all(srv->log_fd, line, n);
-		return;
-	}
-	pthread_mutex_lock(&b->lock);
-	if (b->len + n > sizeof b->data)
-		log_flush_locked(srv, b);
-	memcpy(b->data + b->len, line, n);
-	b->len += n;
-	pthread_mutex_unlock(&b->lock);
-}
-
-static void *log_flusher(void *arg)
-{
-	struct http_server *srv = arg;
-	pthread_mutex_lock(&srv->flush_lock);
-	while (!srv->flusher_stop) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_sec += LOG_FLUSH_S;
-		pthread_cond_timedwait(&srv->flush_cond, &srv->flush_lock, &ts);
-		log_flush_all(srv);
-	}
-	pthread_mutex_unlock(&srv->flush_lock);
-	return NULL;
-}
-
-/* Buffers and their flusher, for an access log going to a file. */
-static int log_buffers_start(struct http_server *srv, struct buf *err)
-{
-	pthread_condattr_t ca;
-	srv->nlogs = srv->cfg->threads;
-	srv->logs = calloc(srv->nlogs, sizeof *srv->logs);
-	if (!srv->logs)
-		return tb_err(err, TB_ENOMEM, "kehabisan memori");
-	for (unsigned i = 0; i < srv->nlogs; i++)
-		pthread_mutex_init(&srv->logs[i].lock, NULL);
-	pthread_mutex_init(&srv->flush_lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&srv->flush_cond, &ca);
-	pthread_condattr_destroy(&ca);
-	if (pthread_create(&srv->flusher, NULL, log_flusher, srv) != 0)
-		return tb_err(err, TB_ENOMEM, "tidak dapat memulai thread log");
-	srv->flusher_on = 1;
-	return 0;
-}
-
-/* After the workers are gone: the last lines out, buffers freed. */
-static void log_buffers_stop(struct http_server *srv)
-{
-	if (!srv->logs)
-		return;
-	if (srv->flusher_on) {
-		pthread_mutex_lock(&srv->flush_lock);
-		srv->flusher_stop = 1;
-		pthread_cond_signal(&srv->flush_cond);
-		pthread_mutex_unlock(&srv->flush_lock);
-		pthread_join(srv->flusher, NULL);
-	}
-	log_flush_all(srv);
-	for (unsigned i = 0; i < srv->nlogs; i++)
-		pthread_mutex_destroy(&srv->logs[i].lock);
-	pthread_mutex_destroy(&srv->flush_lock);
-	pthread_cond_destroy(&srv->flush_cond);
-	free(srv->logs);
-	srv->logs = NULL;
-}
-
-/* Appends the string, or as much as fits (the line is cut, never
- * overflows). */
-static size_t put(char *line, size_t at, size_t cap, const char *s)
-{
-	size_t n = strlen(s);
-	if (n > cap - at)
-		n = cap - at;
-	memcpy(line + at, s, n);
-	return at + n;
-}
-
-static size_t put_uint(char *line, size_t at, size_t cap,
-		       unsigned long long v, int min_digits)
-{
-	char d[24];
-	int n = 0;
-	do {
-		d[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v || n < min_digits);
-	while (n && at < cap)
-		line[at++] = d[--n];
-	return at;
-}
-
-/* "YYYY-MM-DDTHH:MM:SS" for sec, made once a second per thread. */
-static const char *log_stamp(struct tls_store *t, time_t sec, char *tmp)
-{
-	char *out = t ? t->log_stamp : tmp;
-	if (t && t->log_sec == sec && out[0])
-		return out;
-	struct tm tm;
-	gmtime_r(&sec, &tm);
-	strftime(out, 20, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (t)
-		t->log_sec = sec;
-	return out;
-}
-
-/* One line, put together by hand: snprintf with a float and strftime
- * were a tenth of a verification's user time. */
+/* One access-log line for the request that has just completed. */
 static void access_log(struct http_server *srv, const struct req_ctx *c,
 		       double ms, enum MHD_RequestTerminationCode toe)
 {
-	if (srv->log_fd < 0)
+	if (!srv->log)
 		return;
-	/* The method is client text: keep letters only, so a line cannot be
-	 * forged or broken by it. */
-	char method[17];
-	size_t n = 0;
-	for (const char *m = c->req.method; *m && n < sizeof method - 1; m++)
-		if (isalpha((unsigned char)*m))
-			method[n++] = *m;
-	method[n] = '\0';
-	char line[512], tmp[20];
-	const size_t cap = sizeof line - 1; /* room for the newline */
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	size_t at = put(line, 0, cap, log_stamp(tls_get(srv), now.tv_sec, tmp));
-	at = put(line, at, cap, ".");
-	at = put_uint(line, at, cap, (unsigned long long)now.tv_nsec / 1000000, 3);
-	at = put(line, at, cap, "Z access method=");
-	at = put(line, at, cap, n ? method : "-");
-	at = put(line, at, cap, " route=");
-	at = put(line, at, cap, c->req.route ? c->req.route->pattern : "-");
-	at = put(line, at, cap, " status=");
-	at = put_uint(line, at, cap, (unsigned)c->status, 1);
-	at = put(line, at, cap, " bytes=");
-	at = put_uint(line, at, cap, c->bytes, 1);
-	/* Milliseconds with two decimals, rounded. */
-	unsigned long long hundredths =
-		(unsigned long long)(ms > 0 ? ms * 100.0 + 0.5 : 0);
-	at = put(line, at, cap, " ms=");
-	at = put_uint(line, at, cap, hundredths / 100, 1);
-	at = put(line, at, cap, ".");
-	at = put_uint(line, at, cap, hundredths % 100, 2);
-	at = put(line, at, cap,
-		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
-		 : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " end=timeout"
-								 : " end=aborted");
-	line[at++] = '\n';
-	log_line(srv, line, at);
+	struct tls_store *t = tls_get(srv);
+	struct accesslog_entry e = {
+		.method = c->req.method,
+		.route = c->req.route ? c->req.route->pattern : NULL,
+		.status = c->status,
+		.bytes = c->bytes,
+		.ms = ms,
+		.end = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK
+			       ? ACCESSLOG_END_OK
+		       : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED
+			       ? ACCESSLOG_END_TIMEOUT
+			       : ACCESSLOG_END_ABORTED,
+	};
+	accesslog_request(srv->log, t ? &t->log : NULL, &e);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn,
@@ -911,23 +700,6 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss,
 	return 0;
 }
 
-static int open_access_log(struct http_server *srv, struct buf *err)
-{
-	const char *where = srv->cfg->access_log;
-	srv->log_fd = -1;
-	if (strcmp(where, "off") == 0)
-		return 0;
-	if (strcmp(where, "stderr") == 0 || strcmp(where, "-") == 0) {
-		srv->log_fd = STDERR_FILENO;
-		return 0;
-	}
-	srv->log_fd = open(where, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (srv->log_fd < 0)
-		return tb_err(err, TB_EIO, "tidak dapat membuka log akses %s: %s",
-			      where, strerror(errno));
-	return log_buffers_start(srv, err);
-}
-
 int http_server_start(const struct config *cfg, const struct http_backend *be,
 		      const struct route *routes, size_t n,
 		      struct http_server **out, struct buf *err)
@@ -952,7 +724,6 @@ int http_server_start(const struct config *cfg, const struct http_backend *be,
 	srv->routes = routes;
 	srv->nroutes = n;
 	srv->quiesced = MHD_INVALID_SOCKET;
-	srv->log_fd = -1;
 	if (pthread_key_create(&srv->tls, tls_close) != 0) {
 		free(srv);
 		return tb_err(err, TB_ENOMEM, "kehabisan memori");
@@ -965,7 +736,7 @@ int http_server_start(const struct config *cfg, const struct http_backend *be,
 		rc = tb_err(err, TB_ENOMEM, "kehabisan memori");
 		goto out;
 	}
-	rc = open_access_log(srv, err);
+	rc = accesslog_new(cfg->access_log, cfg->threads, &srv->log, err);
 	if (rc < 0)
 		goto out;
 	/* TURBO: accept4 and optimistic reads instead of extra fcntl and
@@ -1027,8 +798,7 @@ int http_server_drain(struct http_server *srv, unsigned timeout_ms)
 		nanosleep(&ts, NULL);
 	}
 	/* The drained requests' lines are out before anyone looks. */
-	if (srv->logs)
-		log_flush_all(srv);
+	accesslog_flush(srv->log);
 	return atomic_load(&srv->inflight);
 }
 
@@ -1041,9 +811,8 @@ void http_server_stop(struct http_server *srv)
 	/* Closed only now: a worker thread may still have used it. */
 	if (srv->quiesced != MHD_INVALID_SOCKET)
 		close(srv->quiesced);
-	log_buffers_stop(srv);
-	if (srv->log_fd > STDERR_FILENO)
-		close(srv->log_fd);
+	/* After the workers are joined: none can write a line any more. */
+	accesslog_free(srv->log);
 	ratelimit_free(srv->rl);
 	ratelimit_free(srv->rl_strict);
 	pthread_key_delete(srv->tls);

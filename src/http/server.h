@@ -4,8 +4,9 @@
  * The HTTP service on libmicrohttpd: an epoll thread pool, explicit limits
  * (connections in total and per address, memory per connection, idle
  * timeout, body size per route), one route table (route.h), bearer-token
- * authentication, a per-client rate limit, Prometheus metrics and an access
- * log naming route patterns only.
+ * authentication (the header parsed here, the token judged by the
+ * backend's authenticate: cases_authenticate), a per-client rate limit,
+ * Prometheus metrics and an access log naming route patterns only.
  *
  * Life of a request, all decided before the body is read: rate limit (429
  * + Retry-After), route lookup (404; 405 + Allow), authentication when the
@@ -22,6 +23,7 @@
  */
 #include <stdint.h>
 
+#include "cases/cases.h"
 #include "core/buf.h"
 #include "http/config.h"
 #include "http/route.h"
@@ -40,17 +42,19 @@ struct pool;
 struct http_backend {
 	int (*open)(const char *data_dir, struct store **out, struct buf *err);
 	void (*close)(struct store *s);
-	/* Fills *out for the user whose token has this SHA-256 (64 hex
-	 * chars); TB_ENOTFOUND when none. */
-	int (*user_by_token)(struct store *s, const char *token_sha256_hex,
-			     struct store_user *out, struct buf *err);
+	/* Who presents this credential: cases_authenticate's contract
+	 * (the server passes CASES_CRED_BEARER and the raw token; TB_EAUTH
+	 * when not known). */
+	int (*authenticate)(struct store *s, enum cases_cred kind,
+			    const char *secret, struct cases_actor *out,
+			    struct buf *err);
 	/* 0 when the database answers a query. */
 	int (*ping)(struct store *s, struct buf *err);
 	/* Records a refused attempt (any 403: a role the route does not
 	 * take, or TB_EPERM from a handler) in the audit log. what is
 	 * "METHOD /route/{pattern}", object "case:12", "document:<serial>"
 	 * or "-". May be NULL (no audit). */
-	int (*audit_denied)(struct store *s, const struct store_user *u,
+	int (*audit_denied)(struct store *s, const struct cases_actor *a,
 			    const char *what, const char *object,
 			    struct buf *err);
 	/* Read-only state shared by every handler (the serve command's
@@ -65,9 +69,9 @@ struct http_request {
 	const struct route *route;
 	struct route_params params;
 	struct buf body;            /* capped at route->body_max */
-	/* The caller, on routes with roles (NULL on public routes). */
-	const struct store_user *user;
-	int role;                   /* enum role of user; -1 when public */
+	/* The caller, on routes with roles (NULL on public routes), as
+	 * the backend's authenticate found it. */
+	const struct cases_actor *actor;
 	const char *client;         /* peer address, "127.0.0.1" style */
 	struct pool *pool;          /* freed when the request completes */
 	struct http_server *srv;

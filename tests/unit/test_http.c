@@ -32,7 +32,6 @@
 #include "http/ratelimit.h"
 #include "http/route.h"
 #include "http/server.h"
-#include "sign/digest.h"
 #include "workflow/workflow.h"
 
 /* ---- route matching ---- */
@@ -395,27 +394,25 @@ static void fake_close(struct store *s)
 	atomic_fetch_add(&closes, 1);
 }
 
-static int fake_user(struct store *s, const char *hex, struct store_user *u,
-		     struct buf *err)
+static int fake_authenticate(struct store *s, enum cases_cred kind,
+			     const char *secret, struct cases_actor *a,
+			     struct buf *err)
 {
 	(void)s;
 	static const struct {
-		const char *token, *name, *role;
-	} users[] = { { "tok-desa", "operator1", "desa" },
-		      { "tok-admin", "root", "admin" } };
-	for (size_t i = 0; i < 2; i++) {
-		struct buf h = BUF_INIT;
-		digest_sha256_hex(&h, users[i].token, strlen(users[i].token));
-		int same = strcmp(h.data, hex) == 0;
-		buf_release(&h);
-		if (same) {
-			memset(u, 0, sizeof *u);
-			snprintf(u->name, sizeof u->name, "%s", users[i].name);
-			snprintf(u->role, sizeof u->role, "%s", users[i].role);
+		const char *token, *name;
+		enum role role;
+	} users[] = { { "tok-desa", "operator1", ROLE_DESA },
+		      { "tok-admin", "root", ROLE_ADMIN } };
+	assert_int_equal(kind, CASES_CRED_BEARER);
+	for (size_t i = 0; i < 2; i++)
+		if (strcmp(secret, users[i].token) == 0) {
+			memset(a, 0, sizeof *a);
+			snprintf(a->name, sizeof a->name, "%s", users[i].name);
+			a->role = users[i].role;
 			return 0;
 		}
-	}
-	return tb_err(err, TB_ENOTFOUND, "no such token");
+	return tb_err(err, TB_EAUTH, "no such token");
 }
 
 static int fake_ping(struct store *s, struct buf *err)
@@ -425,7 +422,10 @@ static int fake_ping(struct store *s, struct buf *err)
 }
 
 static const struct http_backend fake_backend = {
-	fake_open, fake_close, fake_user, fake_ping, NULL, NULL,
+	.open = fake_open,
+	.close = fake_close,
+	.authenticate = fake_authenticate,
+	.ping = fake_ping,
 };
 
 static int h_whoami(struct http_request *req, struct http_response *res,
@@ -433,8 +433,8 @@ static int h_whoami(struct http_request *req, struct http_response *res,
 {
 	(void)err;
 	res->content_type = "text/plain";
-	return buf_addf(&res->body, "%s %s %s", req->user->name,
-			role_name((enum role)req->role), http_param(req, "id"));
+	return buf_addf(&res->body, "%s %s %s", req->actor->name,
+			role_name(req->actor->role), http_param(req, "id"));
 }
 
 static int h_echo(struct http_request *req, struct http_response *res,

@@ -5,7 +5,7 @@
  * cases_answers, cases_attach, cases_move), so the demo also exercises
  * the rules it shows.
  */
-#include "cases/cases.h"
+#include "demo/demo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +70,7 @@ struct demo_person {
 };
 
 /* District codes cover 01..25; the serial makes NIKs unique for
- * i < 25 * 9999 whatever the birth dates (CASES_DEMO_MAX is below). */
+ * i < 25 * 9999 whatever the birth dates (DEMO_MAX is below). */
 static void demo_person(uint64_t seed, unsigned i, struct demo_person *d)
 {
 	uint64_t st = seed * 0x100000001B3ull + i;
@@ -149,14 +149,14 @@ static int pbi_csv(struct buf *b, const struct store_pbi *p)
 			p->active ? "aktif" : "nonaktif", p->card_number);
 }
 
-int cases_demo_csv(unsigned n, uint64_t seed, struct buf *residents,
-		   struct buf *pbi, struct buf *err)
+int demo_csv(unsigned n, uint64_t seed, struct buf *residents,
+	     struct buf *pbi, struct buf *err)
 {
 	struct demo_person d;
 	int rc = 0;
-	if (n > CASES_DEMO_MAX)
+	if (n > DEMO_MAX)
 		return tb_err(err, TB_EINVAL, "paling banyak %u penduduk contoh",
-			      CASES_DEMO_MAX);
+			      DEMO_MAX);
 	rc |= buf_adds(residents, "nik,kk,name,birth_place,birth_date,sex,"
 				  "address,rt,rw,village_code\n");
 	rc |= buf_adds(pbi, "nik,program,status,card_number\n");
@@ -569,8 +569,8 @@ static int demo_cases(struct demo *d, unsigned n, uint64_t seed)
 	return rc;
 }
 
-int cases_demo_populate(struct store *s, const struct policy *p, unsigned n,
-			uint64_t seed, struct buf *tokens, struct buf *err)
+int demo_populate(struct store *s, const struct policy *p, unsigned n,
+		  uint64_t seed, struct buf *tokens, struct buf *err)
 {
 	struct demo d = { .s = s, .p = p, .rng = seed ^ 0xD3A0u, .err = err };
 	struct buf res = BUF_INIT, pbi = BUF_INIT, report = BUF_INIT;
@@ -588,7 +588,7 @@ int cases_demo_populate(struct store *s, const struct policy *p, unsigned n,
 				    "hanya untuk basis data baru");
 		goto out;
 	}
-	if ((rc = cases_demo_csv(n, seed, &res, &pbi, err)) < 0)
+	if ((rc = demo_csv(n, seed, &res, &pbi, err)) < 0)
 		goto out;
 	if ((rc = cases_import(s, NULL, CASES_IMPORT_RESIDENTS, res.data, res.len,
 			       0, &report, NULL, err)) < 0 ||

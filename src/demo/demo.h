@@ -1,0 +1,45 @@
+#ifndef TERBIT_DEMO_H
+#define TERBIT_DEMO_H
+/*
+ * demo: synthetic residents, users and cases for trying terbit out
+ * (`terbit demo-data`, and through it `make demo` and the benchmarks).
+ * Not a production rule, so it sits beside cases rather than inside it;
+ * it writes only through the cases operations the faces use (reading
+ * regions and residents from the store), so the demo also exercises the
+ * rules it shows.
+ */
+#include <stdint.h>
+
+#include "cases/cases.h"
+#include "core/buf.h"
+#include "eligibility/eligibility.h"
+#include "store/store.h"
+
+#define DEMO_MAX 200000u /* residents; NIKs stay unique up to here */
+
+/*
+ * Deterministic synthetic residents and PBI CSVs (docs/data-formats.md)
+ * for n residents from seed, appended to residents and pbi: valid NIKs
+ * (women day + 40) registered across the 25 kecamatan, names built from
+ * Javanese, Osing and Indonesian name parts, about one in eight a PBI
+ * member, a few living outside the regency. Same (n, seed), same bytes.
+ */
+int demo_csv(unsigned n, uint64_t seed, struct buf *residents,
+	     struct buf *pbi, struct buf *err);
+
+/*
+ * Fills a fresh database that has its regions (TB_ECONFLICT when it
+ * already has residents): imports demo_csv(n, seed), adds admin,
+ * dinkes, dinsos and faskes users, an operator desa-<village> for every
+ * village and an officer kecamatan-<kecamatan> for every kecamatan of the
+ * regions table, then opens cases and walks them through the
+ * real operations to every workflow stage, with answers giving both
+ * outcomes, generated PDF/PNG attachments, approved eligible cases and
+ * approved cases made ineligible afterwards (a PBI membership that became
+ * active). Appends "name<TAB>role<TAB>region<TAB>token\n" per user to
+ * tokens. n >= 100 gives every stage.
+ */
+int demo_populate(struct store *s, const struct policy *p, unsigned n,
+		  uint64_t seed, struct buf *tokens, struct buf *err);
+
+#endif
