@@ -5,6 +5,7 @@
  * change and its audit row or neither.
  */
 #include "cases/cases.h"
+#include "cases/cases_int.h"
 
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -15,7 +16,7 @@
 #include "core/fmt.h"
 #include "sign/digest.h"
 
-#define CONSOLE_NAME "console"
+#define CONSOLE_NAME CASES_CONSOLE_NAME
 
 /*
  * Who may record what on a case they can see. The workflow table says
@@ -65,6 +66,13 @@ static int audit(struct store *s, const struct cases_actor *a,
 			       note, err);
 }
 
+int cases__audit(struct store *s, const struct cases_actor *a,
+		 const char *action, const char *object, const char *note,
+		 struct buf *err)
+{
+	return audit(s, a, action, object, note, err);
+}
+
 /* ---- users -------------------------------------------------------- */
 
 static int actor_from_user(const struct store_user *u,
@@ -77,7 +85,20 @@ static int actor_from_user(const struct store_user *u,
 	snprintf(out->name, sizeof out->name, "%s", u->name);
 	out->role = (enum role)role;
 	snprintf(out->region, sizeof out->region, "%s", u->region);
+	out->must_change_password = u->must_change_password;
+	out->session_sha256[0] = 0;
+	/* Last, so a disabled user is refused on every path in: token,
+	 * session and the CLI's --by. */
+	if (u->disabled)
+		return tb_err(err, TB_EAUTH, "pengguna %s dinonaktifkan",
+			      u->name);
 	return 0;
+}
+
+int cases__actor_from_user(const struct store_user *u,
+			   struct cases_actor *out, struct buf *err)
+{
+	return actor_from_user(u, out, err);
 }
 
 int cases_actor_load(struct store *s, const char *name,
@@ -108,17 +129,17 @@ int cases_authenticate(struct store *s, enum cases_cred kind,
 		goto out;
 	}
 	/* Each kind finds its user row by the hash; what follows the switch
-	 * (the actor, and the disabled-user check once users can be
-	 * disabled) is shared by both kinds. */
+	 * (the actor, with its disabled-user check) is shared by both
+	 * kinds. */
 	switch (kind) {
 	case CASES_CRED_BEARER:
 		rc = store_user_by_token(s, hex.data, &u, err);
 		break;
 	case CASES_CRED_SESSION:
-		/* Sessions are not stored yet: their lookup by hex goes
-		 * here. */
-		rc = tb_err(err, TB_EAUTH, "sesi tidak dikenal");
-		goto out;
+		/* Expiry and the last-seen touch live with the sessions
+		 * (account.c); TB_EAUTH when unknown or expired. */
+		rc = cases__session_user(s, hex.data, &u, err);
+		break;
 	default:
 		rc = tb_err(err, TB_EINTERNAL, "jenis kredensial tidak dikenal: %d",
 			    (int)kind);
@@ -128,6 +149,9 @@ int cases_authenticate(struct store *s, enum cases_cred kind,
 		rc = tb_err(err, TB_EAUTH, "token tidak dikenal");
 	if (rc == 0)
 		rc = actor_from_user(&u, out, err);
+	if (rc == 0 && kind == CASES_CRED_SESSION)
+		snprintf(out->session_sha256, sizeof out->session_sha256, "%s",
+			 hex.data);
 out:
 	buf_release(&hex);
 	return rc;
@@ -163,6 +187,11 @@ static int new_token(struct buf *out, struct buf *err)
 				return tb_err(err, TB_ENOMEM, "memori habis");
 	}
 	return 0;
+}
+
+int cases__new_token(struct buf *out, struct buf *err)
+{
+	return new_token(out, err);
 }
 
 static int user_name_ok(const char *name)

@@ -30,6 +30,13 @@ struct cases_actor {
 	char name[64];
 	enum role role;
 	char region[11];            /* digits; "" for regency-wide roles */
+	/* 1 when the user signed in with a one-time password and must
+	 * change it before anything else (the web module enforces it). */
+	int must_change_password;
+	/* The session this actor came in on (64 hex of its id's SHA-256),
+	 * "" for a bearer token or the CLI: cases_password_change keeps
+	 * this one session and ends the user's others. */
+	char session_sha256[65];
 };
 
 /* "12" -> 12; TB_EINVAL (Indonesian message) for anything else. */
@@ -55,9 +62,10 @@ enum cases_cred { CASES_CRED_BEARER = 1, CASES_CRED_SESSION = 2 };
  * one place that decides who a caller is).
  * secret is the credential as presented (raw bearer token, or raw session
  * id); only its SHA-256 is looked up, the secret itself is never stored.
- * TB_EAUTH when it is empty, longer than CASES_SECRET_MAX or not known
- * (or the user is disabled, once users can be disabled). For now
- * CASES_CRED_SESSION is always TB_EAUTH: sessions are not stored yet.
+ * TB_EAUTH when it is empty, longer than CASES_SECRET_MAX, not known,
+ * the user is disabled, or (a session) idle for CASES_SESSION_IDLE_S or
+ * older than CASES_SESSION_MAX_S. A session's last_seen is written at
+ * most once a minute; out->session_sha256 names it.
  * TB_EDB when the user's stored role is not a workflow role.
  */
 int cases_authenticate(struct store *s, enum cases_cred kind,
@@ -84,6 +92,82 @@ int cases_audit_denied(struct store *s, const struct cases_actor *a,
 int cases_user_add(struct store *s, const struct cases_actor *by,
 		   const char *name, const char *role, const char *region,
 		   struct buf *token, struct buf *err);
+
+/* ---- accounts: passwords, sessions, user administration (account.c) - */
+
+#define CASES_SESSION_IDLE_S   (30 * 60)
+#define CASES_SESSION_MAX_S    (12 * 3600)
+#define CASES_PASSWORD_MIN     10
+
+/*
+ * The list of common passwords (policy/common-passwords.txt: one a line,
+ * '#' comments) that cases_password_ok refuses, loaded once at start-up
+ * by the CLI and the server before any thread reads it. A later load
+ * replaces it. Until one is loaded cases_password_ok refuses every
+ * password (TB_EINTERNAL): a forgotten load must not quietly weaken the
+ * rule.
+ */
+int cases_password_list_load(const char *path, struct buf *err);
+
+/*
+ * Sign-in. Same TB_EAUTH message and (near) same time for an unknown
+ * user, a wrong password, a disabled user and a user without a password
+ * (a dummy hash is verified then). Throttled per account and per address
+ * (addr, may be NULL): from the 3rd failure in a row on an account the
+ * next attempt waits 2^(k-3) s after the last one (k failures), and 10
+ * failures lock it for 15 minutes; an address gets the same from its
+ * 10th and 50th failure (an office shares one address). While throttled
+ * nothing is checked: TB_ERATE with *retry_s set. Failures older than 15
+ * minutes are forgotten. Every success and failure is audited with the
+ * address ("auth.login" / "auth.login.failed"), never with the password.
+ * On success *sid gets the new raw session id (43 chars base64url of 32
+ * random bytes; only its SHA-256 is stored) and *actor the user.
+ */
+int cases_login(struct store *s, const char *name, const char *password,
+		const char *addr, struct buf *sid, struct cases_actor *actor,
+		unsigned *retry_s, struct buf *err);
+/* Ends that session (raw id as in the cookie); an unknown one is not an
+ * error. Audited ("auth.logout") when it existed. */
+int cases_logout(struct store *s, const char *sid, struct buf *err);
+/* Own password: old must match (TB_EAUTH), new must pass
+ * cases_password_ok and differ from the old. Ends the user's other
+ * sessions (all but a->session_sha256), clears must_change_password. */
+int cases_password_change(struct store *s, const struct cases_actor *a,
+			  const char *old_pw, const char *new_pw,
+			  struct buf *err);
+/* TB_EINVAL with the Indonesian reason when pw is shorter than
+ * CASES_PASSWORD_MIN characters, longer than PASSWD_MAX bytes, the user
+ * name, or on the common list (both compared ignoring ASCII case). */
+int cases_password_ok(const char *pw, const char *username, struct buf *err);
+
+/* Admin (or console when by == NULL), audited; TB_EPERM for anyone else: */
+/* Sets the password (`terbit user passwd NAME`), ends the user's
+ * sessions. Audited "user.password". */
+int cases_password_set(struct store *s, const struct cases_actor *by,
+		       const char *name, const char *new_pw, struct buf *err);
+/* A one-time password into onetime (14 characters, shown once), to be
+ * changed at the next sign-in; ends the user's sessions and forgets the
+ * account's failed sign-ins. Audited "user.password.reset". */
+int cases_password_reset(struct store *s, const struct cases_actor *by,
+			 const char *name, struct buf *onetime,
+			 struct buf *err);
+/* Disables the user: sessions end, the API token stops at once, sign-in
+ * fails. An admin cannot disable themself. Audited "user.disable". */
+int cases_user_disable(struct store *s, const struct cases_actor *by,
+		       const char *name, struct buf *err);
+/* A new API token into token (the old one stops). Audited
+ * "user.token.new". */
+int cases_token_new(struct store *s, const struct cases_actor *by,
+		    const char *name, struct buf *token, struct buf *err);
+/* Every user, by name. */
+int cases_user_each(struct store *s, const struct cases_actor *by,
+		    int (*fn)(const struct store_user *u, void *arg), void *arg,
+		    struct buf *err);
+
+/* Tests only: the clock (unix seconds) the account functions read, so
+ * expiry and throttling are tested without sleeping. NULL: time(). Set it
+ * before any thread uses the module. */
+void cases_clock_set(int64_t (*now)(void));
 
 /* ---- regions and imports ------------------------------------------ */
 

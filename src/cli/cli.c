@@ -5,7 +5,8 @@
 #include "core/err.h"
 
 const char *const cli_bool_flags[] = { "--json", "--skip-bad", "--help",
-				       "--force", "--all-valid", NULL };
+				       "--force", "--all-valid", "--passwords",
+				       NULL };
 
 static int is_bool_flag(const char *arg)
 {

@@ -45,6 +45,14 @@ int cli_init(struct cli *c);
 int cli_import_residents(struct cli *c);
 int cli_import_pbi(struct cli *c);
 int cli_user_add(struct cli *c);
+/* -- user accounts (cli_user.c) -- */
+int cli_user_passwd(struct cli *c);
+int cli_user_disable(struct cli *c);
+int cli_user_reset_password(struct cli *c);
+int cli_user_token(struct cli *c);
+/* Loads policy/common-passwords.txt under cli_find_root's directory for
+ * cases_password_ok (the CLI and the server, before any thread starts). */
+int cli_load_password_list(struct cli *c);
 int cli_policy_show(struct cli *c);
 int cli_demo_data(struct cli *c);
 int cli_case_new(struct cli *c);

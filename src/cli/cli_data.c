@@ -324,10 +324,11 @@ static int export_csv(struct cli *c, const char *dir, unsigned long n,
 int cli_demo_data(struct cli *c)
 {
 	static const char *const opts[] = { "--residents", "--seed",
-					    "--export-csv", "--policy", NULL };
+					    "--export-csv", "--policy",
+					    "--passwords", "--root", NULL };
 	struct store *s = NULL;
 	struct policy *p = NULL;
-	struct buf tokens = BUF_INIT, path = BUF_INIT;
+	struct buf tokens = BUF_INIT, path = BUF_INIT, pws = BUF_INIT;
 	unsigned long n, seed;
 	int rc = cli_expect(c, 0, opts);
 	if (rc < 0 ||
@@ -348,10 +349,25 @@ int cli_demo_data(struct cli *c)
 		goto out;
 	printf("Data contoh dibuat: %lu penduduk; token pengguna di %s\n", n,
 	       path.data);
+	/* Known passwords for the browser, one per role; only on request:
+	 * hashing them all takes seconds the tests need not spend. */
+	if (cli_flag(c, "--passwords")) {
+		buf_reset(&path);
+		if ((rc = cli_load_password_list(c)) < 0 ||
+		    (rc = demo_passwords(s, &pws, &c->err)) < 0 ||
+		    (rc = buf_addf(&path, "%s/demo-passwords.txt",
+				   c->data_dir)) < 0 ||
+		    (rc = buf_write_file(path.data, pws.data, pws.len, 0600,
+					 &c->err)) < 0)
+			goto out;
+		printf("Kata sandi pengguna contoh (<peran>-contoh-2026) di %s\n",
+		       path.data);
+	}
 out:
 	store_close(s);
 	policy_free(p);
 	buf_release(&tokens);
 	buf_release(&path);
+	buf_release(&pws);
 	return rc;
 }

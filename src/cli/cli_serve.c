@@ -47,6 +47,8 @@ static int app_load(struct cli *c, const struct config *cfg,
 		rc = cli_find_root(c, &root);
 	if (rc == 0)
 		rc = render_ctx_new(&st->render, root.data, &c->err);
+	if (rc == 0) /* for cases_password_ok, before threads start */
+		rc = cli_load_password_list(c);
 	if (rc == 0)
 		rc = keyring_load(cfg->data, &st->keys, &c->err);
 	buf_release(&root);

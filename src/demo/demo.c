@@ -274,6 +274,46 @@ static int demo_png(struct buf *b, unsigned shade)
 
 /* ---- users -------------------------------------------------------- */
 
+/* Names and roles, collected before any password is set (the listing's
+ * statement must not be stepped while the writes run). */
+struct user_list {
+	struct store_user *u;
+	size_t n, cap;
+};
+
+static int collect_user(const struct store_user *u, void *arg)
+{
+	struct user_list *l = arg;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct store_user *grown = realloc(l->u, cap * sizeof *grown);
+		if (!grown)
+			return TB_ENOMEM;
+		l->u = grown;
+		l->cap = cap;
+	}
+	l->u[l->n++] = *u;
+	return 0;
+}
+
+int demo_passwords(struct store *s, struct buf *out, struct buf *err)
+{
+	struct user_list l = { 0 };
+	char pw[64];
+	int rc = cases_user_each(s, NULL, collect_user, &l, err);
+	if (rc == TB_ENOMEM)
+		rc = tb_err(err, rc, "memori habis");
+	for (size_t i = 0; i < l.n && rc == 0; i++) {
+		snprintf(pw, sizeof pw, "%s-contoh-2026", l.u[i].role);
+		rc = cases_password_set(s, NULL, l.u[i].name, pw, err);
+		if (rc == 0 && buf_addf(out, "%s\t%s\t%s\n", l.u[i].name,
+					l.u[i].role, pw) < 0)
+			rc = tb_err(err, TB_ENOMEM, "memori habis");
+	}
+	free(l.u);
+	return rc;
+}
+
 static int add_user(struct store *s, const char *name, const char *role,
 		    const char *region, struct buf *tokens, struct buf *err)
 {

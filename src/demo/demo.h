@@ -42,4 +42,13 @@ int demo_csv(unsigned n, uint64_t seed, struct buf *residents,
 int demo_populate(struct store *s, const struct policy *p, unsigned n,
 		  uint64_t seed, struct buf *tokens, struct buf *err);
 
+/*
+ * Gives every user the demo password of its role, "<role>-contoh-2026"
+ * (published by `make demo`, so for demo databases only), through
+ * cases_password_set: the password list must be loaded. About 70 ms per
+ * user (the scrypt hash), so `terbit demo-data` does it only when asked
+ * (--passwords). Appends "name<TAB>role<TAB>password\n" per user to out.
+ */
+int demo_passwords(struct store *s, struct buf *out, struct buf *err);
+
 #endif

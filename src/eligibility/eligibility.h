@@ -74,7 +74,11 @@ const char *policy_regency(const struct policy *p);  /* 4 digits, "3510" */
 const char *policy_regency_name(const struct policy *p); /* "Banyuwangi" */
 double policy_threshold(const struct policy *p);     /* eligible when score < it */
 int policy_validity_days(const struct policy *p);    /* letter validity */
+/* Card validity in days (setting card_validity_days, checked at load). */
+int policy_card_validity_days(const struct policy *p);
 size_t policy_indicator_count(const struct policy *p);
+/* Indicators that count (not retired); the decision's `required`. */
+size_t policy_active_count(const struct policy *p);
 const struct policy_indicator *policy_indicator(const struct policy *p, size_t i);
 /* NULL when the code is not in the policy. */
 const struct policy_indicator *policy_find(const struct policy *p,
@@ -94,12 +98,6 @@ const struct policy_indicator *policy_find(const struct policy *p,
  * Other lower-case keys are kept as they are, for later documents. */
 const char *policy_setting(const struct policy *p, const char *key);
 
-/* ---- policy additions (eligibility engineer) ---- */
-
-/* Indicators that count (not retired); the decision's `required`. */
-size_t policy_active_count(const struct policy *p);
-/* Card validity in days (setting card_validity_days, checked at load). */
-int policy_card_validity_days(const struct policy *p);
 /* The answer of ind with that value, NULL when the indicator has none. */
 const struct policy_answer *policy_answer(const struct policy_indicator *ind,
 					  int value);

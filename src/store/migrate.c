@@ -199,6 +199,35 @@ static const struct migration migrations[] = {
 	  " BEGIN SELECT RAISE(ABORT, 'issued documents are immutable'); END;"
 	  "CREATE TRIGGER document_pdfs_no_delete BEFORE DELETE ON document_pdfs"
 	  " BEGIN SELECT RAISE(ABORT, 'issued documents are never deleted'); END;" },
+	{ "accounts (issue 9): passwords, disabled users, browser sessions, "
+	  "sign-in throttling",
+	  /* password_hash NULL: no password yet (API token only). The hash
+	   * is passwd_hash's self-describing string (src/sign/passwd.h). */
+	  "ALTER TABLE users ADD COLUMN password_hash TEXT;"
+	  "ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0"
+	  " CHECK (disabled IN (0, 1));"
+	  "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL"
+	  " DEFAULT 0 CHECK (must_change_password IN (0, 1));"
+	  /* Times here are unix seconds, not ISO text: they are compared
+	   * with a clock the caller passes (idle and absolute expiry,
+	   * throttling delays), never shown. Only the session id's hash is
+	   * kept; an ended session is deleted. */
+	  "CREATE TABLE sessions ("
+	  " id_sha256 TEXT PRIMARY KEY CHECK (length(id_sha256) = 64),"
+	  " user TEXT NOT NULL REFERENCES users(name),"
+	  " created_at INTEGER NOT NULL,"
+	  " last_seen_at INTEGER NOT NULL"
+	  ") STRICT;"
+	  "CREATE INDEX sessions_user ON sessions(user);"
+	  /* One row per throttled key: "user:NAME" (any name typed, known
+	   * or not, so the throttle says nothing about who exists) or
+	   * "addr:ADDRESS". Rows idle past the lock time are stale. */
+	  "CREATE TABLE login_failures ("
+	  " key TEXT PRIMARY KEY,"
+	  " failures INTEGER NOT NULL CHECK (failures >= 1),"
+	  " last_at INTEGER NOT NULL"
+	  ") STRICT;"
+	  "CREATE INDEX login_failures_last ON login_failures(last_at);" },
 	/* Append new steps here: { "what and why", "SQL;" }, */
 };
 

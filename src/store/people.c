@@ -217,13 +217,12 @@ int store_pbi_count(struct store *s, struct buf *err)
 static const char SQL_USER_ADD[] =
 	"INSERT INTO users (name, role, region, token_sha256)"
 	" VALUES (?1, ?2, ?3, ?4)";
-static const char SQL_USER_BY_NAME[] =
-	"SELECT id, name, role, region, created_at FROM users WHERE name = ?1";
-static const char SQL_USER_BY_TOKEN[] =
-	"SELECT id, name, role, region, created_at FROM users"
-	" WHERE token_sha256 = ?1";
-static const char SQL_USER_ALL[] =
-	"SELECT id, name, role, region, created_at FROM users ORDER BY name";
+#define USER_COLS \
+	"SELECT id, name, role, region, created_at, disabled," \
+	" must_change_password FROM users"
+static const char SQL_USER_BY_NAME[] = USER_COLS " WHERE name = ?1";
+static const char SQL_USER_BY_TOKEN[] = USER_COLS " WHERE token_sha256 = ?1";
+static const char SQL_USER_ALL[] = USER_COLS " ORDER BY name";
 
 int store_user_add(struct store *s, const struct store_user *u,
 		   const char *token_sha256_hex, struct buf *err)
@@ -248,6 +247,8 @@ static void user_row(sqlite3_stmt *st, struct store_user *u)
 	store__col(st, 2, u->role, sizeof u->role);
 	store__col(st, 3, u->region, sizeof u->region);
 	store__col(st, 4, u->created_at, sizeof u->created_at);
+	u->disabled = sqlite3_column_int(st, 5);
+	u->must_change_password = sqlite3_column_int(st, 6);
 }
 
 static int user_one(struct store *s, const char *sql, const char *key,

@@ -150,6 +150,8 @@ struct store_user {
 	char role[16];              /* workflow role name: "desa", "dinsos", ... */
 	char region[11];            /* digits; "" for regency-wide roles */
 	char created_at[32];
+	int disabled;               /* 1: no sign-in, no token, no session */
+	int must_change_password;   /* 1: signed in with a one-time password */
 };
 
 /* token_sha256_hex: 64 hex chars of the SHA-256 of the API token (the
@@ -164,6 +166,65 @@ int store_user_by_token(struct store *s, const char *token_sha256_hex,
 int store_user_each(struct store *s,
 		    int (*fn)(const struct store_user *u, void *arg), void *arg,
 		    struct buf *err);
+
+/* ---- accounts: passwords, sessions, sign-in throttling (accounts.c) -- */
+
+/*
+ * Times in this section are unix seconds passed by the caller (its clock),
+ * so expiry and throttling are testable without sleeping.
+ */
+
+/* Appends the user's stored password hash to out (nothing when the user
+ * has no password yet). TB_ENOTFOUND for an unknown user. */
+int store_user_password(struct store *s, const char *name, struct buf *out,
+			struct buf *err);
+/* Sets the hash (NULL: no password) and the must-change flag. */
+int store_user_set_password(struct store *s, const char *name,
+			    const char *hash, int must_change,
+			    struct buf *err);
+int store_user_set_disabled(struct store *s, const char *name, int disabled,
+			    struct buf *err);
+/* Replaces the API token digest (64 hex). */
+int store_user_set_token(struct store *s, const char *name,
+			 const char *token_sha256_hex, struct buf *err);
+
+struct store_session {
+	char user[64];
+	int64_t created_at, last_seen_at;
+};
+
+/* id_sha256_hex: 64 hex of the SHA-256 of the raw session id. */
+int store_session_add(struct store *s, const char *id_sha256_hex,
+		      const char *user, int64_t now, struct buf *err);
+/* TB_ENOTFOUND when there is no such session. */
+int store_session_get(struct store *s, const char *id_sha256_hex,
+		      struct store_session *out, struct buf *err);
+int store_session_touch(struct store *s, const char *id_sha256_hex,
+			int64_t now, struct buf *err);
+/* Ends (deletes) one session; no error when it is already gone. */
+int store_session_end(struct store *s, const char *id_sha256_hex,
+		      struct buf *err);
+/* Ends every session of user except keep_sha256_hex (NULL: all). */
+int store_session_end_user(struct store *s, const char *user,
+			   const char *keep_sha256_hex, struct buf *err);
+/* Deletes sessions last seen before idle_before or created before
+ * created_before (housekeeping; expired ones are refused anyway). */
+int store_session_purge(struct store *s, int64_t idle_before,
+			int64_t created_before, struct buf *err);
+
+/* Failures recorded under key ("user:NAME", "addr:ADDRESS"): *failures
+ * 0 and *last_at 0 when none. */
+int store_login_failures_get(struct store *s, const char *key, int *failures,
+			     int64_t *last_at, struct buf *err);
+/* One more failure at now; a row whose last failure is before
+ * stale_before starts again from 1. */
+int store_login_failure_add(struct store *s, const char *key, int64_t now,
+			    int64_t stale_before, struct buf *err);
+int store_login_failures_clear(struct store *s, const char *key,
+			       struct buf *err);
+/* Drops rows whose last failure is before `before`. */
+int store_login_failures_purge(struct store *s, int64_t before,
+			       struct buf *err);
 
 /* ---- cases -------------------------------------------------------- */
 

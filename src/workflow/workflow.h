@@ -1,10 +1,17 @@
 #ifndef TERBIT_WORKFLOW_H
 #define TERBIT_WORKFLOW_H
 /*
- * The case state machine as one table: from, to, role allowed, what must
- * be present. Pure: the caller gathers the facts (wf_ctx), the table says
- * yes or no with an Indonesian reason.
+ * workflow: the case state machine as one table (from, to, roles allowed,
+ * what must be present) and the scope rule (who may see which case).
+ * Pure: no I/O and no clock. The caller gathers the facts (struct wf_ctx)
+ * and the table says yes or no with an Indonesian reason; docs/workflow.md
+ * draws the table.
+ *
+ * Names cross the boundary as text ("desa", "health_checked") only through
+ * the *_name / *_parse pairs below; everything else uses the enums.
  */
+#include <stddef.h>
+
 #include "core/buf.h"
 
 enum role {
@@ -30,13 +37,18 @@ enum case_state {
 	ST__COUNT
 };
 
+/* ---- names ------------------------------------------------------- */
+
 /* Names as stored and typed: "desa", "draft", "health_checked", ... */
 const char *role_name(enum role r);
 int role_parse(const char *s);            /* enum role, or TB_EINVAL */
 const char *state_name(enum case_state s);
 int state_parse(const char *s);           /* enum case_state, or TB_EINVAL */
-/* Indonesian label for people: "Diajukan", "Disetujui", ... */
+/* Indonesian labels for people: "Operator Desa"; "Diajukan", "Disetujui". */
+const char *role_label(enum role r);
 const char *state_label(enum case_state s);
+
+/* ---- scope -------------------------------------------------------- */
 
 /* 1 when an actor of role with scope region (digits, "" for regency-wide
  * roles) may see a case of village (10 digits).
@@ -45,6 +57,8 @@ const char *state_label(enum case_state s);
  * 4-digit regency prefix); faskes, admin: no case data (0). Malformed
  * region or village: 0. */
 int wf_can_see(enum role role, const char *region, const char *village);
+
+/* ---- moves ------------------------------------------------------- */
 
 struct wf_ctx {
 	enum role role;
@@ -66,7 +80,7 @@ struct wf_ctx {
 int wf_check(enum case_state from, enum case_state to,
 	     const struct wf_ctx *ctx, struct buf *err);
 
-/* The table itself, for docs and tests. */
+/* The table itself, for docs and tests, and lookups in it. */
 struct wf_transition {
 	enum case_state from, to;
 	unsigned roles;     /* bit (1u << role) per allowed role */
@@ -82,14 +96,10 @@ enum {
 extern const struct wf_transition wf_table[];
 extern const size_t wf_table_len;
 
-/* ---- additions (eligibility/workflow engineer) ---- */
-
 /* The table row for from -> to, NULL when there is no such move. */
 const struct wf_transition *wf_find(enum case_state from, enum case_state to);
 /* 1 for states no move leaves (approved, rejected). */
 int wf_is_final(enum case_state s);
-/* Indonesian label of a role for people: "Operator Desa", ... */
-const char *role_label(enum role r);
 /*
  * The states role may move a case out of `from` to (table order, ignoring
  * region and requirements: for showing the possible actions). Writes at

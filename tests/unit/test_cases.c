@@ -19,6 +19,7 @@
 
 #include "cases/cases.h"
 #include "core/err.h"
+#include "sign/passwd.h"
 
 #define VILLAGE "3510052001"   /* Muncar, desa 2001 */
 #define OTHER "3510092002"     /* Genteng */
@@ -72,7 +73,8 @@ static int setup(void **state)
 	buf_init(&f->report, 0);
 	buf_init(&f->token, 0);
 	if (store_open(f->dir, &f->s, &f->err) ||
-	    policy_load("policy/banyuwangi.policy", &f->p, &f->err))
+	    policy_load("policy/banyuwangi.policy", &f->p, &f->err) ||
+	    cases_password_list_load("policy/common-passwords.txt", &f->err))
 		fail_msg("%s", f->err.data);
 	read_file("regions/3510.csv", &data);
 	assert_int_equal(cases_regions_import(f->s, data.data, data.len,
@@ -96,6 +98,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	char cmd[96];
+	cases_clock_set(NULL);
 	store_close(f->s);
 	policy_free(f->p);
 	buf_release(&f->err);
@@ -308,8 +311,8 @@ static void authenticate_by_credential(void **state)
 	big[sizeof big - 1] = '\0';
 	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER, big, &a,
 					    &f->err), TB_EAUTH);
-	/* A session id is refused until sessions are stored, even when it
-	 * is some user's bearer token. */
+	/* A bearer token is not a session id, and no session is made from
+	 * one. */
 	buf_reset(&f->token);
 	assert_int_equal(cases_user_add(f->s, NULL, "sesi", "dinsos", NULL,
 					&f->token, &f->err), 0);
@@ -507,6 +510,417 @@ static void list_respects_scope(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* ---- accounts ----------------------------------------------------- */
+
+static int64_t fake_now = 1790000000; /* 2026-09-21, a Monday */
+
+static int64_t fake_clock(void)
+{
+	return fake_now;
+}
+
+/* One integer from the test's own connection. */
+static int64_t db_int(struct fx *f, const char *sql)
+{
+	char path[96];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+	snprintf(path, sizeof path, "%s/terbit.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+#define PW "kopi-tubruk-pagi"
+#define PW2 "sawah-hijau-di-ijen"
+
+/* Sets name's password as the console and signs in: returns the rc, sid
+ * gets the raw id. */
+static int login(struct fx *f, const char *name, const char *pw,
+		 const char *addr, struct buf *sid, struct cases_actor *a,
+		 unsigned *retry)
+{
+	buf_reset(sid);
+	buf_reset(&f->err);
+	return cases_login(f->s, name, pw, addr, sid, a, retry, &f->err);
+}
+
+static void password_rules(void **state)
+{
+	struct fx *f = *state;
+	static char big[PASSWD_MAX + 2];
+	assert_int_equal(cases_password_ok(PW, "dinsos", &f->err), 0);
+	assert_int_equal(cases_password_ok("pendek123", "dinsos", &f->err),
+			 TB_EINVAL);
+	assert_string_equal(f->err.data, "Kata sandi minimal 10 karakter");
+	assert_int_equal(cases_password_ok(NULL, "dinsos", &f->err), TB_EINVAL);
+	/* Characters, not bytes: nine é's are 18 bytes but too short. */
+	assert_int_equal(cases_password_ok("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+					   "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+					   "\xc3\xa9", NULL, &f->err),
+			 TB_EINVAL);
+	assert_int_equal(cases_password_ok("BanyuWangi123", "dinsos", &f->err),
+			 TB_EINVAL);
+	assert_non_null(strstr(f->err.data, "terlalu umum"));
+	assert_int_equal(cases_password_ok("Qwertyuiop", NULL, &f->err),
+			 TB_EINVAL);
+	assert_int_equal(cases_password_ok("Kecamatan-Muncar", "kecamatan-muncar",
+					   &f->err), TB_EINVAL);
+	assert_non_null(strstr(f->err.data, "nama pengguna"));
+	memset(big, 'x', sizeof big - 1);
+	assert_int_equal(cases_password_ok(big, NULL, &f->err), TB_EINVAL);
+	assert_non_null(strstr(f->err.data, "terlalu panjang"));
+	/* Through the admin operation too, and only for admins. */
+	assert_int_equal(cases_password_set(f->s, NULL, "dinsos", "password123",
+					    &f->err), TB_EINVAL);
+	assert_int_equal(cases_password_set(f->s, &f->dinkes, "dinsos", PW,
+					    &f->err), TB_EPERM);
+	assert_int_equal(cases_password_set(f->s, &f->admin, "siapa", PW,
+					    &f->err), TB_ENOTFOUND);
+	assert_int_equal(cases_password_set(f->s, &f->admin, "dinsos", PW,
+					    &f->err), 0);
+}
+
+/* Success gives a session the one authentication function accepts; every
+ * failure says the same thing, is audited with the address, and no
+ * password reaches the database in clear. */
+static void login_success_and_failures(void **state)
+{
+	struct fx *f = *state;
+	struct buf sid = BUF_INIT, msg = BUF_INIT;
+	struct cases_actor a, b;
+	unsigned retry = 7;
+	cases_clock_set(fake_clock);
+	assert_int_equal(cases_password_set(f->s, NULL, "dinsos", PW, &f->err), 0);
+	assert_int_equal(login(f, "dinsos", PW, "10.0.0.1", &sid, &a, &retry), 0);
+	assert_int_equal(retry, 0);
+	assert_int_equal(sid.len, 43);
+	assert_string_equal(a.name, "dinsos");
+	assert_int_equal(a.must_change_password, 0);
+	assert_int_equal(strlen(a.session_sha256), 64);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_SESSION, sid.data,
+					    &b, &f->err), 0);
+	assert_string_equal(b.name, "dinsos");
+	assert_string_equal(b.session_sha256, a.session_sha256);
+	/* The raw id is not stored; its hash is. */
+	assert_int_equal(db_int(f, "SELECT count(*) FROM sessions"), 1);
+
+	assert_int_equal(login(f, "dinsos", PW "x", "10.0.0.1", &sid, &a, NULL),
+			 TB_EAUTH);
+	assert_int_equal(sid.len, 0);
+	buf_adds(&msg, f->err.data);
+	assert_int_equal(login(f, "tidakada", PW, "10.0.0.1", &sid, &a, NULL),
+			 TB_EAUTH);
+	assert_string_equal(f->err.data, msg.data);
+	/* op has no password yet: the same refusal. */
+	assert_int_equal(login(f, "op", "", "10.0.0.1", &sid, &a, NULL), TB_EAUTH);
+	assert_string_equal(f->err.data, msg.data);
+	assert_int_equal(login(f, NULL, NULL, NULL, &sid, &a, NULL), TB_EAUTH);
+	assert_string_equal(f->err.data, msg.data);
+
+	assert_int_equal(db_int(f, "SELECT count(*) FROM audit WHERE action ="
+				   " 'auth.login' AND actor = 'dinsos' AND note"
+				   " = 'alamat 10.0.0.1'"), 1);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM audit WHERE action ="
+				   " 'auth.login.failed' AND note LIKE"
+				   " 'alamat 10.0.0.1;%'"), 3);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM audit WHERE action ="
+				   " 'auth.login.failed' AND note LIKE"
+				   " 'alamat -;%'"), 1);
+	/* Neither the password nor an unknown name typed is kept. */
+	assert_int_equal(db_int(f, "SELECT count(*) FROM audit WHERE note LIKE"
+				   " '%kopi%' OR object LIKE '%tidakada%'"
+				   " OR actor = 'tidakada'"), 0);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM login_failures WHERE"
+				   " key LIKE '%tidakada%'"), 0);
+	buf_release(&sid);
+	buf_release(&msg);
+}
+
+/* From the 3rd failure on an account the next try waits 2^(k-3) s; the
+ * 10th locks it for 15 minutes, during which even the right password is
+ * refused without being checked; a success clears the count. */
+static void login_throttle_and_lock(void **state)
+{
+	struct fx *f = *state;
+	struct buf sid = BUF_INIT;
+	struct cases_actor a;
+	unsigned retry;
+	cases_clock_set(fake_clock);
+	assert_int_equal(cases_password_set(f->s, NULL, "dinsos", PW, &f->err), 0);
+	int64_t t0 = fake_now;
+	for (int k = 1; k <= 10; k++) {
+		assert_int_equal(login(f, "dinsos", "salah-salah-salah", "10.0.0.2",
+				       &sid, &a, &retry), TB_EAUTH);
+		if (k < 3 || k >= 10)
+			continue;
+		unsigned want = 1u << (k - 3);
+		assert_int_equal(login(f, "dinsos", PW, "10.0.0.2", &sid, &a,
+				       &retry), TB_ERATE);
+		assert_int_equal(retry, want);
+		assert_non_null(strstr(f->err.data, "Coba lagi dalam"));
+		fake_now += want;
+	}
+	/* Locked: the right password from another address is refused too. */
+	assert_int_equal(login(f, "dinsos", PW, "10.9.9.9", &sid, &a, &retry),
+			 TB_ERATE);
+	assert_int_equal(retry, 15 * 60);
+	fake_now += 15 * 60 - 1;
+	assert_int_equal(login(f, "dinsos", PW, "10.9.9.9", &sid, &a, &retry),
+			 TB_ERATE);
+	assert_int_equal(retry, 1);
+	fake_now += 1;
+	assert_int_equal(login(f, "dinsos", PW, "10.9.9.9", &sid, &a, &retry), 0);
+	assert_true(fake_now > t0);
+	/* Cleared: two more failures do not delay. */
+	assert_int_equal(login(f, "dinsos", "x", "10.9.9.9", &sid, &a, &retry),
+			 TB_EAUTH);
+	assert_int_equal(login(f, "dinsos", "x", "10.9.9.9", &sid, &a, &retry),
+			 TB_EAUTH);
+	assert_int_equal(login(f, "dinsos", PW, "10.9.9.9", &sid, &a, &retry), 0);
+	/* Every refused attempt is audited too. */
+	assert_int_equal(db_int(f, "SELECT count(*) FROM audit WHERE action ="
+				   " 'auth.login.failed' AND note LIKE"
+				   " '%terlalu banyak%'"), 9);
+	buf_release(&sid);
+}
+
+/* An address that fails 10 times (each time a different name, so no
+ * account is throttled) waits before its next try, whoever it names;
+ * other addresses do not. */
+static void login_throttle_by_address(void **state)
+{
+	struct fx *f = *state;
+	struct buf sid = BUF_INIT;
+	struct cases_actor a;
+	unsigned retry;
+	char name[32];
+	cases_clock_set(fake_clock);
+	assert_int_equal(cases_password_set(f->s, NULL, "dinsos", PW, &f->err), 0);
+	for (int i = 0; i < 10; i++) {
+		snprintf(name, sizeof name, "tamu%d", i);
+		assert_int_equal(login(f, name, PW, "10.0.0.3", &sid, &a, &retry),
+				 TB_EAUTH);
+	}
+	assert_int_equal(login(f, "dinsos", PW, "10.0.0.3", &sid, &a, &retry),
+			 TB_ERATE);
+	assert_int_equal(retry, 1);
+	assert_int_equal(login(f, "dinsos", PW, "10.0.0.4", &sid, &a, &retry), 0);
+	buf_release(&sid);
+}
+
+/* Idle 30 minutes or 12 hours old: gone. last_seen is written at most
+ * once a minute. */
+static void session_expiry(void **state)
+{
+	struct fx *f = *state;
+	struct buf sid = BUF_INIT;
+	struct cases_actor a;
+	cases_clock_set(fake_clock);
+	assert_int_equal(cases_password_set(f->s, NULL, "dinsos", PW, &f->err), 0);
+	int64_t t0 = fake_now;
+	assert_int_equal(login(f, "dinsos", PW, "10.0.0.5", &sid, &a, NULL), 0);
+	fake_now = t0 + 30;
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_SESSION, sid.data,
+					    &a, &f->err), 0);
+	assert_int_equal(db_int(f, "SELECT last_seen_at FROM sessions"), t0);
+	fake_now = t0 + 61;
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_SESSION, sid.data,
+					    &a, &f->err), 0);
+	assert_int_equal(db_int(f, "SELECT last_seen_at FROM sessions"), t0 + 61);
+	/* Used every 29 minutes it lives just short of 12 hours. */
+	while (fake_now + 29 * 60 < t0 + CASES_SESSION_MAX_S) {
+		fake_now += 29 * 60;
+		assert_int_equal(cases_authenticate(f->s, CASES_CRED_SESSION,
+						    sid.data, &a, &f->err), 0);
+	}
+	fake_now = t0 + CASES_SESSION_MAX_S;
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_SESSION, sid.data,
+					    &a, &f->err), TB_EAUTH);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM sessions"), 0);
+
+	t0 = fake_now;
+	assert_int_equal(login(f, "dinsos", PW, "10.0.0.5", &sid, &a, NULL), 0);
+	fake_now = t0 + CASES_SESSION_IDLE_S - 1;
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_SESSION, sid.data,
+					    &a, &f->err), 0);
+	fake_now += CASES_SESSION_IDLE_S;
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_SESSION, sid.data,
+					    &a, &f->err), TB_EAUTH);
+	fake_now -= 5; /* a clock stepping back does not bring it back */
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_SESSION, sid.data,
+					    &a, &f->err), TB_EAUTH);
+	buf_release(&sid);
+}
+
+/* Sign-out ends that session only; each sign-in gets a new id. */
+static void logout_ends_one_session(void **state)
+{
+	struct fx *f = *state;
+	struct buf s1 = BUF_INIT, s2 = BUF_INIT;
+	struct cases_actor a;
+	cases_clock_set(fake_clock);
+	assert_int_equal(cases_password_set(f->s, NULL, "dinsos", PW, &f->err), 0);
+	assert_int_equal(login(f, "dinsos", PW, "10.0.0.6", &s1, &a, NULL), 0);
+	assert_int_equal(login(f, "dinsos", PW, "10.0.0.6", &s2, &a, NULL), 0);
+	assert_string_not_equal(s1.data, s2.data);
+	assert_int_equal(cases_logout(f->s, s1.data, &f->err), 0);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_SESSION, s1.data,
+					    &a, &f->err), TB_EAUTH);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_SESSION, s2.data,
+					    &a, &f->err), 0);
+	assert_int_equal(cases_logout(f->s, s1.data, &f->err), 0);
+	assert_int_equal(cases_logout(f->s, NULL, &f->err), 0);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM audit WHERE action ="
+				   " 'auth.logout' AND actor = 'dinsos'"), 1);
+	buf_release(&s1);
+	buf_release(&s2);
+}
+
+/* Disabling stops the session, the token, sign-in and --by at once. */
+static void disable_stops_everything(void **state)
+{
+	struct fx *f = *state;
+	struct buf sid = BUF_INIT, tok = BUF_INIT, msg = BUF_INIT;
+	struct cases_actor a;
+	cases_clock_set(fake_clock);
+	assert_int_equal(cases_password_set(f->s, NULL, "dinsos", PW, &f->err), 0);
+	assert_int_equal(login(f, "dinsos", PW, "10.0.0.7", &sid, &a, NULL), 0);
+	assert_int_equal(cases_token_new(f->s, &f->admin, "dinsos", &tok,
+					 &f->err), 0);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER, tok.data,
+					    &a, &f->err), 0);
+	assert_int_equal(cases_user_disable(f->s, &f->dinkes, "dinsos", &f->err),
+			 TB_EPERM);
+	assert_int_equal(cases_user_disable(f->s, &f->admin, "root", &f->err),
+			 TB_ECONFLICT);
+	assert_int_equal(cases_user_disable(f->s, &f->admin, "dinsos", &f->err), 0);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_SESSION, sid.data,
+					    &a, &f->err), TB_EAUTH);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER, tok.data,
+					    &a, &f->err), TB_EAUTH);
+	assert_int_equal(cases_actor_load(f->s, "dinsos", &a, &f->err), TB_EAUTH);
+	assert_int_equal(login(f, "dinsos", PW "x", "10.0.0.7", &sid, &a, NULL),
+			 TB_EAUTH);
+	buf_adds(&msg, f->err.data);
+	assert_int_equal(login(f, "dinsos", PW, "10.0.0.7", &sid, &a, NULL),
+			 TB_EAUTH);
+	assert_string_equal(f->err.data, msg.data);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM audit WHERE action ="
+				   " 'user.disable' AND actor = 'root' AND"
+				   " object = 'user:dinsos'"), 1);
+	buf_release(&sid);
+	buf_release(&tok);
+	buf_release(&msg);
+}
+
+/* A new token replaces the old one at once. */
+static void token_new_replaces(void **state)
+{
+	struct fx *f = *state;
+	struct buf tok = BUF_INIT, old = BUF_INIT;
+	struct cases_actor a;
+	assert_int_equal(cases_token_new(f->s, &f->admin, "dinkes", &old,
+					 &f->err), 0);
+	assert_int_equal(cases_token_new(f->s, &f->dinsos, "dinkes", &tok,
+					 &f->err), TB_EPERM);
+	assert_int_equal(cases_token_new(f->s, NULL, "dinkes", &tok, &f->err), 0);
+	assert_int_equal(tok.len, 43);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER, old.data,
+					    &a, &f->err), TB_EAUTH);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER, tok.data,
+					    &a, &f->err), 0);
+	assert_string_equal(a.name, "dinkes");
+	assert_int_equal(db_int(f, "SELECT count(*) FROM audit WHERE action ="
+				   " 'user.token.new'"), 2);
+	buf_release(&tok);
+	buf_release(&old);
+}
+
+/* A reset ends sessions and gives a one-time password that signs in with
+ * must_change set; changing it keeps this session, ends the others and
+ * clears the flag. */
+static void reset_then_change(void **state)
+{
+	struct fx *f = *state;
+	struct buf s1 = BUF_INIT, s2 = BUF_INIT, s3 = BUF_INIT, once = BUF_INIT;
+	struct cases_actor a, b;
+	cases_clock_set(fake_clock);
+	assert_int_equal(cases_password_set(f->s, NULL, "dinsos", PW, &f->err), 0);
+	assert_int_equal(login(f, "dinsos", PW, "10.0.0.8", &s1, &a, NULL), 0);
+	assert_int_equal(cases_password_reset(f->s, &f->dinkes, "dinsos", &once,
+					      &f->err), TB_EPERM);
+	assert_int_equal(cases_password_reset(f->s, &f->admin, "dinsos", &once,
+					      &f->err), 0);
+	assert_int_equal(once.len, 14);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_SESSION, s1.data,
+					    &a, &f->err), TB_EAUTH);
+	assert_int_equal(login(f, "dinsos", PW, "10.0.0.8", &s1, &a, NULL),
+			 TB_EAUTH);
+	assert_int_equal(login(f, "dinsos", once.data, "10.0.0.8", &s2, &a, NULL),
+			 0);
+	assert_int_equal(a.must_change_password, 1);
+	assert_int_equal(login(f, "dinsos", once.data, "10.0.0.9", &s3, &b, NULL),
+			 0);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_SESSION, s2.data,
+					    &a, &f->err), 0);
+	assert_int_equal(a.must_change_password, 1);
+
+	assert_int_equal(cases_password_change(f->s, &a, "salah", PW2, &f->err),
+			 TB_EAUTH);
+	assert_int_equal(cases_password_change(f->s, &a, once.data, "indonesia123",
+					       &f->err), TB_EINVAL);
+	assert_non_null(strstr(f->err.data, "terlalu umum"));
+	assert_int_equal(cases_password_change(f->s, &a, once.data, "pendek",
+					       &f->err), TB_EINVAL);
+	assert_int_equal(cases_password_change(f->s, NULL, once.data, PW2,
+					       &f->err), TB_EPERM);
+	assert_int_equal(cases_password_change(f->s, &a, once.data, PW2, &f->err),
+			 0);
+	/* This session stays, without the flag; the other one ended. */
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_SESSION, s2.data,
+					    &a, &f->err), 0);
+	assert_int_equal(a.must_change_password, 0);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_SESSION, s3.data,
+					    &b, &f->err), TB_EAUTH);
+	assert_int_equal(cases_password_change(f->s, &a, PW2, PW2, &f->err),
+			 TB_EINVAL);
+	assert_int_equal(login(f, "dinsos", once.data, "10.0.0.8", &s1, &b, NULL),
+			 TB_EAUTH);
+	assert_int_equal(login(f, "dinsos", PW2, "10.0.0.8", &s1, &b, NULL), 0);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM audit WHERE action IN"
+				   " ('user.password.reset', 'user.password')"
+				   " AND object = 'user:dinsos'"), 3);
+	buf_release(&s1);
+	buf_release(&s2);
+	buf_release(&s3);
+	buf_release(&once);
+}
+
+static int count_user(const struct store_user *u, void *arg)
+{
+	int *n = arg;
+	*n += 1 + 100 * u->disabled;
+	return 0;
+}
+
+static void user_each_admin_only(void **state)
+{
+	struct fx *f = *state;
+	int n = 0;
+	assert_int_equal(cases_user_each(f->s, &f->desa, count_user, &n, &f->err),
+			 TB_EPERM);
+	assert_int_equal(cases_user_disable(f->s, NULL, "op2", &f->err), 0);
+	assert_int_equal(cases_user_each(f->s, &f->admin, count_user, &n, &f->err),
+			 0);
+	assert_int_equal(n, 7 + 100);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -519,6 +933,16 @@ int main(void)
 		T(audit_failure_rolls_back_the_change),
 		T(retired_answers_kept_not_counted),
 		T(list_respects_scope),
+		T(password_rules),
+		T(login_success_and_failures),
+		T(login_throttle_and_lock),
+		T(login_throttle_by_address),
+		T(session_expiry),
+		T(logout_ends_one_session),
+		T(disable_stops_everything),
+		T(token_new_replaces),
+		T(reset_then_change),
+		T(user_each_admin_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
