@@ -78,7 +78,7 @@ static int url_encode(struct buf *out, const char *s, int part)
 	static const char hex[] = "0123456789ABCDEF";
 	int rc = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p && rc == 0; p++) {
-		if (*p == '&')
+		if (*p == '&' && !part)
 			rc = buf_adds(out, "&amp;");
 		else if (url_byte(*p, part))
 			rc = buf_addc(out, (char)*p);

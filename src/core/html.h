@@ -39,7 +39,8 @@ int html_has_bidi(const char *s);
 int html_url(struct buf *out, const char *s);
 /* A piece of a URL after literal text ("/kasus/{{id}}"): every byte but
  * A-Z a-z 0-9 - . _ ~ is percent-encoded, so it cannot end the path, add
- * a query or change the scheme. */
+ * a query or change the scheme. The result needs no HTML escaping, so it
+ * also serves outside HTML (a Location header's query value). */
 int html_url_part(struct buf *out, const char *s);
 
 #endif
