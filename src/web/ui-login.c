@@ -8,7 +8,6 @@
 
 #include "core/err.h"
 #include "http/pool.h"
-#include "web/shim.h"
 #include "web/web_int.h"
 
 /* ?next= / the form's next: where to go after signing in. Only a path
@@ -54,7 +53,7 @@ int ui_login_post(struct web_req *w)
 	if (rc == TB_EAUTH) {
 		/* One message for an unknown name and a wrong password: the
 		 * page must not tell which names exist. */
-		w->res->status = 401;
+		w->res->status = 422;
 		tmpl_put_str(w->view, "password_error",
 			     "Nama pengguna atau kata sandi salah.");
 		rc = login_page(w, name, next);

@@ -15,7 +15,6 @@
 #include "core/err.h"
 #include "http/pool.h"
 #include "sign/digest.h"
-#include "web/shim.h"
 #include "workflow/workflow.h"
 
 /* Every signed-in user: a page decides more through the modules. */
@@ -144,7 +143,7 @@ static int dispatch(struct http_request *req, struct http_response *res,
 					   "tidak lengkap. Muat ulang halaman lalu "
 					   "kirim lagi.");
 	}
-	if (w.actor && WEB_MUST_CHANGE(w.actor) &&
+	if (w.actor && w.actor->must_change_password &&
 	    !(pg->flags & WEB_NO_PWCHANGE))
 		return web_redirect(&w, "/sandi");
 	if (!(pg->flags & WEB_CACHE) && (rc = http_store(req, &w.store, err)) < 0)
