@@ -81,19 +81,21 @@ int web_csrf_ok(const char *sid, const char *token)
 }
 
 /*
- * A POST made by another site's page: Sec-Fetch-Site says so where the
- * browser sends it, and Origin (when sent) must name the host this
- * request came to. Scheme is not compared: behind a TLS proxy we see
- * http while the browser says https. Neither header (curl, very old
- * browsers): left to the CSRF token.
+ * A POST made by another site's page. Sec-Fetch-Site, where the browser
+ * sends it, decides. Otherwise Origin, when it names a site, must name
+ * the host this request came to (scheme not compared: behind a TLS proxy
+ * we see http while the browser says https). Origin "null" is what our
+ * own forms send under Referrer-Policy: no-referrer, so it proves
+ * nothing either way; neither header (curl, old browsers) neither: the
+ * CSRF token decides then.
  */
 static int cross_site(const struct http_request *req)
 {
 	const char *site = http_header(req, "Sec-Fetch-Site");
-	if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
-		return 1;
+	if (site)
+		return strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0;
 	const char *origin = http_header(req, "Origin");
-	if (!origin)
+	if (!origin || strcmp(origin, "null") == 0)
 		return 0;
 	const char *host = http_header(req, "Host");
 	const char *p = strstr(origin, "://");
