@@ -97,6 +97,25 @@ t_grep "home: who is signed in" 'budi' "$BODY"
 CSRF=$(printf '%s' "$BODY" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n1)
 t_check "home: the sign-out form carries a CSRF token" test ${#CSRF} -eq 32
 
+# ---- form bodies: multipart too, never past the row's limit --------------
+req -F name=budi -F "password=$PW_DESA" "$URL/masuk"
+t_grep "multipart/form-data sign-in: 303" '^303$' "$CODE"
+{ printf 'name='; head -c 100000 /dev/zero | tr '\0' a; } >"$T_TMP/big"
+req --data-binary "@$T_TMP/big" -H 'Content-Type: application/x-www-form-urlencoded' "$URL/masuk"
+t_grep "a form past 64 KiB: 413" '^413$' "$CODE"
+t_grep "... an Indonesian page" 'Isian terlalu besar' "$BODY"
+req -H 'Transfer-Encoding: chunked' --data-binary "@$T_TMP/big" \
+	-H 'Content-Type: application/x-www-form-urlencoded' "$URL/masuk"
+t_grep "a chunked form past 64 KiB: 413 while streaming" '^413$' "$CODE"
+req -F "f=@$T_TMP/big" "$URL/masuk"
+t_grep "a multipart upload past the limit: 413" '^413$' "$CODE"
+req -H 'Content-Type: multipart/form-data' -d 'x' "$URL/masuk"
+t_grep "multipart without a boundary: 400" '^400$' "$CODE"
+head -c 3000 /dev/zero | tr '\0' k >"$T_TMP/longkey"
+req -H 'Transfer-Encoding: chunked' --data-binary "@$T_TMP/longkey" \
+	-H 'Content-Type: application/x-www-form-urlencoded' "$URL/masuk"
+t_grep "a field name past 1 KiB, chunked: 400 after the body" '^400$' "$CODE"
+
 # ---- CSRF and cross-site forms: 403, nothing written --------------------
 before=$(t_dbdump)
 req -b "terbit_sid=$SID" -d "old=$PW_DESA&new=sandi-baru-sekali-2026&again=sandi-baru-sekali-2026" "$URL/sandi"

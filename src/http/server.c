@@ -73,7 +73,8 @@ struct req_ctx {
 	int status;                 /* queued status; 0 until one is */
 	size_t bytes;               /* response body bytes */
 	int has_body;               /* Content-Length > 0 or chunked */
-	int too_big;
+	int too_big;                /* body dropped from here on: 413 */
+	int bad_form;               /* ... because the form was malformed: 400 */
 	size_t discarded;
 	const char *session;        /* cookie value, on ROUTE_WEB rows */
 };
@@ -620,7 +621,9 @@ static enum MHD_Result begin(struct http_server *srv, struct req_ctx *c)
 static enum MHD_Result dispatch(struct http_server *srv, struct req_ctx *c)
 {
 	if (c->too_big)
-		return reject(srv, c, 0, TB_ETOOBIG, NULL);
+		return c->bad_form ? reject(srv, c, 0, TB_EINVAL,
+					    "The form body is malformed.")
+				   : reject(srv, c, 0, TB_ETOOBIG, NULL);
 	if (c->req.form && http_form_finish(c->req.form) < 0)
 		return reject(srv, c, 0, TB_EINVAL, "The form body is malformed.");
 	int rc = c->req.route->handler(&c->req, &c->res, &c->err);
@@ -662,13 +665,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			 : c->req.form ? http_form_feed(c->req.form, upload,
 							*upload_size)
 				       : buf_add(&c->req.body, upload, *upload_size);
-		if (rc == TB_EINVAL) {
-			/* A malformed form: answered at once, the rest dropped. */
-			*upload_size = 0;
-			return reject(srv, c, 0, TB_EINVAL,
-				      "The form body is malformed.");
-		}
 		if (rc < 0) {
+			/* Over the limit, or a malformed form: answered once the
+			 * body has ended (see DISCARD_MAX), the rest dropped. */
+			c->bad_form = rc == TB_EINVAL;
 			c->too_big = 1;
 			buf_release(&c->req.body);
 			http_form_free(c->req.form);
