@@ -377,7 +377,23 @@ static int parse(struct parse *p)
 	int depth = 0, rc;
 	while (at < len) {
 		const char *o = strstr(text + at, "{{");
-		size_t lit = o ? (size_t)(o - (text + at)) : len - at;
+		size_t lit = o ? (size_t)(o - (text + at)) : len - at, skip = 0;
+		const char *c = o ? strstr(o + 2, "}}") : NULL;
+		/* A section or comment tag alone on its line takes the line
+		 * with it (Mustache's "standalone" rule), so the structure of
+		 * a template costs no blank lines in every page. */
+		if (c && strchr("#^/!", o[2])) {
+			const char *b = o, *e = c + 2;
+			while (b > text + at && (b[-1] == ' ' || b[-1] == '\t'))
+				b--;
+			while (*e == ' ' || *e == '\t')
+				e++;
+			size_t nl = *e == '\n' ? 1 : (e[0] == '\r' && e[1] == '\n') ? 2 : 0;
+			if ((b == text || b[-1] == '\n') && (nl || !*e)) {
+				lit = (size_t)(b - (text + at));
+				skip = (size_t)(e - (c + 2)) + nl;
+			}
+		}
 		if (lit) {
 			unsigned line = p->line;
 			if ((rc = html_feed(p, text + at, lit)) < 0)
@@ -389,13 +405,12 @@ static int parse(struct parse *p)
 		if (!o)
 			break;
 		unsigned line = p->line;
-		const char *c = strstr(o + 2, "}}");
 		if (!c)
 			return perr(p, line, "'{{' without its '}}'");
-		for (const char *q = o; q < c; q++)
+		for (const char *q = o; q < c + 2 + skip; q++)
 			if (*q == '\n')
 				p->line++;
-		at = (size_t)(c + 2 - text);
+		at = (size_t)(c + 2 - text) + skip;
 		const char *s = o + 2;
 		char sig = *s;
 		if (sig == '!')

@@ -191,6 +191,10 @@ static void test_values_and_sections(void **state)
 	assert_string_equal(run(f, "{{! note }}<p>{{> part}}</p>", v),
 			    "<p><b>Budi</b></p>");
 	assert_int_equal(tmpl_set_check(f->set, &f->err), 0);
+	/* A section or comment tag alone on its line takes the line. */
+	assert_string_equal(run(f, "<ul>\n  {{#rows}}\n<li>{{name}}</li>\n  {{/rows}}\n"
+				   "{{! note }}\r\n</ul>\n{{! end }}", v),
+			    "<ul>\n<li>a&lt;</li>\n<li>b</li>\n</ul>\n");
 	/* No view at all: everything missing renders empty. */
 	assert_string_equal(run(f, "<p>{{x}}{{#y}}z{{/y}}</p>", NULL), "<p></p>");
 }
@@ -213,6 +217,7 @@ static void test_refused_templates(void **state)
 		{ "<meta content=\"{{x}}\">", "t.html:1: {{x}} in a <meta> tag" },
 		{ "<iframe srcdoc=\"{{x}}\"></iframe>", "t.html:1: {{x}} in attribute srcdoc" },
 		{ "a\nb\n{{#x}}\nc", "t.html:3: {{#x}} is never closed" },
+		{ "{{#x}}\n{{/x}}\n<a href={{u}}>", "t.html:3: {{u}} in an unquoted" },
 		{ "{{#x}}\n{{/y}}", "t.html:2: {{/y}} closes {{#x}} of line 1" },
 		{ "{{/y}}", "t.html:1: {{/y}} closes no section" },
 		{ "a\n{{x", "t.html:2: '{{' without its '}}'" },
