@@ -247,14 +247,19 @@ static const char *error_message(int code)
 	return "An internal error on the server.";
 }
 
-/* A browser's request: a web row, or no row and not the API's path. */
+/* A browser's request: a web row; or, when no row matched, a path
+ * outside /api/ asked for by a client that takes HTML (a browser says so
+ * in Accept; curl and programs keep the JSON error). */
 static int is_web(const struct http_request *req)
 {
 	const struct http_backend *be = req->srv->be;
 	if (!be || !be->web)
 		return 0;
-	return req->route ? (req->route->flags & ROUTE_WEB) != 0
-			  : strncmp(req->path, "/api/", 5) != 0;
+	if (req->route)
+		return (req->route->flags & ROUTE_WEB) != 0;
+	const char *accept = http_header(req, "Accept");
+	return strncmp(req->path, "/api/", 5) != 0 && accept &&
+	       strstr(accept, "text/html");
 }
 
 /* The error object; message is English, detail may be NULL. */
@@ -263,14 +268,11 @@ static int error_body(struct http_request *req, struct http_response *res,
 		      const char *detail)
 {
 	struct json j;
-	if (req && is_web(req)) {
-		buf_reset(&res->body);
-		res->status = status ? status : err_http_status(code);
-		return req->srv->be->web->error_page(req, res, res->status, code,
-						     detail);
-	}
 	buf_reset(&res->body);
 	res->status = status ? status : err_http_status(code);
+	if (req && is_web(req))
+		return req->srv->be->web->error_page(req, res, res->status, code,
+						     detail);
 	res->content_type = "application/json";
 	json_init(&j, &res->body);
 	json_obj_open(&j, NULL);

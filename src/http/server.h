@@ -42,7 +42,8 @@ struct http_response;
  * flagged ROUTE_WEB are signed in by the cookie named here instead of a
  * bearer token (the same backend authenticate, CASES_CRED_SESSION), and
  * every refusal of a web request (a ROUTE_WEB row, or, when no row
- * matched, a path outside /api/) is written by error_page as an HTML
+ * matched, a path outside /api/ from a client whose Accept takes
+ * text/html) is written by error_page as an HTML
  * page instead of the JSON error; the server still decides the status and
  * still writes the audit row of a 403 (deny).
  */

@@ -658,8 +658,11 @@ static void test_server_web(void **state)
 	       "HTTP/1.1 403", "PAGE 403 -3");
 	assert_int_equal(atomic_load(&denied), 1);
 	/* Pages for unknown paths outside /api/; JSON inside it. */
-	expect(port, RQ("GET /nope", ""), "HTTP/1.1 404", "PAGE 404 -2");
-	expect(port, RQ("GET /api/nope", ""), "HTTP/1.1 404", "\"error\"");
+	expect(port, RQ("GET /nope", "Accept: text/html\r\n"), "HTTP/1.1 404",
+	       "PAGE 404 -2");
+	expect(port, RQ("GET /nope", ""), "HTTP/1.1 404", "\"error\"");
+	expect(port, RQ("GET /api/nope", "Accept: text/html\r\n"), "HTTP/1.1 404",
+	       "\"error\"");
 	expect(port, RQ("GET /api/x", "Cookie: sid=sess-desa\r\n"), "HTTP/1.1 401",
 	       "WWW-Authenticate: Bearer");
 	/* Forms parsed into req->form, the raw body not kept. */
