@@ -29,13 +29,14 @@ $PY -c 'import selenium' 2>/dev/null ||
 # "ok"/"FAIL" lines.
 t_py() {
 	local out
-	out=$(PYTHONPATH="$ROOT/tests/web" timeout 180 $PY - "$@" 2>"$T_TMP/py.err")
+	out=$(PYTHONPATH="$ROOT/tests/web" timeout 400 $PY - "$@" 2>"$T_TMP/py.err")
 	local rc=$?
 	printf '%s\n' "$out" | tee "$T_TMP/py.out"
 	T_PASS=$((T_PASS + $(printf '%s\n' "$out" | grep -c '^ok ')))
 	T_FAIL=$((T_FAIL + $(printf '%s\n' "$out" | grep -c '^FAIL')))
 	if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^FAIL'; then
-		t_fail "browser script died (rc $rc): $(tail -n 5 "$T_TMP/py.err")"
+		# The exception's own lines, not chromedriver's stack of addresses.
+		t_fail "browser script died (rc $rc): $(grep -E '^  File|Error|Exception' "$T_TMP/py.err" | tail -n 4)"
 	fi
 }
 

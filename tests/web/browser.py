@@ -19,7 +19,7 @@ import tempfile
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 FAILED = 0
@@ -35,6 +35,17 @@ def check(desc, cond, detail=""):
         print("FAIL - %s%s" % (desc, (": " + str(detail)[:300]) if detail else ""),
               flush=True)
     return cond
+
+
+def _gone(el):
+    """True once el's page has been replaced. Selenium's staleness_of
+    lets chromedriver's "Node with given id does not belong to the
+    document" through (a race seen under load): that is gone too."""
+    try:
+        el.is_enabled()
+        return False
+    except WebDriverException:
+        return True
 
 
 class Browser:
@@ -53,7 +64,9 @@ class Browser:
             opts.add_argument("--no-sandbox")
         self.d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"),
                                   options=opts)
-        self.d.set_page_load_timeout(30)
+        # Generous: make check runs this beside the sanitizer builds on two
+        # shared cores, where a page can take seconds.
+        self.d.set_page_load_timeout(90)
 
     def open(self, path):
         self.d.get(self.base + path)
@@ -77,7 +90,7 @@ class Browser:
         self.d.find_element(By.CSS_SELECTOR, sel).click()
         # A click returns before the next page is in: wait for this one
         # to go, so what follows reads the answer, not the form.
-        WebDriverWait(self.d, 20).until(EC.staleness_of(page))
+        WebDriverWait(self.d, 90).until(lambda d: _gone(page))
         return self
 
     def path(self):
