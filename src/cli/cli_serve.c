@@ -21,6 +21,7 @@
 #include "render/render.h"
 #include "sign/keys.h"
 #include "store/store.h"
+#include "web/web.h"
 
 static int ping(struct store *s, struct buf *err)
 {
@@ -35,6 +36,9 @@ struct app_state {
 	struct policy *policy;
 	struct render_ctx *render;
 	struct keyring *keys;
+	struct web *web;            /* templates, stylesheet, cookie */
+	struct route *routes;       /* the API's and the pages' rows */
+	size_t nroutes;
 	struct http_app app;
 };
 
@@ -52,6 +56,13 @@ static int app_load(struct cli *c, const struct config *cfg,
 		rc = cli_load_password_list(c);
 	if (rc == 0)
 		rc = keyring_load(cfg->data, &st->keys, &c->err);
+	/* Every template parsed now: a mistake in one stops the start with
+	 * its file and line, not a page later. */
+	if (rc == 0)
+		rc = web_new(root.data, cfg, &st->web, &c->err);
+	if (rc == 0)
+		rc = web_routes(http_routes, http_routes_len, &st->routes,
+				&st->nroutes, &c->err);
 	buf_release(&root);
 	st->app = (struct http_app){ .policy = st->policy,
 				     .render = st->render, .keys = st->keys,
@@ -64,6 +75,8 @@ static void app_free(struct app_state *st)
 	policy_free(st->policy);
 	render_ctx_free(st->render);
 	keyring_free(st->keys);
+	web_free(st->web);
+	free(st->routes);
 }
 
 /* Flags that map to a config key, applied last. */
@@ -130,6 +143,7 @@ int cli_serve(struct cli *c)
 		rc = app_load(c, &cfg, &st);
 	if (rc < 0)
 		goto out;
+	backend.web = web_hooks(st.web);
 
 	/* Blocked before the server's threads exist, so they inherit the
 	 * mask and only this thread takes the signals (sigwait below). */
@@ -138,8 +152,8 @@ int cli_serve(struct cli *c)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	rc = http_server_start(&cfg, &backend, http_routes, http_routes_len,
-			       &srv, &c->err);
+	rc = http_server_start(&cfg, &backend, st.routes, st.nroutes, &srv,
+			       &c->err);
 	if (rc < 0)
 		goto out;
 	/* http_server_start has checked that listen has a colon. */

@@ -52,6 +52,10 @@ static const struct key {
 	{ { "drain_timeout",
 	    "seconds to let requests in flight finish on SIGTERM/SIGINT" },
 	  K_UINT, offsetof(struct config, drain_timeout), 0, 600, "10" },
+	{ { "secure_cookies",
+	    "the sign-in cookie: on (Secure, __Host-; behind HTTPS), off, or auto "
+	    "(on unless listening on loopback)" },
+	  K_STR, offsetof(struct config, secure_cookies), 0, 0, "auto" },
 };
 #define NKEYS ARRAY_SIZE(keys)
 

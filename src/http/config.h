@@ -29,6 +29,7 @@ struct config {
 	unsigned timeout;                /* idle seconds before a connection is cut */
 	unsigned rate_limit;             /* requests per minute per address; 0 off */
 	unsigned drain_timeout;          /* seconds to finish requests on SIGTERM */
+	char secure_cookies[CONFIG_STR_MAX]; /* "on", "off", "auto" (web pages) */
 };
 
 /* Fills c with the defaults. */

@@ -4,6 +4,7 @@
 
 #include "core/err.h"
 #include "core/str.h"
+#include "core/html.h"
 
 /*
  * One row per state: the word, what it means for the person at the
@@ -50,29 +51,6 @@ static const char style[] =
 	"dd:last-child{border-bottom:0}"
 	".n{font-size:.85rem;color:#555;margin:1rem .25rem}";
 
-/* Runs of plain characters are copied at once: the page is written for
- * every verification, and a byte at a time was a tenth of its cost. */
-int page_escape(struct buf *out, const char *s)
-{
-	int rc = 0;
-	while (*s && rc == 0) {
-		size_t n = strcspn(s, "&<>\"'");
-		if (n) {
-			rc = buf_add(out, s, n);
-			s += n;
-			continue;
-		}
-		switch (*s++) {
-		case '&': rc = buf_adds(out, "&amp;"); break;
-		case '<': rc = buf_adds(out, "&lt;"); break;
-		case '>': rc = buf_adds(out, "&gt;"); break;
-		case '"': rc = buf_adds(out, "&quot;"); break;
-		default: rc = buf_adds(out, "&#39;"); break;
-		}
-	}
-	return rc;
-}
-
 const char *page_status_word(enum verify_state s)
 {
 	return (unsigned)s <= VERIFY_FORGED ? looks[s].word : "TIDAK SAH";
@@ -89,7 +67,7 @@ static int row(struct buf *out, const char *label, const char *value)
 	if (rc == 0)
 		rc = buf_adds(out, "</dt><dd>");
 	if (rc == 0)
-		rc = page_escape(out, value);
+		rc = html_escape(out, value);
 	return rc ? rc : buf_adds(out, "</dd>");
 }
 
@@ -163,7 +141,7 @@ int page_verify(struct buf *out, const struct verify_result *r)
 	if (rc == 0 && s != VERIFY_VALID && r->detail[0]) {
 		rc = buf_adds(out, "<div class=\"why\">");
 		if (rc == 0)
-			rc = page_escape(out, r->detail);
+			rc = html_escape(out, r->detail);
 		if (rc == 0)
 			rc = buf_adds(out, "</div>");
 	}

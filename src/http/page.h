@@ -6,7 +6,7 @@
  * document's public (masked) values, inline CSS only: no script, no
  * image, no font or stylesheet from elsewhere, so the strict
  * Content-Security-Policy below holds and the page stays a few KB on a
- * slow connection. Every value is HTML-escaped.
+ * slow connection. Every value is HTML-escaped (core/html.h).
  */
 #include "core/buf.h"
 #include "issue/verify.h"
@@ -22,8 +22,5 @@ const char *page_status_word(enum verify_state s);
 
 /* Appends the whole page for r to out. 0 or TB_ENOMEM. */
 int page_verify(struct buf *out, const struct verify_result *r);
-
-/* Appends s HTML-escaped (& < > " ') to out. */
-int page_escape(struct buf *out, const char *s);
 
 #endif

@@ -54,6 +54,10 @@ struct route {
  * twentieth of rate_limit a minute, at least 1): for routes whose answer
  * leaks something per call (the NIK check). */
 #define ROUTE_STRICT_RATE 1u
+/* A browser page (the web module, server.h's struct http_web): signed in
+ * by the session cookie instead of a bearer token, refused with HTML
+ * pages instead of JSON. */
+#define ROUTE_WEB 2u
 
 #define ROUTE_MAX_PARAMS 4
 

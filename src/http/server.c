@@ -19,6 +19,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "http/accesslog.h"
+#include "http/form.h"
 #include "http/metrics.h"
 #include "http/pool.h"
 #include "http/ratelimit.h"
@@ -72,8 +73,10 @@ struct req_ctx {
 	int status;                 /* queued status; 0 until one is */
 	size_t bytes;               /* response body bytes */
 	int has_body;               /* Content-Length > 0 or chunked */
-	int too_big;
+	int too_big;                /* body dropped from here on: 413 */
+	int bad_form;               /* ... because the form was malformed: 400 */
 	size_t discarded;
+	const char *session;        /* cookie value, on ROUTE_WEB rows */
 };
 
 static void tls_close(void *p)
@@ -102,6 +105,16 @@ const char *http_query(const struct http_request *req, const char *name)
 const char *http_header(const struct http_request *req, const char *name)
 {
 	return MHD_lookup_connection_value(conn_of(req), MHD_HEADER_KIND, name);
+}
+
+const struct http_web *http_web_of(const struct http_request *req)
+{
+	return req->srv->be ? req->srv->be->web : NULL;
+}
+
+const char *http_cookie(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(conn_of(req), MHD_COOKIE_KIND, name);
 }
 
 const char *http_param(struct http_request *req, const char *name)
@@ -234,13 +247,32 @@ static const char *error_message(int code)
 	return "An internal error on the server.";
 }
 
+/* A browser's request: a web row; or, when no row matched, a path
+ * outside /api/ asked for by a client that takes HTML (a browser says so
+ * in Accept; curl and programs keep the JSON error). */
+static int is_web(const struct http_request *req)
+{
+	const struct http_backend *be = req->srv->be;
+	if (!be || !be->web)
+		return 0;
+	if (req->route)
+		return (req->route->flags & ROUTE_WEB) != 0;
+	const char *accept = http_header(req, "Accept");
+	return strncmp(req->path, "/api/", 5) != 0 && accept &&
+	       strstr(accept, "text/html");
+}
+
 /* The error object; message is English, detail may be NULL. */
-static int error_body(struct http_response *res, int status, int code,
-		      const char *message, const char *detail)
+static int error_body(struct http_request *req, struct http_response *res,
+		      int status, int code, const char *message,
+		      const char *detail)
 {
 	struct json j;
 	buf_reset(&res->body);
 	res->status = status ? status : err_http_status(code);
+	if (req && is_web(req))
+		return req->srv->be->web->error_page(req, res, res->status, code,
+						     detail);
 	res->content_type = "application/json";
 	json_init(&j, &res->body);
 	json_obj_open(&j, NULL);
@@ -259,7 +291,7 @@ static int error_body(struct http_response *res, int status, int code,
 int http_res_error(struct http_response *res, int status, int code,
 		   const char *detail)
 {
-	return error_body(res, status, code, error_message(code), detail);
+	return error_body(NULL, res, status, code, error_message(code), detail);
 }
 
 /* Hands res to libmicrohttpd. The body buffer is detached to it (freed
@@ -311,7 +343,7 @@ static enum MHD_Result reject_detail(struct http_server *srv,
 				     struct req_ctx *c, int status, int code,
 				     const char *message, const char *detail)
 {
-	if (error_body(&c->res, status, code,
+	if (error_body(&c->req, &c->res, status, code,
 		       message ? message : error_message(code), detail) < 0)
 		return MHD_NO;
 	return queue(srv, c, c->has_body && !c->req.body.len);
@@ -416,42 +448,76 @@ static struct req_ctx *ctx_new(struct http_server *srv,
 	return c;
 }
 
-/* 401 answers carry the scheme the client should use (RFC 6750). */
+/* 401 answers carry the scheme the client should use (RFC 6750); a
+ * browser's page is sent to sign in instead (error_page). */
 static enum MHD_Result reject_auth(struct http_server *srv, struct req_ctx *c,
 				   const char *message)
 {
-	http_res_header(&c->res, "WWW-Authenticate", "Bearer");
+	if (!is_web(&c->req))
+		http_res_header(&c->res, "WWW-Authenticate", "Bearer");
 	return reject(srv, c, 0, TB_EAUTH, message);
 }
 
-/*
- * The caller of a route with roles. The Authorization header is HTTP's,
- * so it is parsed here; who the token belongs to is the backend's
- * authenticate (cases_authenticate), the one path both faces share.
- */
-static enum MHD_Result authenticate(struct http_server *srv, struct req_ctx *c)
+/* The credential as presented: the session cookie on a browser's page,
+ * else the bearer token of the Authorization header (HTTP's, so parsed
+ * here). NULL after queueing the 401. */
+static const char *credential(struct http_server *srv, struct req_ctx *c,
+			      enum cases_cred *kind)
 {
+	const char *tok;
+	if (c->req.route->flags & ROUTE_WEB) {
+		*kind = CASES_CRED_SESSION;
+		tok = srv->be->web ? http_cookie(&c->req, srv->be->web->cookie) : NULL;
+		if (!tok || !*tok || strlen(tok) > CASES_SECRET_MAX) {
+			reject_auth(srv, c, "Sign in first.");
+			return NULL;
+		}
+		return c->session = tok;
+	}
+	*kind = CASES_CRED_BEARER;
 	const char *h = http_header(&c->req, "Authorization");
-	if (!h)
-		return reject_auth(srv, c, "Authentication required: send "
-					   "Authorization: Bearer <token>.");
-	if (strncasecmp(h, "Bearer ", 7) != 0)
-		return reject_auth(srv, c, "The authorization scheme must be Bearer.");
-	const char *tok = h + 7;
+	if (!h) {
+		reject_auth(srv, c, "Authentication required: send "
+				    "Authorization: Bearer <token>.");
+		return NULL;
+	}
+	if (strncasecmp(h, "Bearer ", 7) != 0) {
+		reject_auth(srv, c, "The authorization scheme must be Bearer.");
+		return NULL;
+	}
+	tok = h + 7;
 	while (*tok == ' ')
 		tok++;
 	size_t n = strlen(tok);
-	if (n == 0 || n > CASES_SECRET_MAX)
-		return reject_auth(srv, c, "The bearer token is malformed.");
+	if (n == 0 || n > CASES_SECRET_MAX) {
+		reject_auth(srv, c, "The bearer token is malformed.");
+		return NULL;
+	}
+	return tok;
+}
+
+/*
+ * The caller of a route with roles. Who the credential belongs to is the
+ * backend's authenticate (cases_authenticate), the one path both faces
+ * and both kinds of credential share.
+ */
+static enum MHD_Result authenticate(struct http_server *srv, struct req_ctx *c)
+{
+	enum cases_cred kind;
+	const char *tok = credential(srv, c, &kind);
+	if (!tok)
+		return c->status ? MHD_YES : MHD_NO;
 	struct store *s;
 	int rc = http_store(&c->req, &s, &c->err);
 	if (rc == 0)
 		rc = srv->be->authenticate
-			     ? srv->be->authenticate(s, CASES_CRED_BEARER, tok,
-						     &c->actor, &c->err)
+			     ? srv->be->authenticate(s, kind, tok, &c->actor,
+						     &c->err)
 			     : tb_err(&c->err, TB_EINTERNAL, "autentikasi tidak tersambung");
 	if (rc == TB_EAUTH)
-		return reject_auth(srv, c, "The bearer token is not known.");
+		return reject_auth(srv, c, kind == CASES_CRED_SESSION
+					   ? "The session has ended; sign in again."
+					   : "The bearer token is not known.");
 	if (rc < 0) {
 		/* A database fault, or a stored role the workflow does not
 		 * know: the 500 hides the text, so the log keeps it. */
@@ -459,6 +525,7 @@ static enum MHD_Result authenticate(struct http_server *srv, struct req_ctx *c)
 		return reject_detail(srv, c, 0, rc, NULL, c->err.data);
 	}
 	c->req.actor = &c->actor;
+	c->req.session = kind == CASES_CRED_SESSION ? c->session : NULL;
 	if (!(c->req.route->roles & ROUTE_ROLE(c->actor.role)))
 		return deny(srv, c, "Not allowed: this route does not accept "
 				    "your role.", NULL);
@@ -544,13 +611,23 @@ static enum MHD_Result begin(struct http_server *srv, struct req_ctx *c)
 			    len > (long long)c->req.route->body_max))
 		return reject(srv, c, 0, TB_ETOOBIG, NULL);
 	c->req.body.max = c->req.route->body_max;
+	/* A form the route accepts is parsed as it arrives (form.h). */
+	if (c->has_body && c->req.route->types &&
+	    http_form_is(http_header(&c->req, "Content-Type")) &&
+	    !(c->req.form = http_form_new(conn_of(&c->req),
+					  c->req.route->body_max)))
+		return reject(srv, c, 0, TB_EINVAL, "The form body cannot be parsed.");
 	return MHD_YES;
 }
 
 static enum MHD_Result dispatch(struct http_server *srv, struct req_ctx *c)
 {
 	if (c->too_big)
-		return reject(srv, c, 0, TB_ETOOBIG, NULL);
+		return c->bad_form ? reject(srv, c, 0, TB_EINVAL,
+					    "The form body is malformed.")
+				   : reject(srv, c, 0, TB_ETOOBIG, NULL);
+	if (c->req.form && http_form_finish(c->req.form) < 0)
+		return reject(srv, c, 0, TB_EINVAL, "The form body is malformed.");
 	int rc = c->req.route->handler(&c->req, &c->res, &c->err);
 	if (rc < 0) {
 		/* Log the failure's message only for server faults: a client's
@@ -586,10 +663,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!c->too_big &&
-		    buf_add(&c->req.body, upload, *upload_size) < 0) {
+		int rc = c->too_big ? 0
+			 : c->req.form ? http_form_feed(c->req.form, upload,
+							*upload_size)
+				       : buf_add(&c->req.body, upload, *upload_size);
+		if (rc < 0) {
+			/* Over the limit, or a malformed form: answered once the
+			 * body has ended (see DISCARD_MAX), the rest dropped. */
+			c->bad_form = rc == TB_EINVAL;
 			c->too_big = 1;
 			buf_release(&c->req.body);
+			http_form_free(c->req.form);
+			c->req.form = NULL;
 		}
 		if (c->too_big) {
 			c->discarded += *upload_size;
@@ -644,6 +729,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	access_log(srv, c, s * 1000.0, toe);
 	pool_free(c->req.pool);
 	buf_release(&c->req.body);
+	http_form_free(c->req.form);
 	buf_release(&c->res.body);
 	buf_release(&c->err);
 	free(c);

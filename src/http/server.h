@@ -11,15 +11,17 @@
  * Life of a request, all decided before the body is read: rate limit (429
  * + Retry-After), route lookup (404; 405 + Allow), authentication when the
  * route has roles (401, 403), content type (415), Content-Length against
- * the route's limit (413). The body is then collected into req->body,
- * never past the limit (a chunked body that passes it is answered 413 and
+ * the route's limit (413). The body is then collected into req->body (a
+ * form body into req->form, parsed as it arrives: form.h), never past the
+ * limit (a chunked body that passes it is answered 413 and
  * the rest discarded, or the connection closed). Then the handler runs.
  * Whatever happens, the request's pool and body are freed when the request
  * completes, and one access-log line and one metrics sample are recorded.
  *
  * Errors are JSON: {"error": "<err_name>", "message": "<English sentence
  * for the code>", "detail": "<the module's Indonesian message>"}; the
- * English sentences are one table in server.c (http_res_error).
+ * English sentences are one table in server.c (http_res_error). Browser
+ * pages' refusals are HTML instead (struct http_web).
  */
 #include <stdint.h>
 
@@ -30,7 +32,29 @@
 #include "store/store.h"
 
 struct http_server;
+struct http_form;
 struct pool;
+struct http_request;
+struct http_response;
+
+/*
+ * Browser pages served beside the API (the web module fills this). Rows
+ * flagged ROUTE_WEB are signed in by the cookie named here instead of a
+ * bearer token (the same backend authenticate, CASES_CRED_SESSION), and
+ * every refusal of a web request (a ROUTE_WEB row, or, when no row
+ * matched, a path outside /api/ from a client whose Accept takes
+ * text/html) is written by error_page as an HTML
+ * page instead of the JSON error; the server still decides the status and
+ * still writes the audit row of a 403 (deny).
+ */
+struct http_web {
+	const char *cookie;
+	/* Replaces res's body (and may add headers: a 401 becomes a 303 to
+	 * the sign-in page) for a refusal: status, code, and the module's
+	 * Indonesian message or NULL. 0 or TB_ENOMEM. */
+	int (*error_page)(struct http_request *req, struct http_response *res,
+			  int status, int code, const char *detail);
+};
 
 /*
  * Database access, as function pointers so the server does not decide how
@@ -61,6 +85,8 @@ struct http_backend {
 	 * policy, layouts, keyring: struct http_app in handlers.h); NULL in
 	 * tests that do not need it. */
 	const void *app;
+	/* Browser pages; NULL: none (every answer is the API's). */
+	const struct http_web *web;
 };
 
 struct http_request {
@@ -72,6 +98,12 @@ struct http_request {
 	/* The caller, on routes with roles (NULL on public routes), as
 	 * the backend's authenticate found it. */
 	const struct cases_actor *actor;
+	/* The raw session id from the cookie, on ROUTE_WEB rows with roles
+	 * (NULL otherwise): the web module derives the CSRF token from it. */
+	const char *session;
+	/* The parsed body of a form request (form.h), NULL otherwise; then
+	 * body stays empty. */
+	struct http_form *form;
 	const char *client;         /* peer address, "127.0.0.1" style */
 	struct pool *pool;          /* freed when the request completes */
 	struct http_server *srv;
@@ -82,6 +114,10 @@ struct http_request {
  * case-insensitive); NULL when absent. Valid until the request completes. */
 const char *http_query(const struct http_request *req, const char *name);
 const char *http_header(const struct http_request *req, const char *name);
+/* The server's browser-page hooks (NULL when it has none). */
+const struct http_web *http_web_of(const struct http_request *req);
+/* A cookie's value; NULL when absent. */
+const char *http_cookie(const struct http_request *req, const char *name);
 /* The {name} capture, copied into req->pool (libmicrohttpd has already
  * percent-decoded the path); NULL when the route has no such capture or
  * memory runs out. */
@@ -111,7 +147,7 @@ const struct config *http_config(const struct http_request *req);
 /* The backend's app pointer (see struct http_backend). */
 const void *http_app(const struct http_request *req);
 
-#define HTTP_MAX_HEADERS 8
+#define HTTP_MAX_HEADERS 12
 
 struct http_response {
 	int status;                 /* 200 unless set */

@@ -22,7 +22,9 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/html.h"
 #include "http/config.h"
+#include "http/form.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
 #include "http/page.h"
@@ -402,9 +404,13 @@ static int fake_authenticate(struct store *s, enum cases_cred kind,
 		const char *token, *name;
 		enum role role;
 	} users[] = { { "tok-desa", "operator1", ROLE_DESA },
-		      { "tok-admin", "root", ROLE_ADMIN } };
-	assert_int_equal(kind, CASES_CRED_BEARER);
-	for (size_t i = 0; i < 2; i++)
+		      { "tok-admin", "root", ROLE_ADMIN },
+		      { "sess-desa", "operator1", ROLE_DESA } };
+	/* Bearer tokens on API rows, session ids on web rows: never
+	 * crossed. */
+	size_t from = kind == CASES_CRED_SESSION ? 2 : 0;
+	size_t to = kind == CASES_CRED_SESSION ? 3 : 2;
+	for (size_t i = from; i < to; i++)
 		if (strcmp(secret, users[i].token) == 0) {
 			memset(a, 0, sizeof *a);
 			snprintf(a->name, sizeof a->name, "%s", users[i].name);
@@ -562,6 +568,119 @@ static void expect(unsigned port, const char *req, const char *status,
 		fail_msg("request:\n%s\nwanted %s / %s, got:\n%s", req, status,
 			 also ? also : "", out.data);
 	buf_release(&out);
+}
+
+/* ---- browser rows (ROUTE_WEB) on the same server ---- */
+
+static atomic_int denied;
+
+static int fake_audit_denied(struct store *s, const struct cases_actor *a,
+			     const char *what, const char *object,
+			     struct buf *err)
+{
+	(void)s, (void)err;
+	assert_string_equal(a->name, "operator1");
+	assert_string_equal(what, "GET /w/dinsos");
+	assert_string_equal(object, "-");
+	atomic_fetch_add(&denied, 1);
+	return 0;
+}
+
+/* The web module's part, faked: "PAGE <status> <code>", and a 401 sent
+ * to sign in. */
+static int fake_error_page(struct http_request *req, struct http_response *res,
+			   int status, int code, const char *detail)
+{
+	(void)req, (void)detail;
+	res->content_type = "text/html";
+	if (code == TB_EAUTH) {
+		res->status = 303;
+		http_res_header(res, "Location", "/masuk");
+	}
+	return buf_addf(&res->body, "PAGE %d %d", status, code);
+}
+
+static const struct http_web fake_web = { "sid", fake_error_page };
+
+static const struct http_backend web_backend = {
+	.open = fake_open,
+	.close = fake_close,
+	.authenticate = fake_authenticate,
+	.ping = fake_ping,
+	.audit_denied = fake_audit_denied,
+	.web = &fake_web,
+};
+
+static int h_form(struct http_request *req, struct http_response *res,
+		  struct buf *err)
+{
+	(void)err;
+	const char *a = http_form_get(req->form, "a");
+	const struct http_file *f = http_form_get_file(req->form, "f");
+	res->content_type = "text/plain";
+	return buf_addf(&res->body, "a=%s body=%zu file=%s:%zu:%.*s", a ? a : "-",
+			req->body.len, f ? f->filename : "-", f ? f->len : 0,
+			f ? (int)f->len : 0, f ? f->data : "");
+}
+
+static const struct route web_routes[] = {
+	{ "GET", "/w/desa", h_whoami, ROUTE_ROLE(ROLE_DESA), 0, NULL, ROUTE_WEB },
+	{ "GET", "/w/dinsos", h_whoami, ROUTE_ROLE(ROLE_DINSOS), 0, NULL, ROUTE_WEB },
+	{ "POST", "/w/form", h_form, ROUTE_PUBLIC, 100,
+	  "application/x-www-form-urlencoded,multipart/form-data", ROUTE_WEB },
+	{ "GET", "/api/x", h_whoami, ROUTE_ROLE(ROLE_DESA), 0, NULL, 0 },
+};
+
+static void test_server_web(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct http_server *srv;
+	config_defaults(&cfg);
+	config_set(&cfg, "listen", "127.0.0.1:0", NULL);
+	config_set(&cfg, "threads", "1", NULL);
+	config_set(&cfg, "access_log", "off", NULL);
+	atomic_store(&denied, 0);
+	assert_int_equal(http_server_start(&cfg, &web_backend, web_routes,
+					   sizeof web_routes / sizeof web_routes[0],
+					   &srv, NULL), 0);
+	unsigned port = http_server_port(srv);
+#define RQ(line, extra) line " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n" extra "\r\n"
+	/* Signed in by the cookie, not by a bearer token. */
+	expect(port, RQ("GET /w/desa", "Cookie: sid=sess-desa\r\n"), "HTTP/1.1 200",
+	       "operator1 desa");
+	expect(port, RQ("GET /w/desa", "Authorization: Bearer tok-desa\r\n"),
+	       "HTTP/1.1 303", "PAGE 401 -6");
+	expect(port, RQ("GET /w/desa", "Cookie: sid=tok-desa\r\n"), "HTTP/1.1 303",
+	       "Location: /masuk");
+	/* The role refused: the page, and the API's audit row. */
+	expect(port, RQ("GET /w/dinsos", "Cookie: sid=sess-desa\r\n"),
+	       "HTTP/1.1 403", "PAGE 403 -3");
+	assert_int_equal(atomic_load(&denied), 1);
+	/* Pages for unknown paths outside /api/; JSON inside it. */
+	expect(port, RQ("GET /nope", "Accept: text/html\r\n"), "HTTP/1.1 404",
+	       "PAGE 404 -2");
+	expect(port, RQ("GET /nope", ""), "HTTP/1.1 404", "\"error\"");
+	expect(port, RQ("GET /api/nope", "Accept: text/html\r\n"), "HTTP/1.1 404",
+	       "\"error\"");
+	expect(port, RQ("GET /api/x", "Cookie: sid=sess-desa\r\n"), "HTTP/1.1 401",
+	       "WWW-Authenticate: Bearer");
+	/* Forms parsed into req->form, the raw body not kept. */
+	expect(port, RQ("POST /w/form", "Content-Type: application/x-www-form-urlencoded\r\n"
+		       "Content-Length: 9\r\n") "a=x%26y+z",
+	       "HTTP/1.1 200", "a=x&y z body=0 file=-");
+	expect(port, RQ("POST /w/form", "Content-Type: multipart/form-data; boundary=XX\r\n"
+		       "Content-Length: 80\r\n")
+		       "--XX\r\nContent-Disposition: form-data; name=\"f\"; "
+		       "filename=\"a.txt\"\r\n\r\nhi\r\n--XX--\r\n",
+	       "HTTP/1.1 200", "file=a.txt:2:hi");
+	expect(port, RQ("POST /w/form", "Content-Type: application/x-www-form-urlencoded\r\n"
+		       "Transfer-Encoding: chunked\r\n") "70\r\na=01234567890123456789"
+		       "0123456789012345678901234567890123456789012345678901234567890123"
+		       "45678901234567890123456789\r\n0\r\n\r\n",
+	       "HTTP/1.1 413", "PAGE 413 -7");
+#undef RQ
+	http_server_stop(srv);
 }
 
 static void test_server_auth(void **state)
@@ -826,7 +945,7 @@ static void test_page_escape(void **state)
 {
 	(void)state;
 	struct buf b = BUF_INIT;
-	assert_int_equal(page_escape(&b, "<a href=\"x\">&'</a>"), 0);
+	assert_int_equal(html_escape(&b, "<a href=\"x\">&'</a>"), 0);
 	assert_string_equal(b.data,
 			    "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
 	buf_release(&b);
@@ -939,6 +1058,7 @@ int main(void)
 		cmocka_unit_test(test_page_escape),
 		cmocka_unit_test(test_page_states),
 		cmocka_unit_test(test_service_routes),
+		cmocka_unit_test(test_server_web),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

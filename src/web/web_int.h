@@ -1,0 +1,19 @@
+#ifndef TERBIT_WEB_INT_H
+#define TERBIT_WEB_INT_H
+/* Private to src/web/: the module's state, loaded once at start and read
+ * by every thread. */
+#include "web/web.h"
+
+struct web {
+	struct http_web hooks;      /* first: web_of finds the state from it */
+	struct tmpl_set *tmpl;
+	struct buf css;             /* static/terbit.css */
+	char css_etag[24];          /* "\"<16 hex of its SHA-256>\"" */
+	int secure;                 /* Secure + __Host- cookie */
+	char cookie[32];
+};
+
+/* The state behind the request's server (NULL without web pages). */
+const struct web *web_of(const struct http_request *req);
+
+#endif
