@@ -1,4 +1,5 @@
 #include "core/html.h"
+#include "core/str.h"
 
 #include <string.h>
 #include <strings.h>
@@ -75,7 +76,6 @@ static int url_byte(const unsigned char c, int part)
 
 static int url_encode(struct buf *out, const char *s, int part)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	int rc = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p && rc == 0; p++) {
 		if (*p == '&' && !part)
@@ -83,7 +83,8 @@ static int url_encode(struct buf *out, const char *s, int part)
 		else if (url_byte(*p, part))
 			rc = buf_addc(out, (char)*p);
 		else {
-			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			char e[4] = "%";
+			str_hex_upper(e + 1, p, 1);
 			rc = buf_add(out, e, 3);
 		}
 	}

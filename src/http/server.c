@@ -18,6 +18,7 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "http/accesslog.h"
 #include "http/form.h"
 #include "http/metrics.h"
@@ -240,8 +241,7 @@ static const struct {
 
 static const char *error_message(int code)
 {
-	for (size_t i = 0; i < sizeof error_messages / sizeof error_messages[0];
-	     i++)
+	for (size_t i = 0; i < ARRAY_SIZE(error_messages); i++)
 		if (error_messages[i].code == code)
 			return error_messages[i].message;
 	return "An internal error on the server.";
@@ -364,7 +364,7 @@ static void denied_object(struct http_request *req, char *out, size_t n)
 		const char *param, *prefix;
 	} objs[] = { { "id", "case:" }, { "serial", "document:" } };
 	snprintf(out, n, "-");
-	for (size_t i = 0; i < sizeof objs / sizeof objs[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(objs); i++) {
 		const char *v = http_param(req, objs[i].param);
 		if (!v)
 			continue;
@@ -756,8 +756,7 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss,
 {
 	char host[CONFIG_STR_MAX];
 	const char *colon = strrchr(listen, ':');
-	if (!colon || !colon[1] || strspn(colon + 1, "0123456789") !=
-					     strlen(colon + 1))
+	if (!colon || !str_all_digits(colon + 1))
 		return tb_err(err, TB_EINVAL,
 			      "alamat listen tidak sah: '%s' (contoh 127.0.0.1:8080)",
 			      listen);

@@ -15,6 +15,7 @@
 
 #include "core/err.h"
 #include "core/html.h"
+#include "core/str.h"
 #include "http/pool.h"
 
 /* Deeper nesting of sections or includes is a template mistake. */
@@ -301,7 +302,7 @@ static int var_ctx(struct parse *p, unsigned line, const char *name)
 		if (strcmp(h->attr, "srcdoc") == 0 || strcmp(h->attr, "srcset") == 0)
 			return perr(p, line, "{{%s}} in attribute %s: not allowed",
 				    name, h->attr);
-		if (in_list(h->attr, url_attrs, sizeof url_attrs / sizeof url_attrs[0]))
+		if (in_list(h->attr, url_attrs, ARRAY_SIZE(url_attrs)))
 			return h->value_start ? C_URL : C_URL_PART;
 		return C_ATTR;
 	default:

@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "core/fmt.h"
 #include "core/html.h"
+#include "core/str.h"
 #include "eligibility/eligibility.h"
 #include "http/pool.h"
 #include "web/web_int.h"
@@ -122,8 +123,7 @@ int web_error_page(struct http_request *req, struct http_response *res,
 	if (code == TB_EAUTH)
 		return to_sign_in(req, res);
 	size_t i = 0;
-	while (i + 1 < sizeof errors / sizeof errors[0] &&
-	       errors[i].status != status)
+	while (i + 1 < ARRAY_SIZE(errors) && errors[i].status != status)
 		i++;
 	struct buf err = BUF_INIT;
 	struct web_req w = { .http = req, .res = res, .actor = req->actor,

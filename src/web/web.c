@@ -12,9 +12,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/digest.h"
 #include "core/err.h"
+#include "core/str.h"
 #include "http/pool.h"
-#include "sign/digest.h"
 #include "workflow/workflow.h"
 
 /* Every signed-in user: a page decides more through the modules. */
@@ -35,7 +36,7 @@ const struct web_page web_pages[] = {
 	{ "GET", "/static/terbit.css", ui_static_css, ROUTE_PUBLIC, 0, WEB_CACHE },
 };
 
-const size_t web_pages_len = sizeof web_pages / sizeof web_pages[0];
+const size_t web_pages_len = ARRAY_SIZE(web_pages);
 
 const struct web *web_of(const struct http_request *req)
 {
@@ -48,7 +49,6 @@ const struct web *web_of(const struct http_request *req)
 
 void web_csrf_token(const char *sid, char out[WEB_CSRF_LEN + 1])
 {
-	static const char hex[] = "0123456789abcdef";
 	static const char prefix[] = "terbit-csrf:";
 	unsigned char md[SHA256_LEN];
 	size_t n = strlen(sid);
@@ -64,11 +64,7 @@ void web_csrf_token(const char *sid, char out[WEB_CSRF_LEN + 1])
 	memcpy(msg + sizeof prefix - 1, sid, n);
 	digest_sha256(msg, sizeof prefix - 1 + n, md);
 	free(msg);
-	for (int i = 0; i < WEB_CSRF_LEN / 2; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[WEB_CSRF_LEN] = '\0';
+	str_hex(out, md, WEB_CSRF_LEN / 2);
 }
 
 int web_csrf_ok(const char *sid, const char *token)
@@ -282,7 +278,7 @@ int web_new(const char *root, const struct config *cfg, struct web **out,
 	    (rc = tmpl_set_load(path.data, &w->tmpl, err)) < 0)
 		goto out;
 	static const char *const needed[] = { "layout", "error" };
-	for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(needed); i++)
 		if (!tmpl_has(w->tmpl, needed[i])) {
 			rc = tb_err(err, TB_EINVAL, "%s/%s.html tidak ada",
 				    path.data, needed[i]);
