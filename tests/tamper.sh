@@ -105,6 +105,9 @@ done
 # ---- the printed fields (what a card sheet is drawn from) changed
 db "UPDATE documents SET fields = fields || ' ' WHERE serial = '$CARD'"
 check_names "printed fields changed" "$CARD: isian tercetak tidak sama"
+t_run nz "changed fields: the card is not printed on a sheet" \
+	"$TERBIT" document sheet "$CARD" --out "$T_TMP/sheet.pdf" --by dinsos
+t_grep "says why" 'diubah di luar terbit' "$ERR"
 db "UPDATE documents SET fields = substr(fields, 1, length(fields) - 1)
     WHERE serial = '$CARD'"
 t_run 0 "fields undone: document check passes" "$TERBIT" document check
