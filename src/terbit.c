@@ -99,7 +99,15 @@ static const struct command commands[] = {
 	{ "document list", cli_document_list,
 	  "[--case KASUS] [--by PENGGUNA] [--json]", "daftar dokumen terbit" },
 	{ "document check", cli_document_check, "",
-	  "periksa seluruh registri: hash, tanda tangan, nomor urut" },
+	  "periksa seluruh registri: berkas basis data, hash, tanda tangan, "
+	  "segel, nomor urut, log audit" },
+	{ "document seal", cli_document_seal, "",
+	  "segel dokumen dari sebelum pembaruan (sekali); buat kunci segel "
+	  "bila belum ada" },
+	{ "audit verify", cli_audit_verify, "[--head ID:HASH]",
+	  "periksa rantai hash log audit; sebutkan entri pertama yang rusak" },
+	{ "audit head", cli_audit_head, "",
+	  "cetak ID:HASH entri terakhir log audit (untuk laporan bulanan)" },
 	{ "document sheet", cli_document_sheet,
 	  "SERI... | --all-valid | --case KASUS --out BERKAS.pdf --by PENGGUNA",
 	  "cetak kartu berlaku 10 per lembar A4 dengan tanda potong (bolak-balik)" },

@@ -101,6 +101,9 @@ int cli_document_show(struct cli *c);
 int cli_document_get(struct cli *c);
 int cli_document_list(struct cli *c);
 int cli_document_check(struct cli *c);
+int cli_document_seal(struct cli *c);
+int cli_audit_verify(struct cli *c);
+int cli_audit_head(struct cli *c);
 int cli_document_sheet(struct cli *c);
 /* Exit 0 only for VALID; 10 + enum verify_state otherwise. */
 int cli_verify(struct cli *c);

@@ -384,6 +384,125 @@ int cli_document_check(struct cli *c)
 	return rc;
 }
 
+/*
+ * terbit document seal: once after upgrading a data directory to schema 6.
+ * Makes keys/seal.key when it is missing and seals the rows written before
+ * seals existed (issue_seal_unsealed: never a row whose seal is wrong).
+ */
+int cli_document_seal(struct cli *c)
+{
+	struct env e;
+	memset(&e, 0, sizeof e);
+	int rc = cli_expect(c, 0, NULL);
+	if (rc < 0)
+		return rc;
+	if ((rc = keys_seal_init(c->data_dir, &c->err)) < 0)
+		return rc;
+	if (rc == 0)
+		printf("kunci segel dibuat: %s/keys/seal.key (cadangkan "
+		       "bersama kunci lain)\n",
+		       c->data_dir);
+	if ((rc = env_open(c, &e, 0)) == 0 &&
+	    (rc = issue_seal_unsealed(e.s, e.kr, &c->err)) >= 0) {
+		printf("%d dokumen disegel\n", rc);
+		rc = 0;
+	}
+	env_close(&e);
+	return rc;
+}
+
+/* ---- the audit log's hash chain ----------------------------------- */
+
+struct head_arg {
+	int64_t id;
+	char hash[65];
+	int found;
+};
+
+static int find_head(const struct store_audit *a, void *arg)
+{
+	struct head_arg *h = arg;
+	if (a->id != h->id)
+		return 0;
+	h->found = 1 + !strcmp(a->hash, h->hash);
+	return 1;
+}
+
+/* --head ID:HASH (from `audit head`, written down earlier): the row must
+ * still be there with that hash, or the log was rolled back or cut. */
+static int check_recorded_head(struct cli *c, struct store *s,
+			       const char *spec)
+{
+	struct head_arg h = { 0 };
+	char *end = NULL;
+	long long id = strtoll(spec, &end, 10);
+	if (id <= 0 || !end || *end != ':' || strlen(end + 1) != 64)
+		return tb_err(&c->err, TB_EINVAL,
+			      "--head harus ID:HASH seperti keluaran "
+			      "`terbit audit head`");
+	h.id = id;
+	memcpy(h.hash, end + 1, sizeof h.hash);
+	int rc = store_audit_each(s, NULL, find_head, &h, &c->err);
+	if (rc < 0)
+		return rc;
+	if (h.found != 2)
+		return tb_err(&c->err, TB_EREFUSED,
+			      "log audit tidak lagi memuat kepala yang "
+			      "tercatat (entri %lld %s): basis data "
+			      "dikembalikan ke versi lama atau log dipotong",
+			      id, h.found ? "berubah" : "hilang");
+	printf("kepala tercatat %lld masih ada dan sama\n", id);
+	return 0;
+}
+
+/*
+ * terbit audit verify [--head ID:HASH]: walks the chain; the first broken
+ * link is named by its id, and the exit is non-zero.
+ */
+int cli_audit_verify(struct cli *c)
+{
+	static const char *const opts[] = { "--head", NULL };
+	struct store *s = NULL;
+	struct store_audit_check ac;
+	int rc = cli_expect(c, 0, opts);
+	if (rc < 0)
+		return rc;
+	if ((rc = cli_open_store(c, &s)) < 0 ||
+	    (rc = store_audit_verify(s, &ac, &c->err)) < 0)
+		goto out;
+	if (ac.bad_id) {
+		rc = tb_err(&c->err, TB_EREFUSED,
+			    "log audit rusak mulai entri %lld: %s",
+			    (long long)ac.bad_id, ac.why);
+		goto out;
+	}
+	printf("log audit utuh: %lld entri, kepala %lld %s\n",
+	       (long long)ac.rows, (long long)ac.head_id, ac.head_hash);
+	if (cli_opt(c, "--head"))
+		rc = check_recorded_head(c, s, cli_opt(c, "--head"));
+out:
+	store_close(s);
+	return rc;
+}
+
+/* terbit audit head: "ID:HASH" of the newest entry, for the monthly
+ * report (docs/issuance.md): kept outside the database, it shows a
+ * rollback of the whole file, which no check inside the file can. */
+int cli_audit_head(struct cli *c)
+{
+	struct store *s = NULL;
+	int64_t id;
+	char hash[65];
+	int rc = cli_expect(c, 0, NULL);
+	if (rc < 0)
+		return rc;
+	if ((rc = cli_open_store(c, &s)) == 0 &&
+	    (rc = store_audit_head(s, &id, hash, &c->err)) == 0)
+		printf("%lld:%s\n", (long long)id, hash);
+	store_close(s);
+	return rc;
+}
+
 /* ---- batch printing ----------------------------------------------- */
 
 struct serials {

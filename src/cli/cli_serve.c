@@ -141,6 +141,12 @@ int cli_serve(struct cli *c)
 		rc = check_store(c, &cfg);
 	if (rc == 0)
 		rc = app_load(c, &cfg, &st);
+	/* A data directory from before seals: the service runs, but says
+	 * at once why every answer will be FORGED and issuing refused. */
+	if (rc == 0 && !keyring_has_seal(st.keys))
+		log_warn("kunci segel belum ada: verifikasi menjawab FORGED "
+			 "dan penerbitan ditolak; jalankan sekali: terbit "
+			 "document seal, lalu mulai ulang layanan");
 	if (rc < 0)
 		goto out;
 	backend.web = web_hooks(st.web);

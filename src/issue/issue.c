@@ -17,6 +17,7 @@
 #include "core/json.h"
 #include "core/str.h"
 #include "issue/fields.h"
+#include "issue/seal.h"
 #include "sign/pades.h"
 #include "sign/token.h"
 
@@ -339,7 +340,8 @@ static int gate(struct issue_ctx *ctx, const struct cases_actor *a,
 					   : "document.issue",
 				  object, note, err)) < 0)
 		goto out;
-	rc = store_doc_get(ctx->store, d->doc.serial, &res->doc, err);
+	rc = issue__reseal(ctx->store, ctx->keys, d->doc.serial, &res->doc,
+			   err);
 out:
 	cases_facts_release(&f);
 	return rc;
@@ -462,7 +464,7 @@ int issue_reissue(struct issue_ctx *ctx, const struct cases_actor *a,
 {
 	struct store_document old;
 	struct draft d;
-	char sn[SERIAL_LEN + 1];
+	char sn[SERIAL_LEN + 1], object[32], note[STORE_TEXT_MAX + 40];
 	result_init(res);
 	int rc = change_begin(ctx, a, serial, reason, sn, err);
 	if (rc < 0)
@@ -480,10 +482,19 @@ int issue_reissue(struct issue_ctx *ctx, const struct cases_actor *a,
 	}
 	enum issue_kind kind =
 		strcmp(old.kind, "card") ? ISSUE_LETTER : ISSUE_CARD;
-	if ((rc = gate(ctx, a, old.case_id, kind, sn, res, &d, err)) < 0)
+	if ((rc = gate(ctx, a, old.case_id, kind, sn, res, &d, err)) < 0 ||
+	    (rc = store_doc_supersede(ctx->store, sn, res->doc.serial, a->name,
+				      reason, err)) < 0 ||
+	    (rc = issue__reseal(ctx->store, ctx->keys, sn, NULL, err)) < 0)
 		goto out;
-	rc = store_doc_supersede(ctx->store, sn, res->doc.serial, a->name,
-				 reason, err);
+	/* The old row's change of state is an entry of its own (the
+	 * reissue entry is about the new row), so each document's history
+	 * is complete under its own object. */
+	snprintf(object, sizeof object, "document:%s", sn);
+	snprintf(note, sizeof note, "diganti oleh %s: %s", res->doc.serial,
+		 reason);
+	rc = store_audit_add(ctx->store, a->name, role_name(a->role),
+			     "document.supersede", object, note, err);
 out:
 	rc = finish(ctx, rc, &d, pdf, err);
 	draft_release(&d);
@@ -502,6 +513,7 @@ int issue_revoke(struct issue_ctx *ctx, const struct cases_actor *a,
 	if ((rc = store_doc_get(ctx->store, sn, &doc, err)) < 0 ||
 	    (rc = need_dinsos(a, doc.village_code, err)) < 0 ||
 	    (rc = store_doc_revoke(ctx->store, sn, a->name, reason, err)) < 0 ||
+	    (rc = issue__reseal(ctx->store, ctx->keys, sn, NULL, err)) < 0 ||
 	    (rc = store_audit_add(ctx->store, a->name, role_name(a->role),
 				  "document.revoke", object, reason, err)) < 0) {
 		store_rollback(ctx->store);

@@ -231,13 +231,40 @@ int issue_list_json(struct store *s, const struct cases_actor *a,
 		    struct buf *err);
 
 /*
- * Registry self-check, for operators and the crash test: for every row,
+ * Seals (docs/issuance.md, "Seals"): every registry row carries an
+ * HMAC-SHA256 under the keyring's seal key (keys/seal.key, never in the
+ * database) over store_doc_canon's encoding. The gate seals each row it
+ * writes, and revocation and reissue seal the changed row again, in the
+ * same transaction. 1 when d's seal is right; 0 when it is missing or
+ * wrong, or cannot be computed (no seal key): never 1 on a failure. The
+ * verifier answers FORGED for a row that is not 1 here.
+ */
+int issue_doc_seal_ok(const struct keyring *kr,
+		      const struct store_document *d);
+
+/*
+ * Seals the rows that have no seal: those written before migration 6
+ * (`terbit document seal`, run once after the upgrade). A row whose seal
+ * is present but wrong is never sealed again: that would launder an edit.
+ * One transaction and one audit row ("document.seal"). Returns the number
+ * sealed; TB_ENOTFOUND when the keyring has no seal key.
+ */
+int issue_seal_unsealed(struct store *s, const struct keyring *kr,
+			struct buf *err);
+
+/*
+ * Registry self-check, for operators and the crash test: first PRAGMA
+ * integrity_check (a damaged file stops the check there); then for every row,
  * the SHA-256 of the stored bytes equals the stored hash, the PDF
  * signature verifies against the keyring, the stored token parses,
- * verifies and names the row's serial; and per year the letter numbers
- * run 1..N without gap or duplicate. Each problem is appended to report
- * as one line. Returns the number of rows checked, or a TB_E code.
- * *nbad gets the number of problems.
+ * verifies and names the row's serial, its seal is right and the stored
+ * fields hash to fields_sha256; per year the letter numbers run 1..N
+ * without gap or duplicate and the counter stands at N; the audit log's
+ * hash chain holds; every document.issue/reissue entry names a row and
+ * every row has one (a deleted last document shows even with its counter
+ * turned back). Each problem is appended to report as one line, naming
+ * the serial or audit id. Returns the number of rows checked, or a TB_E
+ * code. *nbad gets the number of problems.
  */
 int issue_check(struct store *s, const struct keyring *kr,
 		struct buf *report, size_t *nbad, struct buf *err);

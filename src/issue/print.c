@@ -9,21 +9,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/digest.h"
 #include "core/err.h"
 #include "core/fmt.h"
 #include "core/ids.h"
 #include "core/jsonread.h"
 #include "issue/issue.h"
 
-/* The fields a card was rendered from, as the gate stored them. */
-static int stored_fields(struct store *s, const char *serial,
+/* The fields a card was rendered from, as the gate stored them: the hash
+ * the row's seal covers must match, or the card would be printed from
+ * fields edited behind the gate's back. */
+static int stored_fields(struct store *s, const struct store_document *d,
 			 struct render_fields *out, struct buf *err)
 {
-	struct buf json = BUF_INIT;
+	struct buf json = BUF_INIT, hex = BUF_INIT;
 	struct jsonread jr = { 0 };
+	const char *serial = d->serial;
 	int rc = store_doc_blob(s, serial, NULL, &json, err);
 	if (rc < 0)
 		goto out;
+	if ((rc = digest_sha256_hex(&hex, json.data, json.len)) < 0) {
+		tb_err(err, rc, "memori habis");
+		goto out;
+	}
+	if (strcmp(hex.data, d->fields_sha256) != 0) {
+		rc = tb_err(err, TB_ECONFLICT, "data kartu %s diubah di luar "
+			    "terbit; tidak dicetak", serial);
+		goto out;
+	}
 	if (jsonread_parse(&jr, json.data, json.len, err) < 0) {
 		rc = tb_err(err, TB_EINTERNAL, "data kartu %s rusak", serial);
 		goto out;
@@ -39,13 +52,18 @@ static int stored_fields(struct store *s, const char *serial,
 out:
 	jsonread_release(&jr);
 	buf_release(&json);
+	buf_release(&hex);
 	return rc;
 }
 
-/* Only a card in force is printed. */
-static int printable(const struct store_document *d, int64_t today,
-		     struct buf *err)
+/* Only a card in force, and sealed, is printed. */
+static int printable(const struct keyring *kr, const struct store_document *d,
+		     int64_t today, struct buf *err)
 {
+	if (!issue_doc_seal_ok(kr, d))
+		return tb_err(err, TB_ECONFLICT, "kartu %s: catatan registri "
+			      "diubah di luar terbit atau belum disegel; tidak "
+			      "dicetak", d->serial);
 	if (strcmp(d->kind, "card") != 0)
 		return tb_err(err, TB_EINVAL, "dokumen %s adalah surat, bukan "
 			      "kartu; hanya kartu yang dicetak per lembar",
@@ -118,9 +136,8 @@ int issue_print_cards(struct issue_ctx *ctx, const struct cases_actor *a,
 		if (rc == TB_ENOTFOUND)
 			tb_err(err, rc, "kartu %s tidak ditemukan", serials[i]);
 		if (rc < 0 ||
-		    (rc = printable(&d, today, err)) < 0 ||
-		    (rc = stored_fields(ctx->store, d.serial, &cards[i],
-					err)) < 0)
+		    (rc = printable(ctx->keys, &d, today, err)) < 0 ||
+		    (rc = stored_fields(ctx->store, &d, &cards[i], err)) < 0)
 			goto out;
 		/* the serial is what the audit rows name */
 		const char *sn = render_fields_get(&cards[i], "serial");

@@ -32,7 +32,17 @@ struct keyring {
 	STACK_OF(X509) *trusted; /* local CA, then roots of imported chains */
 	X509_STORE *store;       /* the same, for CMS_verify */
 	size_t cms_reserve;      /* bytes of /Contents for the current signer */
+	/* The registry's seal key (keys/seal.key, see seal.c); NULL when the
+	 * data directory has none yet. An HMAC context keyed once, which
+	 * keyring_seal duplicates per call: a read, so threads may share. */
+	EVP_MAC_CTX *seal;
 };
+
+/* keys/seal.key: KEYS_SEAL_LEN raw random bytes, 0600. */
+#define KEYS_SEAL_FILE "seal.key"
+/* seal.c: keys the HMAC context from the key file's bytes. */
+int keys_seal_load(struct keyring *kr, const unsigned char *key, size_t n,
+		   struct buf *err);
 
 /* Key ids: SHA-256 of the raw Ed25519 key / of the DER SPKI, first 4. */
 void keys_kid_of_raw(const unsigned char *pub, size_t n,

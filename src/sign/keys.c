@@ -302,6 +302,18 @@ out:
 	return rc;
 }
 
+/* A new seal key: random bytes straight into a new 0600 file. */
+static int new_seal_key(const char *dir, struct buf *err)
+{
+	unsigned char key[KEYS_SEAL_LEN];
+	int rc = rand_bytes(key, sizeof key) == 0
+			 ? write_new(dir, KEYS_SEAL_FILE, key, sizeof key, 0600,
+				     err)
+			 : tb_err(err, TB_ECRYPTO, "gagal membuat kunci segel");
+	OPENSSL_cleanse(key, sizeof key);
+	return rc;
+}
+
 static int write_signer(const char *dir, EVP_PKEY *key, X509 *cert,
 			STACK_OF(X509) *chain, unsigned char kid[KEYS_KID_LEN],
 			struct buf *err)
@@ -343,7 +355,8 @@ static int init_files(const char *dir, struct buf *err)
 	    (rc = write_signer(dir, sign_key, leaf, chain, kid, err)) ||
 	    (rc = set_current(dir, "pdf-current", kid, err)) ||
 	    (rc = new_qr_key(dir, kid, err)) ||
-	    (rc = set_current(dir, "qr-current", kid, err)))
+	    (rc = set_current(dir, "qr-current", kid, err)) ||
+	    (rc = new_seal_key(dir, err)))
 		goto out;
 	rc = 0;
 out:
@@ -428,6 +441,28 @@ int keys_rotate(const char *data_dir, char kid_hex[9], struct buf *err)
 		rc = set_current(dir.data, "qr-current", kid, err);
 	if (!rc && kid_hex)
 		keys_kid_hex(kid, kid_hex);
+	buf_release(&dir);
+	return rc;
+}
+
+int keys_seal_init(const char *data_dir, struct buf *err)
+{
+	struct buf dir = BUF_INIT;
+	int rc = keys_dir(&dir, data_dir, err);
+	if (!rc && access(dir.data, F_OK) != 0)
+		rc = tb_err(err, TB_ENOTFOUND,
+			    "kunci belum dibuat; jalankan: terbit keys init");
+	if (!rc) {
+		/* O_EXCL inside: a key that exists is never replaced, so two
+		 * runs at once keep the first one's key. */
+		struct buf why = BUF_INIT;
+		rc = new_seal_key(dir.data, &why);
+		if (rc == TB_ECONFLICT)
+			rc = 1;
+		else if (rc < 0)
+			tb_err(err, rc, "%s", why.data);
+		buf_release(&why);
+	}
 	buf_release(&dir);
 	return rc;
 }
@@ -714,6 +749,25 @@ static int load_trust(struct keyring *kr, const char *dir, struct buf *err)
 	return rc ? tb_err(err, rc, "gagal memuat sertifikat tepercaya") : 0;
 }
 
+/* keys/seal.key when present: a data directory from before seals has
+ * none until `terbit document seal` makes it. */
+static int load_seal(struct keyring *kr, const char *dir, struct buf *err)
+{
+	struct buf path = BUF_INIT, key = BUF_INIT;
+	int rc = buf_addf(&path, "%s/" KEYS_SEAL_FILE, dir);
+	if (rc)
+		rc = tb_err(err, TB_ENOMEM, "memori habis");
+	else if (access(path.data, F_OK) != 0 && errno == ENOENT)
+		rc = 0;
+	else if ((rc = buf_read_file(&key, path.data, KEYFILE_MAX, err)) == 0)
+		rc = keys_seal_load(kr, (unsigned char *)key.data, key.len,
+				    err);
+	OPENSSL_cleanse(key.data, key.len);
+	buf_release(&key);
+	buf_release(&path);
+	return rc;
+}
+
 static int find_kid(const unsigned char *kids, size_t stride, size_t n,
 		    const unsigned char kid[KEYS_KID_LEN], size_t *at)
 {
@@ -745,7 +799,8 @@ int keyring_load(const char *data_dir, struct keyring **out, struct buf *err)
 	for (size_t i = 0; i < nnames && !rc; i++)
 		rc = names[i][0] == 'q' ? add_qr(kr, dir.data, names[i], err)
 					: add_pdf(kr, dir.data, names[i], err);
-	if (rc || (rc = load_trust(kr, dir.data, err)))
+	if (rc || (rc = load_trust(kr, dir.data, err)) ||
+	    (rc = load_seal(kr, dir.data, err)))
 		goto out;
 	if ((rc = read_current(dir.data, "qr-current", kid, err)))
 		goto out;
@@ -791,6 +846,7 @@ void keyring_free(struct keyring *kr)
 	free(kr->pdf);
 	sk_X509_pop_free(kr->trusted, X509_free);
 	X509_STORE_free(kr->store);
+	EVP_MAC_CTX_free(kr->seal);
 	free(kr);
 }
 

@@ -13,6 +13,9 @@
  *   qr-<kid>.key              an Ed25519 key for QR tokens (every one ever
  *                             made stays, so old tokens keep verifying)
  *   qr-current                the kid of the key used for new tokens
+ *   seal.key                  32 random bytes: the HMAC key that seals
+ *                             the document registry's rows (not the
+ *                             database's to hold: see src/issue/seal.c)
  *
  * A key id (kid) is the first 4 bytes of SHA-256 over the public key, shown
  * as 8 lower-case hex characters: for Ed25519 the raw 32-byte public key,
@@ -88,6 +91,26 @@ int keyring_describe(const struct keyring *kr, struct buf *out);
 /* kid of the current QR key and of the current PDF signer (8 hex + NUL). */
 void keyring_qr_current(const struct keyring *kr, char kid_hex[9]);
 void keyring_pdf_current(const struct keyring *kr, char kid_hex[9]);
+
+/* ---- the registry's seal key ---- */
+
+#define KEYS_SEAL_LEN 32 /* bytes of keys/seal.key */
+#define KEYS_MAC_LEN 32  /* HMAC-SHA256 */
+
+/*
+ * Makes keys/seal.key (KEYS_SEAL_LEN random bytes, 0600, O_EXCL) when it
+ * is missing: for data directories made before seals existed (keys_init
+ * makes it with the other keys). 1 when it was there (untouched), 0 when
+ * made, TB_ENOTFOUND when keys/ itself is missing.
+ */
+int keys_seal_init(const char *data_dir, struct buf *err);
+/* 1 when the loaded keyring holds a seal key (keyring_load reads it when
+ * present; a keyring without one still signs and verifies). */
+int keyring_has_seal(const struct keyring *kr);
+/* HMAC-SHA256 of msg under the seal key into mac. 0, TB_ENOTFOUND when
+ * the keyring has no seal key, TB_ECRYPTO. Any thread. */
+int keyring_seal(const struct keyring *kr, const void *msg, size_t n,
+		 unsigned char mac[KEYS_MAC_LEN], struct buf *err);
 
 /* Parses 8 hex characters into a kid. 0 or TB_EINVAL. */
 int keys_kid_parse(const char *hex, unsigned char kid[KEYS_KID_LEN]);

@@ -409,30 +409,15 @@ int store_attach_count(struct store *s, int64_t case_id, const char *kind,
 
 /* ---- audit -------------------------------------------------------- */
 
-static const char SQL_AUDIT_ADD[] =
-	"INSERT INTO audit (actor, role, action, object, note)"
-	" VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))";
-/* Two statements: "?1 IS NULL OR object = ?1" cannot use audit_object,
- * and a case's history would read the whole log. */
-#define AUDIT_COLS "SELECT id, at, actor, role, action, object, note FROM audit"
+/* Appending, with the hash chain, is in canon.c. Two statements to list:
+ * "?1 IS NULL OR object = ?1" cannot use audit_object, and a case's
+ * history would read the whole log. */
+#define AUDIT_COLS \
+	"SELECT id, at, actor, role, action, object, note, prev_hash, hash" \
+	" FROM audit"
 static const char SQL_AUDIT_LIST[] = AUDIT_COLS " ORDER BY id";
 static const char SQL_AUDIT_OBJECT[] =
 	AUDIT_COLS " WHERE object = ?1 ORDER BY id";
-
-int store_audit_add(struct store *s, const char *actor, const char *role,
-		    const char *action, const char *object, const char *note,
-		    struct buf *err)
-{
-	sqlite3_stmt *st = store__prep(s, SQL_AUDIT_ADD, err);
-	if (!st)
-		return TB_EDB;
-	store__bind(st, 1, actor);
-	store__bind(st, 2, role);
-	store__bind(st, 3, action);
-	store__bind(st, 4, object);
-	store__bind(st, 5, note);
-	return store__exec(s, st, "log audit", err);
-}
 
 int store_audit_each(struct store *s, const char *object,
 		     int (*fn)(const struct store_audit *a, void *arg),
@@ -454,6 +439,8 @@ int store_audit_each(struct store *s, const char *object,
 		store__col(st, 4, a.action, sizeof a.action);
 		store__col(st, 5, a.object, sizeof a.object);
 		store__col(st, 6, a.note, sizeof a.note);
+		store__col(st, 7, a.prev_hash, sizeof a.prev_hash);
+		store__col(st, 8, a.hash, sizeof a.hash);
 		int stop = fn(&a, arg);
 		if (stop)
 			return store__done(st, stop);

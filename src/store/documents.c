@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/digest.h"
 #include "core/err.h"
 
 #define DOC_COLS                                                          \
@@ -17,7 +18,7 @@
 	" d.policy_version, d.score, d.office, d.faskes, d.issued_by,"     \
 	" d.issued_at, d.revoked_at, d.revoked_by, d.reason,"              \
 	" coalesce(d.superseded_by, ''), coalesce(d.replaces, ''),"        \
-	" d.size"                                                          \
+	" d.size, d.fields_sha256, coalesce(d.seal, '')"                   \
 	" FROM documents d LEFT JOIN cases c ON c.id = d.case_id"
 
 static const char SQL_COUNTER[] =
@@ -27,9 +28,10 @@ static const char SQL_COUNTER[] =
 static const char SQL_DOC_ADD[] =
 	"INSERT INTO documents (serial, kind, case_id, nik, name, number,"
 	" year, seq, issued_day, expires_day, token, sha256, size, fields,"
-	" policy_version, score, office, faskes, issued_by, replaces)"
+	" policy_version, score, office, faskes, issued_by, replaces,"
+	" fields_sha256)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	" ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
+	" ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
 /* The bytes live apart from the row the verifier reads (migration 3). */
 static const char SQL_DOC_PDF_ADD[] =
 	"INSERT INTO document_pdfs (serial, pdf) VALUES (?1, ?2)";
@@ -64,6 +66,12 @@ static const char SQL_DOC_LIST[] =
 	" WHERE (?1 = 0 OR d.case_id = ?1) AND (?2 IS NULL OR d.nik = ?2)"
 	" AND (?3 IS NULL OR d.kind = ?3) ORDER BY d.rowid";
 static const char SQL_DOC_COUNT[] = "SELECT count(*) FROM documents";
+/* The seal is the one column written after the row: it covers issued_at,
+ * which SQLite sets on insert, and the state columns each change sets. */
+static const char SQL_DOC_SEAL[] =
+	"UPDATE documents SET seal = ?2 WHERE serial = ?1";
+static const char SQL_COUNTERS[] =
+	"SELECT kind, year, last FROM doc_counters ORDER BY kind, year";
 static const char SQL_DOC_EXISTS[] =
 	"SELECT 1 FROM documents WHERE serial = ?1";
 
@@ -109,12 +117,27 @@ int store_doc_counter_next(struct store *s, const char *kind, int year,
 	return store__done(st, rc);
 }
 
+/* The printed fields are not in the row the verifier reads, so the seal
+ * binds them through their hash. 0 or TB_ENOMEM. */
+static int fields_sha256(const char *json, char out[65])
+{
+	struct buf hex = BUF_INIT;
+	int rc = digest_sha256_hex(&hex, json, strlen(json));
+	if (rc == 0)
+		memcpy(out, hex.data, 65);
+	buf_release(&hex);
+	return rc;
+}
+
 static int doc_row_add(struct store *s, const struct store_document *d,
 		       size_t n, const char *fields_json, struct buf *err)
 {
+	char fields_hex[65];
 	sqlite3_stmt *st = store__prep(s, SQL_DOC_ADD, err);
 	if (!st)
 		return TB_EDB;
+	if (fields_sha256(fields_json, fields_hex) < 0)
+		return tb_err(err, TB_ENOMEM, "memori habis");
 	store__bind(st, 1, d->serial);
 	store__bind(st, 2, d->kind);
 	sqlite3_bind_int64(st, 3, d->case_id);
@@ -135,6 +158,7 @@ static int doc_row_add(struct store *s, const struct store_document *d,
 	store__bind(st, 18, d->faskes);
 	store__bind(st, 19, d->issued_by);
 	store__bind(st, 20, d->replaces[0] ? d->replaces : NULL);
+	store__bind(st, 21, fields_hex);
 	return store__exec(s, st, "dokumen", err);
 }
 
@@ -199,6 +223,8 @@ static int doc_row(sqlite3_stmt *st, struct store_document *d,
 	store__col(st, 23, d->superseded_by, sizeof d->superseded_by);
 	store__col(st, 24, d->replaces, sizeof d->replaces);
 	d->size = sqlite3_column_int64(st, 25);
+	store__col(st, 26, d->fields_sha256, sizeof d->fields_sha256);
+	store__col(st, 27, d->seal, sizeof d->seal);
 	int rc = doc_state_parse(state);
 	if (rc < 0)
 		return tb_err(err, rc, "status dokumen %s tidak dikenal: %s",
@@ -360,4 +386,75 @@ int store_doc_each(struct store *s, const struct store_doc_filter *f,
 int store_doc_count(struct store *s, struct buf *err)
 {
 	return store__count(s, SQL_DOC_COUNT, err);
+}
+
+int store_doc_set_seal(struct store *s, const char *serial,
+		       const char *seal_hex, struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, SQL_DOC_SEAL, err);
+	if (!st)
+		return TB_EDB;
+	store__bind(st, 1, serial);
+	store__bind(st, 2, seal_hex);
+	int rc = store__exec(s, st, "segel dokumen", err);
+	if (rc == 0 && sqlite3_changes(s->db) != 1)
+		rc = tb_err(err, TB_ENOTFOUND, "dokumen %s tidak ditemukan",
+			    serial);
+	return rc;
+}
+
+int store_doc_counter_each(struct store *s,
+			   int (*fn)(const char *kind, int year, int64_t last,
+				     void *arg),
+			   void *arg, struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, SQL_COUNTERS, err);
+	if (!st)
+		return TB_EDB;
+	char kind[8];
+	int r, rc = 0;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		store__col(st, 0, kind, sizeof kind);
+		if ((rc = fn(kind, sqlite3_column_int(st, 1),
+			     sqlite3_column_int64(st, 2), arg)) != 0)
+			return store__done(st, rc);
+	}
+	if (r != SQLITE_DONE)
+		rc = store__err(s, "nomor dokumen", err);
+	return store__done(st, rc);
+}
+
+/* Migration 6: the fields hash of rows written before it. */
+int store__doc_fields_hash_existing(struct store *s, struct buf *err)
+{
+	static const char SQL_READ[] =
+		"SELECT serial, fields FROM documents ORDER BY rowid";
+	static const char SQL_SET[] =
+		"UPDATE documents SET fields_sha256 = ?2 WHERE serial = ?1";
+	sqlite3_stmt *rd = NULL, *wr = NULL;
+	char hex[65];
+	int r, rc = 0;
+	if (sqlite3_prepare_v2(s->db, SQL_READ, -1, &rd, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, SQL_SET, -1, &wr, NULL) != SQLITE_OK) {
+		rc = store__err(s, "migrasi dokumen", err);
+		goto out;
+	}
+	while ((r = sqlite3_step(rd)) == SQLITE_ROW) {
+		const char *f = (const char *)sqlite3_column_text(rd, 1);
+		if (fields_sha256(f ? f : "", hex) < 0) {
+			rc = tb_err(err, TB_ENOMEM, "memori habis");
+			goto out;
+		}
+		sqlite3_bind_text(wr, 1, (const char *)sqlite3_column_text(rd, 0),
+				  -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(wr, 2, hex, 64, SQLITE_TRANSIENT);
+		if ((rc = store__exec(s, wr, "migrasi dokumen", err)) < 0)
+			goto out;
+	}
+	if (r != SQLITE_DONE)
+		rc = store__err(s, "migrasi dokumen", err);
+out:
+	sqlite3_finalize(rd);
+	sqlite3_finalize(wr);
+	return rc;
 }

@@ -22,6 +22,39 @@ struct migration {
 /* Time stamps are ISO 8601 UTC with milliseconds, made by SQLite. */
 #define NOW "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
 
+/* seal: HMAC of the row (src/issue/seal.c) with a key outside the
+ * database; NULL until sealed (rows from before this step: `terbit
+ * document seal`). fields_sha256 binds the printed fields, which the
+ * verifier's row leaves out. Neither is in documents_immutable: the seal
+ * changes with the state, and what guards both is the key, not a
+ * trigger. The audit columns are filled for every existing row by
+ * seal_step, in id order. */
+static const char SEAL_SQL[] =
+	"ALTER TABLE documents ADD COLUMN seal TEXT;"
+	"ALTER TABLE documents ADD COLUMN fields_sha256 TEXT NOT NULL"
+	" DEFAULT '';"
+	"ALTER TABLE audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT '';";
+
+static int seal_step(struct store *s, struct buf *err)
+{
+	int rc = store__doc_fields_hash_existing(s, err);
+	return rc < 0 ? rc : store__chain_existing(s, err);
+}
+
+/*
+ * What SQL alone cannot do (a hash), run after a step's SQL in the same
+ * transaction, found by the address of the step's SQL text rather than
+ * by its number, so steps from branches merged in either order keep
+ * their C part. Never edited once committed, like the SQL.
+ */
+static const struct {
+	const char *sql;
+	int (*fn)(struct store *s, struct buf *err);
+} step_fns[] = {
+	{ SEAL_SQL, seal_step },
+};
+
 static const struct migration migrations[] = {
 	{ "base schema: regions, residents, PBI, users, cases, answers, "
 	  "attachments, audit log",
@@ -289,6 +322,8 @@ static const struct migration migrations[] = {
 	  " FROM split WHERE serial IN (SELECT serial FROM documents)"
 	  " GROUP BY serial;"
 	  "CREATE INDEX documents_kind_state ON documents(kind, state, issued_at);" },
+	{ "tamper evidence (issue 11): registry seals, the audit hash chain",
+	  SEAL_SQL },
 	/* Append new steps here: { "what and why", "SQL;" }, */
 };
 
@@ -331,6 +366,10 @@ static int run_step(struct store *s, int i, struct buf *err)
 			    migrations[i].name, sqlite3_errmsg(s->db));
 		goto out;
 	}
+	for (size_t k = 0; k < ARRAY_SIZE(step_fns); k++)
+		if (step_fns[k].sql == migrations[i].sql &&
+		    (rc = step_fns[k].fn(s, err)) < 0)
+			goto out;
 	return store_commit(s, err);
 out:
 	store_rollback(s);

@@ -381,3 +381,33 @@ void store_rollback(struct store *s)
 	if (--s->depth == 0)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
+
+int store_integrity_check(struct store *s, struct buf *report,
+			  struct buf *err)
+{
+	/* Not cached: an operator's check, run once per command. */
+	sqlite3_stmt *st = NULL;
+	int r, n = 0;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st,
+			       NULL) != SQLITE_OK)
+		return tb_err(err, TB_EDB, "pemeriksaan basis data: %s",
+			      sqlite3_errmsg(s->db));
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(st, 0);
+		if (line && strcmp(line, "ok") == 0)
+			continue;
+		n++;
+		if (buf_addf(report, "basis data: %s\n", line ? line : "?") < 0) {
+			n = tb_err(err, TB_ENOMEM, "memori habis");
+			break;
+		}
+	}
+	/* A page so damaged that the check cannot even walk it is a
+	 * problem of the file too, not a failure to check. */
+	if (n >= 0 && r != SQLITE_ROW && r != SQLITE_DONE) {
+		n++;
+		buf_addf(report, "basis data: %s\n", sqlite3_errmsg(s->db));
+	}
+	sqlite3_finalize(st);
+	return n;
+}

@@ -327,6 +327,15 @@ int store_attach_count(struct store *s, int64_t case_id, const char *kind,
 
 /* ---- audit log (append-only: triggers abort UPDATE and DELETE) ------ */
 
+/*
+ * The log is also a hash chain (migration 6, canon.c): each row holds
+ * the hash of the row before it (prev_hash; 64 zeros for the first) and
+ * its own hash, SHA-256 over the canonical encoding of (id, at, actor,
+ * role, action, object, note, prev_hash), both 64 lower-case hex. A row
+ * edited or deleted behind terbit's back breaks the chain at that row or
+ * the next; a deleted tail shows only against an exported head
+ * (store_audit_head, `terbit audit head`).
+ */
 struct store_audit {
 	int64_t id;
 	char at[32];
@@ -335,12 +344,37 @@ struct store_audit {
 	char action[32];            /* e.g. "case.move", "user.add" */
 	char object[64];            /* e.g. "case:12", "user:budi" */
 	char note[STORE_TEXT_MAX * 2];
+	char prev_hash[65];
+	char hash[65];
 };
 
-/* Appends one row (at, id set by the store). note may be NULL. */
+/* Appends one row (id, at and the chain set by the store), in its own
+ * nested transaction so the link to the head is taken under the write
+ * lock. note may be NULL. */
 int store_audit_add(struct store *s, const char *actor, const char *role,
 		    const char *action, const char *object, const char *note,
 		    struct buf *err);
+/* The hash a row must carry, from its members (prev_hash included), as
+ * 64 hex + NUL. 0 or TB_ENOMEM. (A row longer than the members hold is
+ * checked by store_audit_verify, which reads every stored byte.) */
+int store_audit_hash(const struct store_audit *a, char out[65]);
+/* The newest row's id and hash: what to write down outside the database
+ * (the monthly report) so a rollback of the whole file shows. id 0 and
+ * 64 zeros for an empty log. */
+int store_audit_head(struct store *s, int64_t *id, char hash[65],
+		     struct buf *err);
+
+struct store_audit_check {
+	int64_t rows;               /* rows walked */
+	int64_t bad_id;             /* first broken row; 0: the chain holds */
+	char why[160];              /* Indonesian, when bad_id */
+	int64_t head_id;            /* last good row, and its hash */
+	char head_hash[65];
+};
+/* Walks the chain in id order and stops at the first broken link. 0
+ * (the verdict in *out, bad_id 0 when whole) or TB_EDB. */
+int store_audit_verify(struct store *s, struct store_audit_check *out,
+		       struct buf *err);
 /* Rows about object (NULL: all), oldest first. */
 int store_audit_each(struct store *s, const char *object,
 		     int (*fn)(const struct store_audit *a, void *arg),
@@ -402,7 +436,33 @@ struct store_document {
 	char superseded_by[SERIAL_LEN + 1]; /* "" unless superseded */
 	char replaces[SERIAL_LEN + 1]; /* "" unless a reissue */
 	int64_t size;               /* PDF bytes */
+	char fields_sha256[65];     /* hex of the fields JSON, set by the store */
+	char seal[65];              /* hex HMAC of store_doc_canon; "" unsealed */
 };
+
+/*
+ * Seals (migration 6): each row carries an HMAC-SHA256, made by the issue
+ * module with the seal key under DATA/keys/ (never in the database), over
+ * this canonical encoding of every member above but village_code (the
+ * case's) and seal itself. The store writes what it is given; it cannot
+ * make or check a seal. Appends to out; 0 or TB_ENOMEM.
+ */
+int store_doc_canon(const struct store_document *d, struct buf *out);
+/* Sets the row's seal (64 hex). TB_ENOTFOUND for an unknown serial. */
+int store_doc_set_seal(struct store *s, const char *serial,
+		       const char *seal_hex, struct buf *err);
+/* The (kind, year) counters: fn(kind, year, last) for each, by kind and
+ * year; fn as in store_region_each. */
+int store_doc_counter_each(struct store *s,
+			   int (*fn)(const char *kind, int year, int64_t last,
+				     void *arg),
+			   void *arg, struct buf *err);
+
+/* PRAGMA integrity_check: each problem SQLite reports appended to report
+ * as a line. Returns the number of problems (0: the file is sound) or
+ * TB_EDB when the check itself could not run. */
+int store_integrity_check(struct store *s, struct buf *report,
+			  struct buf *err);
 
 /*
  * Next number of the (kind, year) counter, starting at 1. Inside the
@@ -413,8 +473,11 @@ int store_doc_counter_next(struct store *s, const char *kind, int year,
 			   int64_t *out, struct buf *err);
 /*
  * Inserts a document: every member of *d except village_code, state
- * (always "valid"), issued_at, the revocation columns, superseded_by and
- * size. pdf/n are the signed bytes, fields_json the printed fields.
+ * (always "valid"), issued_at, the revocation columns, superseded_by,
+ * size, fields_sha256 (computed here) and seal (NULL: the caller seals
+ * the row as read back, issued_at included, with store_doc_set_seal in
+ * the same transaction). pdf/n are the signed bytes, fields_json the
+ * printed fields.
  * TB_ECONFLICT for a duplicate serial, token, hash or number.
  */
 int store_doc_add(struct store *s, const struct store_document *d,

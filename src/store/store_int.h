@@ -65,6 +65,10 @@ void *store__push(void *arrp, size_t *n, size_t size);
 /* migrate.c: brings the schema to the latest version. */
 int store__migrate(struct store *s, struct buf *err);
 int store__migrations_count(void);
+/* Migration 6's steps in C (canon.c, documents.c): chain the audit rows
+ * and hash the fields of documents written before it. */
+int store__chain_existing(struct store *s, struct buf *err);
+int store__doc_fields_hash_existing(struct store *s, struct buf *err);
 
 /* residents_edit.c: helpers of the web pages' list statements. */
 /* "%text%" with % _ and \ escaped, for "LIKE ? ESCAPE '\'". */

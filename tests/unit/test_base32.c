@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "core/err.h"
+#include "core/str.h"
 #include "sign/base32.h"
 
 /* RFC 4648 section 10, padding removed. */
@@ -25,7 +26,7 @@ static const struct {
 static void test_rfc4648_vectors(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(vectors); i++) {
 		struct buf e = BUF_INIT, d = BUF_INIT;
 		size_t n = strlen(vectors[i].plain);
 		assert_int_equal(base32_encode(&e, vectors[i].plain, n), 0);
@@ -59,7 +60,7 @@ static void test_rejects(void **state)
 		"MZXW1",    /* 1 is not in the alphabet */
 		"MZXW8",
 	};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct buf d = BUF_INIT;
 		assert_int_equal(base32_decode(&d, bad[i], strlen(bad[i])),
 				 TB_EINVAL);

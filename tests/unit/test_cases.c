@@ -19,6 +19,7 @@
 
 #include "cases/cases.h"
 #include "core/err.h"
+#include "core/str.h"
 #include "sign/passwd.h"
 
 #define VILLAGE "3510052001"   /* Muncar, desa 2001 */
@@ -123,7 +124,7 @@ static void db_dump(struct fx *f, struct buf *out)
 	snprintf(path, sizeof path, "%s/terbit.db", f->dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	buf_reset(out);
-	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+	for (size_t t = 0; t < ARRAY_SIZE(tables); t++) {
 		sqlite3_stmt *st;
 		snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY 1", tables[t]);
 		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "core/err.h"
+#include "core/str.h"
 #include "eligibility/eligibility.h"
 
 #define SHIPPED "policy/banyuwangi.policy"
@@ -94,7 +95,7 @@ static void nik_impossible_dates(void **state)
 		"3510053104840001", /* 31 April */
 		"3510053599840001", /* day 35, neither man nor woman */
 	};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		assert_int_equal(nik_parse(bad[i], NULL, NULL, &err), TB_EINVAL);
 		assert_has(err.data, "bukan tanggal yang sah");
 		/* A birth date given does not change what the NIK is. */
@@ -460,7 +461,7 @@ static void policy_broken_files(void **state)
 {
 	(void)state;
 	struct buf err = BUF_INIT;
-	for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(broken); i++) {
 		const struct broken *b = &broken[i];
 		char *text = edited(b->e);
 		/* "everything retired" also needs b retired. */
@@ -800,7 +801,7 @@ static void decide_resident_rule(void **state)
 
 	static const char *const bad[] = { "351005200", "35100520011", "35.10.05.2001",
 					   "", NULL };
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		f.village_code = bad[i];
 		elig_decide(p, &f, &d);
 		assert_false(rule_of(&d, "resident")->passed);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "core/buf.h"
+#include "core/str.h"
 #include "render/flate.h"
 
 /* Inflates z with python3's zlib into out; -1 when zlib refuses it. */
@@ -108,7 +109,7 @@ static void test_lengths_and_distances(void **state)
 				       129, 257, 513, 1025, 2049, 4097, 8193,
 				       16385, 24577, 32768, 40000 };
 	for (size_t len = 3; len <= 258; len++) {
-		size_t d = dist[len % (sizeof(dist) / sizeof(dist[0]))];
+		size_t d = dist[len % (ARRAY_SIZE(dist))];
 		for (size_t k = 0; k < len; k++)
 			assert_int_equal(buf_addc(&in, in.data[in.len - d]), 0);
 		for (int k = 0; k < 5; k++)

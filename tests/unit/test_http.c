@@ -23,16 +23,17 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/html.h"
+#include "core/str.h"
 #include "http/config.h"
 #include "http/form.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
 #include "http/page.h"
-#include "http/vcache.h"
 #include "http/pool.h"
 #include "http/ratelimit.h"
 #include "http/route.h"
 #include "http/server.h"
+#include "http/vcache.h"
 #include "workflow/workflow.h"
 
 /* ---- route matching ---- */
@@ -52,7 +53,7 @@ static const struct route table[] = {
 	{ "DELETE", "/api/v1/cases/{id}", h_dummy, ROUTE_ANY_USER, 0, NULL, 0 },
 	{ "GET", "/v/{token}", h_dummy, ROUTE_PUBLIC, 0, NULL, 0 },
 };
-#define NTABLE (sizeof table / sizeof table[0])
+#define NTABLE (ARRAY_SIZE(table))
 
 static void test_route_match(void **state)
 {
@@ -347,7 +348,7 @@ static void test_metrics_format(void **state)
 		"terbit_verifications_total{result=\"revoked\"} 1\n",
 		"terbit_metrics_dropped_total 0\n",
 	};
-	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
 		if (!strstr(out.data, want[i]))
 			fail_msg("missing %s in:\n%s", want[i], out.data);
 	/* Every line is a comment or "name{labels} value". */
@@ -493,7 +494,7 @@ static int server_up(void **state)
 	atomic_store(&opens, 0);
 	atomic_store(&closes, 0);
 	int rc = http_server_start(&f->cfg, &fake_backend, test_routes,
-				   sizeof test_routes / sizeof test_routes[0],
+				   ARRAY_SIZE(test_routes),
 				   &f->srv, &err);
 	if (rc < 0)
 		fprintf(stderr, "start: %s\n", err.data);
@@ -642,7 +643,7 @@ static void test_server_web(void **state)
 	config_set(&cfg, "access_log", "off", NULL);
 	atomic_store(&denied, 0);
 	assert_int_equal(http_server_start(&cfg, &web_backend, web_routes,
-					   sizeof web_routes / sizeof web_routes[0],
+					   ARRAY_SIZE(web_routes),
 					   &srv, NULL), 0);
 	unsigned port = http_server_port(srv);
 #define RQ(line, extra) line " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n" extra "\r\n"
@@ -827,7 +828,7 @@ static void test_server_bad_listen(void **state)
 	config_defaults(&c);
 	const char *bad[] = { "8080", "127.0.0.1:", "127.0.0.1:http",
 			      "999.1.1.1:80", "[::1:80" };
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		snprintf(c.listen, sizeof c.listen, "%s", bad[i]);
 		assert_int_equal(http_server_start(&c, &fake_backend, test_routes,
 						   1, &srv, &err),

@@ -15,9 +15,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "core/digest.h"
 #include "core/fmt.h"
+#include "core/str.h"
 #include "issue/issue.h"
 #include "issue/verify.h"
 #include "render/qr.h"
@@ -360,6 +362,115 @@ static void test_verify_nik(void **state)
 			 TB_ENOTFOUND);
 }
 
+struct actions {
+	int revoke, supersede;
+};
+
+static int count_actions(const struct store_audit *a, void *arg)
+{
+	struct actions *n = arg;
+	n->revoke += !strcmp(a->action, "document.revoke");
+	n->supersede += !strcmp(a->action, "document.supersede");
+	return 0;
+}
+
+static void raw_sql(struct env *e, const char *sql)
+{
+	char path[96];
+	sqlite3 *db;
+	snprintf(path, sizeof path, "%s/terbit.db", e->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* Every row the gate writes is sealed, a state change seals it again
+ * and is audited, and a row edited behind the gate's back is FORGED to
+ * the verifier and no NIK matches it. */
+static void test_seals(void **state)
+{
+	struct env *e = *state;
+	struct issue_result a, b;
+	struct store_document d, m;
+	struct verify_result v;
+	struct actions n = { 0, 0 };
+	char sql[160];
+	int match = -1;
+	assert_true(keyring_has_seal(e->kr));
+	assert_int_equal(issue_document(&e->ctx, &e->ds, 8, ISSUE_CARD, &a,
+					NULL, &e->err),
+			 0);
+	assert_int_equal(strlen(a.doc.seal), 64);
+	assert_true(issue_doc_seal_ok(e->kr, &a.doc));
+	assert_int_equal(strlen(a.doc.fields_sha256), 64);
+	m = a.doc;
+	m.nik[15] = m.nik[15] == '9' ? '8' : '9';
+	assert_false(issue_doc_seal_ok(e->kr, &m));
+	m = a.doc;
+	m.state = DOC_REVOKED;
+	assert_false(issue_doc_seal_ok(e->kr, &m));
+	m = a.doc;
+	m.seal[0] = '\0';
+	assert_false(issue_doc_seal_ok(e->kr, &m));
+
+	/* reissue: both rows sealed, the old one as superseded */
+	assert_int_equal(issue_reissue(&e->ctx, &e->ds, a.doc.serial, "rusak",
+				       &b, NULL, &e->err),
+			 0);
+	assert_int_equal(store_doc_get(e->s, a.doc.serial, &d, &e->err), 0);
+	assert_int_equal(d.state, DOC_SUPERSEDED);
+	assert_true(issue_doc_seal_ok(e->kr, &d));
+	assert_true(issue_doc_seal_ok(e->kr, &b.doc));
+	/* revoke: sealed again as revoked */
+	assert_int_equal(issue_revoke(&e->ctx, &e->ds, b.doc.serial, "salah",
+				      &e->err),
+			 0);
+	assert_int_equal(store_doc_get(e->s, b.doc.serial, &d, &e->err), 0);
+	assert_int_equal(d.state, DOC_REVOKED);
+	assert_true(issue_doc_seal_ok(e->kr, &d));
+	char object[32];
+	snprintf(object, sizeof object, "document:%s", a.doc.serial);
+	assert_int_equal(store_audit_each(e->s, object, count_actions, &n,
+					  &e->err),
+			 0);
+	assert_int_equal(n.supersede, 1);
+	snprintf(object, sizeof object, "document:%s", b.doc.serial);
+	assert_int_equal(store_audit_each(e->s, object, count_actions, &n,
+					  &e->err),
+			 0);
+	assert_int_equal(n.revoke, 1);
+
+	/* behind the gate's back: revoked set valid again */
+	assert_int_equal(verify_token(e->s, e->kr, b.doc.token, VERIFY_FAST,
+				      &v, &e->err),
+			 0);
+	assert_int_equal(v.state, VERIFY_REVOKED);
+	snprintf(sql, sizeof sql,
+		 "DROP TRIGGER documents_state; UPDATE documents SET"
+		 " state = 'valid' WHERE serial = '%s'", b.doc.serial);
+	raw_sql(e, sql);
+	for (int flags = 0; flags <= VERIFY_FAST; flags += VERIFY_FAST) {
+		assert_int_equal(verify_token(e->s, e->kr, b.doc.token, flags,
+					      &v, &e->err),
+				 0);
+		assert_int_equal(v.state, VERIFY_FORGED);
+		assert_int_equal(v.found, 0);
+	}
+	assert_int_equal(verify_nik_match(e->s, e->kr, b.doc.token, b.doc.nik,
+					  &match, &e->err),
+			 TB_ENOTFOUND);
+	assert_int_equal(match, 0);
+	/* and back: the seal is over exactly the sealed values */
+	snprintf(sql, sizeof sql,
+		 "UPDATE documents SET state = 'revoked' WHERE serial = '%s'",
+		 b.doc.serial);
+	raw_sql(e, sql);
+	assert_int_equal(verify_token(e->s, e->kr, b.doc.token, VERIFY_FAST,
+				      &v, &e->err),
+			 0);
+	assert_int_equal(v.state, VERIFY_REVOKED);
+}
+
 /* A batch skips the refused case, issues the rest in one commit. */
 static void test_issue_batch(void **state)
 {
@@ -524,7 +635,7 @@ static void test_in_force_sql_agrees(void **state)
 		const struct store_document *d = &l.d[i];
 		int64_t days[] = { d->issued_day - 1, d->issued_day,
 				   d->expires_day, d->expires_day + 1 };
-		for (size_t k = 0; k < sizeof days / sizeof *days; k++)
+		for (size_t k = 0; k < ARRAY_SIZE(days); k++)
 			for (int by_nik = 0; by_nik < 2; by_nik++) {
 				struct store_document got;
 				const char *except = NULL;
@@ -828,6 +939,7 @@ int main(void)
 		cmocka_unit_test(test_verify_fast_same),
 		cmocka_unit_test(test_verify_json_masked),
 		cmocka_unit_test(test_verify_nik),
+		cmocka_unit_test(test_seals),
 		cmocka_unit_test(test_issue_batch),
 		cmocka_unit_test(test_in_force_by_nik),
 		cmocka_unit_test(test_fault_rolls_back),

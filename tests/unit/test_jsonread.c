@@ -9,6 +9,7 @@
 
 #include "core/err.h"
 #include "core/jsonread.h"
+#include "core/str.h"
 
 static int parse(struct jsonread *d, const char *text, struct buf *err)
 {
@@ -80,7 +81,7 @@ static void test_refusals(void **state)
 		"\"unterminated", "/* c */ 1",
 		"[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]",
 	};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct jsonread d;
 		struct buf err = BUF_INIT;
 		if (parse(&d, bad[i], &err) != TB_EINVAL)

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "core/err.h"
+#include "core/str.h"
 #include "render/layout.h"
 
 static const char every_kind[] =
@@ -185,7 +186,7 @@ static void test_bad_bytes(void **state)
 		{ L("qr x=1 y=2 size=3 data=\"{qr}\" \\\n"), "table" },
 		{ L("ttext x=1 y=2 text=\"a\"\n"), "ttext" },
 	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct buf file = BUF_INIT, err = BUF_INIT;
 		struct layout lay;
 		assert_int_equal(buf_adds(&file, "page paper=A4\n# ok\n"), 0);
@@ -229,7 +230,7 @@ static void test_crlf_utf8(void **state)
 static void test_broken(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(broken); i++) {
 		struct layout lay;
 		struct buf err = BUF_INIT;
 		int rc = layout_parse(&lay, "b.layout", broken[i].text,

@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "core/err.h"
+#include "core/str.h"
 #include "sign/pades.h"
 #include "sign/token.h"
 #include "sign_fixture.h"
@@ -94,7 +95,7 @@ static void test_tamper(void **state)
 	/* A byte of the text, a byte of the new trailer, a byte of the CMS. */
 	size_t spots[] = { (size_t)(strstr(out.data, "MISKIN") - out.data),
 			   out.len - 30, in_contents, 0, 9 };
-	for (size_t i = 0; i < sizeof spots / sizeof spots[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(spots); i++) {
 		char was = out.data[spots[i]];
 		out.data[spots[i]] = was == '1' ? '2' : '1';
 		enum pades_status st = verify(f->kr, &out);

@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 
 #include "core/err.h"
+#include "core/str.h"
 #include "sign/passwd.h"
 
 static void test_round_trip(void **state)
@@ -81,7 +82,7 @@ static void test_tampered(void **state)
 		"$scrypt$ln=15,r=0,p=1$",
 		"$scrypt$ln=015,r=8,p=1$",
 	};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		/* Keep the salt and hash so only the head is wrong. */
 		snprintf(t, sizeof t, "%s%s", bad[i], h.data + 22);
 		assert_int_equal(passwd_verify("kopi-tubruk-pagi", t, &err),

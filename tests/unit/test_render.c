@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "core/err.h"
+#include "core/str.h"
 #include "render/haru_internal.h"
 #include "render/render.h"
 #include "render/textenc.h"
@@ -58,7 +59,7 @@ static int setup(void **state)
 		return -1;
 	}
 	render_fields_init(&fx.f);
-	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(base); i++)
 		if (render_fields_set(&fx.f, base[i][0], base[i][1]) < 0)
 			return -1;
 	*state = &fx;
@@ -150,7 +151,7 @@ static void test_errors_name_cause(void **state)
 		"O\xe2\x80\x99Neil", "Andr\xc3\xa9" "as", "Ahmad \"Gus\" Fauzi",
 		"Ni Luh Putu Ayu", "Nur'aini \xe2\x80\x93 \xe2\x80\x9cIn\xe2\x80\x9d",
 	};
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(ok); i++)
 		if (render_with(fx, RENDER_LETTER, "name", ok[i], &err))
 			fail_msg("%s: %s", ok[i], err.data);
 	/* outside the fonts: a transliteration (test_transliterate), or
@@ -417,7 +418,7 @@ static void test_transliterate(void **state)
 		/* no obvious Latin spelling: refused */
 		{ "\xc5\x8b", NULL }, { "\xc9\x99", NULL }, { "\xe5\xb1\xb1", NULL },
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct buf out = BUF_INIT, err = BUF_INIT;
 		assert_int_equal(buf_adds(&out, "x"), 0);
 		int rc = textenc_cp1252(cases[i][0], &out, &err);

@@ -615,6 +615,228 @@ static void resident_search_and_edit(void **state)
 	free(h);
 }
 
+/* ---- tamper evidence: canonical encodings and the audit chain ------ */
+
+/* A row's encoding is length-prefixed (moving a byte from one field to
+ * the next changes it), tagged, and changes with every member a seal must
+ * cover; village_code (the case's) and the seal itself are left out. */
+static void doc_canon_is_unambiguous(void **state)
+{
+	(void)state;
+	struct store_document a, b;
+	struct buf ea = BUF_INIT, eb = BUF_INIT;
+	memset(&a, 0, sizeof a);
+	strcpy(a.serial, "0123456789ABCDEF");
+	strcpy(a.kind, "letter");
+	strcpy(a.name, "ab");
+	strcpy(a.number, "c");
+	a.state = DOC_VALID;
+	a.score = 1.842;
+	b = a;
+	strcpy(b.name, "a");
+	strcpy(b.number, "bc");
+	assert_int_equal(store_doc_canon(&a, &ea), 0);
+	assert_int_equal(store_doc_canon(&b, &eb), 0);
+	assert_int_equal(ea.len, eb.len);
+	assert_memory_not_equal(ea.data, eb.data, ea.len);
+	/* the tag, length first */
+	assert_memory_equal(ea.data, "\0\0\0\x11terbit-doc-seal-1", 21);
+
+	/* each member, changed alone, changes the encoding */
+	struct store_document m;
+#define CHANGES(stmt)                                                    \
+	do {                                                             \
+		m = a;                                                   \
+		stmt;                                                    \
+		buf_reset(&eb);                                          \
+		assert_int_equal(store_doc_canon(&m, &eb), 0);           \
+		assert_false(eb.len == ea.len &&                         \
+			     !memcmp(eb.data, ea.data, ea.len));         \
+	} while (0)
+	CHANGES(m.serial[0] = '9');
+	CHANGES(strcpy(m.kind, "card"));
+	CHANGES(m.case_id = 2);
+	CHANGES(strcpy(m.nik, "3510054506900001"));
+	CHANGES(m.name[0] = 'x');
+	CHANGES(m.number[0] = 'x');
+	CHANGES(m.year = 2027);
+	CHANGES(m.seq = 2);
+	CHANGES(m.issued_day = 1);
+	CHANGES(m.expires_day = 1);
+	CHANGES(m.state = DOC_REVOKED);
+	CHANGES(strcpy(m.token, "X"));
+	CHANGES(strcpy(m.sha256, "X"));
+	CHANGES(strcpy(m.fields_sha256, "X"));
+	CHANGES(m.size = 1);
+	CHANGES(strcpy(m.policy_version, "X"));
+	CHANGES(m.score = 1.8420000001);
+	CHANGES(strcpy(m.office, "X"));
+	CHANGES(strcpy(m.faskes, "X"));
+	CHANGES(strcpy(m.issued_by, "X"));
+	CHANGES(strcpy(m.issued_at, "X"));
+	CHANGES(strcpy(m.revoked_at, "X"));
+	CHANGES(strcpy(m.revoked_by, "X"));
+	CHANGES(strcpy(m.reason, "X"));
+	CHANGES(strcpy(m.superseded_by, "X"));
+	CHANGES(strcpy(m.replaces, "X"));
+#undef CHANGES
+	/* not covered: the joined village and the seal column */
+	m = a;
+	strcpy(m.village_code, "3510052001");
+	strcpy(m.seal, "ff");
+	buf_reset(&eb);
+	assert_int_equal(store_doc_canon(&m, &eb), 0);
+	assert_int_equal(eb.len, ea.len);
+	assert_memory_equal(eb.data, ea.data, ea.len);
+	buf_release(&ea);
+	buf_release(&eb);
+}
+
+/* The audit hash as documented (docs/issuance.md), pinned by a vector
+ * computed apart from this code (Python's hashlib over the same
+ * length-prefixed fields): a change of encoding breaks every chain in
+ * the field, so it must show here first. */
+static void audit_hash_vector(void **state)
+{
+	(void)state;
+	struct store_audit a;
+	char h[65];
+	memset(&a, 0, sizeof a);
+	a.id = 7;
+	strcpy(a.at, "2026-11-30T06:00:00.000Z");
+	strcpy(a.actor, "budi");
+	strcpy(a.role, "dinsos");
+	strcpy(a.action, "document.revoke");
+	strcpy(a.object, "document:0123456789ABCDEF");
+	strcpy(a.note, "data keliru");
+	memset(a.prev_hash, '0', 64);
+	assert_int_equal(store_audit_hash(&a, h), 0);
+	assert_string_equal(h, "fa068567caf92387c1950110d876b801"
+			       "5ea6bdde35fe5f0b8671cada3599cd89");
+}
+
+struct rows {
+	struct store_audit a[8];
+	int n;
+};
+
+static int keep_row(const struct store_audit *a, void *arg)
+{
+	struct rows *r = arg;
+	if (r->n < 8)
+		r->a[r->n++] = *a;
+	return 0;
+}
+
+/* Each entry links to the one before; an edit breaks the chain at the
+ * edited row, a deletion at the row after it; the head is the last. */
+static void audit_chain_links_and_breaks(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_check c;
+	struct rows r = { .n = 0 };
+	int64_t head;
+	char hh[65], h[65];
+	assert_int_equal(store_audit_head(f->s, &head, hh, &f->err), 0);
+	assert_int_equal(head, 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(store_audit_add(f->s, "console", "admin",
+						 "user.add", "user:x",
+						 i == 1 ? NULL : "catatan",
+						 &f->err),
+				 0);
+	assert_int_equal(store_audit_each(f->s, NULL, keep_row, &r, &f->err), 0);
+	assert_int_equal(r.n, 3);
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(r.a[0].prev_hash[i], '0');
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(store_audit_hash(&r.a[i], h), 0);
+		assert_string_equal(h, r.a[i].hash);
+		if (i)
+			assert_string_equal(r.a[i].prev_hash, r.a[i - 1].hash);
+	}
+	assert_int_equal(store_audit_head(f->s, &head, hh, &f->err), 0);
+	assert_int_equal(head, 3);
+	assert_string_equal(hh, r.a[2].hash);
+	assert_int_equal(store_audit_verify(f->s, &c, &f->err), 0);
+	assert_int_equal(c.bad_id, 0);
+	assert_int_equal(c.rows, 3);
+	assert_int_equal(c.head_id, 3);
+
+	sqlite3 *raw = raw_open(f);
+	assert_int_equal(sqlite3_exec(raw, "DROP TRIGGER audit_no_update;"
+				      "DROP TRIGGER audit_no_delete;"
+				      "UPDATE audit SET note = 'lain' WHERE id = 2",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(store_audit_verify(f->s, &c, &f->err), 0);
+	assert_int_equal(c.bad_id, 2);
+	assert_non_null(strstr(c.why, "berubah"));
+	/* a NUL and more after the stored note: the walk hashes every byte */
+	assert_int_equal(sqlite3_exec(raw, "UPDATE audit SET note ="
+				      " CAST(X'00' || X'41' AS TEXT) WHERE id = 2",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(store_audit_verify(f->s, &c, &f->err), 0);
+	assert_int_equal(c.bad_id, 2);
+	assert_int_equal(sqlite3_exec(raw, "UPDATE audit SET note = '' WHERE id = 2",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(store_audit_verify(f->s, &c, &f->err), 0);
+	assert_int_equal(c.bad_id, 0);
+	assert_int_equal(sqlite3_exec(raw, "DELETE FROM audit WHERE id = 2",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(store_audit_verify(f->s, &c, &f->err), 0);
+	assert_int_equal(c.bad_id, 3);
+	assert_non_null(strstr(c.why, "tidak menyambung"));
+	sqlite3_close(raw);
+}
+
+/* A file with a page overwritten: integrity_check says so. */
+static void integrity_check_sees_a_bad_page(void **state)
+{
+	struct fx *f = *state;
+	struct buf report = BUF_INIT;
+	assert_int_equal(store_integrity_check(f->s, &report, &f->err), 0);
+	assert_int_equal(report.len, 0);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(store_audit_add(f->s, "console", "admin",
+						 "user.add", "user:x",
+						 "catatan yang cukup panjang "
+						 "untuk mengisi halaman",
+						 &f->err),
+				 0);
+	store_close(f->s);
+	f->s = NULL;
+	/* Checkpoint and leave WAL, so the page is in the main file. */
+	sqlite3 *raw = raw_open(f);
+	assert_int_equal(sqlite3_exec(raw, "PRAGMA journal_mode = DELETE",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	int pages = 0;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA page_count", -1, &st,
+					    NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	pages = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+	/* the last page: the audit table's, written last */
+	FILE *fp = fopen(f->db, "r+b");
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, (long)(pages - 1) * 4096 + 8, SEEK_SET), 0);
+	for (int i = 0; i < 64; i++)
+		fputc(0xA5, fp);
+	fclose(fp);
+	assert_int_equal(store_open(f->dir, &f->s, &f->err), 0);
+	int n = store_integrity_check(f->s, &report, &f->err);
+	assert_true(n > 0);
+	assert_non_null(strstr(report.data, "basis data:"));
+	buf_release(&report);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -636,6 +858,12 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(resident_search_and_edit, setup,
 						teardown),
+		cmocka_unit_test(doc_canon_is_unambiguous),
+		cmocka_unit_test(audit_hash_vector),
+		cmocka_unit_test_setup_teardown(audit_chain_links_and_breaks,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(integrity_check_sees_a_bad_page,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(stamp_moves_on_every_commit, setup,
 						teardown),
 	};

@@ -11,6 +11,7 @@
 
 #include "core/digest.h"
 #include "core/err.h"
+#include "core/str.h"
 #include "sign/base32.h"
 #include "sign/token.h"
 #include "sign_fixture.h"
@@ -21,7 +22,7 @@ static const struct token_field fields[] = {
 	{ "tanggal_lahir", "1985-07-01" },
 	{ "nomor", "460/0001/429.107/2026" },
 };
-#define NFIELDS (sizeof fields / sizeof fields[0])
+#define NFIELDS (ARRAY_SIZE(fields))
 
 static const unsigned char serial[TOKEN_SERIAL_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 
@@ -201,7 +202,7 @@ static void test_url_forms(void **state)
 		"https://host/x/%s", "https:///v/%s", "https://host/v/%s/",
 		"https://host/v/%s?x=1", "ftp://host/v/%s", " %s",
 	};
-	for (size_t i = 0; i < sizeof bad_fmt / sizeof bad_fmt[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad_fmt); i++) {
 		struct buf b = BUF_INIT;
 		buf_addf(&b, bad_fmt[i], tok.data);
 		assert_int_equal(token_parse_url(b.data, &p, NULL), TB_EINVAL);

@@ -15,6 +15,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/html.h"
+#include "core/str.h"
 #include "http/pool.h"
 #include "web/tmpl.h"
 #include "web/web.h"
@@ -130,7 +131,7 @@ static void test_url_contexts(void **state)
 	};
 	struct tmpl_view *v = tmpl_view_new(f->pool);
 	struct buf want = BUF_INIT;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		tmpl_put_str(v, "u", cases[i].in);
 		buf_reset(&want);
 		buf_addf(&want, "<a href=\"%s\">x</a>", cases[i].out);
@@ -228,7 +229,7 @@ static void test_refused_templates(void **state)
 		{ "<a title=\"x\">{{>part}}", NULL },
 		{ "<a title=\"{{>part}}\">", "t.html:1: {{>part}} in an attribute value" },
 	};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct tmpl_set *set;
 		assert_int_equal(tmpl_set_new(&set, NULL), 0);
 		buf_reset(&f->err);

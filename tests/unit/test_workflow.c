@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "core/err.h"
+#include "core/str.h"
 #include "workflow/workflow.h"
 
 #define VILLAGE "3510052001"
@@ -61,7 +62,7 @@ static const struct {
 	{ ST_VERIFIED, ST_REJECTED, ROLE_DINSOS },
 	{ ST_RETURNED, ST_SUBMITTED, ROLE_DESA },
 };
-#define NALLOWED (sizeof allowed / sizeof allowed[0])
+#define NALLOWED (ARRAY_SIZE(allowed))
 
 static int is_allowed(enum case_state from, enum case_state to, enum role r)
 {
@@ -249,7 +250,7 @@ static void a_whole_case(void **state)
 		{ ST_VERIFIED, ROLE_DESA },	  { ST_APPROVED, ROLE_DINSOS },
 	};
 	enum case_state s = ST_DRAFT;
-	for (size_t i = 0; i < sizeof path / sizeof path[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(path); i++) {
 		struct wf_ctx c = ctx_for(path[i].by);
 		assert_int_equal(wf_check(s, path[i].to, &c, NULL), 0);
 		s = path[i].to;
@@ -297,9 +298,9 @@ static void scope_prefix(void **state)
 	};
 	char p[11];
 	for (int r = 0; r < ROLE__COUNT; r++)
-		for (size_t i = 0; i < sizeof regions / sizeof *regions; i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(regions); i++) {
 			int ok = wf_scope((enum role)r, regions[i], p);
-			for (size_t v = 0; v < sizeof villages / sizeof *villages; v++)
+			for (size_t v = 0; v < ARRAY_SIZE(villages); v++)
 				assert_int_equal(
 					wf_can_see((enum role)r, regions[i], villages[v]),
 					ok && !strncmp(p, villages[v], strlen(p)));
