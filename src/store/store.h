@@ -73,6 +73,16 @@ struct store_stamp {
 };
 int store_stamp(struct store *s, struct store_stamp *out, struct buf *err);
 
+/*
+ * Copies the whole database into a new file dest (created 0600; an
+ * existing file is refused) with SQLite's online backup API, in one read
+ * transaction: a consistent copy as of one commit, made while other
+ * handles and processes keep writing (`terbit backup`, docs/operations.md).
+ * The copy keeps the WAL flag in its header and has no -wal file of its
+ * own: it is complete as it stands. 0, TB_EIO or TB_EDB.
+ */
+int store_backup(struct store *s, const char *dest, struct buf *err);
+
 /* Schema version after migrations, and the highest this binary knows. */
 int store_schema_version(struct store *s);
 int store_schema_latest(void);
