@@ -119,6 +119,13 @@ static const struct command commands[] = {
 	  "[--listen ALAMAT:PORT] [--threads N] [--config BERKAS] [--rate-limit N]"
 	  " [--policy BERKAS] [--root DIR]",
 	  "menjalankan layanan HTTP (verifikasi, API); berhenti rapi pada SIGTERM" },
+	/* -- backup and restore -- */
+	{ "backup", cli_backup, "DIREKTORI",
+	  "salinan utuh basis data dan kunci selagi layanan berjalan; "
+	  "diperiksa setelah ditulis" },
+	{ "restore", cli_restore, "DIREKTORI",
+	  "pulihkan dari cadangan setelah diperiksa (integritas, segel, "
+	  "rantai audit); layanan harus berhenti" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -109,5 +109,18 @@ int cli_document_sheet(struct cli *c);
 int cli_verify(struct cli *c);
 /* -- service (cli_serve.c) -- */
 int cli_serve(struct cli *c);
+/* -- backup and restore (cli_backup.c; docs/operations.md) -- */
+int cli_backup(struct cli *c);
+int cli_restore(struct cli *c);
+/*
+ * flock on DATA/terbit.lock (created 0600): shared for every process that
+ * uses the data directory (terbit serve, cli_open_store), exclusive for
+ * terbit restore, which replaces the database and keys under them. Never
+ * waits: TB_ECONFLICT with an Indonesian message when the other kind is
+ * held. *fd is the caller's to keep open while it works (closing it
+ * releases the lock).
+ */
+int cli_data_lock(const char *data_dir, int exclusive, int *fd,
+		  struct buf *err);
 
 #endif

@@ -23,7 +23,16 @@
 
 int cli_open_store(struct cli *c, struct store **out)
 {
-	return store_open(c->data_dir, out, &c->err);
+	/* Held until the process ends (a command is short-lived), so that
+	 * terbit restore never swaps the database under a running command. */
+	static int lock = -1;
+	int rc = store_open(c->data_dir, out, &c->err);
+	if (rc == 0 && lock < 0 &&
+	    (rc = cli_data_lock(c->data_dir, 0, &lock, &c->err)) < 0) {
+		store_close(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 static int file_exists(const char *path)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/err.h"
@@ -133,12 +134,18 @@ int cli_serve(struct cli *c)
 		.app = &st.app,
 	};
 	sigset_t set;
+	int lock = -1;
 	memset(&st, 0, sizeof st);
 	int rc = cli_expect(c, 0, allowed);
 	if (rc == 0)
 		rc = load_config(c, &cfg);
 	if (rc == 0)
 		rc = check_store(c, &cfg);
+	/* Shared with other terbit processes, held until exit: terbit
+	 * restore refuses while it is held, and a restore in progress
+	 * keeps the server from starting on a half-swapped directory. */
+	if (rc == 0)
+		rc = cli_data_lock(cfg.data, 0, &lock, &c->err);
 	if (rc == 0)
 		rc = app_load(c, &cfg, &st);
 	/* A data directory from before seals: the service runs, but says
@@ -182,5 +189,7 @@ int cli_serve(struct cli *c)
 	log_info("server berhenti");
 out:
 	app_free(&st);
+	if (lock >= 0)
+		close(lock);
 	return rc;
 }
