@@ -157,7 +157,7 @@ try:
     b.d.set_window_size(1280, 900)
     print("TOKEN " + token)
     b.open("/admin/pengguna/ani-desa")
-    check("browser: the user's page", b.h1() == "ani-desa", b.h1())
+    check("browser: the user's page", b.h1() == "Pengguna ani-desa", b.h1())
     check("browser: the token is not on it", token not in b.d.page_source)
     b.submit(form_action="/admin/pengguna/ani-desa/sandi")
     onetime = b.text("#secret")

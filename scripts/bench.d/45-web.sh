@@ -140,7 +140,7 @@ main() {
 		"$SUBMITTED submitted cases, first page of 50" || rc=1
 	page "web GET /kasus/{id} (dinkes)" "/kasus/$case_id" "$dinkes" \
 		"a submitted case with its referral" || rc=1
-	page "web GET / (dinkes home)" / "$dinkes" "counts and the queue link" || rc=1
+	page "web GET / (dinkes home)" / "$dinkes" "the home page as this build has it" || rc=1
 	page "web GET / ($DESA home)" / "$desa" \
 		"$(db "SELECT count(*) FROM cases WHERE village_code = '${DESA#desa-}'") cases of the village" || rc=1
 	TARGET=10 page "verifier JSON /api/v1/verify/{token} (same run)" "/api/v1/verify/$token" "" \

@@ -265,15 +265,23 @@ out:
 int ui_admin_user(struct web_req *w)
 {
 	struct store_user u;
+	struct buf title = BUF_INIT;
 	int rc = user_of_path(w, &u);
 	if (rc < 0)
-		return rc;
+		goto out;
 	put_notice(w);
 	user_view(tmpl_put_view(w->view, "user"), &u);
 	/* An admin cannot disable themself (cases refuses it too): the
 	 * button is not offered. */
 	tmpl_put_bool(w->view, "self", strcmp(u.name, w->actor->name) == 0);
-	return web_render(w, "admin_user", u.name);
+	if ((rc = buf_addf(&title, "Pengguna %s", u.name)) < 0) {
+		rc = tb_err(w->err, TB_ENOMEM, "kehabisan memori");
+		goto out;
+	}
+	rc = web_render(w, "admin_user", title.data);
+out:
+	buf_release(&title);
+	return rc;
 }
 
 int ui_admin_user_disable(struct web_req *w)
