@@ -697,3 +697,70 @@ out:
 	buf_release(&msg);
 	return rc;
 }
+
+/* ---- web pages: adding a user from a form (admin) ------------------ */
+
+/* One message per field, in the form's words (the CLI's say --region). */
+static void user_field(struct cases_field_errors *fe, const char *field,
+		       const char *msg)
+{
+	if (cases_field_error_msg(fe, field) || fe->n >= ARRAY_SIZE(fe->e))
+		return;
+	fe->e[fe->n].field = field;
+	snprintf(fe->e[fe->n].msg, sizeof fe->e[fe->n].msg, "%s", msg);
+	fe->n++;
+}
+
+int cases_user_add_form(struct store *s, const struct cases_actor *by,
+			const char *name, const char *role, const char *region,
+			struct buf *token, struct cases_field_errors *fe,
+			struct buf *err)
+{
+	char digits[REGION_CODE_MAX + 1];
+	struct store_region reg;
+	int r, rc;
+	fe->n = 0;
+	if (by && by->role != ROLE_ADMIN)
+		return tb_err(err, TB_EPERM, "hanya admin yang boleh menambah "
+					     "pengguna");
+	if (!user_name_ok(name))
+		user_field(fe, "name", "Nama pengguna 1 sampai 63 karakter: huruf "
+				       "tanpa spasi, angka, titik, garis bawah atau "
+				       "tanda hubung.");
+	r = role_parse(role);
+	if (r < 0)
+		user_field(fe, "role", "Pilih salah satu peran.");
+	/* The region is judged only against a known role: which kind of
+	 * code is wanted depends on it. */
+	if (r == ROLE_DESA || r == ROLE_KECAMATAN) {
+		int want = r == ROLE_DESA ? 10 : 6;
+		if (!region || !*region)
+			user_field(fe, "region", r == ROLE_DESA
+				   ? "Isi kode desa/kelurahan (10 angka, mis. 35.10.05.2001)."
+				   : "Isi kode kecamatan (6 angka, mis. 35.10.05).");
+		else if (region_normalize(region, digits) != want)
+			user_field(fe, "region", r == ROLE_DESA
+				   ? "Kode desa/kelurahan terdiri dari 10 angka, mis. 35.10.05.2001."
+				   : "Kode kecamatan terdiri dari 6 angka, mis. 35.10.05.");
+		else if ((rc = store_region_get(s, digits, &reg, err)) ==
+			 TB_ENOTFOUND)
+			user_field(fe, "region", "Kode wilayah ini tidak ada dalam "
+						 "data wilayah kabupaten.");
+		else if (rc < 0)
+			return rc;
+	} else if (r >= 0 && region && *region) {
+		user_field(fe, "region", "Peran ini tidak memakai wilayah; "
+					 "kosongkan isian ini.");
+	}
+	if (fe->n)
+		return tb_err(err, TB_EINVAL, "%s", fe->e[0].msg);
+	if (err)
+		buf_reset(err);
+	rc = cases_user_add(s, by, name, role, region, token, err);
+	if (rc == TB_ECONFLICT) {
+		user_field(fe, "name", "Nama pengguna ini sudah dipakai. Pilih "
+				       "nama lain.");
+		rc = tb_err(err, TB_EINVAL, "%s", fe->e[0].msg);
+	}
+	return rc;
+}

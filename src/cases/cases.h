@@ -461,4 +461,18 @@ struct cases_step {
 int cases_timeline(struct store *s, const struct cases_actor *a, int64_t id,
 		   struct cases_step **out, size_t *n, struct buf *err);
 
+/* ---- web pages: user administration (cases.c) -------------------- */
+
+/*
+ * cases_user_add for a form: every field checked first, each fault in
+ * *fe under "name", "role" or "region" with the form's Indonesian words
+ * (then TB_EINVAL, err the first message); a name already taken is
+ * TB_EINVAL on "name" too. TB_EPERM for anyone but an admin (or the
+ * console). On success token gets the new API token, as cases_user_add.
+ */
+int cases_user_add_form(struct store *s, const struct cases_actor *by,
+			const char *name, const char *role, const char *region,
+			struct buf *token, struct cases_field_errors *fe,
+			struct buf *err);
+
 #endif

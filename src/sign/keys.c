@@ -1021,3 +1021,65 @@ int keyring_describe(const struct keyring *kr, struct buf *out)
 	}
 	return rc;
 }
+
+/* ---- the keys in use, field by field (the admin's page) ---- */
+
+static void name_text(X509_NAME *name, char *out, size_t cap)
+{
+	struct buf b = BUF_INIT;
+	out[0] = 0;
+	if (add_name(&b, name) == 0 && b.data)
+		snprintf(out, cap, "%s", b.data);
+	buf_release(&b);
+}
+
+/* ASN1_TIME -> "YYYY-MM-DD"; "" when it cannot be read. */
+static void time_text(const ASN1_TIME *t, char out[11])
+{
+	struct tm tm;
+	out[0] = 0;
+	if (t && ASN1_TIME_to_tm(t, &tm))
+		snprintf(out, 11, "%04u-%02u-%02u",
+			 (unsigned)(tm.tm_year + 1900) % 10000u,
+			 (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+}
+
+int keyring_each(const struct keyring *kr,
+		 int (*fn)(const struct keyring_entry *e, void *arg),
+		 void *arg)
+{
+	struct keyring_entry e;
+	int rc = 0;
+	for (size_t i = 0; i < kr->nqr && !rc; i++) {
+		memset(&e, 0, sizeof e);
+		e.kind = KEYRING_QR;
+		keys_kid_hex(kr->qr[i].kid, e.kid);
+		e.current = i == kr->qr_current;
+		rc = fn(&e, arg);
+	}
+	for (size_t i = 0; i < kr->npdf && !rc; i++) {
+		const struct pdf_signer *s = &kr->pdf[i];
+		memset(&e, 0, sizeof e);
+		e.kind = KEYRING_PDF;
+		keys_kid_hex(s->kid, e.kid);
+		name_text(X509_get_subject_name(s->cert), e.subject,
+			  sizeof e.subject);
+		time_text(X509_get0_notBefore(s->cert), e.not_before);
+		time_text(X509_get0_notAfter(s->cert), e.not_after);
+		e.current = i == kr->pdf_current;
+		rc = fn(&e, arg);
+	}
+	for (int i = 0; i < sk_X509_num(kr->trusted) && !rc; i++) {
+		X509 *x = sk_X509_value(kr->trusted, i);
+		unsigned char kid[KEYS_KID_LEN];
+		memset(&e, 0, sizeof e);
+		e.kind = KEYRING_CA;
+		if (keys_kid_of_pkey(X509_get0_pubkey(x), kid) == 0)
+			keys_kid_hex(kid, e.kid);
+		name_text(X509_get_subject_name(x), e.subject, sizeof e.subject);
+		time_text(X509_get0_notBefore(x), e.not_before);
+		time_text(X509_get0_notAfter(x), e.not_after);
+		rc = fn(&e, arg);
+	}
+	return rc;
+}

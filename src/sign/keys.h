@@ -115,4 +115,26 @@ int keyring_seal(const struct keyring *kr, const void *msg, size_t n,
 /* Parses 8 hex characters into a kid. 0 or TB_EINVAL. */
 int keys_kid_parse(const char *hex, unsigned char kid[KEYS_KID_LEN]);
 
+/* ---- the keys in use, field by field (the admin's web page) ---- */
+
+enum keyring_kind { KEYRING_QR = 1, KEYRING_PDF, KEYRING_CA };
+
+struct keyring_entry {
+	enum keyring_kind kind;
+	char kid[9];           /* 8 hex; a CA's from its public key too */
+	char subject[256];     /* certificate subject, RFC 2253; "" for QR keys */
+	char not_before[11];   /* "YYYY-MM-DD"; "" for QR keys */
+	char not_after[11];
+	int current;           /* the key used for new tokens / PDFs */
+};
+
+/*
+ * Calls fn for every key keyring_describe lists, in its order: QR keys,
+ * PDF signers, trusted CA certificates. Stops at fn's first non-zero
+ * return and returns it; 0 when every call returned 0.
+ */
+int keyring_each(const struct keyring *kr,
+		 int (*fn)(const struct keyring_entry *e, void *arg),
+		 void *arg);
+
 #endif

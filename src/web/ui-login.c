@@ -128,6 +128,11 @@ int ui_password_post(struct web_req *w)
 
 int ui_home(struct web_req *w)
 {
+	/* The role homes (the village engineer's dispatch supersedes this). */
+	if (w->actor->role == ROLE_ADMIN)
+		return ui_home_admin(w);
+	if (w->actor->role == ROLE_FASKES)
+		return ui_home_faskes(w);
 	if (http_query(w->http, "sandi"))
 		tmpl_put_str(w->view, "notice", "Kata sandi Anda sudah diganti.");
 	return web_render(w, "home", "Beranda");

@@ -20,6 +20,8 @@
 
 /* Every signed-in user: a page decides more through the modules. */
 #define ANY ROUTE_ANY_USER
+/* The administrator's pages. */
+#define ADMIN ROUTE_ROLE(ROLE_ADMIN)
 /* A page is a few KB; this only stops a runaway loop. */
 #define PAGE_MAX (256u * 1024)
 
@@ -32,6 +34,15 @@ const struct web_page web_pages[] = {
 	{ "POST", "/sandi", ui_password_post, ANY, WEB_FORM_MAX, WEB_NO_PWCHANGE },
 	/* -- home per role -- */
 	{ "GET", "/", ui_home, ANY, 0, 0 },
+	/* -- administration -- */
+	{ "GET", "/admin/pengguna", ui_admin_users, ADMIN, 0, 0 },
+	{ "GET", "/admin/pengguna/baru", ui_admin_user_new, ADMIN, 0, 0 },
+	{ "POST", "/admin/pengguna/baru", ui_admin_user_new_post, ADMIN, WEB_FORM_MAX, 0 },
+	{ "GET", "/admin/pengguna/{name}", ui_admin_user, ADMIN, 0, 0 },
+	{ "POST", "/admin/pengguna/{name}/nonaktifkan", ui_admin_user_disable, ADMIN, WEB_FORM_MAX, 0 },
+	{ "POST", "/admin/pengguna/{name}/sandi", ui_admin_user_password, ADMIN, WEB_FORM_MAX, 0 },
+	{ "POST", "/admin/pengguna/{name}/token", ui_admin_user_token, ADMIN, WEB_FORM_MAX, 0 },
+	{ "GET", "/admin/kunci", ui_admin_keys, ADMIN, 0, 0 },
 	/* -- the one stylesheet, cached -- */
 	{ "GET", "/static/terbit.css", ui_static_css, ROUTE_PUBLIC, 0, WEB_CACHE },
 };

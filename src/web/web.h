@@ -175,4 +175,16 @@ int ui_password_post(struct web_req *w);/* POST /sandi */
 int ui_home(struct web_req *w);         /* GET / */
 int ui_static_css(struct web_req *w);   /* GET /static/terbit.css */
 
+/* -- administration (ui-admin.c, ui-home-admin.c) -- */
+int ui_home_admin(struct web_req *w);   /* GET / for admin */
+int ui_home_faskes(struct web_req *w);  /* GET / for faskes */
+int ui_admin_users(struct web_req *w);  /* GET /admin/pengguna */
+int ui_admin_user_new(struct web_req *w);      /* GET /admin/pengguna/baru */
+int ui_admin_user_new_post(struct web_req *w); /* POST: token shown once */
+int ui_admin_user(struct web_req *w);          /* GET /admin/pengguna/{name} */
+int ui_admin_user_disable(struct web_req *w);  /* POST .../nonaktifkan */
+int ui_admin_user_password(struct web_req *w); /* POST .../sandi: shown once */
+int ui_admin_user_token(struct web_req *w);    /* POST .../token: shown once */
+int ui_admin_keys(struct web_req *w);   /* GET /admin/kunci */
+
 #endif
