@@ -195,8 +195,8 @@ int main(int argc, char **argv)
 		cli.data_dir = "./terbit-data";
 	int rc = best->run(&cli);
 	if (rc < 0) {
-		fprintf(stderr, "terbit: %s\n",
-			cli.err.len ? cli.err.data : err_name(rc));
+		cli_printf(stderr, "terbit: %s\n",
+			   cli.err.len ? cli.err.data : err_name(rc));
 		rc = err_exit_code(rc);
 	}
 	buf_release(&cli.err);

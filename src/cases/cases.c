@@ -17,6 +17,7 @@
 #include "core/ids.h"
 #include "core/random.h"
 #include "core/str.h"
+#include "core/utf8.h"
 
 #define CONSOLE_NAME CASES_CONSOLE_NAME
 
@@ -507,6 +508,9 @@ int cases_attach(struct store *s, const struct cases_actor *a, int64_t id,
 	int rc;
 	if (!kind || !*kind)
 		return tb_err(err, TB_EINVAL, "jenis lampiran (--kind) wajib diisi");
+	/* The file name is shown in lists and sent back in a header. */
+	if ((rc = utf8_str_check(filename, 0, "nama berkas", err)) < 0)
+		return rc;
 	if ((rc = store_begin(s, err)) < 0)
 		return rc;
 	if ((rc = load_visible(s, a, id, &c, err)) < 0)
@@ -649,6 +653,8 @@ int cases_move(struct store *s, const struct policy *p,
 	if (to_st < 0)
 		return tb_err(err, TB_EINVAL, "status tidak dikenal: %s",
 			      to ? to : "");
+	if ((rc = utf8_str_check(note, UTF8_MULTILINE, "catatan", err)) < 0)
+		return rc;
 	if ((rc = store_begin(s, err)) < 0)
 		return rc;
 	if ((rc = cases_facts_load(s, id, &f, err)) < 0) {

@@ -17,6 +17,7 @@
 #include "core/fmt.h"
 #include "core/ids.h"
 #include "core/str.h"
+#include "core/utf8.h"
 
 /* ---- field errors ------------------------------------------------- */
 
@@ -58,13 +59,17 @@ static const char *or_empty(const char *s)
 static void text_field(struct cases_field_errors *fe, const char *field,
 		       const char *what, char *dst, size_t n, const char *src)
 {
+	struct buf why = BUF_INIT;
 	if (!*src)
 		field_err(fe, field, "%s kosong", what);
+	else if (utf8_str_check(src, 0, what, &why) < 0)
+		field_err(fe, field, "%s", why.data);
 	else if (strlen(src) >= n)
 		field_err(fe, field, "%s terlalu panjang (paling banyak %zu bita)",
 			  what, n - 1);
 	else
 		snprintf(dst, n, "%s", src);
+	buf_release(&why);
 }
 
 static void rtrw_field(struct cases_field_errors *fe, const char *field,
@@ -487,6 +492,13 @@ int cases_resident_correct(struct store *s, const struct cases_actor *a,
 		*nchanged = 0;
 	if ((rc = may_edit_residents(a, err)) < 0)
 		return rc;
+	struct buf why = BUF_INIT;
+	if (!blank(reason) &&
+	    utf8_str_check(reason, UTF8_MULTILINE, "alasan koreksi", &why) < 0) {
+		field_err(fe, "reason", "%s", why.data);
+		buf_release(&why);
+		return tb_err(err, TB_EINVAL, "%s", fe->e[0].msg);
+	}
 	if (blank(reason) || strlen(reason) >= STORE_TEXT_MAX) {
 		field_err(fe, "reason", blank(reason)
 			  ? "alasan koreksi wajib diisi"

@@ -16,6 +16,7 @@
 #include "core/ids.h"
 #include "core/json.h"
 #include "core/str.h"
+#include "core/utf8.h"
 #include "issue/fields.h"
 #include "issue/seal.h"
 #include "sign/pades.h"
@@ -455,6 +456,10 @@ static int change_begin(struct issue_ctx *ctx, const struct cases_actor *a,
 		return rc;
 	if (!reason || !*reason)
 		return tb_err(err, TB_EINVAL, "alasan (--reason) wajib diisi");
+	/* The reason is printed by the verifier and kept in the audit
+	 * log: the same text check as every other input. */
+	if ((rc = utf8_str_check(reason, UTF8_MULTILINE, "alasan", err)) < 0)
+		return rc;
 	return store_begin(ctx->store, err);
 }
 
