@@ -540,11 +540,16 @@ int issue_get(struct store *s, const struct cases_actor *a,
 {
 	char sn[SERIAL_LEN + 1];
 	int rc = issue_serial_parse(serial, sn, err);
-	if (rc < 0 || (rc = store_doc_get(s, sn, out, err)) < 0)
+	if (rc < 0)
 		return rc;
-	if (!may_see(a, out))
-		return tb_err(err, TB_EPERM, "dokumen %s di luar wilayah %s",
-			      sn, a->name);
+	rc = store_doc_get(s, sn, out, err);
+	if (rc < 0 && (rc != TB_ENOTFOUND || cases_sees_all(a)))
+		return rc;
+	/* The same answer for a serial we never issued and one outside the
+	 * scope (cases_sees_all): serials cannot be probed. */
+	if (rc == TB_ENOTFOUND || !may_see(a, out))
+		return tb_err(err, TB_EPERM,
+			      "dokumen %s tidak ditemukan di wilayah Anda", sn);
 	return pdf ? store_doc_blob(s, sn, pdf, NULL, err) : 0;
 }
 
