@@ -80,11 +80,24 @@ static int reader(struct cli *c, struct store *s, struct cases_actor *a,
 	return rc;
 }
 
+/*
+ * --out: documents hold personal data, so they are written 0600 whatever
+ * the umask (docs/issuance.md, "Files written"). A run killed while
+ * writing leaves a complete PDF as a temp file; the next write into the
+ * same directory removes those of processes that are gone.
+ */
 static int write_out(struct cli *c, const struct buf *pdf)
 {
 	const char *path = cli_opt(c, "--out");
-	return path ? buf_write_file(path, pdf->data, pdf->len, 0644, &c->err)
-		    : 0;
+	if (!path)
+		return 0;
+	int swept = buf_sweep_stale(path);
+	if (swept < 0)
+		return tb_err(&c->err, swept, "memori habis");
+	if (swept > 0)
+		cli_printf(stderr, "terbit: %d berkas sementara yang tertinggal "
+			   "dihapus (dari proses yang sudah berhenti)\n", swept);
+	return buf_write_file(path, pdf->data, pdf->len, 0600, &c->err);
 }
 
 int cli_issue(struct cli *c)
