@@ -111,7 +111,7 @@ static const struct command commands[] = {
 	{ "document sheet", cli_document_sheet,
 	  "SERI... | --all-valid | --case KASUS --out BERKAS.pdf --by PENGGUNA",
 	  "cetak kartu berlaku 10 per lembar A4 dengan tanda potong (bolak-balik)" },
-	{ "verify", cli_verify, "TOKEN|URL|BERKAS.pdf [--json]",
+	{ "verify", cli_verify, "TOKEN|URL|BERKAS.pdf [--json] [--policy BERKAS]",
 	  "periksa kode QR atau PDF: VALID, REVOKED, SUPERSEDED, EXPIRED, "
 	  "UNKNOWN, FORGED" },
 	/* -- service -- */

@@ -611,9 +611,32 @@ static int is_file(const char *path)
 
 /* Exit code: 0 only for VALID; otherwise 10 + state, so scripts can
  * tell the states apart without parsing. */
+/*
+ * The host the office's QR codes point at: TERBIT_VERIFIER_HOST (as the
+ * issuing commands take it), else the policy's verifier_host, copied
+ * into host ("" when neither can be had: then nothing is compared, and
+ * the policy's error is not the verification's).
+ */
+static void office_host(struct cli *c, char *host, size_t n)
+{
+	struct policy *p = NULL;
+	const char *env = getenv("TERBIT_VERIFIER_HOST");
+	host[0] = 0;
+	if (env && *env) {
+		snprintf(host, n, "%s", env);
+		return;
+	}
+	if (cli_load_policy(c, &p) == 0) {
+		const char *h = policy_setting(p, "verifier_host");
+		snprintf(host, n, "%s", h ? h : "");
+	}
+	buf_reset(&c->err);
+	policy_free(p);
+}
+
 int cli_verify(struct cli *c)
 {
-	static const char *const opts[] = { "--json", NULL };
+	static const char *const opts[] = { "--json", "--policy", NULL };
 	struct env e;
 	struct verify_result r;
 	struct buf pdf = BUF_INIT, out = BUF_INIT;
@@ -634,6 +657,16 @@ int cli_verify(struct cli *c)
 			    arg);
 	} else {
 		rc = verify_token(e.s, e.kr, arg, 0, &r, &c->err);
+		if (rc == 0) {
+			char host[80];
+			office_host(c, host, sizeof host);
+			verify_host_check(&r, arg, host);
+			/* The verdict stays the token's: the warning is for the
+			 * person holding a code that sends people elsewhere. */
+			if (r.host_mismatch)
+				cli_printf(stderr, "PERINGATAN: kode ini menunjuk ke "
+					   "host %s, bukan %s\n", r.host, host);
+		}
 	}
 	if (rc < 0)
 		goto out;
