@@ -111,7 +111,7 @@ static const struct command commands[] = {
 	{ "document sheet", cli_document_sheet,
 	  "SERI... | --all-valid | --case KASUS --out BERKAS.pdf --by PENGGUNA",
 	  "cetak kartu berlaku 10 per lembar A4 dengan tanda potong (bolak-balik)" },
-	{ "verify", cli_verify, "TOKEN|URL|BERKAS.pdf [--json]",
+	{ "verify", cli_verify, "TOKEN|URL|BERKAS.pdf [--json] [--policy BERKAS]",
 	  "periksa kode QR atau PDF: VALID, REVOKED, SUPERSEDED, EXPIRED, "
 	  "UNKNOWN, FORGED" },
 	/* -- service -- */
@@ -202,8 +202,8 @@ int main(int argc, char **argv)
 		cli.data_dir = "./terbit-data";
 	int rc = best->run(&cli);
 	if (rc < 0) {
-		fprintf(stderr, "terbit: %s\n",
-			cli.err.len ? cli.err.data : err_name(rc));
+		cli_printf(stderr, "terbit: %s\n",
+			   cli.err.len ? cli.err.data : err_name(rc));
 		rc = err_exit_code(rc);
 	}
 	buf_release(&cli.err);

@@ -41,7 +41,13 @@ api "$DESA" GET "/api/v1/cases/$ID"
 t_grep "show: draft" '"state":"draft"' "$BODY"
 t_grep "show: full NIK for staff" "\"nik\":\"$NIK\"" "$BODY"
 post_json "$DESA" /api/v1/cases '{"nik":"0000000000000000"}'
-t_grep "unknown NIK: 404" '^404$' "$CODE"
+# A village gets the same 403 for an unknown NIK as for another
+# village's (issue 11, finding 7); it was 404.
+t_grep "unknown NIK, village operator: 403" '^403$' "$CODE"
+t_grep "unknown NIK: the same words as outside the region" '"detail":"NIK tidak ditemukan di wilayah Anda"' "$BODY"
+post_json "$DESA" /api/v1/cases "{\"nik\":\"$NIK\"}"
+t_grep "a second open case for the NIK: 409" '^409$' "$CODE"
+t_grep "409 names the open case" "\"detail\":\"sudah ada kasus terbuka #$ID untuk penduduk ini\"" "$BODY"
 
 move "submit without a referral: 422" "$DESA" submitted 422
 t_grep "422: English message" '"message":"A rule is not met' "$BODY"
@@ -95,6 +101,11 @@ api "$DESA" PUT "/api/v1/cases/$ID/answers" -H 'Content-Type: application/json' 
 t_grep "a fractional value: 400" '^400$' "$CODE"
 api "$DESA" PUT "/api/v1/cases/$ID/answers" -H 'Content-Type: application/json' --data-binary '{"answers":[]}'
 t_grep "no answers: 400" '^400$' "$CODE"
+before=$(db "SELECT count(*) FROM answers WHERE case_id = $ID")
+api "$DESA" PUT "/api/v1/cases/$ID/answers" -H 'Content-Type: application/json' --data-binary '{"answers":[{"indicator":"luas_lantai","value":1},{"indicator":"luas_lantai","value":2}]}'
+t_grep "one indicator twice: 400" '^400$' "$CODE"
+t_grep "one indicator twice: named" '"detail":"indikator luas_lantai dijawab dua kali' "$BODY"
+t_check "one indicator twice: nothing stored" test "$(db "SELECT count(*) FROM answers WHERE case_id = $ID")" = "$before"
 api "$DESA" PUT "/api/v1/cases/$ID/answers" -H 'Content-Type: text/csv' --data-binary 'luas_lantai,1'
 t_grep "answers as CSV: 415 (JSON only)" '^415$' "$CODE"
 api "$DESA" PUT "/api/v1/cases/$ID/answers" -H 'Content-Type: application/json' --data-binary "$answers"
@@ -146,7 +157,11 @@ t_grep "download audited" 'document.download' "$(db "SELECT action FROM audit WH
 req -X POST -H 'Content-Type: application/pdf' --data-binary @"$T_TMP/letter.pdf" "$URL/api/v1/verify"
 t_grep "the downloaded PDF verifies VALID" '"state":"VALID"' "$BODY"
 api "$DESA" GET "/api/v1/documents/0000000000000000"
-t_grep "unknown serial: 404" '^404$' "$CODE"
+# Unknown serial: 403 for a village, as for another village's document
+# (issue 11, finding 7; it was 404); the regency-wide roles keep 404.
+t_grep "unknown serial, village operator: 403" '^403$' "$CODE"
+api "$DINSOS" GET "/api/v1/documents/0000000000000000"
+t_grep "unknown serial, dinsos: 404" '^404$' "$CODE"
 api "$DESA" GET "/api/v1/documents/xyz"
 t_grep "malformed serial: 400" '^400$' "$CODE"
 

@@ -4,7 +4,10 @@
 # health and social offices, a facility, an administrator) against every
 # staff route, on one approved case with a letter; the expected status is
 # one table below. Each 403 must leave one "access.denied" row in the
-# audit log; no route answers anything but 401 without a token.
+# audit log; no route answers anything but 401 without a token. A scoped
+# role gets the same 403 for what does not exist as for what lies outside
+# its region (issue 11, finding 7), so the create row's unknown NIK is a
+# 403 for the villages too (it was 404).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/http-lib.bash"
 
@@ -50,7 +53,7 @@ pdf     200 403 200 403 200 200 403 403
 move    409 403 409 403 409 409 403 403
 issue   403 403 403 403 403 200 403 403
 revoke  403 403 403 403 403 -   403 403
-create  404 404 403 403 403 403 403 403
+create  403 403 403 403 403 403 403 403
 "
 denied=0
 while read -r route expect; do

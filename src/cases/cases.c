@@ -15,8 +15,10 @@
 #include "core/err.h"
 #include "core/fmt.h"
 #include "core/ids.h"
+#include "core/log.h"
 #include "core/random.h"
 #include "core/str.h"
+#include "core/utf8.h"
 
 #define CONSOLE_NAME CASES_CONSOLE_NAME
 
@@ -158,17 +160,24 @@ out:
 	return rc;
 }
 
-int cases_audit_denied(struct store *s, const struct cases_actor *a,
-		       const char *what, const char *object, struct buf *err)
+static int audit_denied(struct store *s, const struct cases_actor *a,
+			const char *action, const char *what,
+			const char *object, struct buf *err)
 {
 	int rc = store_begin(s, err);
 	if (rc < 0)
 		return rc;
-	if ((rc = audit(s, a, "access.denied", object, what, err)) < 0) {
+	if ((rc = audit(s, a, action, object, what, err)) < 0) {
 		store_rollback(s);
 		return rc;
 	}
 	return store_commit(s, err);
+}
+
+int cases_audit_denied(struct store *s, const struct cases_actor *a,
+		       const char *what, const char *object, struct buf *err)
+{
+	return audit_denied(s, a, "access.denied", what, object, err);
 }
 
 /* 32 random bytes as unpadded base64url: 43 characters. */
@@ -291,19 +300,46 @@ static int can_see(const struct cases_actor *a, const struct store_case *c)
 	return !a || wf_can_see(a->role, a->region, c->village_code);
 }
 
-/* Loads the case when the actor may see it. */
+int cases_sees_all(const struct cases_actor *a)
+{
+	return !a || a->role == ROLE_DINKES || a->role == ROLE_DINSOS;
+}
+
+/*
+ * Loads the case when the actor may see it. For an actor with a scope,
+ * a case that does not exist and one outside the scope get the same
+ * TB_EPERM and the same words, so case ids cannot be probed by the
+ * difference (the HTTP server audits every 403 with the id asked for).
+ */
 static int load_visible(struct store *s, const struct cases_actor *a,
 			int64_t id, struct store_case *c, struct buf *err)
 {
 	int rc = store_case_get(s, id, c, err);
-	if (rc < 0)
+	if (rc < 0 && (rc != TB_ENOTFOUND || cases_sees_all(a)))
 		return rc;
-	if (!can_see(a, c))
+	if (rc == TB_ENOTFOUND || !can_see(a, c))
 		return tb_err(err, TB_EPERM,
-			      "%s (%s) tidak berwenang atas kasus %lld di wilayah "
-			      "%s", a->name, role_name(a->role), (long long)id,
-			      c->village_code);
+			      "kasus %lld tidak ditemukan di wilayah Anda",
+			      (long long)id);
 	return 0;
+}
+
+int cases__deny_nik(struct store *s, const struct cases_actor *a,
+		    const char *what, const char *nik, struct buf *err)
+{
+	char object[64];
+	struct buf aerr = BUF_INIT;
+	/* The NIK asked for goes in the audit log (only there: the message
+	 * is the same for every NIK), in its own transaction, the refused
+	 * one having rolled back. An audit failure must not turn the
+	 * refusal into something else. */
+	/* Only a well-formed NIK is copied: the text is the caller's. */
+	snprintf(object, sizeof object, "resident:%s",
+		 str_is_digits(nik, NIK_LEN) ? nik : "-");
+	if (audit_denied(s, a, "access.denied.nik", what, object, &aerr) < 0)
+		log_error("audit of a refused NIK failed: %s", aerr.data);
+	buf_release(&aerr);
+	return tb_err(err, TB_EPERM, "NIK tidak ditemukan di wilayah Anda");
 }
 
 /* The actor may fill in `what` (editors table) on a case it can see
@@ -419,6 +455,8 @@ int cases_create(struct store *s, const struct cases_actor *a,
 {
 	struct store_resident r;
 	struct store_case c = { 0 };
+	struct store_resident_case *open = NULL;
+	size_t nopen = 0;
 	char object[32];
 	int64_t id = 0;
 	int rc;
@@ -429,13 +467,32 @@ int cases_create(struct store *s, const struct cases_actor *a,
 		return tb_err(err, TB_EINVAL, "NIK harus 16 digit");
 	if ((rc = store_begin(s, err)) < 0)
 		return rc;
-	if ((rc = store_resident_get(s, nik, &r, err)) < 0)
+	rc = store_resident_get(s, nik, &r, err);
+	if (rc == TB_ENOTFOUND && !cases_sees_all(a)) {
+		store_rollback(s);
+		return cases__deny_nik(s, a, "case.new", nik, err);
+	}
+	if (rc < 0)
 		goto out;
 	if (!wf_can_see(a->role, a->region, r.village_code)) {
-		rc = tb_err(err, TB_EPERM,
-			    "penduduk beralamat di wilayah %s, di luar wilayah %s",
-			    r.village_code, a->name);
+		store_rollback(s);
+		return cases__deny_nik(s, a, "case.new", nik, err);
+	}
+	/* One open case per resident: a second draft splits the survey,
+	 * the attachments and the reviewers' work over two cases, and both
+	 * could reach approved. Checked under the write lock, so two
+	 * operators opening at once cannot both get one. */
+	if ((rc = store_resident_cases(s, nik, date_today(), &open, &nopen,
+				       err)) < 0)
 		goto out;
+	for (size_t i = 0; i < nopen; i++) {
+		int st = state_parse(open[i].state);
+		if (st >= 0 && !wf_is_final((enum case_state)st)) {
+			rc = tb_err(err, TB_ECONFLICT,
+				    "sudah ada kasus terbuka #%lld untuk "
+				    "penduduk ini", (long long)open[i].id);
+			goto out;
+		}
 	}
 	snprintf(c.nik, sizeof c.nik, "%s", nik);
 	snprintf(c.village_code, sizeof c.village_code, "%s", r.village_code);
@@ -449,10 +506,12 @@ int cases_create(struct store *s, const struct cases_actor *a,
 		goto out;
 	if ((rc = store_commit(s, err)) < 0)
 		return rc;
+	free(open);
 	if (id_out)
 		*id_out = id;
 	return 0;
 out:
+	free(open);
 	store_rollback(s);
 	return rc;
 }
@@ -466,10 +525,20 @@ int cases_answers(struct store *s, const struct policy *p,
 	int rc;
 	if (n == 0)
 		return tb_err(err, TB_EINVAL, "tidak ada jawaban survei");
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if ((rc = policy_answer_check(p, answers[i].code, answers[i].value,
 					      err)) < 0)
 			return rc;
+		/* Two answers to one indicator in one request: which one
+		 * counts would depend on the order they were written in.
+		 * n is at most a few dozen, so the pairwise check is cheap. */
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(answers[k].code, answers[i].code))
+				return tb_err(err, TB_EINVAL,
+					      "indikator %s dijawab dua kali "
+					      "(jawaban ke-%zu dan ke-%zu)",
+					      answers[i].code, k + 1, i + 1);
+	}
 	if ((rc = store_begin(s, err)) < 0)
 		return rc;
 	if ((rc = load_visible(s, a, id, &c, err)) < 0 ||
@@ -507,6 +576,9 @@ int cases_attach(struct store *s, const struct cases_actor *a, int64_t id,
 	int rc;
 	if (!kind || !*kind)
 		return tb_err(err, TB_EINVAL, "jenis lampiran (--kind) wajib diisi");
+	/* The file name is shown in lists and sent back in a header. */
+	if ((rc = utf8_str_check(filename, 0, "nama berkas", err)) < 0)
+		return rc;
 	if ((rc = store_begin(s, err)) < 0)
 		return rc;
 	if ((rc = load_visible(s, a, id, &c, err)) < 0)
@@ -649,18 +721,16 @@ int cases_move(struct store *s, const struct policy *p,
 	if (to_st < 0)
 		return tb_err(err, TB_EINVAL, "status tidak dikenal: %s",
 			      to ? to : "");
+	if ((rc = utf8_str_check(note, UTF8_MULTILINE, "catatan", err)) < 0)
+		return rc;
 	if ((rc = store_begin(s, err)) < 0)
 		return rc;
-	if ((rc = cases_facts_load(s, id, &f, err)) < 0) {
+	/* load_visible first: its answer for an unknown id is the one for
+	 * an id outside the scope. */
+	if ((rc = load_visible(s, a, id, &f.c, err)) < 0 ||
+	    (rc = cases_facts_load(s, id, &f, err)) < 0) {
 		store_rollback(s);
 		return rc;
-	}
-	if (!can_see(a, &f.c)) {
-		rc = tb_err(err, TB_EPERM,
-			    "%s (%s) tidak berwenang atas kasus %lld di wilayah %s",
-			    a->name, role_name(a->role), (long long)id,
-			    f.c.village_code);
-		goto out;
 	}
 	if ((from_st = state_parse(f.c.state)) < 0) {
 		rc = tb_err(err, TB_EDB, "status kasus rusak: %s", f.c.state);

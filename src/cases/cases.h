@@ -193,10 +193,12 @@ int cases_import(struct store *s, const struct cases_actor *by,
 
 /* ---- the case operations ------------------------------------------ */
 
-/* Opens a draft case for a resident (TB_ENOTFOUND for an unknown NIK)
- * in the village of the resident's address, with the kecamatan's puskesmas
- * as primary facility. Only roles that may move draft -> submitted (the
- * village operator) and only inside their scope. */
+/* Opens a draft case for a resident in the village of the resident's
+ * address, with the kecamatan's puskesmas as primary facility. Only
+ * roles that may move draft -> submitted (the village operator) and
+ * only inside their scope; an unknown NIK is refused as one outside it
+ * (cases_sees_all). TB_ECONFLICT "sudah ada kasus terbuka #ID untuk
+ * penduduk ini" while the resident has a case that is not final. */
 int cases_create(struct store *s, const struct cases_actor *a,
 		 const char *nik, int64_t *id_out, struct buf *err);
 
@@ -204,7 +206,8 @@ int cases_create(struct store *s, const struct cases_actor *a,
  * Records survey answers. Every code must be a policy indicator and every
  * value one the indicator allows, else nothing is stored (TB_EINVAL);
  * answers to retired indicators are accepted and kept (they never count).
- * A later answer to the same indicator replaces the earlier one.
+ * One indicator twice in the same call is TB_EINVAL naming it. A later
+ * call's answer to an indicator replaces the earlier one.
  */
 int cases_answers(struct store *s, const struct policy *p,
 		  const struct cases_actor *a, int64_t id,
@@ -233,7 +236,22 @@ int cases_move(struct store *s, const struct policy *p,
 	       const struct cases_actor *a, int64_t id, const char *to,
 	       const char *note, struct buf *err);
 
-/* One case, when the actor may see it (TB_EPERM otherwise). */
+/*
+ * 1 for the actors that see every case of the regency: the console,
+ * dinkes, dinsos. For them an unknown case, NIK or document is
+ * TB_ENOTFOUND. Every other actor gets, for what does not exist and for
+ * what lies outside their scope alike, TB_EPERM with the same words
+ * ("kasus 12 tidak ditemukan di wilayah Anda", "NIK tidak ditemukan di
+ * wilayah Anda"), never naming another village: the difference would
+ * let an operator enumerate case ids and residents. Each such refusal
+ * is audited with what was asked for (the HTTP server audits every 403
+ * with the case id or serial of its path; the NIK functions write an
+ * "access.denied.nik" row with object "resident:NIK" themselves).
+ */
+int cases_sees_all(const struct cases_actor *a);
+
+/* One case, when the actor may see it (TB_EPERM otherwise; see
+ * cases_sees_all for an unknown id). */
 int cases_get(struct store *s, const struct cases_actor *a, int64_t id,
 	      struct store_case *out, struct buf *err);
 

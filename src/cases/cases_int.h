@@ -13,6 +13,12 @@
 int cases__audit(struct store *s, const struct cases_actor *a,
 		 const char *action, const char *object, const char *note,
 		 struct buf *err);
+/* The refusal of a NIK that is unknown or outside a's scope, the same
+ * for both: an audit row "access.denied.nik" (object "resident:NIK",
+ * note what), then TB_EPERM "NIK tidak ditemukan di wilayah Anda". Call
+ * it after the operation's transaction has rolled back. */
+int cases__deny_nik(struct store *s, const struct cases_actor *a,
+		    const char *what, const char *nik, struct buf *err);
 /* Appends 32 random bytes as unpadded base64url (43 characters). */
 int cases__new_token(struct buf *out, struct buf *err);
 /* The actor for a user row: TB_EAUTH when the user is disabled, TB_EDB

@@ -14,6 +14,7 @@
 #include "core/fmt.h"
 #include "core/ids.h"
 #include "core/str.h"
+#include "core/utf8.h"
 
 
 /* After a malformed row the reader stops mid-line: carry on at the next
@@ -322,6 +323,13 @@ static int region_row(struct store *s, const struct csv *c,
 		return tb_err(err, TB_EINVAL,
 			      "baris %u: wilayah tidak sah (kode, nama, jenis)",
 			      c->line);
+	struct buf why = BUF_INIT;
+	if (utf8_str_check(c->fields[map[1]], 0, "nama", &why) < 0 ||
+	    utf8_str_check(c->fields[map[3]], 0, "faskes", &why) < 0) {
+		tb_err(err, TB_EINVAL, "baris %u: %s", c->line, why.data);
+		buf_release(&why);
+		return TB_EINVAL;
+	}
 	snprintf(r.name, sizeof r.name, "%s", c->fields[map[1]]);
 	snprintf(r.kind, sizeof r.kind, "%s", kind);
 	snprintf(r.faskes, sizeof r.faskes, "%s", c->fields[map[3]]);

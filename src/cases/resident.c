@@ -6,6 +6,7 @@
  * according to where the resident's cases stand.
  */
 #include "cases/cases.h"
+#include "cases/cases_int.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include "core/fmt.h"
 #include "core/ids.h"
 #include "core/str.h"
+#include "core/utf8.h"
 
 /* ---- field errors ------------------------------------------------- */
 
@@ -58,13 +60,17 @@ static const char *or_empty(const char *s)
 static void text_field(struct cases_field_errors *fe, const char *field,
 		       const char *what, char *dst, size_t n, const char *src)
 {
+	struct buf why = BUF_INIT;
 	if (!*src)
 		field_err(fe, field, "%s kosong", what);
+	else if (utf8_str_check(src, 0, what, &why) < 0)
+		field_err(fe, field, "%s", why.data);
 	else if (strlen(src) >= n)
 		field_err(fe, field, "%s terlalu panjang (paling banyak %zu bita)",
 			  what, n - 1);
 	else
 		snprintf(dst, n, "%s", src);
+	buf_release(&why);
 }
 
 static void rtrw_field(struct cases_field_errors *fe, const char *field,
@@ -487,6 +493,13 @@ int cases_resident_correct(struct store *s, const struct cases_actor *a,
 		*nchanged = 0;
 	if ((rc = may_edit_residents(a, err)) < 0)
 		return rc;
+	struct buf why = BUF_INIT;
+	if (!blank(reason) &&
+	    utf8_str_check(reason, UTF8_MULTILINE, "alasan koreksi", &why) < 0) {
+		field_err(fe, "reason", "%s", why.data);
+		buf_release(&why);
+		return tb_err(err, TB_EINVAL, "%s", fe->e[0].msg);
+	}
 	if (blank(reason) || strlen(reason) >= STORE_TEXT_MAX) {
 		field_err(fe, "reason", blank(reason)
 			  ? "alasan koreksi wajib diisi"
@@ -501,13 +514,14 @@ int cases_resident_correct(struct store *s, const struct cases_actor *a,
 	}
 	if ((rc = store_begin(s, err)) < 0)
 		return rc;
-	if ((rc = store_resident_get(s, nik, &cur, err)) < 0)
-		goto out;
-	if (!wf_can_see(a->role, a->region, cur.village_code)) {
-		rc = tb_err(err, TB_EPERM, "penduduk beralamat di wilayah %s, di "
-			    "luar wilayah %s", cur.village_code, a->name);
-		goto out;
+	rc = store_resident_get(s, or_empty(nik), &cur, err);
+	if ((rc == TB_ENOTFOUND && !cases_sees_all(a)) ||
+	    (rc == 0 && !wf_can_see(a->role, a->region, cur.village_code))) {
+		store_rollback(s);
+		return cases__deny_nik(s, a, "resident.correct", nik, err);
 	}
+	if (rc < 0)
+		goto out;
 	fields_of(&cur, &old);
 	merge(in, &old, &m);
 	if ((rc = cases_resident_check(&m, &next, fe)) < 0) {
@@ -553,11 +567,13 @@ int cases_resident_get(struct store *s, const struct cases_actor *a,
 	int rc;
 	*out = NULL;
 	*n = 0;
-	if ((rc = cases_scope(a, prefix, err)) < 0 ||
-	    (rc = store_resident_get(s, or_empty(nik), r, err)) < 0)
+	if ((rc = cases_scope(a, prefix, err)) < 0)
 		return rc;
-	if (a && !wf_can_see(a->role, a->region, r->village_code))
-		return tb_err(err, TB_EPERM, "penduduk beralamat di wilayah %s, "
-			      "di luar wilayah %s", r->village_code, a->name);
+	rc = store_resident_get(s, or_empty(nik), r, err);
+	if ((rc == TB_ENOTFOUND && !cases_sees_all(a)) ||
+	    (rc == 0 && a && !wf_can_see(a->role, a->region, r->village_code)))
+		return cases__deny_nik(s, a, "resident.get", nik, err);
+	if (rc < 0)
+		return rc;
 	return store_correction_list(s, r->nik, out, n, err);
 }

@@ -1,8 +1,10 @@
 #include "cli/cli.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "core/err.h"
+#include "core/utf8.h"
 
 const char *const cli_bool_flags[] = { "--json", "--skip-bad", "--help",
 				       "--force", "--all-valid", "--passwords",
@@ -100,4 +102,25 @@ int cli_expect(struct cli *c, int n, const char *const *allowed)
 		}
 	}
 	return 0;
+}
+
+void cli_fputs(const char *s, FILE *f)
+{
+	struct buf out = BUF_INIT;
+	/* Without memory the text is dropped, never printed raw. */
+	if (utf8_escape_controls(&out, s) == 0)
+		fputs(out.data, f);
+	buf_release(&out);
+}
+
+void cli_printf(FILE *f, const char *fmt, ...)
+{
+	struct buf line = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = buf_vaddf(&line, fmt, ap);
+	va_end(ap);
+	if (rc == 0)
+		cli_fputs(line.data, f);
+	buf_release(&line);
 }

@@ -9,6 +9,8 @@
  * A handler returns 0 or a TB_E code; main prints cli->err (when set) as
  * "terbit: <message>" on stderr and exits with err_exit_code(rc).
  */
+#include <stdio.h>
+
 #include "core/buf.h"
 
 struct store;
@@ -32,6 +34,17 @@ int cli_npos(const struct cli *c);
 /* Fails with an Indonesian usage message unless there are exactly n
  * positionals and every option is one of `allowed` (NULL-terminated). */
 int cli_expect(struct cli *c, int n, const char *const *allowed);
+
+/*
+ * printf/fputs for text that holds stored data (names, notes, reasons,
+ * file names, messages quoting input): control characters and bytes
+ * that are not UTF-8 come out as \xHH (utf8_escape_controls), so a
+ * name imported before the input check, or a message quoting a bad
+ * field, can never drive the operator's terminal.
+ */
+void cli_printf(FILE *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void cli_fputs(const char *s, FILE *f);
 
 /* Opens the store in c->data_dir (creating and migrating it). */
 int cli_open_store(struct cli *c, struct store **out);

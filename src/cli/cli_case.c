@@ -64,7 +64,7 @@ int cli_case_new(struct cli *c)
 		return rc;
 	if ((rc = cmd_open(c, &k, 0, 1, NULL)) == 0 &&
 	    (rc = cases_create(k.s, k.a, cli_pos(c, 0), &id, &c->err)) == 0)
-		printf("%lld\n", (long long)id);
+		cli_printf(stdout, "%lld\n", (long long)id);
 	cmd_close(&k);
 	return rc;
 }
@@ -121,7 +121,7 @@ int cli_case_answers(struct cli *c)
 	if ((rc = read_answers(c, cli_pos(c, 1), &csv, &data, ans, codes, &n)) < 0)
 		goto out;
 	if ((rc = cases_answers(k.s, k.p, k.a, k.id, ans, n, &c->err)) == 0)
-		printf("%zu jawaban disimpan untuk kasus %lld\n", n,
+		cli_printf(stdout, "%zu jawaban disimpan untuk kasus %lld\n", n,
 		       (long long)k.id);
 out:
 	for (size_t i = 0; i < ANSWERS_MAX_ROWS && codes[i]; i++)
@@ -158,7 +158,7 @@ int cli_case_attach(struct cli *c)
 			  base ? base + 1 : path, data.data, data.len, &att,
 			  &c->err);
 	if (rc == 0)
-		printf("%lld\n", (long long)att);
+		cli_printf(stdout, "%lld\n", (long long)att);
 out:
 	buf_release(&data);
 	cmd_close(&k);
@@ -175,7 +175,7 @@ int cli_case_move(struct cli *c)
 	if ((rc = cmd_open(c, &k, 1, 1, cli_pos(c, 0))) == 0 &&
 	    (rc = cases_move(k.s, k.p, k.a, k.id, cli_pos(c, 1),
 			     cli_opt(c, "--note"), &c->err)) == 0)
-		printf("kasus %lld: %s\n", (long long)k.id, cli_pos(c, 1));
+		cli_printf(stdout, "kasus %lld: %s\n", (long long)k.id, cli_pos(c, 1));
 	cmd_close(&k);
 	return rc;
 }
@@ -184,11 +184,11 @@ static void print_decision(const struct elig_decision *d)
 {
 	struct buf score = BUF_INIT;
 	fmt_decimal_id(&score, d->score, 3);
-	printf("Kelayakan: %s (skor %s, %d/%d indikator, kebijakan %s)\n",
+	cli_printf(stdout, "Kelayakan: %s (skor %s, %d/%d indikator, kebijakan %s)\n",
 	       d->eligible ? "LAYAK" : "TIDAK LAYAK", score.data, d->answered,
 	       d->required, d->policy_version);
 	for (size_t i = 0; i < d->nrules; i++)
-		printf("  [%-5s] %-16s %s\n", d->rules[i].passed ? "ya" : "tidak",
+		cli_printf(stdout, "  [%-5s] %-16s %s\n", d->rules[i].passed ? "ya" : "tidak",
 		       d->rules[i].code, d->rules[i].message);
 	buf_release(&score);
 }
@@ -196,7 +196,7 @@ static void print_decision(const struct elig_decision *d)
 static int audit_line(const struct store_audit *a, void *arg)
 {
 	(void)arg;
-	printf("  %s  %-12s %-10s %-13s %s\n", a->at, a->actor, a->role,
+	cli_printf(stdout, "  %s  %-12s %-10s %-13s %s\n", a->at, a->actor, a->role,
 	       a->action, a->note);
 	return 0;
 }
@@ -212,30 +212,30 @@ static int show_text(struct cli *c, struct case_cmd *k)
 	if (rc < 0 || (rc = cases_facts_load(k->s, k->id, &f, &c->err)) < 0)
 		return rc;
 	int st = state_parse(f.c.state);
-	printf("Kasus %lld  %s (%s)\n", (long long)f.c.id, f.c.state,
+	cli_printf(stdout, "Kasus %lld  %s (%s)\n", (long long)f.c.id, f.c.state,
 	       st < 0 ? "?" : state_label((enum case_state)st));
-	printf("NIK %s  %s  lahir %s, %s  (%c)\n", f.r.nik, f.r.name,
+	cli_printf(stdout, "NIK %s  %s  lahir %s, %s  (%c)\n", f.r.nik, f.r.name,
 	       f.r.birth_place, f.r.birth_date, f.r.sex);
-	printf("Alamat %s RT %s/RW %s, desa %s\n", f.r.address, f.r.rt, f.r.rw,
+	cli_printf(stdout, "Alamat %s RT %s/RW %s, desa %s\n", f.r.address, f.r.rt, f.r.rw,
 	       f.r.village_code);
-	printf("Faskes: %s\nDibuat %s oleh %s; diubah %s oleh %s\n", f.c.faskes,
+	cli_printf(stdout, "Faskes: %s\nDibuat %s oleh %s; diubah %s oleh %s\n", f.c.faskes,
 	       f.c.created_at, f.c.created_by, f.c.updated_at, f.c.updated_by);
-	printf("PBI-JKN aktif: %s, PBI-APBD aktif: %s\n",
+	cli_printf(stdout, "PBI-JKN aktif: %s, PBI-APBD aktif: %s\n",
 	       f.pbi_jkn_active ? "ya" : "tidak",
 	       f.pbi_apbd_active ? "ya" : "tidak");
-	printf("Jawaban survei (%zu):\n", f.nanswers);
+	cli_printf(stdout, "Jawaban survei (%zu):\n", f.nanswers);
 	for (size_t i = 0; i < f.nanswers; i++)
-		printf("  %-20s %d\n", f.stored[i].code, f.stored[i].value);
+		cli_printf(stdout, "  %-20s %d\n", f.stored[i].code, f.stored[i].value);
 	if ((rc = store_attach_list(k->s, k->id, &att, &natt, &c->err)) < 0)
 		goto out;
-	printf("Lampiran (%zu):\n", natt);
+	cli_printf(stdout, "Lampiran (%zu):\n", natt);
 	for (size_t i = 0; i < natt; i++)
-		printf("  #%lld %-10s %-15s %8lld bita  %s\n", (long long)att[i].id,
+		cli_printf(stdout, "  #%lld %-10s %-15s %8lld bita  %s\n", (long long)att[i].id,
 		       att[i].kind, att[i].mime, (long long)att[i].size,
 		       att[i].filename);
 	elig_decide(k->p, &f.facts, &d);
 	print_decision(&d);
-	printf("Riwayat:\n");
+	cli_printf(stdout, "Riwayat:\n");
 	snprintf(object, sizeof object, "case:%lld", (long long)k->id);
 	rc = store_audit_each(k->s, object, audit_line, NULL, &c->err);
 out:
@@ -257,7 +257,7 @@ int cli_case_show(struct cli *c)
 	if (cli_flag(c, "--json")) {
 		rc = cases_show_json(k.s, k.p, k.a, k.id, &out, &c->err);
 		if (rc == 0)
-			printf("%s\n", out.data);
+			cli_printf(stdout, "%s\n", out.data);
 	} else {
 		rc = show_text(c, &k);
 	}
@@ -270,7 +270,7 @@ out:
 static int list_line(const struct store_case *sc, void *arg)
 {
 	(void)arg;
-	printf("%lld\t%s\t%s\t%s\t%s\n", (long long)sc->id, sc->state,
+	cli_printf(stdout, "%lld\t%s\t%s\t%s\t%s\n", (long long)sc->id, sc->state,
 	       sc->village_code, sc->nik, sc->name);
 	return 0;
 }
@@ -300,7 +300,7 @@ int cli_case_list(struct cli *c)
 	if (cli_flag(c, "--json")) {
 		rc = cases_list_json(k.s, k.a, &f, &out, &c->err);
 		if (rc == 0)
-			printf("%s\n", out.data);
+			cli_printf(stdout, "%s\n", out.data);
 	} else {
 		rc = cases_list(k.s, k.a, &f, list_line, NULL, &c->err);
 	}
@@ -324,9 +324,9 @@ int cli_eligibility(struct cli *c)
 		goto out;
 	if (cli_flag(c, "--json")) {
 		if ((rc = elig_to_json(&d, &out)) == 0)
-			printf("%s\n", out.data);
+			cli_printf(stdout, "%s\n", out.data);
 	} else {
-		printf("Kasus %lld\n", (long long)k.id);
+		cli_printf(stdout, "Kasus %lld\n", (long long)k.id);
 		print_decision(&d);
 	}
 out:

@@ -176,7 +176,7 @@ static int import(struct cli *c, enum cases_import_kind kind)
 		goto out;
 	rc = cases_import(s, NULL, kind, data.data, data.len,
 			  cli_flag(c, "--skip-bad"), &report, &nbad, &c->err);
-	fputs(report.data, stderr);
+	cli_fputs(report.data, stderr);
 	if (rc >= 0)
 		printf("%d baris diimpor, %zu baris dilewati\n", rc, nbad);
 	rc = rc < 0 ? rc : 0;

@@ -80,11 +80,24 @@ static int reader(struct cli *c, struct store *s, struct cases_actor *a,
 	return rc;
 }
 
+/*
+ * --out: documents hold personal data, so they are written 0600 whatever
+ * the umask (docs/issuance.md, "Files written"). A run killed while
+ * writing leaves a complete PDF as a temp file; the next write into the
+ * same directory removes those of processes that are gone.
+ */
 static int write_out(struct cli *c, const struct buf *pdf)
 {
 	const char *path = cli_opt(c, "--out");
-	return path ? buf_write_file(path, pdf->data, pdf->len, 0644, &c->err)
-		    : 0;
+	if (!path)
+		return 0;
+	int swept = buf_sweep_stale(path);
+	if (swept < 0)
+		return tb_err(&c->err, swept, "memori habis");
+	if (swept > 0)
+		cli_printf(stderr, "terbit: %d berkas sementara yang tertinggal "
+			   "dihapus (dari proses yang sudah berhenti)\n", swept);
+	return buf_write_file(path, pdf->data, pdf->len, 0600, &c->err);
 }
 
 int cli_issue(struct cli *c)
@@ -110,7 +123,7 @@ int cli_issue(struct cli *c)
 			fprintf(stderr, "dokumen sudah terbit untuk kasus %lld "
 					"(nomor %s)\n",
 				(long long)id, res.doc.number);
-		printf("%s\n", res.doc.serial);
+		cli_printf(stdout, "%s\n", res.doc.serial);
 	}
 	env_close(&e);
 	buf_release(&pdf);
@@ -146,7 +159,7 @@ static int many_batch(struct cli *c, struct env *e, enum issue_kind kind,
 	int rc = issue_batch(&e->ctx, &e->actor, kind, items, n, &c->err);
 	for (size_t i = 0; rc > 0 && i < n; i++)
 		if (items[i].rc == 0 && !items[i].res.existing)
-			printf("%s\n", items[i].res.doc.serial);
+			cli_printf(stdout, "%s\n", items[i].res.doc.serial);
 	fflush(stdout);
 	free(items);
 	return rc;
@@ -194,7 +207,7 @@ int cli_issue_many(struct cli *c)
 		rc = issue_document(&e.ctx, &e.actor, l.id[i], kind, &res, NULL,
 				    &err);
 		if (rc == 0 && !res.existing) {
-			printf("%s\n", res.doc.serial);
+			cli_printf(stdout, "%s\n", res.doc.serial);
 			fflush(stdout);
 			max--;
 		} else if (rc < 0 && rc != TB_EREFUSED && rc != TB_ECONFLICT) {
@@ -229,14 +242,14 @@ static int state_change(struct cli *c, int reissue)
 		rc = issue_revoke(&e.ctx, &e.actor, cli_pos(c, 0),
 				  cli_opt(c, "--reason"), &c->err);
 		if (rc == 0)
-			printf("dokumen dicabut\n");
+			cli_printf(stdout, "dokumen dicabut\n");
 		goto out;
 	}
 	rc = issue_reissue(&e.ctx, &e.actor, cli_pos(c, 0),
 			   cli_opt(c, "--reason"), &res,
 			   cli_opt(c, "--out") ? &pdf : NULL, &c->err);
 	if (rc == 0 && (rc = write_out(c, &pdf)) == 0)
-		printf("%s\n", res.doc.serial);
+		cli_printf(stdout, "%s\n", res.doc.serial);
 out:
 	env_close(&e);
 	buf_release(&pdf);
@@ -257,7 +270,7 @@ int cli_reissue(struct cli *c)
 
 static void doc_text(const struct store_document *d)
 {
-	printf("Seri        : %s\n"
+	cli_printf(stdout, "Seri        : %s\n"
 	       "Jenis       : %s\n"
 	       "Kasus       : %lld\n"
 	       "Nomor       : %s\n"
@@ -273,12 +286,12 @@ static void doc_text(const struct store_document *d)
 	       d->issued_at, d->issued_by, d->policy_version, d->score,
 	       d->sha256, (long long)d->size);
 	if (d->revoked_at[0])
-		printf("Dicabut     : %s oleh %s: %s\n", d->revoked_at,
+		cli_printf(stdout, "Dicabut     : %s oleh %s: %s\n", d->revoked_at,
 		       d->revoked_by, d->reason);
 	if (d->superseded_by[0])
-		printf("Diganti oleh: %s\n", d->superseded_by);
+		cli_printf(stdout, "Diganti oleh: %s\n", d->superseded_by);
 	if (d->replaces[0])
-		printf("Mengganti   : %s\n", d->replaces);
+		cli_printf(stdout, "Mengganti   : %s\n", d->replaces);
 }
 
 static int doc_read(struct cli *c, int get)
@@ -303,7 +316,7 @@ static int doc_read(struct cli *c, int get)
 		rc = write_out(c, &pdf);
 	} else if (cli_flag(c, "--json")) {
 		if ((rc = issue_doc_json(&d, &out)) == 0)
-			printf("%s\n", out.data);
+			cli_printf(stdout, "%s\n", out.data);
 	} else {
 		doc_text(&d);
 	}
@@ -327,7 +340,7 @@ int cli_document_get(struct cli *c)
 static int list_line(const struct store_document *d, void *arg)
 {
 	(void)arg;
-	printf("%s  %-6s  kasus %-6lld  %-28s  %s\n", d->serial, d->kind,
+	cli_printf(stdout, "%s  %-6s  kasus %-6lld  %-28s  %s\n", d->serial, d->kind,
 	       (long long)d->case_id, d->number,
 	       store_doc_state_name(d->state));
 	return 0;
@@ -352,7 +365,7 @@ int cli_document_list(struct cli *c)
 		goto out;
 	if (cli_flag(c, "--json")) {
 		if ((rc = issue_list_json(s, a, &f, &out, &c->err)) == 0)
-			printf("%s\n", out.data);
+			cli_printf(stdout, "%s\n", out.data);
 	} else {
 		rc = issue_list(s, a, &f, list_line, NULL, &c->err);
 	}
@@ -374,7 +387,7 @@ int cli_document_check(struct cli *c)
 		rc = issue_check(e.s, e.kr, &report, &nbad, &c->err);
 	if (rc >= 0) {
 		fputs(report.data, stdout);
-		printf("%d dokumen diperiksa, %zu masalah\n", rc, nbad);
+		cli_printf(stdout, "%d dokumen diperiksa, %zu masalah\n", rc, nbad);
 		rc = nbad ? tb_err(&c->err, TB_EREFUSED,
 				   "registri tidak utuh: %zu masalah", nbad)
 			  : 0;
@@ -399,12 +412,12 @@ int cli_document_seal(struct cli *c)
 	if ((rc = keys_seal_init(c->data_dir, &c->err)) < 0)
 		return rc;
 	if (rc == 0)
-		printf("kunci segel dibuat: %s/keys/seal.key (cadangkan "
+		cli_printf(stdout, "kunci segel dibuat: %s/keys/seal.key (cadangkan "
 		       "bersama kunci lain)\n",
 		       c->data_dir);
 	if ((rc = env_open(c, &e, 0)) == 0 &&
 	    (rc = issue_seal_unsealed(e.s, e.kr, &c->err)) >= 0) {
-		printf("%d dokumen disegel\n", rc);
+		cli_printf(stdout, "%d dokumen disegel\n", rc);
 		rc = 0;
 	}
 	env_close(&e);
@@ -451,7 +464,7 @@ static int check_recorded_head(struct cli *c, struct store *s,
 			      "tercatat (entri %lld %s): basis data "
 			      "dikembalikan ke versi lama atau log dipotong",
 			      id, h.found ? "berubah" : "hilang");
-	printf("kepala tercatat %lld masih ada dan sama\n", id);
+	cli_printf(stdout, "kepala tercatat %lld masih ada dan sama\n", id);
 	return 0;
 }
 
@@ -476,7 +489,7 @@ int cli_audit_verify(struct cli *c)
 			    (long long)ac.bad_id, ac.why);
 		goto out;
 	}
-	printf("log audit utuh: %lld entri, kepala %lld %s\n",
+	cli_printf(stdout, "log audit utuh: %lld entri, kepala %lld %s\n",
 	       (long long)ac.rows, (long long)ac.head_id, ac.head_hash);
 	if (cli_opt(c, "--head"))
 		rc = check_recorded_head(c, s, cli_opt(c, "--head"));
@@ -498,7 +511,7 @@ int cli_audit_head(struct cli *c)
 		return rc;
 	if ((rc = cli_open_store(c, &s)) == 0 &&
 	    (rc = store_audit_head(s, &id, hash, &c->err)) == 0)
-		printf("%lld:%s\n", (long long)id, hash);
+		cli_printf(stdout, "%lld:%s\n", (long long)id, hash);
 	store_close(s);
 	return rc;
 }
@@ -598,9 +611,32 @@ static int is_file(const char *path)
 
 /* Exit code: 0 only for VALID; otherwise 10 + state, so scripts can
  * tell the states apart without parsing. */
+/*
+ * The host the office's QR codes point at: TERBIT_VERIFIER_HOST (as the
+ * issuing commands take it), else the policy's verifier_host, copied
+ * into host ("" when neither can be had: then nothing is compared, and
+ * the policy's error is not the verification's).
+ */
+static void office_host(struct cli *c, char *host, size_t n)
+{
+	struct policy *p = NULL;
+	const char *env = getenv("TERBIT_VERIFIER_HOST");
+	host[0] = 0;
+	if (env && *env) {
+		snprintf(host, n, "%s", env);
+		return;
+	}
+	if (cli_load_policy(c, &p) == 0) {
+		const char *h = policy_setting(p, "verifier_host");
+		snprintf(host, n, "%s", h ? h : "");
+	}
+	buf_reset(&c->err);
+	policy_free(p);
+}
+
 int cli_verify(struct cli *c)
 {
-	static const char *const opts[] = { "--json", NULL };
+	static const char *const opts[] = { "--json", "--policy", NULL };
 	struct env e;
 	struct verify_result r;
 	struct buf pdf = BUF_INIT, out = BUF_INIT;
@@ -621,6 +657,16 @@ int cli_verify(struct cli *c)
 			    arg);
 	} else {
 		rc = verify_token(e.s, e.kr, arg, 0, &r, &c->err);
+		if (rc == 0) {
+			char host[80];
+			office_host(c, host, sizeof host);
+			verify_host_check(&r, arg, host);
+			/* The verdict stays the token's: the warning is for the
+			 * person holding a code that sends people elsewhere. */
+			if (r.host_mismatch)
+				cli_printf(stderr, "PERINGATAN: kode ini menunjuk ke "
+					   "host %s, bukan %s\n", r.host, host);
+		}
 	}
 	if (rc < 0)
 		goto out;
@@ -628,7 +674,7 @@ int cli_verify(struct cli *c)
 				   : verify_result_text(&r, &out);
 	if (rc < 0)
 		goto out;
-	fputs(out.data, stdout);
+	cli_fputs(out.data, stdout);
 	if (cli_flag(c, "--json"))
 		putchar('\n');
 	rc = r.state == VERIFY_VALID ? 0 : 10 + (int)r.state;

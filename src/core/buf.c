@@ -1,7 +1,9 @@
 #include "core/buf.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,7 +218,7 @@ int buf_write_file(const char *path, const void *data, size_t n, int mode,
 {
 	struct buf tmp = BUF_INIT;
 	int fd = -1, rc = TB_EIO;
-	if (buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid())) {
+	if (buf_addf(&tmp, "%s" BUF_TMP_MARK "%ld", path, (long)getpid())) {
 		rc = tb_err(err, TB_ENOMEM, "memori habis");
 		goto out;
 	}
@@ -250,4 +252,56 @@ out:
 	}
 	buf_release(&tmp);
 	return rc;
+}
+
+/* "NAME.terbit-tmp.PID" -> PID, or 0 when name is not such a file. */
+static long tmp_owner(const char *name)
+{
+	const char *mark = strstr(name, BUF_TMP_MARK);
+	if (!mark || mark == name)
+		return 0;
+	const char *digits = mark + strlen(BUF_TMP_MARK);
+	/* The last mark counts ("a.terbit-tmp.1.pdf.terbit-tmp.2"). */
+	const char *again;
+	while ((again = strstr(digits, BUF_TMP_MARK)))
+		digits = again + strlen(BUF_TMP_MARK);
+	size_t n = strlen(digits);
+	if (n == 0 || n > 9 || strspn(digits, "0123456789") != n)
+		return 0;
+	return strtol(digits, NULL, 10);
+}
+
+int buf_sweep_stale(const char *path)
+{
+	struct buf dir = BUF_INIT, victim = BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	int removed = 0;
+	DIR *d = NULL;
+	if (slash ? buf_add(&dir, path, (size_t)(slash - path + 1))
+		  : buf_adds(&dir, "./")) {
+		removed = TB_ENOMEM;
+		goto out;
+	}
+	if (!(d = opendir(dir.data)))
+		goto out;
+	for (struct dirent *e; (e = readdir(d));) {
+		long pid = tmp_owner(e->d_name);
+		/* A pid that is alive (or that we may not signal, EPERM) is
+		 * a writer still at work: only ESRCH means nobody is. */
+		if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		buf_reset(&victim);
+		if (buf_addf(&victim, "%s%s", dir.data, e->d_name)) {
+			removed = TB_ENOMEM;
+			goto out;
+		}
+		if (unlink(victim.data) == 0)
+			removed++;
+	}
+out:
+	if (d)
+		closedir(d);
+	buf_release(&dir);
+	buf_release(&victim);
+	return removed;
 }

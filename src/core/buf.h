@@ -64,8 +64,22 @@ int buf_read_file(struct buf *b, const char *path, size_t max, struct buf *err);
 /* Writes all n bytes to fd, retrying short writes and EINTR. 0, or
  * TB_EIO with errno set by the failing write. */
 int buf_write_all(int fd, const void *data, size_t n);
-/* Writes data to path atomically (temp file, fsync, rename), with mode. */
+/*
+ * Writes data to path atomically (temp file, fsync, rename), with mode
+ * exactly (fchmod, not the umask). The temp file is
+ * "<path>" BUF_TMP_MARK "<pid>" in the same directory: a process killed
+ * between open and rename leaves it behind, complete or not, and the
+ * name says whose it was (buf_sweep_stale).
+ */
+#define BUF_TMP_MARK ".terbit-tmp."
 int buf_write_file(const char *path, const void *data, size_t n, int mode,
 		   struct buf *err);
+/*
+ * Removes the temp files of buf_write_file left in the directory of path
+ * by processes that no longer run (kill(pid, 0) says ESRCH); a live
+ * process's, this one's included, are left alone. Returns how many were
+ * removed (0 when the directory cannot be read), or TB_ENOMEM.
+ */
+int buf_sweep_stale(const char *path);
 
 #endif

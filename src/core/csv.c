@@ -89,6 +89,12 @@ static int read_field(struct csv *c, struct buf *err)
 	if (c->store.len - start > CSV_MAX_FIELD)
 		return tb_err(err, TB_EINVAL, "baris %u: kolom terlalu panjang",
 			      c->next_line);
+	/* Fields are handed out as C strings: a NUL would cut one short
+	 * without a word ("NIK\0junk" read as the NIK). No CSV we take has
+	 * a reason to hold one, so it is the row's error. */
+	if (memchr(c->store.data + start, '\0', c->store.len - start))
+		return tb_err(err, TB_EINVAL, "baris %u: kolom ke-%zu berisi "
+			      "byte NUL", c->line, c->nfields);
 	return buf_addc(&c->store, '\0') ? tb_err(err, TB_ENOMEM, "memori habis")
 					 : 0;
 }

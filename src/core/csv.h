@@ -12,6 +12,10 @@
  *   while ((rc = csv_next(&c, &err)) > 0) { c.nfields, c.fields[i], c.line }
  *   rc == 0 at the end, < 0 (TB_EINVAL) on a malformed row, with err
  *   naming the line; csv_release(&c) always.
+ * A NUL byte in a field is a malformed row (fields are C strings, and
+ * one would cut the field silently). Whether the bytes are valid UTF-8
+ * without control characters is the caller's check (utf8.h), which can
+ * name the column.
  * fields[] point into the reader's own storage and stay valid until the
  * next csv_next or csv_release. The input is not modified.
  */

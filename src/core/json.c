@@ -8,6 +8,7 @@
 
 #include "core/err.h"
 #include "core/str.h"
+#include "core/utf8.h"
 
 void json_init(struct json *j, struct buf *out)
 {
@@ -36,7 +37,19 @@ int json_escape(struct buf *out, const char *s, size_t n)
 		case '\r': esc = "\\r"; break;
 		case '\t': esc = "\\t"; break;
 		default:
-			if (ch < 0x20 || ch == '<' || ch == '>' || ch == '&') {
+			if (ch >= 0x80) {
+				/* Bytes that are not UTF-8 (text stored before
+				 * input was checked) would make the whole
+				 * document invalid JSON: each becomes U+FFFD. */
+				size_t k = utf8_seq_len((const unsigned char *)s + i,
+							n - i, NULL);
+				if (k) {
+					run += k;
+					i += k - 1;
+					continue;
+				}
+				esc = "\\ufffd";
+			} else if (ch < 0x20 || ch == '<' || ch == '>' || ch == '&') {
 				memcpy(u, "\\u00", 4);
 				str_hex(u + 4, &ch, 1);
 				esc = u;

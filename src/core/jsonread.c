@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/utf8.h"
 
 struct parser {
 	struct jsonread *d;
@@ -125,35 +126,6 @@ static int escape(struct parser *p)
 	return 0;
 }
 
-/* Length of the UTF-8 sequence starting at s[0..n), 0 when invalid
- * (overlong forms, surrogates and code points past U+10FFFF refused). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t need;
-	uint32_t cp;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		need = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		need = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n < need)
-		return 0;
-	for (size_t i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return need;
-}
-
 /* A string at p->pos (on the opening quote), decoded into d->strs. */
 static int string(struct parser *p, const char **out, size_t *len)
 {
@@ -174,8 +146,8 @@ static int string(struct parser *p, const char **out, size_t *len)
 				return rc;
 			continue;
 		}
-		size_t n = utf8_len((const unsigned char *)p->s + p->pos,
-				    p->len - p->pos);
+		size_t n = utf8_seq_len((const unsigned char *)p->s + p->pos,
+					p->len - p->pos, NULL);
 		if (!n)
 			return fail(p, "invalid UTF-8");
 		memcpy(p->out, p->s + p->pos, n);

@@ -16,6 +16,7 @@
 #include "core/ids.h"
 #include "core/json.h"
 #include "core/str.h"
+#include "core/utf8.h"
 #include "issue/fields.h"
 #include "issue/seal.h"
 #include "sign/pades.h"
@@ -455,6 +456,10 @@ static int change_begin(struct issue_ctx *ctx, const struct cases_actor *a,
 		return rc;
 	if (!reason || !*reason)
 		return tb_err(err, TB_EINVAL, "alasan (--reason) wajib diisi");
+	/* The reason is printed by the verifier and kept in the audit
+	 * log: the same text check as every other input. */
+	if ((rc = utf8_str_check(reason, UTF8_MULTILINE, "alasan", err)) < 0)
+		return rc;
 	return store_begin(ctx->store, err);
 }
 
@@ -535,11 +540,16 @@ int issue_get(struct store *s, const struct cases_actor *a,
 {
 	char sn[SERIAL_LEN + 1];
 	int rc = issue_serial_parse(serial, sn, err);
-	if (rc < 0 || (rc = store_doc_get(s, sn, out, err)) < 0)
+	if (rc < 0)
 		return rc;
-	if (!may_see(a, out))
-		return tb_err(err, TB_EPERM, "dokumen %s di luar wilayah %s",
-			      sn, a->name);
+	rc = store_doc_get(s, sn, out, err);
+	if (rc < 0 && (rc != TB_ENOTFOUND || cases_sees_all(a)))
+		return rc;
+	/* The same answer for a serial we never issued and one outside the
+	 * scope (cases_sees_all): serials cannot be probed. */
+	if (rc == TB_ENOTFOUND || !may_see(a, out))
+		return tb_err(err, TB_EPERM,
+			      "dokumen %s tidak ditemukan di wilayah Anda", sn);
 	return pdf ? store_doc_blob(s, sn, pdf, NULL, err) : 0;
 }
 

@@ -179,7 +179,9 @@ int issue_specimen(struct store *s, const struct policy *p, int64_t case_id,
 int issue_serial_parse(const char *in, char out[SERIAL_LEN + 1], struct buf *err);
 
 /* One document and (pdf not NULL) its bytes, when the actor may see the
- * case. TB_ENOTFOUND, TB_EPERM. */
+ * case. TB_EPERM outside the actor's scope; an unknown serial is
+ * TB_ENOTFOUND for the regency-wide readers and the same TB_EPERM for
+ * everyone else (cases_sees_all). */
 int issue_get(struct store *s, const struct cases_actor *a,
 	      const char *serial, struct store_document *out, struct buf *pdf,
 	      struct buf *err);

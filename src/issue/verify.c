@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/digest.h"
 #include "core/err.h"
@@ -167,6 +168,26 @@ int verify_token(struct store *s, const struct keyring *kr, const char *in,
 	return rc;
 }
 
+void verify_host_check(struct verify_result *out, const char *in,
+		       const char *expected)
+{
+	static const char *const schemes[] = { "https://", "http://" };
+	out->host[0] = 0;
+	out->host_mismatch = 0;
+	for (size_t i = 0; in && i < ARRAY_SIZE(schemes); i++) {
+		size_t n = strlen(schemes[i]);
+		if (strncasecmp(in, schemes[i], n))
+			continue;
+		const char *h = in + n;
+		size_t len = strcspn(h, "/?#");
+		snprintf(out->host, sizeof out->host, "%.*s", (int)len, h);
+		out->host_mismatch = expected && *expected &&
+				     (len != strlen(expected) ||
+				      strncasecmp(h, expected, len) != 0);
+		return;
+	}
+}
+
 int verify_pdf(struct store *s, const struct keyring *kr, const void *pdf,
 	       size_t n, struct verify_result *out, struct buf *err)
 {
@@ -291,6 +312,10 @@ int verify_result_json(const struct verify_result *r, struct buf *out)
 		if (r->state == VERIFY_SUPERSEDED)
 			json_str(&j, "superseded_by", d->superseded_by);
 		json_obj_close(&j);
+	}
+	if (r->host_mismatch) {
+		json_str(&j, "host", r->host);
+		json_bool(&j, "host_mismatch", 1);
 	}
 	json_obj_close(&j);
 	if (r->found)

@@ -59,6 +59,10 @@ struct verify_result {
 	char detail[256];         /* Indonesian: why, for non-VALID states */
 	int found;                /* 1: doc below is a registry row */
 	struct store_document doc;
+	/* verify_host_check: the host of the URL presented ("" for a bare
+	 * token) and 1 when it is not the office's verifier host. */
+	char host[80];
+	int host_mismatch;
 };
 
 enum {
@@ -81,6 +85,18 @@ enum {
 int verify_token(struct store *s, const struct keyring *kr, const char *in,
 		 int flags, struct verify_result *out, struct buf *err);
 
+/*
+ * A token is valid wherever it is shown, but one printed under another
+ * host is suspicious: someone made a QR code that sends people to their
+ * own page (which can say anything) with a real token in it. Fills
+ * out->host from in when in is a URL ("https://HOST/v/TOKEN", any case)
+ * and sets out->host_mismatch when HOST (port included) is not expected
+ * (the policy's verifier_host or TERBIT_VERIFIER_HOST), ignoring case.
+ * The verdict is not changed. expected NULL or "": nothing is compared.
+ */
+void verify_host_check(struct verify_result *out, const char *in,
+		       const char *expected);
+
 /* Verifies PDF bytes. Returns as verify_token. */
 int verify_pdf(struct store *s, const struct keyring *kr, const void *pdf,
 	       size_t n, struct verify_result *out, struct buf *err);
@@ -92,6 +108,8 @@ int verify_pdf(struct store *s, const struct keyring *kr, const void *pdf,
  *    "document":{"serial","kind","kind_label","number","name","nik",
  *      "issued","expires","issued_label","expires_label","office",
  *      "faskes","revoked_at","reason","superseded_by"}}
+ * plus "host" and "host_mismatch":true when verify_host_check found a
+ * foreign host;
  * name and nik masked (mask_name, mask_nik); dates ISO plus the Indonesian
  * labels; "document" is null when no registry row was found; revocation
  * members only when revoked, superseded_by only when superseded.

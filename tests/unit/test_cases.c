@@ -19,6 +19,7 @@
 
 #include "cases/cases.h"
 #include "core/err.h"
+#include "core/ids.h"
 #include "core/str.h"
 #include "sign/passwd.h"
 
@@ -126,7 +127,11 @@ static void db_dump(struct fx *f, struct buf *out)
 	buf_reset(out);
 	for (size_t t = 0; t < ARRAY_SIZE(tables); t++) {
 		sqlite3_stmt *st;
-		snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY 1", tables[t]);
+		/* A refusal writes its own audit row (the NIK or id asked
+		 * for): that is the one change a refusal makes. */
+		snprintf(sql, sizeof sql, "SELECT * FROM %s%s ORDER BY 1", tables[t],
+			 strcmp(tables[t], "audit") ? ""
+			 : " WHERE action NOT LIKE 'access.denied%'");
 		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
 				 SQLITE_OK);
 		while (sqlite3_step(st) == SQLITE_ROW) {
@@ -147,6 +152,23 @@ static int64_t new_case(struct fx *f, const char *nik)
 	if (cases_create(f->s, &f->desa, nik, &id, &f->err) != 0)
 		fail_msg("%s", f->err.data);
 	return id;
+}
+
+/* Another resident of the village (a woman born 5 June 1990 like
+ * WOMAN, serial 1000 + i), for tests that need more open cases than
+ * residents: a resident has one open case at a time. */
+static const char *extra_resident(struct fx *f, int i, char nik[NIK_LEN + 1])
+{
+	struct buf csv = BUF_INIT;
+	snprintf(nik, NIK_LEN + 1, "351005450690%04d", 1000 + i);
+	buf_addf(&csv, "nik,kk,name,birth_place,birth_date,sex,address,rt,rw,"
+		 "village_code\n%s,3510050101200009,Siti Rahayu,Banyuwangi,"
+		 "1990-06-05,P,Dusun Krajan,1,2," VILLAGE "\n", nik);
+	if (cases_import(f->s, NULL, CASES_IMPORT_RESIDENTS, csv.data, csv.len,
+			 0, &f->report, NULL, &f->err) != 1)
+		fail_msg("%s %s", f->err.data, f->report.data);
+	buf_release(&csv);
+	return nik;
 }
 
 static void attach(struct fx *f, int64_t id, const char *kind)
@@ -381,8 +403,11 @@ static void refusals_leave_database_unchanged(void **state)
 	struct elig_answer unknown = { "tidak_ada", 1 }, badval = { "luas_lantai", 9 };
 	static const char gif[] = "GIF89a...";
 	db_dump(f, &before);
+	/* An unknown NIK and a resident of another village get the same
+	 * answer (finding 7 of issue 11: it was 404 against 403). */
 	assert_int_equal(cases_create(f->s, &f->desa, "3510050000000099", &nid,
-				      &f->err), TB_ENOTFOUND);
+				      &f->err), TB_EPERM);
+	assert_string_equal(f->err.data, "NIK tidak ditemukan di wilayah Anda");
 	assert_int_equal(cases_create(f->s, &f->other_desa, MAN, &nid, &f->err),
 			 TB_EPERM);
 	assert_int_equal(cases_create(f->s, &f->desa, OUTSIDER, &nid, &f->err),
@@ -404,7 +429,7 @@ static void refusals_leave_database_unchanged(void **state)
 	assert_int_equal(cases_attach(f->s, &f->dinkes, id, "rujukan", "a.pdf",
 				      "%PDF-1", 6, NULL, &f->err), TB_EPERM);
 	assert_int_equal(cases_move(f->s, f->p, &f->desa, id + 50, "submitted",
-				    NULL, &f->err), TB_ENOTFOUND);
+				    NULL, &f->err), TB_EPERM);
 	assert_int_equal(cases_move(f->s, f->p, &f->desa, id, "approved", NULL,
 				    &f->err), TB_ECONFLICT);
 	assert_int_equal(cases_move(f->s, f->p, &f->desa, id, "nowhere", NULL,
@@ -1186,7 +1211,9 @@ static void queue_by_waiting_time(void **state)
 	struct fx *f = *state;
 	struct cases_queue_item *q = NULL;
 	size_t total = 0;
-	int64_t a = new_case(f, WOMAN), b = new_case(f, MAN), c = new_case(f, WOMAN);
+	char nik[NIK_LEN + 1];
+	int64_t a = new_case(f, WOMAN), b = new_case(f, MAN);
+	int64_t c = new_case(f, extra_resident(f, 0, nik));
 	char sql[256];
 	snprintf(sql, sizeof sql,
 		 "UPDATE cases SET state_since = CASE id"
@@ -1230,7 +1257,7 @@ static void queue_by_waiting_time(void **state)
 	free(q);
 	/* paging: 50 a page, the rest on the next */
 	for (int i = 0; i < 53; i++)
-		new_case(f, MAN);
+		new_case(f, extra_resident(f, i + 1, nik));
 	assert_int_equal(queue(f, &f->desa, "draft", 0, 0, &q, &total), CASES_PAGE);
 	assert_int_equal(total, 55);
 	int64_t last = q[CASES_PAGE - 1].c.id;
@@ -1246,9 +1273,10 @@ static void home_and_timeline(void **state)
 	struct cases_home h;
 	struct cases_step *st = NULL;
 	size_t n = 0;
+	char nik[NIK_LEN + 1];
 	int64_t ret = new_case(f, WOMAN), sur = new_case(f, MAN);
-	int64_t ver = new_case(f, MAN);
-	new_case(f, WOMAN);
+	int64_t ver = new_case(f, extra_resident(f, 0, nik));
+	new_case(f, extra_resident(f, 1, nik));
 	attach(f, ret, "rujukan");
 	move_ok(f, &f->desa, ret, "submitted");
 	assert_int_equal(cases_move(f->s, f->p, &f->dinkes, ret, "returned",
@@ -1300,6 +1328,109 @@ static void home_and_timeline(void **state)
 	assert_null(st);
 }
 
+/* ---- issue 11: enumeration, one open case, duplicated answers ----- */
+
+/* Outside a scoped actor's region, what exists and what does not get
+ * the same code and the same words; regency-wide readers keep 404. */
+static void scope_answers_alike(void **state)
+{
+	struct fx *f = *state;
+	struct store_case c;
+	struct store_resident r;
+	struct store_correction *corr = NULL;
+	struct cases_field_errors fe;
+	struct cases_resident_in in = { .name = "Siti Rahayu Baru" };
+	size_t n = 0;
+	char other_msg[128];
+	int64_t id = new_case(f, WOMAN);
+	/* a case of another village, and one that does not exist */
+	assert_int_equal(cases_get(f->s, &f->other_desa, id, &c, &f->err), TB_EPERM);
+	snprintf(other_msg, sizeof other_msg, "%s", f->err.data);
+	assert_null(strstr(other_msg, VILLAGE));
+	assert_int_equal(cases_get(f->s, &f->other_desa, id + 1000, &c, &f->err),
+			 TB_EPERM);
+	/* same words but for the id itself */
+	char want[128];
+	snprintf(want, sizeof want, "kasus %lld tidak ditemukan di wilayah Anda",
+		 (long long)id);
+	assert_string_equal(other_msg, want);
+	assert_int_equal(cases_get(f->s, &f->other_kec, id + 1000, &c, &f->err),
+			 TB_EPERM);
+	assert_int_equal(cases_get(f->s, &f->dinkes, id + 1000, &c, &f->err),
+			 TB_ENOTFOUND);
+	assert_int_equal(cases_get(f->s, NULL, id + 1000, &c, &f->err),
+			 TB_ENOTFOUND);
+	/* residents: a NIK of another village, and an unknown one */
+	assert_int_equal(cases_create(f->s, &f->other_desa, MAN, NULL, &f->err),
+			 TB_EPERM);
+	snprintf(other_msg, sizeof other_msg, "%s", f->err.data);
+	assert_int_equal(cases_create(f->s, &f->other_desa, "3510050000000099",
+				      NULL, &f->err), TB_EPERM);
+	assert_string_equal(f->err.data, other_msg);
+	assert_null(strstr(other_msg, VILLAGE));
+	assert_int_equal(cases_resident_get(f->s, &f->other_desa, MAN, &r, &corr,
+					    &n, &f->err), TB_EPERM);
+	assert_string_equal(f->err.data, other_msg);
+	assert_int_equal(cases_resident_get(f->s, &f->other_desa, "3510050000000099",
+					    &r, &corr, &n, &f->err), TB_EPERM);
+	assert_string_equal(f->err.data, other_msg);
+	assert_int_equal(cases_resident_correct(f->s, &f->other_desa, MAN, &in,
+						"salah ketik", &fe, NULL, &f->err),
+			 TB_EPERM);
+	assert_string_equal(f->err.data, other_msg);
+	assert_int_equal(cases_resident_correct(f->s, &f->other_desa,
+						"3510050000000099", &in,
+						"salah ketik", &fe, NULL, &f->err),
+			 TB_EPERM);
+	assert_string_equal(f->err.data, other_msg);
+	assert_int_equal(cases_resident_get(f->s, &f->dinsos, "3510050000000099",
+					    &r, &corr, &n, &f->err), TB_ENOTFOUND);
+	/* each refusal audited with the NIK asked for */
+	assert_int_equal(db_int(f, "SELECT count(*) FROM audit WHERE action = "
+				    "'access.denied.nik' AND actor = 'op2' AND "
+				    "object = 'resident:" MAN "'"), 3);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM audit WHERE action = "
+				    "'access.denied.nik' AND object = "
+				    "'resident:3510050000000099'"), 3);
+}
+
+static void one_open_case_per_resident(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = new_case(f, WOMAN), id2 = 0;
+	char want[96];
+	long long before = db_int(f, "SELECT count(*) FROM cases");
+	assert_int_equal(cases_create(f->s, &f->desa, WOMAN, &id2, &f->err),
+			 TB_ECONFLICT);
+	snprintf(want, sizeof want, "sudah ada kasus terbuka #%lld untuk "
+		 "penduduk ini", (long long)id);
+	assert_string_equal(f->err.data, want);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM cases"), before);
+	/* once the case is final, a new one may be opened */
+	attach(f, id, "rujukan");
+	move_ok(f, &f->desa, id, "submitted");
+	assert_int_equal(cases_move(f->s, f->p, &f->dinkes, id, "rejected",
+				    "bukan warga miskin", &f->err), 0);
+	assert_int_equal(cases_create(f->s, &f->desa, WOMAN, &id2, &f->err), 0);
+	assert_true(id2 > id);
+}
+
+static void duplicated_indicator_refused(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = new_case(f, WOMAN);
+	struct elig_answer dup[] = {
+		{ "luas_lantai", 1 }, { "jenis_lantai", 1 }, { "luas_lantai", 2 },
+	};
+	assert_int_equal(cases_answers(f->s, f->p, &f->desa, id, dup,
+				       ARRAY_SIZE(dup), &f->err), TB_EINVAL);
+	assert_string_equal(f->err.data, "indikator luas_lantai dijawab dua kali "
+			    "(jawaban ke-1 dan ke-3)");
+	assert_int_equal(db_int(f, "SELECT count(*) FROM answers"), 0);
+	assert_int_equal(cases_answers(f->s, f->p, &f->desa, id, dup, 2, &f->err),
+			 0);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1327,6 +1458,9 @@ int main(void)
 		T(resident_corrections_by_stage),
 		T(queue_by_waiting_time),
 		T(home_and_timeline),
+		T(scope_answers_alike),
+		T(one_open_case_per_resident),
+		T(duplicated_indicator_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 #include "core/json.h"
 #include "core/random.h"
 #include "core/str.h"
+#include "core/utf8.h"
 
 /* ---- buf ---- */
 
@@ -418,6 +419,86 @@ static void test_str_hex(void **state)
 	assert_int_equal(ARRAY_SIZE("abc"), 4);
 }
 
+/* ---- utf8: the input text check ---- */
+
+static int text_ok(const char *s, size_t n, unsigned flags)
+{
+	return utf8_text_check(s, n, flags, "nama", NULL);
+}
+
+static void test_utf8_check(void **state)
+{
+	(void)state;
+	struct buf why = BUF_INIT;
+	/* Good: ASCII, Latin letters with accents, 3- and 4-byte forms. */
+	assert_int_equal(text_ok("Siti Rahayu", 11, 0), 0);
+	assert_int_equal(text_ok("Jos\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14, 0), 0);
+	assert_int_equal(text_ok("", 0, 0), 0);
+	/* Invalid UTF-8: stray bytes, overlongs, surrogates, past
+	 * U+10FFFF, sequences cut short (at the end and mid-string). */
+	static const char *const bad[] = {
+		"\xff\xfe", "\x80", "\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf",
+		"\xf0\x80\x80\xaf", "\xed\xa0\x80", "\xed\xbf\xbf",
+		"\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "a\xc3", "\xe2\x82",
+		"\xf0\x9f\x98", "\xe2\x82x",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		buf_reset(&why);
+		assert_int_equal(utf8_text_check(bad[i], strlen(bad[i]), 0,
+						 "nama", &why), TB_EINVAL);
+		assert_non_null(strstr(why.data, "nama bukan UTF-8 yang sah"));
+	}
+	/* NUL inside the counted bytes. */
+	buf_reset(&why);
+	assert_int_equal(utf8_text_check("NIK\0junk", 8, 0, "nik", &why),
+			 TB_EINVAL);
+	assert_string_equal(why.data, "nik berisi byte NUL");
+	/* Controls: C0, DEL, C1 (U+0085 as UTF-8), named when known. */
+	buf_reset(&why);
+	assert_int_equal(utf8_str_check("Siti\x1b[2J", 0, "nama", &why),
+			 TB_EINVAL);
+	assert_string_equal(why.data, "nama berisi karakter kontrol (ESC)");
+	assert_int_equal(utf8_str_check("a\x7f", 0, "x", NULL), TB_EINVAL);
+	buf_reset(&why);
+	assert_int_equal(utf8_str_check("a\xc2\x85", 0, "x", &why), TB_EINVAL);
+	assert_string_equal(why.data, "x berisi karakter kontrol (U+0085)");
+	/* Tab and line ends only where a field allows several lines. */
+	assert_int_equal(utf8_str_check("a\nb", 0, "x", NULL), TB_EINVAL);
+	assert_int_equal(utf8_str_check("a\tb\r\nc", UTF8_MULTILINE, "x", NULL), 0);
+	assert_int_equal(utf8_str_check("a\x1b", UTF8_MULTILINE, "x", NULL),
+			 TB_EINVAL);
+	assert_int_equal(utf8_str_check(NULL, 0, "x", NULL), 0);
+	buf_release(&why);
+}
+
+static void test_utf8_escape(void **state)
+{
+	(void)state;
+	struct buf out = BUF_INIT;
+	assert_int_equal(utf8_escape_controls(&out, "Siti\x1b[2J \xff Jos\xc3\xa9\t\xc2\x85\n"), 0);
+	assert_string_equal(out.data, "Siti\\x1b[2J \\xff Jos\xc3\xa9\t\\xc2\\x85\n");
+	buf_release(&out);
+	/* The JSON writer never emits bytes that are not UTF-8. */
+	struct buf j = BUF_INIT;
+	assert_int_equal(json_escape(&j, "a\xff\xfe" "b\xc3\xa9", 6), 0);
+	assert_string_equal(j.data, "a\\ufffd\\ufffdb\xc3\xa9");
+	buf_release(&j);
+}
+
+static void test_csv_nul(void **state)
+{
+	(void)state;
+	static const char data[] = "nik,name\n3510054506900001\0junk,Siti\n";
+	struct csv c;
+	struct buf err = BUF_INIT;
+	csv_init(&c, data, sizeof data - 1);
+	assert_int_equal(csv_next(&c, &err), 1);
+	assert_int_equal(csv_next(&c, &err), TB_EINVAL);
+	assert_string_equal(err.data, "baris 2: kolom ke-1 berisi byte NUL");
+	csv_release(&c);
+	buf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +518,9 @@ int main(void)
 		cmocka_unit_test(test_str_hex),
 		cmocka_unit_test(test_digest_sha256),
 		cmocka_unit_test(test_rand_bytes),
+		cmocka_unit_test(test_utf8_check),
+		cmocka_unit_test(test_utf8_escape),
+		cmocka_unit_test(test_csv_nul),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
