@@ -131,7 +131,10 @@ static int seen_cmp(const void *a, const void *b)
 /* Per (kind, year) the numbers must run 1, 2, 3, ... */
 static void check_sequences(struct check *c)
 {
-	qsort(c->seen, c->nseen, sizeof *c->seen, seen_cmp);
+	/* qsort wants a pointer even for no rows (UBSan): an empty
+	 * registry, as on a new install, has none. */
+	if (c->nseen)
+		qsort(c->seen, c->nseen, sizeof *c->seen, seen_cmp);
 	for (size_t i = 0; i < c->nseen; i++) {
 		int first = i == 0 ||
 			    strcmp(c->seen[i].kind, c->seen[i - 1].kind) ||
@@ -219,7 +222,8 @@ static int check_audit(struct check *c, struct buf *err)
 		return tb_err(err, rc, "memori habis");
 	if (rc < 0)
 		return rc;
-	qsort(c->issued, c->nissued, sizeof *c->issued, cmp_serial);
+	if (c->nissued)
+		qsort(c->issued, c->nissued, sizeof *c->issued, cmp_serial);
 	char (*rows)[17] = malloc((c->nseen + 1) * sizeof *rows);
 	if (!rows)
 		return tb_err(err, TB_ENOMEM, "memori habis");

@@ -215,6 +215,28 @@ void *store__push(void *arrp, size_t *n, size_t size)
 	return grown + (*n)++ * size;
 }
 
+/*
+ * Ends SQLite's transaction. Through a statement prepared at open, not
+ * sqlite3_exec: exec compiles "ROLLBACK" first, which needs memory, and
+ * when memory has run out (just when things roll back) it failed and
+ * left the transaction open, holding the write lock, with its unwritten
+ * rows visible to this handle's next reads and every later BEGIN refused
+ * (tests/unit/test_faults.c found it). store_begin also ends a
+ * transaction still left open, as the last line of defence.
+ */
+static const char rollback_sql[] = "ROLLBACK";
+
+static void rollback_now(struct store *s)
+{
+	sqlite3_stmt *st = store__prep(s, rollback_sql, NULL);
+	if (st) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 /* Pragmas cannot take bound parameters; these are constants. */
 static int set_pragmas(struct store *s, struct buf *err)
 {
@@ -284,6 +306,12 @@ int store_open_file(const char *path, struct store **out, struct buf *err)
 	map_gen(s, path);
 	if ((rc = store__migrate(s, err)) < 0)
 		goto out;
+	/* After the migrations: a schema change would make SQLite prepare
+	 * it again, with memory, when it is stepped. */
+	if (!store__prep(s, rollback_sql, err)) {
+		rc = TB_EDB;
+		goto out;
+	}
 	*out = s;
 	s = NULL;
 	rc = 0;
@@ -311,7 +339,7 @@ void store_close(struct store *s)
 	if (!s)
 		return;
 	if (s->depth > 0 && s->db)
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		rollback_now(s);
 	for (size_t i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].st);
 	sqlite3_close(s->db);
@@ -335,6 +363,8 @@ int store_begin(struct store *s, struct buf *err)
 	if (s->depth++ > 0)
 		return 0;
 	s->doomed = 0;
+	if (!sqlite3_get_autocommit(s->db))
+		rollback_now(s);
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK) {
 		s->depth = 0;
@@ -351,13 +381,13 @@ int store_commit(struct store *s, struct buf *err)
 	if (--s->depth > 0)
 		return 0;
 	if (s->doomed) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		rollback_now(s);
 		return tb_err(err, TB_EDB, "transaksi dibatalkan");
 	}
 	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		int rc = tb_err(err, TB_EDB, "gagal menyimpan: %s",
 				sqlite3_errmsg(s->db));
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		rollback_now(s);
 		return rc;
 	}
 	return 0;
@@ -379,7 +409,7 @@ void store_rollback(struct store *s)
 		return;
 	s->doomed = 1;
 	if (--s->depth == 0)
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		rollback_now(s);
 }
 
 int store_integrity_check(struct store *s, struct buf *report,
