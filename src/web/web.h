@@ -165,6 +165,15 @@ int web_layout_view(struct web_req *w);
 /* Adds the security headers every web answer carries. */
 int web_headers(struct http_response *res, unsigned flags);
 
+/* ---- shared page helpers ------------------------------------------ */
+
+struct issue_ctx;
+/* The issue context over this request's store and the app's policy,
+ * render context, keys and verifier host (as the API's h_issue_ctx):
+ * for pages that issue, revoke, reissue or print (web_issue.c).
+ * TB_EINTERNAL when the server was started without them. */
+int web_issue_ctx(const struct web_req *w, struct issue_ctx *ctx);
+
 /* ---- pages (ui-*.c) ------------------------------------------------- */
 
 int ui_login(struct web_req *w);        /* GET /masuk */
