@@ -184,4 +184,37 @@ int ui_password_post(struct web_req *w);/* POST /sandi */
 int ui_home(struct web_req *w);         /* GET / */
 int ui_static_css(struct web_req *w);   /* GET /static/terbit.css */
 
+/* -- office queues, documents, printing (ui-queue.c, ui-home-office.c,
+ *    ui-docs.c, ui-print.c) -- */
+int ui_queue(struct web_req *w);        /* GET /antrean */
+int ui_home_office(struct web_req *w);  /* home of dinkes, kecamatan, dinsos */
+int ui_docs(struct web_req *w);         /* GET /dokumen?q= */
+int ui_doc(struct web_req *w);          /* GET /dokumen/{serial}[.pdf] */
+int ui_doc_revoke(struct web_req *w);   /* POST /dokumen/{serial}/cabut */
+int ui_doc_reissue(struct web_req *w);  /* POST .../terbitkan-ulang */
+int ui_print(struct web_req *w);        /* GET /cetak */
+int ui_print_cards(struct web_req *w);  /* POST /cetak/kartu: the sheet PDF */
+int ui_print_letters(struct web_req *w);/* POST /cetak/surat: mark printed */
+/* Pieces the office pages share (ui-queue.c, ui-docs.c). */
+struct store_document;
+/* ?hal=N (1 when absent or malformed) as a list offset; *page gets N. */
+size_t ui_page_offset(const struct web_req *w, int *page);
+/* The view's "pager" {page, pages, prev, next} when total needs more
+ * than one page; base is the list's path with its query. */
+int ui_pager(struct web_req *w, const char *base, int page, size_t total);
+/* "3 jam", "2 hari" (until core/fmt.h has the shared formatter). */
+int ui_put_wait(struct tmpl_view *v, const char *key, int64_t seconds);
+/* ISO UTC -> "30 November 2026 pukul 10.30 WIB". */
+int ui_put_when(struct tmpl_view *v, const char *key, const char *iso);
+/* Days since 1970 -> "30 November 2026". */
+int ui_put_days(struct tmpl_view *v, const char *key, int64_t days);
+/* A case state as "state" (its label) and "state_class" (pill colour). */
+int ui_put_state(struct tmpl_view *v, const char *state);
+const char *ui_state_pill(const char *state);
+/* A village code as "35.10.05.2001". */
+int ui_put_village(struct tmpl_view *v, const char *key, const char *code);
+/* A document's state today as "doc_state" (the verifier's word) and
+ * "doc_class" (its colour). */
+int ui_put_doc_state(struct tmpl_view *v, const struct store_document *d);
+
 #endif
