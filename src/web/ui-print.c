@@ -87,9 +87,10 @@ int ui_print(struct web_req *w)
 }
 
 /* The serials of the queue's first page that the form ticked, in queue
- * order; *out in the pool. */
-static int ticked(struct web_req *w, enum issue_kind kind, const char ***out,
-		  size_t *n)
+ * order, or its first `oldest` ones when that is not 0; *out in the
+ * pool. */
+static int ticked(struct web_req *w, enum issue_kind kind, size_t oldest,
+		  const char ***out, size_t *n)
 {
 	struct store_document *docs = NULL;
 	size_t nd = 0;
@@ -107,7 +108,7 @@ static int ticked(struct web_req *w, enum issue_kind kind, const char ***out,
 	for (size_t i = 0; i < nd; i++) {
 		char field[SERIAL_LEN + 2];
 		snprintf(field, sizeof field, "s%s", docs[i].serial);
-		if (strcmp(web_form(w, field), "1") != 0)
+		if (oldest ? i >= oldest : strcmp(web_form(w, field), "1") != 0)
 			continue;
 		if (!(sel[*n] = pool_strdup(w->http->pool, docs[i].serial))) {
 			tb_err(w->err, rc, "kehabisan memori");
@@ -135,8 +136,11 @@ int ui_print_cards(struct web_req *w)
 	const char **sel = NULL;
 	size_t n = 0;
 	char *cd;
+	/* "Cetak 10 kartu terlama": one full sheet without ticking ten
+	 * boxes (the page has no script to tick them all). */
+	size_t oldest = strcmp(web_form(w, "terlama"), "10") == 0 ? 10 : 0;
 	int rc = web_issue_ctx(w, &ctx);
-	if (rc < 0 || (rc = ticked(w, ISSUE_CARD, &sel, &n)) < 0)
+	if (rc < 0 || (rc = ticked(w, ISSUE_CARD, oldest, &sel, &n)) < 0)
 		return rc;
 	if (n == 0)
 		return nothing_ticked(w, "cards_error");
@@ -160,7 +164,7 @@ int ui_print_letters(struct web_req *w)
 {
 	const char **sel = NULL;
 	size_t n = 0;
-	int rc = ticked(w, ISSUE_LETTER, &sel, &n);
+	int rc = ticked(w, ISSUE_LETTER, 0, &sel, &n);
 	if (rc < 0)
 		return rc;
 	if (n == 0)
