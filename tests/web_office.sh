@@ -230,11 +230,12 @@ try:
           b.d.find_elements("css selector", "a[href='/dokumen/%s']" % new))
     b.open("/cetak")
     check("browser: print queue", b.h1() == "Antrean cetak", b.h1())
-    b.submit(form_action="/cetak/surat")
-    check("browser: nothing ticked: told beside the list", "Pilih dulu" in b.text("#letters-err"), b.body()[:200])
     b.shot(shots + "/cetak-1280.png", 1280)
     b.shot(shots + "/cetak-360.png", 360)
     b.d.set_window_size(1280, 900)
+    b.open("/cetak?jenis=surat")
+    b.submit(form_action="/cetak/surat")
+    check("browser: nothing ticked: told beside the list", "Pilih dulu" in b.text("#letters-err"), b.body()[:200])
     errs = b.csp_refusals()
     check("browser: the CSP refused nothing on these pages", not errs, errs)
 finally:
@@ -295,10 +296,12 @@ t_check "the printed cards left the print queue" test "$left" -eq 0
 t_grep "... the count went down by ten" "Kartu belum dicetak: $((nq - 10))<" "$BODY"
 t_check "... one document.print audit row for the sheet" test \
 	"$(db "SELECT count(*) FROM audit WHERE action = 'document.print' AND object LIKE 'sheet:%'")" -eq 1
-letter=$(printf '%s' "$BODY" | sed -n '/action="\/cetak\/surat"/,$p' | grep -o 'name="s[0-9A-F]\{16\}"' | head -n1 | sed 's/name="s\(.*\)"/\1/')
+req -b "terbit_sid=$SID" "$URL/cetak?jenis=surat"
+size_ok "print queue, letters"
+letter=$(printf '%s' "$BODY" | grep -o 'name="s[0-9A-F]\{16\}"' | head -n1 | sed 's/name="s\(.*\)"/\1/')
 req -b "terbit_sid=$SID" -d "csrf=$CSRF&s$letter=1" "$URL/cetak/surat"
-t_grep "a letter marked printed: 303 to the confirmation" 'Location: /cetak\?ok=surat' "$HDR"
-req -b "terbit_sid=$SID" "$URL/cetak?ok=surat"
+t_grep "a letter marked printed: 303 to the confirmation" 'Location: /cetak\?jenis=surat&ok=surat' "$HDR"
+req -b "terbit_sid=$SID" "$URL/cetak?jenis=surat&ok=surat"
 t_grep "... confirmed" 'sudah ditandai tercetak' "$BODY"
 t_check "... and gone from the queue" test "$(printf '%s' "$BODY" | grep -c "name=\"s$letter\"")" -eq 0
 req -b "terbit_sid=$SID" -d "csrf=$CSRF&terlama=10" "$URL/cetak/kartu"

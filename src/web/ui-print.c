@@ -31,8 +31,8 @@ static const struct {
 		   "dari antrean cetak." },
 };
 
-/* One page of a queue into the view under key: serial, name, number,
- * dates, the checkbox's name. */
+/* One page of a queue into the view under key (serial, name, number,
+ * dates, the checkbox's name), or only its count when key is NULL. */
 static int put_queue(struct web_req *w, enum issue_kind kind, const char *key,
 		     size_t offset, size_t *total)
 {
@@ -43,7 +43,7 @@ static int put_queue(struct web_req *w, enum issue_kind kind, const char *key,
 				   total, w->err);
 	if (rc < 0)
 		goto out;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; key && i < n; i++) {
 		struct tmpl_view *row = tmpl_add_row(w->view, key);
 		tmpl_put_str(row, "serial", docs[i].serial);
 		tmpl_put_fmt(row, "field", "s%s", docs[i].serial);
@@ -63,7 +63,9 @@ out:
 	return rc;
 }
 
-int ui_print(struct web_req *w)
+/* One kind a page (cards, or letters with ?jenis=surat), so a page of
+ * 50 stays light; both counts are on the tabs. */
+static int print_page(struct web_req *w, int letters)
 {
 	size_t ncards = 0, nletters = 0;
 	const char *ok = http_query(w->http, "ok");
@@ -71,11 +73,14 @@ int ui_print(struct web_req *w)
 	for (size_t i = 0; ok && i < ARRAY_SIZE(notices); i++)
 		if (strcmp(ok, notices[i].key) == 0)
 			tmpl_put_str(w->view, "notice", notices[i].text);
-	/* The first page (50) of each: a sheet run takes the oldest first,
-	 * and what is printed leaves the list, so the next ones move up. */
-	if ((rc = put_queue(w, ISSUE_CARD, "cards", 0, &ncards)) < 0 ||
-	    (rc = put_queue(w, ISSUE_LETTER, "letters", 0, &nletters)) < 0)
+	/* The first 50, oldest first: what is printed leaves the list, so
+	 * the next ones move up; no paging needed. */
+	if ((rc = put_queue(w, ISSUE_CARD, letters ? NULL : "cards", 0,
+			    &ncards)) < 0 ||
+	    (rc = put_queue(w, ISSUE_LETTER, letters ? "letters" : NULL, 0,
+			    &nletters)) < 0)
 		return rc;
+	tmpl_put_bool(w->view, "tab_letters", letters);
 	tmpl_put_int(w->view, "ncards", (int64_t)ncards);
 	tmpl_put_int(w->view, "nletters", (int64_t)nletters);
 	tmpl_put_bool(w->view, "has_cards", ncards > 0);
@@ -84,6 +89,12 @@ int ui_print(struct web_req *w)
 	tmpl_put_bool(w->view, "more_letters", nletters > CASES_PAGE);
 	tmpl_put_int(w->view, "page_max", CASES_PAGE);
 	return web_render(w, "print", "Antrean cetak");
+}
+
+int ui_print(struct web_req *w)
+{
+	const char *kind = http_query(w->http, "jenis");
+	return print_page(w, kind && strcmp(kind, "surat") == 0);
 }
 
 /* The serials of the queue's first page that the form ticked, in queue
@@ -123,11 +134,12 @@ out:
 	return rc;
 }
 
-static int nothing_ticked(struct web_req *w, const char *key)
+static int nothing_ticked(struct web_req *w, int letters)
 {
 	w->res->status = 422;
-	tmpl_put_str(w->view, key, "Pilih dulu dokumen yang akan dicetak.");
-	return ui_print(w);
+	tmpl_put_str(w->view, letters ? "letters_error" : "cards_error",
+		     "Pilih dulu dokumen yang akan dicetak.");
+	return print_page(w, letters);
 }
 
 int ui_print_cards(struct web_req *w)
@@ -143,7 +155,7 @@ int ui_print_cards(struct web_req *w)
 	if (rc < 0 || (rc = ticked(w, ISSUE_CARD, oldest, &sel, &n)) < 0)
 		return rc;
 	if (n == 0)
-		return nothing_ticked(w, "cards_error");
+		return nothing_ticked(w, 0);
 	buf_reset(&w->res->body);
 	if ((rc = issue_print_cards(&ctx, w->actor, sel, n, &w->res->body,
 				    w->err)) < 0)
@@ -168,8 +180,8 @@ int ui_print_letters(struct web_req *w)
 	if (rc < 0)
 		return rc;
 	if (n == 0)
-		return nothing_ticked(w, "letters_error");
+		return nothing_ticked(w, 1);
 	if ((rc = issue_letters_printed(w->store, w->actor, sel, n, w->err)) < 0)
 		return rc;
-	return web_redirect(w, "/cetak?ok=surat");
+	return web_redirect(w, "/cetak?jenis=surat&ok=surat");
 }
