@@ -1,19 +1,22 @@
-# Helpers shared by the browser end-to-end tests (web_login.sh,
-# web_admin.sh, ...); sourced after lib.sh and http-lib.bash. Not a test
-# itself: tests/run-all runs only tests/*.sh. Stops the test when the
-# browser tools are missing.
+# Helpers for the browser tests tests/web_*.sh (sourced after lib.sh and
+# http-lib.bash; not a test itself).
 
-for tool in chromium chromedriver; do
-	command -v $tool >/dev/null 2>&1 ||
-		{ t_fail "$tool missing (scripts/install-deps)"; t_done; exit 1; }
-done
+# web_needs TOOL...: chromium, chromedriver, Debian's python3-selenium and
+# any further tools given; a missing one fails the test and ends it.
+web_needs() {
+	local tool
+	for tool in chromium chromedriver "$@"; do
+		command -v $tool >/dev/null 2>&1 ||
+			{ t_fail "$tool missing (scripts/install-deps)"; t_done; exit 1; }
+	done
+	$PY -c 'import selenium' 2>/dev/null ||
+		{ t_fail "python3-selenium missing (scripts/install-deps)"; t_done; exit 1; }
+}
 # Debian's python3, where python3-selenium is (not a python3 earlier on
 # PATH, such as pyenv's).
 PY=/usr/bin/python3
-$PY -c 'import selenium' 2>/dev/null ||
-	{ t_fail "python3-selenium missing (scripts/install-deps)"; t_done; exit 1; }
 
-# t_py DESC...: runs python (stdin) with tests/web on the path; counts its
+# t_py ARGS...: runs python (stdin) with tests/web on the path; counts its
 # "ok"/"FAIL" lines.
 t_py() {
 	local out

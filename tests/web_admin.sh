@@ -19,6 +19,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/http-lib.bash"
 source "$(dirname "$0")/web-lib.bash"
+web_needs
 
 # signin NAME PASSWORD: curl sign-in; the session id in SID, the page's
 # CSRF token in CSRF.

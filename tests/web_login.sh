@@ -16,6 +16,8 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/http-lib.bash"
 source "$(dirname "$0")/web-lib.bash"
 
+web_needs
+
 PW_DESA="desa-rahasia-2026"
 "$TERBIT" init >/dev/null || { t_fail "init"; t_done; exit 1; }
 "$TERBIT" user add budi --role desa --region 3510052001 >/dev/null &&

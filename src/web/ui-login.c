@@ -133,6 +133,9 @@ int ui_home(struct web_req *w)
 		return ui_home_admin(w);
 	if (w->actor->role == ROLE_FASKES)
 		return ui_home_faskes(w);
+	if (w->actor->role == ROLE_DINKES || w->actor->role == ROLE_KECAMATAN ||
+	    w->actor->role == ROLE_DINSOS)
+		return ui_home_office(w);
 	if (http_query(w->http, "sandi"))
 		tmpl_put_str(w->view, "notice", "Kata sandi Anda sudah diganti.");
 	return web_render(w, "home", "Beranda");

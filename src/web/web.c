@@ -43,6 +43,25 @@ const struct web_page web_pages[] = {
 	{ "POST", "/admin/pengguna/{name}/sandi", ui_admin_user_password, ADMIN, WEB_FORM_MAX, 0 },
 	{ "POST", "/admin/pengguna/{name}/token", ui_admin_user_token, ADMIN, WEB_FORM_MAX, 0 },
 	{ "GET", "/admin/kunci", ui_admin_keys, ADMIN, 0, 0 },
+	/* -- office queues, documents, printing -- */
+	{ "GET", "/antrean", ui_queue, ROUTE_ROLE(ROLE_DINKES) |
+		ROUTE_ROLE(ROLE_KECAMATAN) | ROUTE_ROLE(ROLE_DINSOS), 0, 0 },
+	{ "GET", "/dokumen", ui_docs, ROUTE_ROLE(ROLE_DINSOS), 0, 0 },
+	/* Who may see a document is the case's scope (issue_get), as the
+	 * API's GET /api/v1/documents/{serial}: the village downloads its
+	 * own here too ("/dokumen/{serial}.pdf"). */
+	{ "GET", "/dokumen/{serial}", ui_doc, ROUTE_ROLE(ROLE_DESA) |
+		ROUTE_ROLE(ROLE_DINKES) | ROUTE_ROLE(ROLE_KECAMATAN) |
+		ROUTE_ROLE(ROLE_DINSOS), 0, 0 },
+	{ "POST", "/dokumen/{serial}/cabut", ui_doc_revoke,
+	  ROUTE_ROLE(ROLE_DINSOS), WEB_FORM_MAX, 0 },
+	{ "POST", "/dokumen/{serial}/terbitkan-ulang", ui_doc_reissue,
+	  ROUTE_ROLE(ROLE_DINSOS), WEB_FORM_MAX, 0 },
+	{ "GET", "/cetak", ui_print, ROUTE_ROLE(ROLE_DINSOS), 0, 0 },
+	{ "POST", "/cetak/kartu", ui_print_cards, ROUTE_ROLE(ROLE_DINSOS),
+	  WEB_FORM_MAX, 0 },
+	{ "POST", "/cetak/surat", ui_print_letters, ROUTE_ROLE(ROLE_DINSOS),
+	  WEB_FORM_MAX, 0 },
 	/* -- the one stylesheet, cached -- */
 	{ "GET", "/static/terbit.css", ui_static_css, ROUTE_PUBLIC, 0, WEB_CACHE },
 };

@@ -165,6 +165,15 @@ int web_layout_view(struct web_req *w);
 /* Adds the security headers every web answer carries. */
 int web_headers(struct http_response *res, unsigned flags);
 
+/* ---- shared page helpers ------------------------------------------ */
+
+struct issue_ctx;
+/* The issue context over this request's store and the app's policy,
+ * render context, keys and verifier host (as the API's h_issue_ctx):
+ * for pages that issue, revoke, reissue or print (web_issue.c).
+ * TB_EINTERNAL when the server was started without them. */
+int web_issue_ctx(const struct web_req *w, struct issue_ctx *ctx);
+
 /* ---- pages (ui-*.c) ------------------------------------------------- */
 
 int ui_login(struct web_req *w);        /* GET /masuk */
@@ -186,5 +195,37 @@ int ui_admin_user_disable(struct web_req *w);  /* POST .../nonaktifkan */
 int ui_admin_user_password(struct web_req *w); /* POST .../sandi: shown once */
 int ui_admin_user_token(struct web_req *w);    /* POST .../token: shown once */
 int ui_admin_keys(struct web_req *w);   /* GET /admin/kunci */
+/* -- office queues, documents, printing (ui-queue.c, ui-home-office.c,
+ *    ui-docs.c, ui-print.c) -- */
+int ui_queue(struct web_req *w);        /* GET /antrean */
+int ui_home_office(struct web_req *w);  /* home of dinkes, kecamatan, dinsos */
+int ui_docs(struct web_req *w);         /* GET /dokumen?q= */
+int ui_doc(struct web_req *w);          /* GET /dokumen/{serial}[.pdf] */
+int ui_doc_revoke(struct web_req *w);   /* POST /dokumen/{serial}/cabut */
+int ui_doc_reissue(struct web_req *w);  /* POST .../terbitkan-ulang */
+int ui_print(struct web_req *w);        /* GET /cetak */
+int ui_print_cards(struct web_req *w);  /* POST /cetak/kartu: the sheet PDF */
+int ui_print_letters(struct web_req *w);/* POST /cetak/surat: mark printed */
+/* Pieces the office pages share (ui-queue.c, ui-docs.c). */
+struct store_document;
+/* ?hal=N (1 when absent or malformed) as a list offset; *page gets N. */
+size_t ui_page_offset(const struct web_req *w, int *page);
+/* The view's "pager" {page, pages, prev, next} when total needs more
+ * than one page; base is the list's path with its query. */
+int ui_pager(struct web_req *w, const char *base, int page, size_t total);
+/* "3 jam", "2 hari" (until core/fmt.h has the shared formatter). */
+int ui_put_wait(struct tmpl_view *v, const char *key, int64_t seconds);
+/* ISO UTC -> "30 November 2026 pukul 10.30 WIB". */
+int ui_put_when(struct tmpl_view *v, const char *key, const char *iso);
+/* Days since 1970 -> "30 November 2026". */
+int ui_put_days(struct tmpl_view *v, const char *key, int64_t days);
+/* A case state as "state" (its label) and "state_class" (pill colour). */
+int ui_put_state(struct tmpl_view *v, const char *state);
+const char *ui_state_pill(const char *state);
+/* A village code as "35.10.05.2001". */
+int ui_put_village(struct tmpl_view *v, const char *key, const char *code);
+/* A document's state today as "doc_state" (the verifier's word) and
+ * "doc_class" (its colour). */
+int ui_put_doc_state(struct tmpl_view *v, const struct store_document *d);
 
 #endif
