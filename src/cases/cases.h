@@ -397,6 +397,15 @@ int cases_resident_get(struct store *s, const struct cases_actor *a,
 		       struct store_correction **out, size_t *n,
 		       struct buf *err);
 
+/*
+ * The fields of the resident that cases_resident_correct would refuse to
+ * change now, each with the reason (the NIK always; others by where the
+ * resident's cases stand), so the correction form shows them read-only
+ * with why. No actor check: call it after cases_resident_get.
+ */
+int cases_resident_locked(struct store *s, const char *nik,
+			  struct cases_field_errors *locked, struct buf *err);
+
 /* ---- web pages: queues, home, timeline (queue.c) ------------------ */
 
 enum cases_wait_sort {
