@@ -226,6 +226,13 @@ int cases_attachment_get(struct store *s, const struct cases_actor *a,
 			 struct store_attachment *meta, struct buf *data,
 			 struct buf *err);
 
+/* The metadata (no bytes) of every attachment of case id, oldest first,
+ * when the actor may see the case (TB_EPERM otherwise): *out malloc'd
+ * (free()). For the case page, which lists and links them. */
+int cases_attachment_list(struct store *s, const struct cases_actor *a,
+			  int64_t id, struct store_attachment **out, size_t *n,
+			  struct buf *err);
+
 /* Moves the case to state `to` (a state name) through wf_check, with the
  * facts gathered now (attachments, survey, eligibility on p), in one
  * transaction with its audit row. note: NULL or text. */

@@ -1310,6 +1310,31 @@ static void home_and_timeline(void **state)
 	assert_null(st);
 }
 
+static void attachment_list_in_scope(void **state)
+{
+	struct fx *f = *state;
+	struct store_attachment *at = NULL;
+	size_t n = 9;
+	int64_t id = new_case(f, WOMAN);
+	assert_int_equal(cases_attachment_list(f->s, &f->desa, id, &at, &n,
+					       &f->err), 0);
+	assert_int_equal(n, 0);
+	free(at);
+	attach(f, id, "rujukan");
+	attach(f, id, "verifikasi");
+	assert_int_equal(cases_attachment_list(f->s, &f->dinkes, id, &at, &n,
+					       &f->err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(at[0].kind, "rujukan");
+	assert_string_equal(at[0].mime, "application/pdf");
+	assert_string_equal(at[1].kind, "verifikasi");
+	free(at);
+	assert_int_equal(cases_attachment_list(f->s, &f->other_desa, id, &at, &n,
+					       &f->err), TB_EPERM);
+	assert_null(at);
+	assert_int_equal(n, 0);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1337,6 +1362,7 @@ int main(void)
 		T(resident_corrections_by_stage),
 		T(queue_by_waiting_time),
 		T(home_and_timeline),
+		T(attachment_list_in_scope),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
