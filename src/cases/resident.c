@@ -579,9 +579,9 @@ int cases_resident_locked(struct store *s, const char *nik,
 		if (correctable[i].stages & FX(stage))
 			continue;
 		if (!correctable[i].stages)
-			field_err(locked, correctable[i].field, "NIK tidak dapat "
-				  "dikoreksi; NIK yang salah berarti penduduk "
-				  "baru, daftarkan sebagai penduduk baru");
+			field_err(locked, correctable[i].field, "NIK yang "
+				  "salah berarti penduduk baru; daftarkan "
+				  "sebagai penduduk baru");
 		else
 			field_err(locked, correctable[i].field, stage_why[stage],
 				  (long long)case_id);

@@ -130,6 +130,19 @@ int ui_home(struct web_req *w)
 {
 	if (http_query(w->http, "sandi"))
 		tmpl_put_str(w->view, "notice", "Kata sandi Anda sudah diganti.");
+	/* Each role's home is its own page; the office and admin pages add
+	 * their line here (ui_home_office, ui_home_admin) when they land.
+	 * A health facility has no case data: the page points to the
+	 * public verifier. */
+	switch (w->actor->role) {
+	case ROLE_DESA:
+		return ui_home_desa(w);
+	case ROLE_FASKES:
+		tmpl_put_bool(w->view, "faskes", 1);
+		break;
+	default:
+		break;
+	}
 	return web_render(w, "home", "Beranda");
 }
 
