@@ -15,30 +15,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/http-lib.bash"
 
-for tool in chromium chromedriver; do
-	command -v $tool >/dev/null 2>&1 ||
-		{ t_fail "$tool missing (scripts/install-deps)"; t_done; exit 1; }
-done
-# Debian's python3, where python3-selenium is (not a python3 earlier on
-# PATH, such as pyenv's).
-PY=/usr/bin/python3
-$PY -c 'import selenium' 2>/dev/null ||
-	{ t_fail "python3-selenium missing (scripts/install-deps)"; t_done; exit 1; }
-
-# t_py DESC...: runs python (stdin) with tests/web on the path; counts its
-# "ok"/"FAIL" lines.
-t_py() {
-	local out
-	out=$(PYTHONPATH="$ROOT/tests/web" timeout 400 $PY - "$@" 2>"$T_TMP/py.err")
-	local rc=$?
-	printf '%s\n' "$out" | tee "$T_TMP/py.out"
-	T_PASS=$((T_PASS + $(printf '%s\n' "$out" | grep -c '^ok ')))
-	T_FAIL=$((T_FAIL + $(printf '%s\n' "$out" | grep -c '^FAIL')))
-	if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^FAIL'; then
-		# The exception's own lines, not chromedriver's stack of addresses.
-		t_fail "browser script died (rc $rc): $(grep -E '^  File|Error|Exception' "$T_TMP/py.err" | tail -n 4)"
-	fi
-}
+source "$(dirname "$0")/web-lib.bash"
 
 PW_DESA="desa-rahasia-2026"
 "$TERBIT" init >/dev/null || { t_fail "init"; t_done; exit 1; }
@@ -140,7 +117,7 @@ t_grep "the session still works after the refusals" '<h1>Beranda</h1>' "$BODY"
 # ---- the browser ----------------------------------------------------------
 SHOTS=$T_TMP
 [ -n "${TERBIT_SAMPLES:-}" ] && SHOTS=$ROOT/samples/ui && mkdir -p "$SHOTS"
-t_py "$URL" "$PW_DESA" "$ONETIME" "$SHOTS" <<'EOF'
+t_py - "$URL" "$PW_DESA" "$ONETIME" "$SHOTS" <<'EOF'
 import sys
 from browser import Browser, check, done
 url, pw, onetime, shots = sys.argv[1:5]

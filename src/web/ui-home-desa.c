@@ -76,7 +76,7 @@ int ui_home_desa(struct web_req *w)
 					       !h.total_survey &&
 					       !h.total_verification &&
 					       !h.total_ready);
-	rc = web_render(w, "home_desa", "Beranda desa");
+	rc = web_render(w, "home_desa", "Beranda");
 out:
 	free(drafts);
 	cases_home_release(&h);
