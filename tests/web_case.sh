@@ -102,6 +102,10 @@ t_check "the browser opened a case" test -n "$ID"
 t_grep "the case is approved" '^approved$' "$(db "SELECT state FROM cases WHERE id = ${ID:-0}")"
 t_grep "the registered resident is stored" '^Wulan Sari\|1990-01-15\|P$' \
 	"$(db "SELECT name || '|' || birth_date || '|' || sex FROM residents WHERE nik = '3510055501900091'")"
+t_grep "registering and correcting are audited" '^resident.add resident.correct $' \
+	"$(db "SELECT action FROM audit WHERE object = 'resident:3510055501900091' ORDER BY id" | tr '\n' ' ')"
+t_grep "the correction kept old, new and reason" '^address\|Dusun Krajan No. 7\|Dusun Krajan No. 17\|Nomor rumah salah ketik$' \
+	"$(db "SELECT field || '|' || old_value || '|' || new_value || '|' || reason FROM resident_corrections WHERE nik = '3510055501900091'")"
 t_grep "the return's note is in the history" 'Rujukan buram' \
 	"$(db "SELECT note FROM audit WHERE object = 'case:${ID:-0}' AND action = 'case.move'")"
 t_grep "referral and verification attached" '^rujukan verifikasi $' \
@@ -125,7 +129,7 @@ ATT=$(db "SELECT id FROM attachments WHERE case_id = ${ID:-0} AND kind = 'rujuka
 req -b "terbit_sid=$SID" "$URL/kasus/$ID/lampiran/$ATT"
 t_grep "the referral: served as the PDF it was checked to be" 'Content-Type: application/pdf' "$HDR"
 t_grep "... inline" 'Content-Disposition: inline; filename="rujukan.pdf"' "$HDR"
-t_grep "... framed by our own pages only" "frame-ancestors 'self'" "$HDR"
+t_grep "... framed by our own pages only, shown by the browser's PDF viewer" "object-src 'self'; frame-ancestors 'self'" "$HDR"
 t_grep "... nosniff" 'X-Content-Type-Options: nosniff' "$HDR"
 req -b "terbit_sid=$SID" "$URL/kasus/$ID"
 t_grep "the case page may frame our PDFs" "frame-src 'self'; object-src 'self'" "$HDR"

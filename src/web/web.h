@@ -57,8 +57,11 @@
  * allow our own PDFs and images in a frame or object. */
 #define WEB_CSP_FRAME WEB_CSP "; frame-src 'self'; object-src 'self'"
 /* Rows flagged WEB_FRAMED (the attachment itself) may be framed by our
- * own pages only, and load nothing. */
-#define WEB_CSP_FRAMED "default-src 'none'; img-src 'self'; " \
+ * own pages only, and run nothing. object-src 'self': Chromium's PDF
+ * viewer shows the document through an embed that this policy governs;
+ * without it the frame stays an empty grey box (seen in web_case.sh's
+ * screenshots). */
+#define WEB_CSP_FRAMED "default-src 'none'; img-src 'self'; object-src 'self'; " \
 		"frame-ancestors 'self'; base-uri 'none'"
 
 /* Body limits for rows: a form of text fields, and one with an upload

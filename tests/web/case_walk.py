@@ -142,6 +142,27 @@ try:
           "Dikembalikan oleh dinkes" in b.text(".alert") and "Rujukan buram" in b.text(".alert"),
           b.text(".alert"))
     check("case page: the note escaped", escaped(b))
+    # The fix: a correction with its reason, while the case is back.
+    b.open("/penduduk/" + NIK)
+    fixed = b.text(".field.fixed")
+    check("correction: the NIK shown read-only with why", "penduduk baru" in fixed, fixed)
+    check("correction: the village code read-only while a case runs",
+          not b.d.find_elements(By.ID, "f-village_code")
+          and "kode desa" in b.body().lower())
+    b.fill(address="Dusun Krajan No. 17")
+    b.submit(form_action="/penduduk/" + NIK)
+    check("correction: a reason is required, beside it", b.text("#reason-err") != "",
+          b.body()[:200])
+    check("correction: what was typed is kept",
+          b.d.find_element(By.ID, "f-address").get_attribute("value") == "Dusun Krajan No. 17")
+    b.fill(reason="Nomor rumah salah ketik")
+    b.submit(form_action="/penduduk/" + NIK)
+    check("correction: saved", "Koreksi sudah disimpan" in b.text(".notice"), b.text(".notice"))
+    hist = b.text("table")
+    check("correction: old and new value, reason in the history",
+          "Dusun Krajan No. 7" in hist and "Dusun Krajan No. 17" in hist
+          and "Nomor rumah salah ketik" in hist, hist)
+    b.open("/kasus/" + cid)
     move(b, "submitted")
     check("resubmitted", "Diajukan" in b.text(".meta"), b.text(".meta"))
     sign_out(b)
@@ -150,6 +171,8 @@ try:
     b.open("/kasus/" + cid)
     move(b, "health_checked")
     check("dinkes: confirmed", "Diperiksa Dinas Kesehatan" in b.text(".meta"), b.text(".meta"))
+    check("dinkes: the corrected address on the case page",
+          "Dusun Krajan No. 17" in b.text(".facts"), b.text(".facts"))
     sign_out(b)
 
     # 3. The survey: part, then the rest, then on to the kecamatan.
