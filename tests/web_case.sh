@@ -105,7 +105,7 @@ t_grep "the registered resident is stored" '^Wulan Sari\|1990-01-15\|P$' \
 t_grep "registering and correcting are audited" '^resident.add resident.correct $' \
 	"$(db "SELECT action FROM audit WHERE object = 'resident:3510055501900091' ORDER BY id" | tr '\n' ' ')"
 t_grep "the correction kept old, new and reason" '^address\|Dusun Krajan No. 7\|Dusun Krajan No. 17\|Nomor rumah salah ketik$' \
-	"$(db "SELECT field || '|' || old_value || '|' || new_value || '|' || reason FROM resident_corrections WHERE nik = '3510055501900091'")"
+	"$(db "SELECT field || '|' || old || '|' || new || '|' || reason FROM resident_corrections WHERE nik = '3510055501900091'")"
 t_grep "the return's note is in the history" 'Rujukan buram' \
 	"$(db "SELECT note FROM audit WHERE object = 'case:${ID:-0}' AND action = 'case.move'")"
 t_grep "referral and verification attached" '^rujukan verifikasi $' \
@@ -140,6 +140,31 @@ req -b "terbit_sid=$SID" -H 'Accept: text/html' "$URL/unduh/$LETTER"
 t_grep "a download without .pdf: 404" '^404$' "$CODE"
 req -b "terbit_sid=$SID" -H 'Accept: text/html' "$URL/kasus/abc"
 t_grep "a case id that is not one: 404" '^404$' "$CODE"
+# A file that is not a PDF, JPEG or PNG: refused beside the field, 422.
+printf 'bukan PDF\n' >"$T_TMP/catatan.txt"
+req -b "terbit_sid=$SID" -F "csrf=$CSRF" -F kind=rujukan -F "file=@$T_TMP/catatan.txt" "$URL/kasus/$EVIL/lampiran"
+t_grep "upload of a text file: 422" '^422$' "$CODE"
+t_grep "... the message beside the file field" 'id="file-err"' "$BODY"
+t_grep "... linked to it" 'aria-describedby="file-err"' "$BODY"
+t_grep "... nothing stored" '^0$' "$(db "SELECT count(*) FROM attachments WHERE case_id = ${EVIL:-0}")"
+# A move that is not in the workflow table: refused on the case page.
+req -b "terbit_sid=$SID" -d "csrf=$CSRF&to=health_checked" "$URL/kasus/$EVIL/pindah"
+t_grep "a draft straight to health-checked: 409 on the case page" '^409$' "$CODE"
+t_grep "... saying why, in Indonesian" 'tidak dapat dipindah' "$BODY"
+# A move of another role: the 403 page and the audit row.
+sign_in $KEC
+req -b "terbit_sid=$SID" -H 'Accept: text/html' -d "csrf=$CSRF&to=submitted" "$URL/kasus/$EVIL/pindah"
+t_grep "kecamatan submitting the village's draft: 403" '^403$' "$CODE"
+t_grep "... audited" "^1$" "$(db "SELECT count(*) FROM audit WHERE action = 'access.denied' AND actor = '$KEC' AND object = 'case:$EVIL'")"
+# The gate refuses a case that is not approved: its reason on the case
+# page, never a 500.
+sign_in dinsos
+req -b "terbit_sid=$SID" -d "csrf=$CSRF" "$URL/kasus/$EVIL/terbitkan"
+t_grep "issuing a draft: refused (409), not a 500" '^409$' "$CODE"
+t_grep "... the gate's reason on the case page" 'Surat dan kartu belum dapat diterbitkan' "$BODY"
+t_grep "... still the case page" "<h1>Kasus $EVIL</h1>" "$BODY"
+t_grep "... nothing issued" '^0$' "$(db "SELECT count(*) FROM documents WHERE case_id = ${EVIL:-0}")"
+sign_in $DESA
 for page in / "/kasus/$ID" "/kasus/$ID/survei" "/penduduk/3510055501900091" \
 	"/penduduk?q=wulan" /penduduk/baru "/kasus/$EVIL" "/penduduk/3510054101920092"; do
 	req -b "terbit_sid=$SID" "$URL$page"
