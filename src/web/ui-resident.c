@@ -12,6 +12,7 @@
 
 #include "core/err.h"
 #include "core/fmt.h"
+#include "core/ids.h"
 #include "core/str.h"
 #include "http/pool.h"
 #include "web/web_int.h"
@@ -79,6 +80,13 @@ static void put_fields(struct web_req *w, const char *const vals[NFIELDS],
 		tmpl_put_str(row, "value", v);
 		tmpl_put_str(row, "error", err);
 		tmpl_put_str(row, "locked", why);
+		if (why && f->numeric && strlen(v) == NIK_LEN) {
+			/* Read-only: shown the way people read a NIK or KK. */
+			struct buf g = BUF_INIT;
+			fmt_nik_grouped(&g, v);
+			tmpl_put_str(row, "value", g.data);
+			buf_release(&g);
+		}
 		if (strcmp(f->name, "sex") == 0) {
 			struct tmpl_view *s = tmpl_put_view(row, "sex");
 			tmpl_put_bool(s, "l", strcmp(v, "L") == 0);
