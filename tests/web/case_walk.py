@@ -9,6 +9,7 @@ TMPDIR/dl/ with the operator's own session cookie.
 """
 import os
 import sys
+import time
 import urllib.request
 
 from selenium.webdriver.common.by import By
@@ -260,8 +261,15 @@ try:
     b.shot(shots + "/beranda-desa-360.png", 360)
     b.d.set_window_size(1280, 900)
     b.open("/kasus/" + cid)
-    b.shot(shots + "/kasus-1280.png", 1280)
-    b.shot(shots + "/kasus-360.png", 360)
+
+    def shot_framed(path, width):
+        # The PDF viewer in the frames paints after the page: give it a
+        # moment at the final size, or the screenshot shows grey boxes.
+        b.shot(path, width)
+        time.sleep(2)
+        b.d.save_screenshot(path)
+    shot_framed(shots + "/kasus-1280.png", 1280)
+    shot_framed(shots + "/kasus-360.png", 360)
     b.d.set_window_size(1280, 900)
     letter = [a for a in b.d.find_elements(By.CSS_SELECTOR, "a[href*='/unduh/']")
               if "Surat" in a.find_element(By.XPATH, "./ancestor::tr").text]
