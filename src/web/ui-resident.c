@@ -104,7 +104,6 @@ int ui_residents(struct web_req *w)
 	const char *q = http_query(w->http, "q"), *hal = http_query(w->http, "hal");
 	struct store_resident_hit *hits = NULL;
 	size_t n = 0, total = 0, page = 1;
-	struct buf b = BUF_INIT;
 	int rc = 0;
 	if (hal && str_all_digits(hal) && strlen(hal) < 6 && atoi(hal) > 0)
 		page = (size_t)atoi(hal);
@@ -144,7 +143,6 @@ render:
 	rc = web_render(w, "residents", "Cari penduduk");
 out:
 	free(hits);
-	buf_release(&b);
 	return rc;
 }
 
