@@ -1,5 +1,10 @@
 # Helpers for the browser tests tests/web_*.sh (sourced after lib.sh and
-# http-lib.bash; not a test itself).
+# http-lib.bash; not a test itself: run-all runs tests/*.sh). A missing
+# browser tool fails the test, never skips it.
+
+# Debian's python3, where python3-selenium is (not a python3 earlier on
+# PATH, such as pyenv's).
+PY=/usr/bin/python3
 
 # web_needs TOOL...: chromium, chromedriver, Debian's python3-selenium and
 # any further tools given; a missing one fails the test and ends it.
@@ -12,15 +17,20 @@ web_needs() {
 	$PY -c 'import selenium' 2>/dev/null ||
 		{ t_fail "python3-selenium missing (scripts/install-deps)"; t_done; exit 1; }
 }
-# Debian's python3, where python3-selenium is (not a python3 earlier on
-# PATH, such as pyenv's).
-PY=/usr/bin/python3
 
-# t_py ARGS...: runs python (stdin) with tests/web on the path; counts its
-# "ok"/"FAIL" lines.
+# t_py [SCRIPT.py | -] ARGS...: runs python (a script file, or stdin) with
+# tests/web on the path; counts its "ok"/"FAIL" lines; its output is also
+# in $T_TMP/py.out.
 t_py() {
+	local src=-
+	if [ "${1:-}" = - ]; then
+		shift
+	elif [ -f "${1:-}" ] && [ "${1%.py}" != "$1" ]; then
+		src=$1
+		shift
+	fi
 	local out
-	out=$(PYTHONPATH="$ROOT/tests/web" timeout 400 $PY - "$@" 2>"$T_TMP/py.err")
+	out=$(PYTHONPATH="$ROOT/tests/web" timeout 500 $PY "$src" "$@" 2>"$T_TMP/py.err")
 	local rc=$?
 	printf '%s\n' "$out" | tee "$T_TMP/py.out"
 	T_PASS=$((T_PASS + $(printf '%s\n' "$out" | grep -c '^ok ')))

@@ -118,7 +118,7 @@ t_grep "the session still works after the refusals" '<h1>Beranda</h1>' "$BODY"
 # ---- the browser ----------------------------------------------------------
 SHOTS=$T_TMP
 [ -n "${TERBIT_SAMPLES:-}" ] && SHOTS=$ROOT/samples/ui && mkdir -p "$SHOTS"
-t_py "$URL" "$PW_DESA" "$ONETIME" "$SHOTS" <<'EOF'
+t_py - "$URL" "$PW_DESA" "$ONETIME" "$SHOTS" <<'EOF'
 import sys
 from browser import Browser, check, done
 url, pw, onetime, shots = sys.argv[1:5]

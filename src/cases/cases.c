@@ -834,3 +834,18 @@ int cases_user_add_form(struct store *s, const struct cases_actor *by,
 	}
 	return rc;
 }
+
+/* ---- web pages: the case page's attachments ------------------------ */
+
+int cases_attachment_list(struct store *s, const struct cases_actor *a,
+			  int64_t id, struct store_attachment **out, size_t *n,
+			  struct buf *err)
+{
+	struct store_case c;
+	*out = NULL;
+	*n = 0;
+	/* Metadata only, no bytes handed out: nothing to audit (a download
+	 * is, in cases_attachment_get). */
+	int rc = load_visible(s, a, id, &c, err);
+	return rc < 0 ? rc : store_attach_list(s, id, out, n, err);
+}

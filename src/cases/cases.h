@@ -229,6 +229,13 @@ int cases_attachment_get(struct store *s, const struct cases_actor *a,
 			 struct store_attachment *meta, struct buf *data,
 			 struct buf *err);
 
+/* The metadata (no bytes) of every attachment of case id, oldest first,
+ * when the actor may see the case (TB_EPERM otherwise): *out malloc'd
+ * (free()). For the case page, which lists and links them. */
+int cases_attachment_list(struct store *s, const struct cases_actor *a,
+			  int64_t id, struct store_attachment **out, size_t *n,
+			  struct buf *err);
+
 /* Moves the case to state `to` (a state name) through wf_check, with the
  * facts gathered now (attachments, survey, eligibility on p), in one
  * transaction with its audit row. note: NULL or text. */
@@ -414,6 +421,15 @@ int cases_resident_get(struct store *s, const struct cases_actor *a,
 		       const char *nik, struct store_resident *r,
 		       struct store_correction **out, size_t *n,
 		       struct buf *err);
+
+/*
+ * The fields of the resident that cases_resident_correct would refuse to
+ * change now, each with the reason (the NIK always; others by where the
+ * resident's cases stand), so the correction form shows them read-only
+ * with why. No actor check: call it after cases_resident_get.
+ */
+int cases_resident_locked(struct store *s, const char *nik,
+			  struct cases_field_errors *locked, struct buf *err);
 
 /* ---- web pages: queues, home, timeline (queue.c) ------------------ */
 

@@ -577,3 +577,30 @@ int cases_resident_get(struct store *s, const struct cases_actor *a,
 		return rc;
 	return store_correction_list(s, r->nik, out, n, err);
 }
+
+/* ---- web pages: what the correction form may offer ----------------- */
+
+int cases_resident_locked(struct store *s, const char *nik,
+			  struct cases_field_errors *locked, struct buf *err)
+{
+	enum fix_stage stage;
+	int64_t case_id;
+	int rc = resident_stage(s, or_empty(nik), &stage, &case_id, err);
+	memset(locked, 0, sizeof *locked);
+	if (rc < 0)
+		return rc;
+	/* The same table and the same words as cases_resident_correct's
+	 * refusal, so the form never offers what the correction refuses. */
+	for (size_t i = 0; i < ARRAY_SIZE(correctable); i++) {
+		if (correctable[i].stages & FX(stage))
+			continue;
+		if (!correctable[i].stages)
+			field_err(locked, correctable[i].field, "NIK yang "
+				  "salah berarti penduduk baru; daftarkan "
+				  "sebagai penduduk baru");
+		else
+			field_err(locked, correctable[i].field, stage_why[stage],
+				  (long long)case_id);
+	}
+	return 0;
+}

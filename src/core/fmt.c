@@ -131,6 +131,53 @@ int fmt_card_number(struct buf *out, const char *s)
 	return buf_addf(out, "%.4s %.4s %.4s %.1s", s, s + 4, s + 8, s + 12);
 }
 
+int fmt_nik_grouped(struct buf *out, const char *nik)
+{
+	if (!str_is_digits(nik, NIK_LEN))
+		return buf_adds(out, nik ? nik : "");
+	return buf_addf(out, "%.4s %.2s %.6s %.4s", nik, nik + 4, nik + 6,
+			nik + 12);
+}
+
+int fmt_wait_id(struct buf *out, int64_t s)
+{
+	if (s < 60)
+		return buf_adds(out, "kurang dari 1 menit");
+	if (s < 3600)
+		return buf_addf(out, "%" PRId64 " menit", s / 60);
+	if (s < 86400)
+		return buf_addf(out, "%" PRId64 " jam", s / 3600);
+	return buf_addf(out, "%" PRId64 " hari", s / 86400);
+}
+
+/* The regency's clock: Banyuwangi is on WIB all year (no summer time). */
+#define WIB_OFFSET_S (7 * 3600)
+
+int fmt_datetime_id(struct buf *out, const char *s)
+{
+	char date[DATE_LEN + 1];
+	int y, m, d;
+	if (!s || strlen(s) < 16 || (s[10] != 'T' && s[10] != ' ') ||
+	    s[13] != ':' || !isdigit((unsigned char)s[11]) ||
+	    !isdigit((unsigned char)s[12]) || !isdigit((unsigned char)s[14]) ||
+	    !isdigit((unsigned char)s[15]))
+		return TB_EINVAL;
+	memcpy(date, s, DATE_LEN);
+	date[DATE_LEN] = '\0';
+	int hh = (s[11] - '0') * 10 + (s[12] - '0');
+	int mi = (s[14] - '0') * 10 + (s[15] - '0');
+	if (date_parse(date, &y, &m, &d) || hh > 23 || mi > 59)
+		return TB_EINVAL;
+	/* Through seconds since the epoch, so the day, month and year roll
+	 * over together (31 December 20.00 UTC is 1 January in WIB). */
+	int64_t t = date_to_days(y, m, d) * 86400 + hh * 3600 + mi * 60 +
+		    WIB_OFFSET_S;
+	int64_t days = t / 86400, rest = t % 86400;
+	days_to_date(days, &y, &m, &d);
+	return buf_addf(out, "%d %s %d pukul %02d.%02d WIB", d, months[m - 1],
+			y, (int)(rest / 3600), (int)(rest % 3600 / 60));
+}
+
 int fmt_sex_id(struct buf *out, char sex)
 {
 	if (sex == 'L')

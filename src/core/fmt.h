@@ -21,6 +21,19 @@ int fmt_int_id(struct buf *out, int64_t v);
 int fmt_card_number(struct buf *out, const char *digits13);
 /* 'L' -> "Laki-laki", 'P' -> "Perempuan"; anything else TB_EINVAL. */
 int fmt_sex_id(struct buf *out, char sex);
+/* A NIK in its groups, province-regency-kecamatan / district / birth
+ * date (day+40 for women) / sequence: "3510055501900001" ->
+ * "3510 05 550190 0001". Anything but 16 digits is written as it is
+ * (a page must still show what is stored). */
+int fmt_nik_grouped(struct buf *out, const char *nik);
+/* A waiting time for people, rounded down to its largest unit: under a
+ * minute "kurang dari 1 menit", then "45 menit", "3 jam", "2 hari".
+ * Negative (clocks apart) counts as 0. */
+int fmt_wait_id(struct buf *out, int64_t seconds);
+/* A stored UTC timestamp ("2026-11-30T03:30:00.000Z", or with a space
+ * instead of the T) as the time in the regency (WIB, UTC+7):
+ * "30 November 2026 pukul 10.30 WIB". TB_EINVAL for anything else. */
+int fmt_datetime_id(struct buf *out, const char *iso_utc);
 /* Indonesian month name, 1..12; NULL otherwise. */
 const char *fmt_month_id(int month);
 

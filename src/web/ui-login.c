@@ -128,17 +128,25 @@ int ui_password_post(struct web_req *w)
 
 int ui_home(struct web_req *w)
 {
-	/* The role homes (the village engineer's dispatch supersedes this). */
-	if (w->actor->role == ROLE_ADMIN)
-		return ui_home_admin(w);
-	if (w->actor->role == ROLE_FASKES)
-		return ui_home_faskes(w);
-	if (w->actor->role == ROLE_DINKES || w->actor->role == ROLE_KECAMATAN ||
-	    w->actor->role == ROLE_DINSOS)
-		return ui_home_office(w);
+	/* After a password change every home says so (each home template
+	 * shows the notice). */
 	if (http_query(w->http, "sandi"))
 		tmpl_put_str(w->view, "notice", "Kata sandi Anda sudah diganti.");
-	return web_render(w, "home", "Beranda");
+	switch (w->actor->role) {
+	case ROLE_DESA:
+		return ui_home_desa(w);
+	case ROLE_DINKES:
+	case ROLE_KECAMATAN:
+	case ROLE_DINSOS:
+		return ui_home_office(w);
+	case ROLE_ADMIN:
+		return ui_home_admin(w);
+	case ROLE_FASKES:
+		/* No case data: the page points to the public verifier. */
+		return ui_home_faskes(w);
+	default:
+		return web_render(w, "home", "Beranda");
+	}
 }
 
 int ui_static_css(struct web_req *w)

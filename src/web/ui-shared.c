@@ -21,13 +21,17 @@ int web_headers(struct http_response *res, unsigned flags)
 	for (int i = 0; i < res->nheaders; i++)
 		if (strcmp(res->headers[i].name, "Content-Security-Policy") == 0)
 			return 0;
+	/* An attachment (PDF or image) is a document, not a page: nothing
+	 * runs in it, and only our own case page may frame it. */
 	int rc = http_res_header(res, "Content-Security-Policy",
-				 flags & WEB_PDF_FRAME ? WEB_CSP_FRAME : WEB_CSP);
+				 flags & WEB_FRAMED ? WEB_CSP_FRAMED
+				 : flags & WEB_PDF_FRAME ? WEB_CSP_FRAME : WEB_CSP);
 	if (rc == 0)
 		rc = http_res_header(res, "Referrer-Policy", "no-referrer");
 	/* For browsers older than frame-ancestors. */
 	if (rc == 0)
-		rc = http_res_header(res, "X-Frame-Options", "DENY");
+		rc = http_res_header(res, "X-Frame-Options",
+				     flags & WEB_FRAMED ? "SAMEORIGIN" : "DENY");
 	/* Pages hold personal data: never kept by a browser or a proxy. */
 	if (rc == 0 && !(flags & WEB_CACHE))
 		rc = http_res_header(res, "Cache-Control", "no-store");

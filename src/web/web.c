@@ -22,6 +22,10 @@
 #define ANY ROUTE_ANY_USER
 /* The administrator's pages. */
 #define ADMIN ROUTE_ROLE(ROLE_ADMIN)
+/* The roles that work on cases: the village and the three offices. */
+#define DESA ROUTE_ROLE(ROLE_DESA)
+#define DINSOS ROUTE_ROLE(ROLE_DINSOS)
+#define STAFF (DESA | ROUTE_ROLE(ROLE_DINKES) | ROUTE_ROLE(ROLE_KECAMATAN) | DINSOS)
 /* A page is a few KB; this only stops a runaway loop. */
 #define PAGE_MAX (256u * 1024)
 
@@ -62,6 +66,21 @@ const struct web_page web_pages[] = {
 	  WEB_FORM_MAX, 0 },
 	{ "POST", "/cetak/surat", ui_print_letters, ROUTE_ROLE(ROLE_DINSOS),
 	  WEB_FORM_MAX, 0 },
+	/* -- village and case pages -- */
+	{ "GET", "/penduduk", ui_residents, DESA, 0, 0 },
+	{ "GET", "/penduduk/baru", ui_resident_new, DESA, 0, 0 },
+	{ "POST", "/penduduk/baru", ui_resident_new_post, DESA, WEB_FORM_MAX, 0 },
+	{ "GET", "/penduduk/{nik}", ui_resident, DESA, 0, 0 },
+	{ "POST", "/penduduk/{nik}", ui_resident_correct, DESA, WEB_FORM_MAX, 0 },
+	{ "POST", "/kasus", ui_case_open, DESA, WEB_FORM_MAX, 0 },
+	{ "GET", "/kasus/{id}", ui_case, STAFF, 0, WEB_PDF_FRAME },
+	{ "POST", "/kasus/{id}/pindah", ui_case_move, STAFF, WEB_FORM_MAX, WEB_PDF_FRAME },
+	{ "POST", "/kasus/{id}/terbitkan", ui_case_issue, DINSOS, WEB_FORM_MAX, WEB_PDF_FRAME },
+	{ "GET", "/kasus/{id}/survei", ui_survey, DESA, 0, 0 },
+	{ "POST", "/kasus/{id}/survei", ui_survey_post, DESA, WEB_FORM_MAX, 0 },
+	{ "POST", "/kasus/{id}/lampiran", ui_attach_post, DESA, WEB_UPLOAD_MAX, WEB_PDF_FRAME },
+	{ "GET", "/kasus/{id}/lampiran/{att}", ui_attach_get, STAFF, 0, WEB_FRAMED },
+	{ "GET", "/unduh/{serial}", ui_download, STAFF, 0, 0 },
 	/* -- the one stylesheet, cached -- */
 	{ "GET", "/static/terbit.css", ui_static_css, ROUTE_PUBLIC, 0, WEB_CACHE },
 };

@@ -56,6 +56,13 @@
 /* Rows flagged WEB_PDF_FRAME (a page showing an attachment inline) also
  * allow our own PDFs and images in a frame or object. */
 #define WEB_CSP_FRAME WEB_CSP "; frame-src 'self'; object-src 'self'"
+/* Rows flagged WEB_FRAMED (the attachment itself) may be framed by our
+ * own pages only, and run nothing. object-src 'self': Chromium's PDF
+ * viewer shows the document through an embed that this policy governs;
+ * without it the frame stays an empty grey box (seen in web_case.sh's
+ * screenshots). */
+#define WEB_CSP_FRAMED "default-src 'none'; img-src 'self'; object-src 'self'; " \
+		"frame-ancestors 'self'; base-uri 'none'"
 
 /* Body limits for rows: a form of text fields, and one with an upload
  * (an attachment is up to 10 MB, store.h's STORE_ATTACH_MAX, plus the
@@ -67,6 +74,8 @@
 #define WEB_PDF_FRAME 1u  /* WEB_CSP_FRAME instead of WEB_CSP */
 #define WEB_CACHE 2u      /* the handler sets its own Cache-Control */
 #define WEB_NO_PWCHANGE 4u /* reachable while a password change is due */
+#define WEB_FRAMED 8u     /* an attachment shown in a frame of our own pages:
+			   * frame-ancestors 'self', not 'none' */
 
 struct web;
 struct web_req;
@@ -227,5 +236,32 @@ int ui_put_village(struct tmpl_view *v, const char *key, const char *code);
 /* A document's state today as "doc_state" (the verifier's word) and
  * "doc_class" (its colour). */
 int ui_put_doc_state(struct tmpl_view *v, const struct store_document *d);
+/* -- village and case pages -- */
+int ui_home_desa(struct web_req *w);        /* GET / for desa (ui-home-desa.c) */
+int ui_residents(struct web_req *w);        /* GET /penduduk?q= (ui-resident.c) */
+int ui_resident_new(struct web_req *w);     /* GET /penduduk/baru */
+int ui_resident_new_post(struct web_req *w);/* POST /penduduk/baru */
+int ui_resident(struct web_req *w);         /* GET /penduduk/{nik} */
+int ui_resident_correct(struct web_req *w); /* POST /penduduk/{nik} */
+int ui_case_open(struct web_req *w);        /* POST /kasus (ui-case.c) */
+int ui_case(struct web_req *w);             /* GET /kasus/{id} */
+int ui_case_move(struct web_req *w);        /* POST /kasus/{id}/pindah */
+int ui_case_issue(struct web_req *w);       /* POST /kasus/{id}/terbitkan */
+int ui_survey(struct web_req *w);           /* GET /kasus/{id}/survei (ui-survey.c) */
+int ui_survey_post(struct web_req *w);      /* POST /kasus/{id}/survei */
+int ui_attach_post(struct web_req *w);      /* POST /kasus/{id}/lampiran (ui-attach.c) */
+int ui_attach_get(struct web_req *w);       /* GET /kasus/{id}/lampiran/{att} */
+int ui_download(struct web_req *w);         /* GET /unduh/{serial}.pdf */
+/* Helpers of these pages that any page may use (ui-case.c): */
+/* key: a stored UTC timestamp as "30 November 2026 pukul 10.30 WIB";
+ * key_iso: the timestamp itself, for a title attribute. */
+int web_put_when(struct tmpl_view *v, const char *key, const char *iso);
+/* state: the state's label; state_class: its pill's colour class. */
+int web_put_state(struct tmpl_view *v, const char *state_name);
+/* key: the NIK in its groups; key_raw: as stored (for links). */
+int web_put_nik(struct tmpl_view *v, const char *key, const char *nik);
+/* The {name} capture as a case id; TB_ENOTFOUND (the 404 page) when it
+ * is not one, as for a case that does not exist. */
+int web_case_id(const struct web_req *w, const char *name, int64_t *id);
 
 #endif

@@ -1110,7 +1110,7 @@ static int correct(struct fx *f, const struct cases_actor *a, const char *nik,
 static void resident_corrections_by_stage(void **state)
 {
 	struct fx *f = *state;
-	struct cases_field_errors fe;
+	struct cases_field_errors fe, lk;
 	struct store_resident r;
 	struct store_correction *c = NULL;
 	size_t n = 0, changed = 0;
@@ -1134,7 +1134,13 @@ static void resident_corrections_by_stage(void **state)
 	assert_int_equal(changed, 1);
 	assert_int_equal(correct(f, &f->desa, WOMAN, &name, "lagi", &fe), TB_EINVAL);
 	/* a draft: not the village code */
+	assert_int_equal(cases_resident_locked(f->s, WOMAN, &lk, &f->err), 0);
+	assert_int_equal(lk.n, 1); /* the NIK only */
 	int64_t id = new_case(f, WOMAN);
+	assert_int_equal(cases_resident_locked(f->s, WOMAN, &lk, &f->err), 0);
+	assert_int_equal(lk.n, 2);
+	assert_has(cases_field_error_msg(&lk, "village_code"), "masih di desa");
+	assert_null(cases_field_error_msg(&lk, "name"));
 	struct cases_resident_in rt = { .rt = "7", .rw = "08" };
 	assert_int_equal(correct(f, &f->desa, WOMAN, &rt, "RT baru", &fe), 0);
 	struct cases_resident_in same_village = { .village_code = "35.10.05.2001",
@@ -1148,6 +1154,11 @@ static void resident_corrections_by_stage(void **state)
 	assert_int_equal(correct(f, &f->desa, WOMAN, &kk, "KK baru", &fe),
 			 TB_ECONFLICT);
 	assert_has(cases_field_error_msg(&fe, "kk"), "sedang diperiksa");
+	/* the form offers the same: every field locked, with the reason */
+	assert_int_equal(cases_resident_locked(f->s, WOMAN, &lk, &f->err), 0);
+	assert_int_equal(lk.n, 10);
+	assert_has(cases_field_error_msg(&lk, "kk"), "sedang diperiksa");
+	assert_has(cases_field_error_msg(&lk, "nik"), "penduduk baru");
 	/* returned: the village fixes it */
 	assert_int_equal(cases_move(f->s, f->p, &f->dinkes, id, "returned",
 				    "No. KK salah", &f->err), 0);
@@ -1431,6 +1442,31 @@ static void duplicated_indicator_refused(void **state)
 			 0);
 }
 
+static void attachment_list_in_scope(void **state)
+{
+	struct fx *f = *state;
+	struct store_attachment *at = NULL;
+	size_t n = 9;
+	int64_t id = new_case(f, WOMAN);
+	assert_int_equal(cases_attachment_list(f->s, &f->desa, id, &at, &n,
+					       &f->err), 0);
+	assert_int_equal(n, 0);
+	free(at);
+	attach(f, id, "rujukan");
+	attach(f, id, "verifikasi");
+	assert_int_equal(cases_attachment_list(f->s, &f->dinkes, id, &at, &n,
+					       &f->err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(at[0].kind, "rujukan");
+	assert_string_equal(at[0].mime, "application/pdf");
+	assert_string_equal(at[1].kind, "verifikasi");
+	free(at);
+	assert_int_equal(cases_attachment_list(f->s, &f->other_desa, id, &at, &n,
+					       &f->err), TB_EPERM);
+	assert_null(at);
+	assert_int_equal(n, 0);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1461,6 +1497,7 @@ int main(void)
 		T(scope_answers_alike),
 		T(one_open_case_per_resident),
 		T(duplicated_indicator_refused),
+		T(attachment_list_in_scope),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -294,6 +294,52 @@ static void test_fmt_numbers(void **state)
 	buf_release(&b);
 }
 
+static void test_fmt_web(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	assert_int_equal(fmt_nik_grouped(&b, "3510055501900001"), 0);
+	assert_string_equal(b.data, "3510 05 550190 0001");
+	buf_reset(&b);
+	/* Not a NIK: shown as stored, never cut. */
+	fmt_nik_grouped(&b, "12345");
+	assert_string_equal(b.data, "12345");
+	buf_reset(&b);
+	static const struct {
+		int64_t s;
+		const char *want;
+	} waits[] = {
+		{ -5, "kurang dari 1 menit" }, { 59, "kurang dari 1 menit" },
+		{ 60, "1 menit" }, { 45 * 60 + 59, "45 menit" },
+		{ 3600, "1 jam" }, { 3 * 3600 + 3599, "3 jam" },
+		{ 86399, "23 jam" }, { 86400, "1 hari" },
+		{ 2 * 86400 + 7 * 3600, "2 hari" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(waits); i++) {
+		buf_reset(&b);
+		assert_int_equal(fmt_wait_id(&b, waits[i].s), 0);
+		assert_string_equal(b.data, waits[i].want);
+	}
+	buf_reset(&b);
+	assert_int_equal(fmt_datetime_id(&b, "2026-11-30T03:30:00.000Z"), 0);
+	assert_string_equal(b.data, "30 November 2026 pukul 10.30 WIB");
+	buf_reset(&b);
+	/* The day, month and year roll over together into WIB. */
+	assert_int_equal(fmt_datetime_id(&b, "2026-12-31 17:05:09"), 0);
+	assert_string_equal(b.data, "1 Januari 2027 pukul 00.05 WIB");
+	buf_reset(&b);
+	assert_int_equal(fmt_datetime_id(&b, "2024-02-28T16:59Z"), 0);
+	assert_string_equal(b.data, "28 Februari 2024 pukul 23.59 WIB");
+	buf_reset(&b);
+	assert_int_equal(fmt_datetime_id(&b, "2024-02-28T17:00Z"), 0);
+	assert_string_equal(b.data, "29 Februari 2024 pukul 00.00 WIB");
+	assert_int_equal(fmt_datetime_id(&b, "2026-11-30"), TB_EINVAL);
+	assert_int_equal(fmt_datetime_id(&b, "2026-11-30T24:00:00Z"), TB_EINVAL);
+	assert_int_equal(fmt_datetime_id(&b, "2026-13-30T10:00:00Z"), TB_EINVAL);
+	assert_int_equal(fmt_datetime_id(&b, NULL), TB_EINVAL);
+	buf_release(&b);
+}
+
 static void test_region_codes(void **state)
 {
 	(void)state;
@@ -512,6 +558,7 @@ int main(void)
 		cmocka_unit_test(test_json_unbalanced_and_cap),
 		cmocka_unit_test(test_fmt_dates),
 		cmocka_unit_test(test_fmt_numbers),
+		cmocka_unit_test(test_fmt_web),
 		cmocka_unit_test(test_region_codes),
 		cmocka_unit_test(test_masks),
 		cmocka_unit_test(test_str_digits),
