@@ -16,6 +16,7 @@
 #include "core/err.h"
 #include "core/html.h"
 #include "core/str.h"
+#include "core/utf8.h"
 #include "http/pool.h"
 
 /* Deeper nesting of sections or includes is a template mistake. */
@@ -531,13 +532,39 @@ int tmpl_has(const struct tmpl_set *set, const char *name)
 	return find(set, name, strlen(name)) != NULL;
 }
 
+/* A template is refused for any byte it does not understand, naming the
+ * line: a NUL once made a layout stop early without a word, and bad UTF-8
+ * or a control character would reach every page built from it. */
+static int check_bytes(const char *file, const char *text, size_t len,
+		       struct buf *err)
+{
+	size_t line = 1, start = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && text[i] != '\n')
+			continue;
+		struct buf why = BUF_INIT;
+		int rc = utf8_text_check(text + start, i - start, UTF8_MULTILINE,
+					 "baris", &why);
+		if (rc < 0)
+			rc = tb_err(err, TB_EINVAL, "%s:%zu: %s", file, line,
+				    why.data);
+		buf_release(&why);
+		if (rc < 0)
+			return rc;
+		line++;
+		start = i + 1;
+	}
+	return 0;
+}
+
 int tmpl_set_add(struct tmpl_set *set, const char *name, const char *file,
 		 const char *text, size_t len, struct buf *err)
 {
 	struct tmpl t = { 0 };
 	int rc = TB_ENOMEM;
-	if (memchr(text, '\0', len))
-		return tb_err(err, TB_EINVAL, "%s:1: a NUL byte in a template", file);
+	if ((rc = check_bytes(file, text, len, err)) < 0)
+		return rc;
+	rc = TB_ENOMEM;
 	if (find(set, name, strlen(name)))
 		return tb_err(err, TB_EINVAL, "%s: a second template %s", file, name);
 	if (set->n == set->cap) {

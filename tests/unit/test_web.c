@@ -247,6 +247,28 @@ static void test_refused_templates(void **state)
 		}
 		tmpl_set_free(set);
 	}
+	/* Bytes a template cannot hold are refused with their line, a NUL
+	 * included (strlen would stop at it: lengths are given). */
+	static const struct { const char *text; size_t len; const char *msg; }
+	bytes[] = {
+#define BYTES(text, msg) { text, sizeof text - 1, msg }
+		BYTES("<p>a</p>\n<p>\0b</p>", "t.html:2: baris berisi byte NUL"),
+		BYTES("<p>\xff\xfe</p>", "t.html:1: baris bukan UTF-8"),
+		BYTES("a\nb\n\x1b[31m", "t.html:3: baris berisi karakter kontrol"),
+		BYTES("<p>\xc0\xaf</p>", "t.html:1: baris bukan UTF-8"),
+#undef BYTES
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bytes); i++) {
+		struct tmpl_set *set;
+		assert_int_equal(tmpl_set_new(&set, NULL), 0);
+		buf_reset(&f->err);
+		int rc = tmpl_set_add(set, "t", "t.html", bytes[i].text,
+				      bytes[i].len, &f->err);
+		if (rc != TB_EINVAL || !strstr(f->err.data, bytes[i].msg))
+			fail_msg("bytes %zu: rc %d, message '%s', want '%s'", i,
+				 rc, f->err.data, bytes[i].msg);
+		tmpl_set_free(set);
+	}
 	/* A cycle of includes is found at load. */
 	assert_int_equal(add(f, "a", "{{>b}}"), 0);
 	assert_int_equal(add(f, "b", "{{>a}}"), 0);
