@@ -254,6 +254,27 @@ out:
 	return rc;
 }
 
+int cases_audit_unauth(struct store *s, const char *client, const char *what,
+		       const char *why, struct buf *err)
+{
+	struct buf object = BUF_INIT, note = BUF_INIT;
+	int rc = TB_ENOMEM;
+	if (buf_addf(&object, "addr:%s", client && *client ? client : "-") < 0 ||
+	    buf_addf(&note, "%s; %s", what ? what : "-", why ? why : "-") < 0) {
+		tb_err(err, rc, "memori habis");
+		goto out;
+	}
+	if ((rc = store_begin(s, err)) < 0)
+		goto out;
+	rc = store_audit_add(s, "-", "-", "auth.denied", object.data, note.data,
+			     err);
+	rc = store_end(s, rc, err);
+out:
+	buf_release(&object);
+	buf_release(&note);
+	return rc;
+}
+
 static int refuse_throttled(struct store *s, const struct store_user *u,
 			    const char *addr, unsigned wait, unsigned *retry_s,
 			    struct buf *err)

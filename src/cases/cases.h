@@ -82,6 +82,15 @@ int cases_audit_denied(struct store *s, const struct cases_actor *a,
 		       const char *what, const char *object, struct buf *err);
 
 /*
+ * Appends an audit row for a refused API credential (action
+ * "auth.denied", actor "-"): what was tried ("GET /api/v1/cases") on
+ * object "addr:<client>", why in the note. Never the credential itself.
+ * Its own small transaction, like cases_audit_denied.
+ */
+int cases_audit_unauth(struct store *s, const char *client, const char *what,
+		       const char *why, struct buf *err);
+
+/*
  * Adds a user. by: NULL (console) or an admin. role is a workflow role
  * name; region (dots optional) is required for desa (a village, 10
  * digits, present in regions) and kecamatan (6 digits, present), refused

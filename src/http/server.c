@@ -759,13 +759,34 @@ static struct req_ctx *ctx_new(struct http_server *srv,
 	return c;
 }
 
-/* 401 answers carry the scheme the client should use (RFC 6750); a
- * browser's page is sent to sign in instead (error_page). */
+/*
+ * 401 answers carry the scheme the client should use (RFC 6750); a
+ * browser's page is sent to sign in instead (error_page). An API 401 is
+ * audited with the client's address and why (why: the audit note, never
+ * the credential), so that guessing tokens leaves a trace; a browser
+ * sent to its sign-in page is not (the sign-in is audited itself). The
+ * rate limit, taken before authentication, bounds how many rows one
+ * address can add. An audit failure is logged and the 401 still goes
+ * out.
+ */
 static enum MHD_Result reject_auth(struct http_server *srv, struct req_ctx *c,
-				   const char *message)
+				   const char *message, const char *why)
 {
-	if (!is_web(&c->req))
+	if (!is_web(&c->req)) {
 		http_res_header(&c->res, "WWW-Authenticate", "Bearer");
+		if (srv->be && srv->be->audit_unauth) {
+			char what[128];
+			struct store *s;
+			struct buf aerr = BUF_INIT;
+			snprintf(what, sizeof what, "%s %s", c->req.route->method,
+				 c->req.route->pattern);
+			if (http_store(&c->req, &s, &aerr) < 0 ||
+			    srv->be->audit_unauth(s, c->client, what, why, &aerr) < 0)
+				log_error("audit of a refused credential failed: %s",
+					  aerr.data);
+			buf_release(&aerr);
+		}
+	}
 	return reject(srv, c, 0, TB_EAUTH, message);
 }
 
@@ -780,7 +801,7 @@ static const char *credential(struct http_server *srv, struct req_ctx *c,
 		*kind = CASES_CRED_SESSION;
 		tok = srv->be->web ? http_cookie(&c->req, srv->be->web->cookie) : NULL;
 		if (!tok || !*tok || strlen(tok) > CASES_SECRET_MAX) {
-			reject_auth(srv, c, "Sign in first.");
+			reject_auth(srv, c, "Sign in first.", NULL);
 			return NULL;
 		}
 		return c->session = tok;
@@ -789,11 +810,13 @@ static const char *credential(struct http_server *srv, struct req_ctx *c,
 	const char *h = http_header(&c->req, "Authorization");
 	if (!h) {
 		reject_auth(srv, c, "Authentication required: send "
-				    "Authorization: Bearer <token>.");
+				    "Authorization: Bearer <token>.",
+			    "tanpa header Authorization");
 		return NULL;
 	}
 	if (strncasecmp(h, "Bearer ", 7) != 0) {
-		reject_auth(srv, c, "The authorization scheme must be Bearer.");
+		reject_auth(srv, c, "The authorization scheme must be Bearer.",
+			    "skema otorisasi bukan Bearer");
 		return NULL;
 	}
 	tok = h + 7;
@@ -801,7 +824,8 @@ static const char *credential(struct http_server *srv, struct req_ctx *c,
 		tok++;
 	size_t n = strlen(tok);
 	if (n == 0 || n > CASES_SECRET_MAX) {
-		reject_auth(srv, c, "The bearer token is malformed.");
+		reject_auth(srv, c, "The bearer token is malformed.",
+			    "token kosong atau terlalu panjang");
 		return NULL;
 	}
 	return tok;
@@ -826,9 +850,12 @@ static enum MHD_Result authenticate(struct http_server *srv, struct req_ctx *c)
 						     &c->err)
 			     : tb_err(&c->err, TB_EINTERNAL, "autentikasi tidak tersambung");
 	if (rc == TB_EAUTH)
-		return reject_auth(srv, c, kind == CASES_CRED_SESSION
+		return reject_auth(srv, c,
+				   kind == CASES_CRED_SESSION
 					   ? "The session has ended; sign in again."
-					   : "The bearer token is not known.");
+					   : "The bearer token is not known.",
+				   "token tidak dikenal, kedaluwarsa, atau "
+				   "penggunanya nonaktif");
 	if (rc < 0) {
 		/* A database fault, or a stored role the workflow does not
 		 * know: the 500 hides the text, so the log keeps it. */
