@@ -164,10 +164,15 @@ int cases_password_reset(struct store *s, const struct cases_actor *by,
  * fails. An admin cannot disable themself. Audited "user.disable". */
 int cases_user_disable(struct store *s, const struct cases_actor *by,
 		       const char *name, struct buf *err);
-/* A new API token into token (the old one stops). Audited
- * "user.token.new". */
+/* A new API token into token (the old one stops). expires_days: the
+ * token is refused (TB_EAUTH, like an unknown one) once that many days
+ * have passed on the account clock; 0: it never expires; at most
+ * CASES_TOKEN_DAYS_MAX (TB_EINVAL). Audited "user.token.new", with the
+ * expiry in the note. */
+#define CASES_TOKEN_DAYS_MAX 3650
 int cases_token_new(struct store *s, const struct cases_actor *by,
-		    const char *name, struct buf *token, struct buf *err);
+		    const char *name, unsigned expires_days, struct buf *token,
+		    struct buf *err);
 /* Every user, by name. */
 int cases_user_each(struct store *s, const struct cases_actor *by,
 		    int (*fn)(const struct store_user *u, void *arg), void *arg,
