@@ -33,10 +33,10 @@
  * from its per-thread cache: 4 KiB chunks went through the arena's
  * locks for every request. A verification uses ~150 bytes of it. */
 #define POOL_CHUNK 960
-/* Bytes of a chunked body read and thrown away once it has passed the
- * route's limit, before giving up on the connection. libmicrohttpd 0.9.75
- * refuses a response queued while a body is arriving, so the 413 can only
- * go out after the body's end. */
+/* Bytes of a chunked body read and thrown away after its early 413
+ * (raw_answer) before the connection is closed: reading on lets the
+ * client see the 413 rather than a reset, and a mebibyte bounds what a
+ * client that never stops sending costs. */
 #define DISCARD_MAX (1024u * 1024)
 /* How often the watcher looks for requests past their deadline: the
  * deadlines are whole seconds, so a quarter second is precise enough and
@@ -964,6 +964,10 @@ static enum MHD_Result begin(struct http_server *srv, struct req_ctx *c)
 
 static enum MHD_Result dispatch(struct http_server *srv, struct req_ctx *c)
 {
+	/* The whole request is in: from here the time is the handler's
+	 * (an issuance may take seconds), not the client's. */
+	if (watch_set(srv, c->watch, WATCH_BUSY))
+		return MHD_NO;
 	if (c->too_big)
 		return c->bad_form ? reject(srv, c, 0, TB_EINVAL,
 					    "The form body is malformed.")
