@@ -34,8 +34,9 @@ static const struct command commands[] = {
 	  "nonaktifkan pengguna: sesi dan token API langsung berhenti" },
 	{ "user reset-password", cli_user_reset_password, "NAMA",
 	  "mencetak kata sandi sekali pakai; wajib diganti saat masuk" },
-	{ "user token", cli_user_token, "NAMA",
-	  "token API baru (yang lama berhenti); dicetak sekali saja" },
+	{ "user token", cli_user_token, "NAMA [--expires HARI]",
+	  "token API baru (yang lama berhenti); dicetak sekali saja; "
+	  "--expires: berlaku sekian hari" },
 	{ "case new", cli_case_new, "NIK --by PENGGUNA",
 	  "buat kasus baru (draf); mencetak nomor kasus" },
 	{ "case answers", cli_case_answers, "KASUS FILE.csv --by PENGGUNA",

@@ -69,4 +69,19 @@ t_grep "demo: dinsos's password listed" "^dinsos	dinsos	dinsos-contoh-2026$" "$(
 t_grep "demo: every user has a password" "^0$" "$(q "SELECT count(*) FROM users WHERE password_hash IS NULL")"
 t_grep "demo: one line per user" "^$(q "SELECT count(*) FROM users")$" "$(wc -l <"$TERBIT_DATA/demo-passwords.txt")"
 
+# An optional expiry on a new token: stored, in the audit note; bad
+# values refused before anything changes.
+"$TERBIT" user add tono --role dinkes >/dev/null
+refused 2 "--expires 0" "--expires harus jumlah hari" "" -- "$TERBIT" user token tono --expires 0
+refused 2 "--expires -1" "--expires harus jumlah hari" "" -- "$TERBIT" user token tono --expires -1
+refused 2 "--expires 7d" "--expires harus jumlah hari" "" -- "$TERBIT" user token tono --expires 7d
+refused 2 "--expires past the maximum" "--expires harus jumlah hari" "" -- "$TERBIT" user token tono --expires 3651
+t_run 0 "user token --expires 30" "$TERBIT" user token tono --expires 30
+t_grep "token --expires: 43 characters" '^[A-Za-z0-9_-]{43}$' "$OUT"
+left=$(q "SELECT token_expires_at - CAST(strftime('%s','now') AS INTEGER) FROM users WHERE name = 'tono'")
+t_check "token --expires 30: expires in 30 days ($left s)" test "$left" -gt $((30 * 86400 - 120)) -a "$left" -le $((30 * 86400))
+t_grep "token --expires: audited with the day" 'berlaku 30 hari, sampai [0-9]{4}-[0-9]{2}-[0-9]{2} UTC' "$(q "SELECT note FROM audit WHERE action = 'user.token.new' ORDER BY id DESC LIMIT 1")"
+t_run 0 "user token without --expires" "$TERBIT" user token tono
+t_check "token without --expires: no expiry" test -z "$(q "SELECT token_expires_at FROM users WHERE name = 'tono'")"
+
 t_done

@@ -87,6 +87,15 @@ row=$(db "SELECT actor || ' ' || role || ' ' || object || ' ' || note FROM audit
 t_grep "denied row names who, what and the document" "^desa-$OV desa document:$S GET /api/v1/documents/\{serial\}$" "$row"
 row=$(db "SELECT object FROM audit WHERE action = 'access.denied' AND actor = 'desa-$OV' AND note = 'GET /api/v1/cases/{id}'")
 t_grep "denied row names the case" "^case:$C$" "$row"
+# Every 401 audited too (issue 11): the address and what was tried,
+# never the token.
+unauth=$(db "SELECT count(*) FROM audit WHERE action = 'auth.denied'")
+t_check "every 401 audited ($unauth)" test "$unauth" -ge "$(grep -c . <<<"$MATRIX")"
+req -H "Authorization: Bearer GUESSED-TOKEN-123" "$URL/api/v1/cases"
+t_grep "a guessed token: 401" '^401$' "$CODE"
+row=$(db "SELECT actor || ' ' || object || ' ' || note FROM audit WHERE action = 'auth.denied' ORDER BY id DESC LIMIT 1")
+t_grep "401 row names the address, the route and why" '^- addr:127\.0\.0\.1 GET /api/v1/cases; token tidak dikenal' "$row"
+t_check "the guessed token is not in the audit log" test "$(db "SELECT count(*) FROM audit WHERE note LIKE '%GUESSED%' OR object LIKE '%GUESSED%'")" = 0
 t_check "the letter was not revoked by anyone" test "$(db "SELECT state FROM documents WHERE serial = '$S'")" = valid
 t_check "nothing downloaded by an outsider" test "$(db "SELECT count(*) FROM audit WHERE action = 'document.download' AND actor IN ('desa-$OV', 'kecamatan-${OV:0:6}', 'faskes', 'admin')")" = 0
 

@@ -104,4 +104,24 @@ t_run 2 "import refuses a non-p12" "$TERBIT" keys import "$W/bad.p12"
 t_run 3 "keys list without keys" env TERBIT_DATA="$T_TMP/none" "$TERBIT" keys list
 t_grep "tells the operator what to run" "keys init" "$ERR"
 
+# Loose modes (issue 11, finding 10): a private key the group or others
+# can read, or a keys directory they can write, is refused by the CLI and
+# by the server, naming the chmod that fixes it; put right, all is well.
+qr=$(ls "$K"/qr-*.key | head -n1)
+chmod 644 "$qr"
+t_run 1 "a 0644 QR key is refused" "$TERBIT" keys list
+t_grep "names the key and the fix" "kunci privat $K/qr-[0-9a-f]{8}\.key dapat dibaca .*mode 0644.*chmod 600 $K/\*\.key; chmod 700 $K" "$ERR"
+t_run 1 "serve refuses it too" timeout 10 "$TERBIT" serve --listen 127.0.0.1:0
+t_grep "serve says why" "kunci privat .*chmod 600" "$ERR"
+chmod 600 "$qr"
+chmod 640 "$K/seal.key"
+t_run 1 "a group-readable seal key is refused" "$TERBIT" keys list
+t_grep "names the seal key" "seal\.key dapat dibaca" "$ERR"
+chmod 600 "$K/seal.key"
+chmod 757 "$K"
+t_run 1 "a keys directory others can write is refused" "$TERBIT" keys list
+t_grep "names the directory and the fix" "direktori kunci $K dapat ditulis .*mode 0757.*chmod 700 $K" "$ERR"
+chmod 700 "$K"
+t_run 0 "modes put right: keys list works again" "$TERBIT" keys list
+
 t_done

@@ -160,14 +160,16 @@ dd if=/dev/urandom of="$C/terbit.db" bs="$psize" seek=$((pages / 2)) count=1 \
 t_run nz "corrupted page: document check fails" env TERBIT_DATA="$C" "$TERBIT" document check
 t_grep "names the damage" 'basis data rusak' "$OUT$ERR"
 
-# ---- a data directory from before seals (schema 6 undone in the copy,
-# the seal key removed): migration 6 chains the old log, the old rows are
-# FORGED until `document seal`, which seals them once and never again.
+# ---- a data directory from before seals (schema 6 and every later step
+# undone in the copy, the seal key removed): migration 6 chains the old
+# log, the old rows are FORGED until `document seal`, which seals them
+# once and never again.
 v=$(sqlite3 "$U/terbit.db" "PRAGMA user_version")
 sqlite3 "$U/terbit.db" "ALTER TABLE documents DROP COLUMN seal;
     ALTER TABLE documents DROP COLUMN fields_sha256;
     ALTER TABLE audit DROP COLUMN prev_hash; ALTER TABLE audit DROP COLUMN hash;
-    PRAGMA user_version = $((v - 1))"
+    ALTER TABLE users DROP COLUMN token_expires_at;
+    PRAGMA user_version = 5"
 rm "$U/keys/seal.key"
 u() { env TERBIT_DATA="$U" "$TERBIT" "$@"; }
 t_run 0 "upgrade: the old log is chained by the migration" u audit verify

@@ -33,6 +33,11 @@ static int64_t now_s(void)
 	return clock_fn ? clock_fn() : (int64_t)time(NULL);
 }
 
+int64_t cases__now(void)
+{
+	return now_s();
+}
+
 /* ---- the common-password list ------------------------------------- */
 
 /* Lower-cased words, sorted for bsearch; one allocation holds the text. */
@@ -248,6 +253,27 @@ static int login_audit(struct store *s, const struct store_user *u,
 	 * user whose role no longer parses. */
 	rc = store_audit_add(s, u ? u->name : "-", u ? u->role : "-", action,
 			     object.data, note.data, err);
+out:
+	buf_release(&object);
+	buf_release(&note);
+	return rc;
+}
+
+int cases_audit_unauth(struct store *s, const char *client, const char *what,
+		       const char *why, struct buf *err)
+{
+	struct buf object = BUF_INIT, note = BUF_INIT;
+	int rc = TB_ENOMEM;
+	if (buf_addf(&object, "addr:%s", client && *client ? client : "-") < 0 ||
+	    buf_addf(&note, "%s; %s", what ? what : "-", why ? why : "-") < 0) {
+		tb_err(err, rc, "memori habis");
+		goto out;
+	}
+	if ((rc = store_begin(s, err)) < 0)
+		goto out;
+	rc = store_audit_add(s, "-", "-", "auth.denied", object.data, note.data,
+			     err);
+	rc = store_end(s, rc, err);
 out:
 	buf_release(&object);
 	buf_release(&note);
@@ -546,6 +572,7 @@ struct admin_op {
 	int must_change;
 	int end_sessions, clear_failures, disable;
 	const char *token_hex;     /* NULL: token untouched */
+	int64_t token_expires;     /* with token_hex: unix seconds, 0 never */
 };
 
 /* The writes of one admin operation, inside the caller's transaction. */
@@ -561,7 +588,8 @@ static int admin_writes(struct store *s, const struct cases_actor *by,
 	    (op->disable &&
 	     (rc = store_user_set_disabled(s, u->name, 1, err)) < 0) ||
 	    (op->token_hex &&
-	     (rc = store_user_set_token(s, u->name, op->token_hex, err)) < 0) ||
+	     (rc = store_user_set_token(s, u->name, op->token_hex,
+					op->token_expires, err)) < 0) ||
 	    (op->end_sessions &&
 	     (rc = store_session_end_user(s, u->name, NULL, err)) < 0) ||
 	    (op->clear_failures &&
@@ -670,20 +698,43 @@ int cases_user_disable(struct store *s, const struct cases_actor *by,
 }
 
 int cases_token_new(struct store *s, const struct cases_actor *by,
-		    const char *name, struct buf *token, struct buf *err)
+		    const char *name, unsigned expires_days, struct buf *token,
+		    struct buf *err)
 {
 	struct buf tok = BUF_INIT, hex = BUF_INIT;
+	char note[96];
+	int64_t expires = 0;
 	int rc;
-	if ((rc = admin_only(by, err)) < 0 ||
-	    (rc = cases__new_token(&tok, err)) < 0)
+	if ((rc = admin_only(by, err)) < 0)
+		goto out;
+	if (expires_days > CASES_TOKEN_DAYS_MAX) {
+		rc = tb_err(err, TB_EINVAL,
+			    "masa berlaku token paling lama %d hari",
+			    CASES_TOKEN_DAYS_MAX);
+		goto out;
+	}
+	if ((rc = cases__new_token(&tok, err)) < 0)
 		goto out;
 	if (digest_sha256_hex(&hex, tok.data, tok.len) < 0) {
 		rc = tb_err(err, TB_ENOMEM, "memori habis");
 		goto out;
 	}
-	struct admin_op op = { .action = "user.token.new",
-			       .note = "token lama berhenti",
-			       .token_hex = hex.data };
+	if (expires_days) {
+		struct tm tm;
+		char day[16];
+		expires = now_s() + (int64_t)expires_days * 86400;
+		time_t t = (time_t)expires;
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+		snprintf(note, sizeof note,
+			 "token lama berhenti; token baru berlaku %u hari, "
+			 "sampai %s UTC", expires_days, day);
+	} else {
+		snprintf(note, sizeof note,
+			 "token lama berhenti; token baru tanpa batas waktu");
+	}
+	struct admin_op op = { .action = "user.token.new", .note = note,
+			       .token_hex = hex.data, .token_expires = expires };
 	if ((rc = admin_apply(s, by, name ? name : "", &op, err)) < 0)
 		goto out;
 	if ((rc = buf_add(token, tok.data, tok.len)) < 0)

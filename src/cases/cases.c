@@ -150,6 +150,11 @@ int cases_authenticate(struct store *s, enum cases_cred kind,
 	}
 	if (rc == TB_ENOTFOUND)
 		rc = tb_err(err, TB_EAUTH, "token tidak dikenal");
+	/* An expired token is refused like an unknown one: the caller
+	 * learns nothing about which tokens once existed. */
+	if (rc == 0 && kind == CASES_CRED_BEARER && u.token_expires_at &&
+	    cases__now() >= u.token_expires_at)
+		rc = tb_err(err, TB_EAUTH, "token tidak dikenal");
 	if (rc == 0)
 		rc = actor_from_user(&u, out, err);
 	if (rc == 0 && kind == CASES_CRED_SESSION)

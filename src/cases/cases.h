@@ -82,6 +82,15 @@ int cases_audit_denied(struct store *s, const struct cases_actor *a,
 		       const char *what, const char *object, struct buf *err);
 
 /*
+ * Appends an audit row for a refused API credential (action
+ * "auth.denied", actor "-"): what was tried ("GET /api/v1/cases") on
+ * object "addr:<client>", why in the note. Never the credential itself.
+ * Its own small transaction, like cases_audit_denied.
+ */
+int cases_audit_unauth(struct store *s, const char *client, const char *what,
+		       const char *why, struct buf *err);
+
+/*
  * Adds a user. by: NULL (console) or an admin. role is a workflow role
  * name; region (dots optional) is required for desa (a village, 10
  * digits, present in regions) and kecamatan (6 digits, present), refused
@@ -155,10 +164,15 @@ int cases_password_reset(struct store *s, const struct cases_actor *by,
  * fails. An admin cannot disable themself. Audited "user.disable". */
 int cases_user_disable(struct store *s, const struct cases_actor *by,
 		       const char *name, struct buf *err);
-/* A new API token into token (the old one stops). Audited
- * "user.token.new". */
+/* A new API token into token (the old one stops). expires_days: the
+ * token is refused (TB_EAUTH, like an unknown one) once that many days
+ * have passed on the account clock; 0: it never expires; at most
+ * CASES_TOKEN_DAYS_MAX (TB_EINVAL). Audited "user.token.new", with the
+ * expiry in the note. */
+#define CASES_TOKEN_DAYS_MAX 3650
 int cases_token_new(struct store *s, const struct cases_actor *by,
-		    const char *name, struct buf *token, struct buf *err);
+		    const char *name, unsigned expires_days, struct buf *token,
+		    struct buf *err);
 /* Every user, by name. */
 int cases_user_each(struct store *s, const struct cases_actor *by,
 		    int (*fn)(const struct store_user *u, void *arg), void *arg,

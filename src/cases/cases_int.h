@@ -21,6 +21,8 @@ int cases__deny_nik(struct store *s, const struct cases_actor *a,
 		    const char *what, const char *nik, struct buf *err);
 /* Appends 32 random bytes as unpadded base64url (43 characters). */
 int cases__new_token(struct buf *out, struct buf *err);
+/* The account clock (unix seconds): time(), or the tests' cases_clock_set. */
+int64_t cases__now(void);
 /* The actor for a user row: TB_EAUTH when the user is disabled, TB_EDB
  * when the stored role is not a workflow role. */
 int cases__actor_from_user(const struct store_user *u,

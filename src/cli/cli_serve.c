@@ -131,6 +131,7 @@ int cli_serve(struct cli *c)
 		.authenticate = cases_authenticate,
 		.ping = ping,
 		.audit_denied = cases_audit_denied,
+		.audit_unauth = cases_audit_unauth,
 		.app = &st.app,
 	};
 	sigset_t set;

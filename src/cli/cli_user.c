@@ -5,6 +5,7 @@
  * are audited as such by the cases module.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -12,6 +13,7 @@
 #include "cases/cases.h"
 #include "cli/cli.h"
 #include "core/err.h"
+#include "core/str.h"
 #include "sign/passwd.h"
 #include "store/store.h"
 
@@ -99,12 +101,30 @@ out:
 
 int cli_user_token(struct cli *c)
 {
+	static const char *const allowed[] = { "--expires", NULL };
 	struct store *s = NULL;
 	struct buf tok = BUF_INIT;
-	int rc = cli_expect(c, 1, NULL);
-	if (rc < 0 || (rc = cli_open_store(c, &s)) < 0)
+	unsigned days = 0;
+	int rc = cli_expect(c, 1, allowed);
+	if (rc < 0)
 		goto out;
-	rc = cases_token_new(s, NULL, cli_pos(c, 0), &tok, &c->err);
+	const char *exp = cli_opt(c, "--expires");
+	if (exp) {
+		/* Whole days, 1..CASES_TOKEN_DAYS_MAX: the digit check keeps
+		 * "-1", "7d" and "1e3" out before the conversion. */
+		unsigned long v = str_all_digits(exp) && strlen(exp) <= 5
+					  ? strtoul(exp, NULL, 10) : 0;
+		if (v == 0 || v > CASES_TOKEN_DAYS_MAX) {
+			rc = tb_err(&c->err, TB_EINVAL,
+				    "--expires harus jumlah hari 1..%d, bukan '%s'",
+				    CASES_TOKEN_DAYS_MAX, exp);
+			goto out;
+		}
+		days = (unsigned)v;
+	}
+	if ((rc = cli_open_store(c, &s)) < 0)
+		goto out;
+	rc = cases_token_new(s, NULL, cli_pos(c, 0), days, &tok, &c->err);
 	if (rc == 0)
 		printf("%s\n", tok.data);
 out:

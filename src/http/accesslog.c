@@ -252,7 +252,11 @@ void accesslog_request(struct accesslog *l, struct accesslog_thread *t,
 	size_t at = put(line, 0, cap, stamp(t, now.tv_sec, tmp));
 	at = put(line, at, cap, ".");
 	at = put_uint(line, at, cap, (unsigned long long)now.tv_nsec / 1000000, 3);
-	at = put(line, at, cap, "Z access method=");
+	/* The peer address as inet_ntop spelled it: digits, dots and
+	 * colons only, so it cannot forge a line either. */
+	at = put(line, at, cap, "Z access client=");
+	at = put(line, at, cap, e->client && *e->client ? e->client : "-");
+	at = put(line, at, cap, " method=");
 	at = put(line, at, cap, n ? method : "-");
 	at = put(line, at, cap, " route=");
 	at = put(line, at, cap, e->route ? e->route : "-");

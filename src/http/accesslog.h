@@ -4,8 +4,11 @@
  * The HTTP access log: one line per completed request, naming the route's
  * pattern, never the path (a path may hold a verification token):
  *
- *   2026-11-23T14:40:03.127Z access method=GET route=/v/{token} status=200
- *   bytes=912 ms=0.41[ end=timeout| end=aborted]
+ *   2026-11-23T14:40:03.127Z access client=192.0.2.7 method=GET
+ *   route=/v/{token} status=200 bytes=912 ms=0.41[ end=timeout| end=aborted]
+ *
+ * The client address is there so that a flood or a run of refusals can
+ * be traced to its source; the path is not (it may hold a token).
  *
  * Where it goes: "off" (no log), "stderr" or "-" (each line written as it
  * comes: a terminal or journald reader wants it now), or a file path
@@ -62,6 +65,7 @@ enum accesslog_end {
 
 /* What one line says about a request. */
 struct accesslog_entry {
+	const char *client;         /* peer address ("-" when NULL) */
 	const char *method;         /* as the client sent it: letters kept */
 	const char *route;          /* the route's pattern; NULL: "-" */
 	int status;                 /* 0 when no answer was queued */

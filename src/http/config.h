@@ -24,9 +24,12 @@ struct config {
 	char access_log[CONFIG_STR_MAX]; /* "stderr", "off" or a file path */
 	unsigned threads;                /* worker threads (epoll each) */
 	unsigned max_connections;        /* total open connections */
-	unsigned max_per_ip;             /* open connections per address */
+	unsigned max_per_ip;             /* open connections per address;
+					  * 0: max_connections / 8 */
 	size_t connection_memory;        /* bytes per connection (headers) */
 	unsigned timeout;                /* idle seconds before a connection is cut */
+	unsigned header_timeout;         /* seconds for a request's headers */
+	size_t body_rate;                /* body bytes/s after the grace; 0: none */
 	unsigned rate_limit;             /* requests per minute per address; 0 off */
 	unsigned drain_timeout;          /* seconds to finish requests on SIGTERM */
 	char secure_cookies[CONFIG_STR_MAX]; /* "on", "off", "auto" (web pages) */

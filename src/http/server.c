@@ -33,11 +33,47 @@
  * from its per-thread cache: 4 KiB chunks went through the arena's
  * locks for every request. A verification uses ~150 bytes of it. */
 #define POOL_CHUNK 960
-/* Bytes of a chunked body read and thrown away once it has passed the
- * route's limit, before giving up on the connection. libmicrohttpd 0.9.75
- * refuses a response queued while a body is arriving, so the 413 can only
- * go out after the body's end. */
-#define DISCARD_MAX (64u * 1024)
+/* Bytes of a chunked body read and thrown away after its early 413
+ * (raw_answer) before the connection is closed: reading on lets the
+ * client see the 413 rather than a reset, and a mebibyte bounds what a
+ * client that never stops sending costs. */
+#define DISCARD_MAX (1024u * 1024)
+/* How often the watcher looks for requests past their deadline: the
+ * deadlines are whole seconds, so a quarter second is precise enough and
+ * costs nothing. */
+#define WATCH_TICK_MS 250
+
+/*
+ * Deadlines per connection. libmicrohttpd's timeout counts idle time
+ * only: a client sending one header line every 4 s held a connection
+ * for ever, and 110 of them held every slot. libmicrohttpd calls us only
+ * once the headers are complete, so the deadline of the headers cannot
+ * be kept from the request callback: every connection is on a list
+ * (added and removed by the connection notifier, in its worker thread),
+ * and a watcher thread cuts the ones past their deadline by shutting
+ * their socket down. libmicrohttpd then sees the end of the stream and
+ * closes the connection itself, in its own thread. The socket stays
+ * valid while the entry is on the list: libmicrohttpd removes it (the
+ * CLOSED notification) before it closes the descriptor, and both sides
+ * hold the list's lock.
+ */
+enum watch_phase {
+	WATCH_HEADERS,              /* waiting for a request's headers */
+	WATCH_BODY,                 /* headers in, the body arriving */
+	WATCH_BUSY,                 /* handler or answer: our side's time */
+};
+
+struct watch {
+	struct watch *prev, *next;
+	MHD_socket fd;
+	enum watch_phase phase;
+	int64_t since_ms;           /* when the phase began */
+	uint64_t body;              /* body bytes received in WATCH_BODY */
+	int answered;               /* an answer went out before the body ended */
+	int cut;                    /* the watcher shut the socket down */
+	char client[INET6_ADDRSTRLEN];
+};
+
 struct http_server {
 	const struct config *cfg;
 	const struct http_backend *be;
@@ -52,6 +88,12 @@ struct http_server {
 	atomic_int inflight;
 	atomic_int draining;
 	pthread_key_t tls;          /* struct tls_store * per server thread */
+	pthread_mutex_t watch_mu;   /* guards the list and every entry */
+	pthread_cond_t watch_cv;    /* wakes the watcher to stop */
+	struct watch watch_list;    /* sentinel of a circular list */
+	pthread_t watcher;
+	int watcher_on;             /* the thread was started */
+	int watcher_stop;
 };
 
 /* A thread's database handle, closed by the key's destructor when the
@@ -76,8 +118,11 @@ struct req_ctx {
 	int has_body;               /* Content-Length > 0 or chunked */
 	int too_big;                /* body dropped from here on: 413 */
 	int bad_form;               /* ... because the form was malformed: 400 */
+	int raw_sent;               /* answered by raw_answer, not libmicrohttpd */
+	int bad_target;             /* an encoded control byte: 400 */
 	size_t discarded;
 	const char *session;        /* cookie value, on ROUTE_WEB rows */
+	struct watch *watch;        /* the connection's deadlines; may be NULL */
 };
 
 static void tls_close(void *p)
@@ -197,6 +242,238 @@ const void *http_app(const struct http_request *req)
 	return req->srv->be ? req->srv->be->app : NULL;
 }
 
+static void client_addr(struct MHD_Connection *conn, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, size, "unknown");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+			  out, (socklen_t)size);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  out, (socklen_t)size);
+}
+
+/* ---- deadlines (struct watch) ----------------------------------- */
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The connection's entry; NULL when it could not be made (out of memory:
+ * the connection is then only under libmicrohttpd's idle timeout). */
+static struct watch *watch_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* Moves w to phase, starting the phase's clock now. 1 when the watcher
+ * has already cut the connection (nothing more may be sent on it). */
+static int watch_set(struct http_server *srv, struct watch *w,
+		     enum watch_phase phase)
+{
+	if (!w)
+		return 0;
+	pthread_mutex_lock(&srv->watch_mu);
+	w->phase = phase;
+	w->since_ms = mono_ms();
+	w->body = 0;
+	int cut = w->cut;
+	pthread_mutex_unlock(&srv->watch_mu);
+	return cut;
+}
+
+static void watch_body(struct http_server *srv, struct watch *w, size_t n)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&srv->watch_mu);
+	w->body += n;
+	pthread_mutex_unlock(&srv->watch_mu);
+}
+
+/* Writes a whole answer on the socket ourselves, for the two moments
+ * libmicrohttpd 0.9.75 will not send one: while a body is arriving, and
+ * before the headers are complete. The socket is non-blocking and the
+ * answer small, so it fits the empty send buffer; a client that does
+ * not read gets less, and is closed anyway. */
+static void send_all(MHD_socket fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t k = send(fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return;
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
+/* The 408 of a request that did not arrive in time: fixed text, since
+ * the watcher has no request (and no route) to word it for. */
+static const char timeout_body[] =
+	"{\"error\":\"timeout\",\"message\":\"The request did not arrive "
+	"within the server's deadline.\"}\n";
+
+/* Past its deadline? Under the lock. */
+static int watch_late(const struct config *cfg, const struct watch *w,
+		      int64_t now)
+{
+	int64_t grace = (int64_t)cfg->header_timeout * 1000;
+	switch (w->phase) {
+	case WATCH_HEADERS:
+		return now - w->since_ms > grace;
+	case WATCH_BODY:
+		/* The grace, then body_rate bytes a second on average: a
+		 * large upload on a slow line gets the time its size needs. */
+		if (!cfg->body_rate)
+			return 0;
+		return now - w->since_ms >
+		       grace + (int64_t)(w->body * 1000 / cfg->body_rate);
+	case WATCH_BUSY:
+		break;
+	}
+	return 0;
+}
+
+/* Cuts w: a 408 when nothing was answered yet, then the socket shut in
+ * both directions so libmicrohttpd closes it. A connection cut waiting
+ * for its headers has no request, so its access-log line is written
+ * here; one cut during its body is logged when the request completes. */
+static void watch_cut(struct http_server *srv, struct watch *w, int64_t now)
+{
+	if (!w->answered) {
+		char head[256];
+		int n = snprintf(head, sizeof head,
+				 "HTTP/1.1 408 Request Timeout\r\n"
+				 "Content-Type: application/json\r\n"
+				 "X-Content-Type-Options: nosniff\r\n"
+				 "Cache-Control: no-store\r\n"
+				 "Connection: close\r\n"
+				 "Content-Length: %zu\r\n\r\n",
+				 sizeof timeout_body - 1);
+		send_all(w->fd, head, (size_t)n);
+		send_all(w->fd, timeout_body, sizeof timeout_body - 1);
+	}
+	shutdown(w->fd, SHUT_RDWR);
+	w->cut = 1;
+	if (w->phase == WATCH_HEADERS) {
+		struct accesslog_entry e = {
+			.client = w->client, .method = "-", .status = 408,
+			.ms = (double)(now - w->since_ms),
+			.end = ACCESSLOG_END_TIMEOUT,
+		};
+		accesslog_request(srv->log, NULL, &e);
+	}
+}
+
+static void *watcher_main(void *arg)
+{
+	struct http_server *srv = arg;
+	pthread_mutex_lock(&srv->watch_mu);
+	while (!srv->watcher_stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += WATCH_TICK_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&srv->watch_cv, &srv->watch_mu, &until);
+		int64_t now = mono_ms();
+		for (struct watch *w = srv->watch_list.next; w != &srv->watch_list;
+		     w = w->next)
+			if (!w->cut && watch_late(srv->cfg, w, now))
+				watch_cut(srv, w, now);
+	}
+	pthread_mutex_unlock(&srv->watch_mu);
+	return NULL;
+}
+
+/* libmicrohttpd's connection notifier: every accepted connection is on
+ * the list until it closes. */
+static void on_connection(void *cls, struct MHD_Connection *conn,
+			  void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct http_server *srv = cls;
+	struct watch *w = *socket_context;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *fd = MHD_get_connection_info(
+			conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (!fd || !(w = calloc(1, sizeof *w)))
+			return;
+		w->fd = fd->connect_fd;
+		w->phase = WATCH_HEADERS;
+		w->since_ms = mono_ms();
+		client_addr(conn, w->client, sizeof w->client);
+		pthread_mutex_lock(&srv->watch_mu);
+		w->next = srv->watch_list.next;
+		w->prev = &srv->watch_list;
+		w->next->prev = w;
+		srv->watch_list.next = w;
+		pthread_mutex_unlock(&srv->watch_mu);
+		*socket_context = w;
+		return;
+	}
+	if (!w)
+		return;
+	pthread_mutex_lock(&srv->watch_mu);
+	w->prev->next = w->next;
+	w->next->prev = w->prev;
+	pthread_mutex_unlock(&srv->watch_mu);
+	*socket_context = NULL;
+	free(w);
+}
+
+/* The marker on_uri leaves in *con_cls for a request target holding an
+ * encoded control byte: on_request answers it 400. */
+static char bad_target_mark;
+
+static int hexval(char ch)
+{
+	return ch >= '0' && ch <= '9'   ? ch - '0'
+	       : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+	       : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+					: -1;
+}
+
+/*
+ * The request target as sent, before libmicrohttpd decodes it. A "%00"
+ * decodes to a NUL, and the path we are handed then simply ends there:
+ * "/v/TOKEN%00junk" was served as "/v/TOKEN". Any encoded control byte
+ * (below 0x20, or DEL) in the path or the query is refused, so no
+ * decoded string a handler sees can hold one.
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	(void)conn;
+	for (const char *p = uri; *p; p++) {
+		if (*p != '%')
+			continue;
+		int hi = hexval(p[1]), lo = hi < 0 ? -1 : hexval(p[2]);
+		if (lo < 0)
+			continue;
+		int v = hi * 16 + lo;
+		if (v < 0x20 || v == 0x7f)
+			return &bad_target_mark;
+		p += 2;
+	}
+	return NULL;
+}
+
 /* ---- responses ---------------------------------------------------- */
 
 int http_res_header(struct http_response *res, const char *name,
@@ -300,6 +577,10 @@ static enum MHD_Result queue(struct http_server *srv, struct req_ctx *c,
 			     int close_after)
 {
 	struct http_response *res = &c->res;
+	/* Our side's time from here; a connection the watcher has cut
+	 * already got its 408. */
+	if (watch_set(srv, c->watch, WATCH_BUSY))
+		return MHD_NO;
 	size_t len;
 	char *body = buf_detach(&res->body, &len);
 	if (!body)
@@ -333,6 +614,52 @@ static enum MHD_Result queue(struct http_server *srv, struct req_ctx *c,
 		c->bytes = len;
 	}
 	return ok;
+}
+
+/*
+ * Sends res ourselves while the body is still arriving: libmicrohttpd
+ * 0.9.75 refuses to queue an answer then, and closing without one left
+ * a client uploading too much with a reset instead of its 413. The
+ * connection is closed once the body ends (or DISCARD_MAX more bytes
+ * have come), so nothing libmicrohttpd would send can follow ours.
+ */
+static enum MHD_Result raw_answer(struct http_server *srv, struct req_ctx *c)
+{
+	struct http_response *res = &c->res;
+	struct buf head = BUF_INIT;
+	const char *type = res->content_type ? res->content_type
+					     : "application/json";
+	const char *phrase = MHD_get_reason_phrase_for((unsigned)res->status);
+	int has_cache = 0, rc = buf_addf(&head,
+					 "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
+					 "X-Content-Type-Options: nosniff\r\n",
+					 res->status, phrase ? phrase : "", type);
+	for (int i = 0; rc == 0 && i < res->nheaders; i++) {
+		rc = buf_addf(&head, "%s: %s\r\n", res->headers[i].name,
+			      res->headers[i].value);
+		has_cache |= strcasecmp(res->headers[i].name, "Cache-Control") == 0;
+	}
+	if (rc == 0 && !has_cache)
+		rc = buf_adds(&head, "Cache-Control: no-store\r\n");
+	if (rc == 0)
+		rc = buf_addf(&head, "Connection: close\r\nContent-Length: %zu\r\n\r\n",
+			      res->body.len);
+	if (rc == 0) {
+		pthread_mutex_lock(&srv->watch_mu);
+		if (c->watch)
+			c->watch->answered = 1;
+		pthread_mutex_unlock(&srv->watch_mu);
+		MHD_socket fd = c->watch ? c->watch->fd : MHD_INVALID_SOCKET;
+		if (fd != MHD_INVALID_SOCKET) {
+			send_all(fd, head.data, head.len);
+			send_all(fd, res->body.data, res->body.len);
+			c->status = res->status;
+			c->bytes = res->body.len;
+			c->raw_sent = 1;
+		}
+	}
+	buf_release(&head);
+	return c->raw_sent ? MHD_YES : MHD_NO;
 }
 
 /* Answers with the JSON error now: message is the server's own English
@@ -404,23 +731,6 @@ static enum MHD_Result deny(struct http_server *srv, struct req_ctx *c,
 
 /* ---- the request's life ------------------------------------------- */
 
-static void client_addr(struct MHD_Connection *conn, char *out, size_t size)
-{
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	snprintf(out, size, "unknown");
-	if (!ci || !ci->client_addr)
-		return;
-	const struct sockaddr *sa = ci->client_addr;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-			  out, (socklen_t)size);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-			  out, (socklen_t)size);
-}
-
 static struct req_ctx *ctx_new(struct http_server *srv,
 			       struct MHD_Connection *conn, const char *url,
 			       const char *method)
@@ -444,17 +754,39 @@ static struct req_ctx *ctx_new(struct http_server *srv,
 	c->res.status = 200;
 	client_addr(conn, c->client, sizeof c->client);
 	c->req.client = c->client;
+	c->watch = watch_of(conn);
 	atomic_fetch_add(&srv->inflight, 1);
 	return c;
 }
 
-/* 401 answers carry the scheme the client should use (RFC 6750); a
- * browser's page is sent to sign in instead (error_page). */
+/*
+ * 401 answers carry the scheme the client should use (RFC 6750); a
+ * browser's page is sent to sign in instead (error_page). An API 401 is
+ * audited with the client's address and why (why: the audit note, never
+ * the credential), so that guessing tokens leaves a trace; a browser
+ * sent to its sign-in page is not (the sign-in is audited itself). The
+ * rate limit, taken before authentication, bounds how many rows one
+ * address can add. An audit failure is logged and the 401 still goes
+ * out.
+ */
 static enum MHD_Result reject_auth(struct http_server *srv, struct req_ctx *c,
-				   const char *message)
+				   const char *message, const char *why)
 {
-	if (!is_web(&c->req))
+	if (!is_web(&c->req)) {
 		http_res_header(&c->res, "WWW-Authenticate", "Bearer");
+		if (srv->be && srv->be->audit_unauth) {
+			char what[128];
+			struct store *s;
+			struct buf aerr = BUF_INIT;
+			snprintf(what, sizeof what, "%s %s", c->req.route->method,
+				 c->req.route->pattern);
+			if (http_store(&c->req, &s, &aerr) < 0 ||
+			    srv->be->audit_unauth(s, c->client, what, why, &aerr) < 0)
+				log_error("audit of a refused credential failed: %s",
+					  aerr.data);
+			buf_release(&aerr);
+		}
+	}
 	return reject(srv, c, 0, TB_EAUTH, message);
 }
 
@@ -469,7 +801,7 @@ static const char *credential(struct http_server *srv, struct req_ctx *c,
 		*kind = CASES_CRED_SESSION;
 		tok = srv->be->web ? http_cookie(&c->req, srv->be->web->cookie) : NULL;
 		if (!tok || !*tok || strlen(tok) > CASES_SECRET_MAX) {
-			reject_auth(srv, c, "Sign in first.");
+			reject_auth(srv, c, "Sign in first.", NULL);
 			return NULL;
 		}
 		return c->session = tok;
@@ -478,11 +810,13 @@ static const char *credential(struct http_server *srv, struct req_ctx *c,
 	const char *h = http_header(&c->req, "Authorization");
 	if (!h) {
 		reject_auth(srv, c, "Authentication required: send "
-				    "Authorization: Bearer <token>.");
+				    "Authorization: Bearer <token>.",
+			    "tanpa header Authorization");
 		return NULL;
 	}
 	if (strncasecmp(h, "Bearer ", 7) != 0) {
-		reject_auth(srv, c, "The authorization scheme must be Bearer.");
+		reject_auth(srv, c, "The authorization scheme must be Bearer.",
+			    "skema otorisasi bukan Bearer");
 		return NULL;
 	}
 	tok = h + 7;
@@ -490,7 +824,8 @@ static const char *credential(struct http_server *srv, struct req_ctx *c,
 		tok++;
 	size_t n = strlen(tok);
 	if (n == 0 || n > CASES_SECRET_MAX) {
-		reject_auth(srv, c, "The bearer token is malformed.");
+		reject_auth(srv, c, "The bearer token is malformed.",
+			    "token kosong atau terlalu panjang");
 		return NULL;
 	}
 	return tok;
@@ -515,9 +850,12 @@ static enum MHD_Result authenticate(struct http_server *srv, struct req_ctx *c)
 						     &c->err)
 			     : tb_err(&c->err, TB_EINTERNAL, "autentikasi tidak tersambung");
 	if (rc == TB_EAUTH)
-		return reject_auth(srv, c, kind == CASES_CRED_SESSION
+		return reject_auth(srv, c,
+				   kind == CASES_CRED_SESSION
 					   ? "The session has ended; sign in again."
-					   : "The bearer token is not known.");
+					   : "The bearer token is not known.",
+				   "token tidak dikenal, kedaluwarsa, atau "
+				   "penggunanya nonaktif");
 	if (rc < 0) {
 		/* A database fault, or a stored role the workflow does not
 		 * know: the 500 hides the text, so the log keeps it. */
@@ -579,7 +917,8 @@ static enum MHD_Result begin(struct http_server *srv, struct req_ctx *c)
 	long long len = content_length(&c->req);
 	c->has_body = len > 0 || http_header(&c->req, "Transfer-Encoding");
 	struct buf allow = BUF_INIT;
-	if (c->req.path[0] == '/')
+	/* A refused target is never routed: its decoded path was cut short. */
+	if (c->req.path[0] == '/' && !c->bad_target)
 		c->req.route = route_find(srv->routes, srv->nroutes,
 					  c->req.method, c->req.path,
 					  &c->req.params, &status, &allow);
@@ -589,6 +928,9 @@ static enum MHD_Result begin(struct http_server *srv, struct req_ctx *c)
 	     !ratelimit_take(srv->rl_strict, c->client, ratelimit_now_ms(),
 			     &retry)))
 		r = reject_rate(srv, c, retry);
+	else if (c->bad_target)
+		r = reject(srv, c, 400, TB_EINVAL,
+			   "The request target holds an encoded control character.");
 	else if (status == 400)
 		r = reject(srv, c, 0, TB_EINVAL,
 			   "The request target must be a path starting with /.");
@@ -622,6 +964,10 @@ static enum MHD_Result begin(struct http_server *srv, struct req_ctx *c)
 
 static enum MHD_Result dispatch(struct http_server *srv, struct req_ctx *c)
 {
+	/* The whole request is in: from here the time is the handler's
+	 * (an issuance may take seconds), not the client's. */
+	if (watch_set(srv, c->watch, WATCH_BUSY))
+		return MHD_NO;
 	if (c->too_big)
 		return c->bad_form ? reject(srv, c, 0, TB_EINVAL,
 					    "The form body is malformed.")
@@ -650,12 +996,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	struct http_server *srv = cls;
 	struct req_ctx *c = *con_cls;
 	(void)version;
-	if (!c) {
+	if (!c || c == (void *)&bad_target_mark) {
+		int bad = c != NULL;
 		c = ctx_new(srv, conn, url, method);
 		if (!c)
 			return MHD_NO;
+		c->bad_target = bad;
 		*con_cls = c;
+		/* The headers are in: the body's clock starts. */
+		if (watch_set(srv, c->watch, WATCH_BODY))
+			return MHD_NO;
 		return begin(srv, c);
+	}
+	if (c->raw_sent) {
+		/* Our answer is out: read the rest of the body and drop it,
+		 * so the client reads the answer instead of a reset, then
+		 * close, since libmicrohttpd knows nothing of what we sent. */
+		c->discarded += *upload_size;
+		if (!*upload_size || c->discarded > DISCARD_MAX)
+			return MHD_NO;
+		*upload_size = 0;
+		return MHD_YES;
 	}
 	if (c->status) {
 		/* Answered before the body: drop whatever still arrives. */
@@ -663,23 +1024,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		watch_body(srv, c->watch, *upload_size);
 		int rc = c->too_big ? 0
 			 : c->req.form ? http_form_feed(c->req.form, upload,
 							*upload_size)
 				       : buf_add(&c->req.body, upload, *upload_size);
 		if (rc < 0) {
-			/* Over the limit, or a malformed form: answered once the
-			 * body has ended (see DISCARD_MAX), the rest dropped. */
+			/* Over the limit, or a malformed form: answered at once
+			 * (raw_answer), the rest read and dropped. */
 			c->bad_form = rc == TB_EINVAL;
 			c->too_big = 1;
 			buf_release(&c->req.body);
 			http_form_free(c->req.form);
 			c->req.form = NULL;
-		}
-		if (c->too_big) {
-			c->discarded += *upload_size;
-			if (c->discarded > DISCARD_MAX)
-				return MHD_NO;
+			*upload_size = 0;
+			int erc = c->bad_form
+					  ? error_body(&c->req, &c->res, 0, TB_EINVAL,
+						       "The form body is malformed.", NULL)
+					  : error_body(&c->req, &c->res, 0, TB_ETOOBIG,
+						       error_message(TB_ETOOBIG), NULL);
+			return erc < 0 ? MHD_NO : raw_answer(srv, c);
 		}
 		*upload_size = 0;
 		return MHD_YES;
@@ -697,12 +1061,13 @@ static void access_log(struct http_server *srv, const struct req_ctx *c,
 		return;
 	struct tls_store *t = tls_get(srv);
 	struct accesslog_entry e = {
+		.client = c->client,
 		.method = c->req.method,
 		.route = c->req.route ? c->req.route->pattern : NULL,
 		.status = c->status,
 		.bytes = c->bytes,
 		.ms = ms,
-		.end = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK
+		.end = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK || c->raw_sent
 			       ? ACCESSLOG_END_OK
 		       : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED
 			       ? ACCESSLOG_END_TIMEOUT
@@ -716,10 +1081,22 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 {
 	struct http_server *srv = cls;
 	struct req_ctx *c = *con_cls;
-	(void)conn;
-	if (!c)
-		return;
 	*con_cls = NULL;
+	if (!c || c == (void *)&bad_target_mark)
+		return;
+	/* The next request on a kept-alive connection has the headers'
+	 * deadline again; a request the watcher cut got its 408. */
+	if (c->watch) {
+		pthread_mutex_lock(&srv->watch_mu);
+		if (c->watch->cut && !c->status) {
+			c->status = 408;
+			toe = MHD_REQUEST_TERMINATED_TIMEOUT_REACHED;
+		}
+		c->watch->phase = WATCH_HEADERS;
+		c->watch->since_ms = mono_ms();
+		pthread_mutex_unlock(&srv->watch_mu);
+	}
+	(void)conn;
 	struct timespec end;
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	double s = (double)(end.tv_sec - c->start.tv_sec) +
@@ -801,15 +1178,39 @@ int http_server_start(const struct config *cfg, const struct http_backend *be,
 			      "max_connections (%u) harus paling sedikit sama "
 			      "dengan threads (%u)",
 			      cfg->max_connections, cfg->threads);
+	/* Past half the slots, two addresses could take every one of them
+	 * (110 trickling sockets from two addresses did, at 64 a piece on a
+	 * server of 100). */
+	if (cfg->max_per_ip > cfg->max_connections / 2 && cfg->max_connections > 1)
+		return tb_err(err, TB_EINVAL,
+			      "max_per_ip (%u) paling banyak separuh dari "
+			      "max_connections (%u), agar dua alamat tidak dapat "
+			      "memakai semua sambungan",
+			      cfg->max_per_ip, cfg->max_connections);
+	unsigned per_ip = cfg->max_per_ip ? cfg->max_per_ip
+			  : cfg->max_connections >= 8 ? cfg->max_connections / 8
+						      : 1;
 	struct http_server *srv = calloc(1, sizeof *srv);
 	if (!srv)
 		return tb_err(err, TB_ENOMEM, "kehabisan memori");
+	if (pthread_mutex_init(&srv->watch_mu, NULL) != 0) {
+		free(srv);
+		return tb_err(err, TB_ENOMEM, "kehabisan memori");
+	}
+	if (pthread_cond_init(&srv->watch_cv, NULL) != 0) {
+		pthread_mutex_destroy(&srv->watch_mu);
+		free(srv);
+		return tb_err(err, TB_ENOMEM, "kehabisan memori");
+	}
+	srv->watch_list.next = srv->watch_list.prev = &srv->watch_list;
 	srv->cfg = cfg;
 	srv->be = be;
 	srv->routes = routes;
 	srv->nroutes = n;
 	srv->quiesced = MHD_INVALID_SOCKET;
 	if (pthread_key_create(&srv->tls, tls_close) != 0) {
+		pthread_cond_destroy(&srv->watch_cv);
+		pthread_mutex_destroy(&srv->watch_mu);
 		free(srv);
 		return tb_err(err, TB_ENOMEM, "kehabisan memori");
 	}
@@ -824,6 +1225,11 @@ int http_server_start(const struct config *cfg, const struct http_backend *be,
 	rc = accesslog_new(cfg->access_log, cfg->threads, &srv->log, err);
 	if (rc < 0)
 		goto out;
+	if (pthread_create(&srv->watcher, NULL, watcher_main, srv) != 0) {
+		rc = tb_err(err, TB_ENOMEM, "tidak dapat memulai thread pengawas");
+		goto out;
+	}
+	srv->watcher_on = 1;
 	/* TURBO: accept4 and optimistic reads instead of extra fcntl and
 	 * epoll round trips per connection; the shutdown() calls it skips
 	 * are not needed (drain shuts the listening socket itself). */
@@ -838,10 +1244,12 @@ int http_server_start(const struct config *cfg, const struct http_backend *be,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
 		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->connection_memory,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 		MHD_OPTION_STRICT_FOR_CLIENT, 1,
 		MHD_OPTION_END);
 	if (!srv->d) {
@@ -893,6 +1301,14 @@ void http_server_stop(struct http_server *srv)
 		return;
 	if (srv->d)
 		MHD_stop_daemon(srv->d);
+	/* After the workers: their last CLOSED notices emptied the list. */
+	if (srv->watcher_on) {
+		pthread_mutex_lock(&srv->watch_mu);
+		srv->watcher_stop = 1;
+		pthread_cond_signal(&srv->watch_cv);
+		pthread_mutex_unlock(&srv->watch_mu);
+		pthread_join(srv->watcher, NULL);
+	}
 	/* Closed only now: a worker thread may still have used it. */
 	if (srv->quiesced != MHD_INVALID_SOCKET)
 		close(srv->quiesced);
@@ -901,5 +1317,7 @@ void http_server_stop(struct http_server *srv)
 	ratelimit_free(srv->rl);
 	ratelimit_free(srv->rl_strict);
 	pthread_key_delete(srv->tls);
+	pthread_cond_destroy(&srv->watch_cv);
+	pthread_mutex_destroy(&srv->watch_mu);
 	free(srv);
 }

@@ -81,6 +81,12 @@ struct http_backend {
 	int (*audit_denied)(struct store *s, const struct cases_actor *a,
 			    const char *what, const char *object,
 			    struct buf *err);
+	/* Records a refused credential on the API (every 401 of a row not
+	 * flagged ROUTE_WEB): the client's address, what was tried
+	 * ("GET /api/v1/cases") and why ("token tidak dikenal"), never the
+	 * credential itself. May be NULL (no audit). */
+	int (*audit_unauth)(struct store *s, const char *client,
+			    const char *what, const char *why, struct buf *err);
 	/* Read-only state shared by every handler (the serve command's
 	 * policy, layouts, keyring: struct http_app in handlers.h); NULL in
 	 * tests that do not need it. */

@@ -779,6 +779,44 @@ static int find_kid(const unsigned char *kids, size_t stride, size_t n,
 	return TB_ENOTFOUND;
 }
 
+/*
+ * The key files are the office's signature: a private key (or the seal
+ * key) that the group or others can read, or a keys directory they can
+ * write (and so swap a key in), is refused, naming the fix. keys_init
+ * makes them 0600 in a 0700 directory; a copy, an unpack or a umask of
+ * an editor is what loosens them, and it must not pass unnoticed.
+ */
+static int check_modes(const char *dir, struct buf *err)
+{
+	struct stat st;
+	struct dirent *e;
+	int rc = 0;
+	if (stat(dir, &st) != 0)
+		return 0; /* list_dir names a missing directory */
+	if (st.st_mode & 022)
+		return tb_err(err, TB_EIO,
+			      "direktori kunci %s dapat ditulis grup atau pengguna "
+			      "lain (mode %04o), kunci ditolak; perbaiki: chmod 700 %s",
+			      dir, (unsigned)(st.st_mode & 07777), dir);
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	while (!rc && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (n < 5 || strcmp(e->d_name + n - 4, ".key") != 0 ||
+		    fstatat(dirfd(d), e->d_name, &st, 0) != 0 ||
+		    !S_ISREG(st.st_mode) || !(st.st_mode & 077))
+			continue;
+		rc = tb_err(err, TB_EIO,
+			    "kunci privat %s/%s dapat dibaca grup atau pengguna "
+			    "lain (mode %04o), kunci ditolak; perbaiki: "
+			    "chmod 600 %s/*.key; chmod 700 %s",
+			    dir, e->d_name, (unsigned)(st.st_mode & 07777), dir, dir);
+	}
+	closedir(d);
+	return rc;
+}
+
 int keyring_load(const char *data_dir, struct keyring **out, struct buf *err)
 {
 	struct buf dir = BUF_INIT;
@@ -794,6 +832,7 @@ int keyring_load(const char *data_dir, struct keyring **out, struct buf *err)
 		goto out;
 	}
 	if ((rc = keys_dir(&dir, data_dir, err)) ||
+	    (rc = check_modes(dir.data, err)) ||
 	    (rc = list_dir(dir.data, &names, &nnames, err)))
 		goto out;
 	for (size_t i = 0; i < nnames && !rc; i++)

@@ -60,7 +60,10 @@ int keys_import_p12(const char *data_dir, const char *p12_path,
 struct keyring;
 
 /*
- * Loads every key and certificate under DATA/keys/ once. The keyring is
+ * Loads every key and certificate under DATA/keys/ once. Refuses
+ * (TB_EIO, the chmod that fixes it in the message) a keys directory the
+ * group or others can write, or a *.key file they can read or write. The
+ * keyring is
  * then read-only: sign and verify calls from many threads may share it.
  * Hands *out to the caller, who frees it with keyring_free.
  */

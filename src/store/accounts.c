@@ -17,7 +17,7 @@ static const char SQL_USER_SET_PASSWORD[] =
 static const char SQL_USER_SET_DISABLED[] =
 	"UPDATE users SET disabled = ?2 WHERE name = ?1";
 static const char SQL_USER_SET_TOKEN[] =
-	"UPDATE users SET token_sha256 = ?2 WHERE name = ?1";
+	"UPDATE users SET token_sha256 = ?2, token_expires_at = ?3 WHERE name = ?1";
 
 int store_user_password(struct store *s, const char *name, struct buf *out,
 			struct buf *err)
@@ -71,13 +71,18 @@ int store_user_set_disabled(struct store *s, const char *name, int disabled,
 }
 
 int store_user_set_token(struct store *s, const char *name,
-			 const char *token_sha256_hex, struct buf *err)
+			 const char *token_sha256_hex, int64_t expires_at,
+			 struct buf *err)
 {
 	sqlite3_stmt *st = store__prep(s, SQL_USER_SET_TOKEN, err);
 	if (!st)
 		return TB_EDB;
 	store__bind(st, 1, name);
 	store__bind(st, 2, token_sha256_hex);
+	if (expires_at > 0)
+		sqlite3_bind_int64(st, 3, expires_at);
+	else
+		sqlite3_bind_null(st, 3);
 	return user_update(s, st, name, err);
 }
 

@@ -324,6 +324,11 @@ static const struct migration migrations[] = {
 	  "CREATE INDEX documents_kind_state ON documents(kind, state, issued_at);" },
 	{ "tamper evidence (issue 11): registry seals, the audit hash chain",
 	  SEAL_SQL },
+	{ "API token expiry (issue 11, finding 9)",
+	  /* Unix seconds like the sessions' times: compared with the
+	   * caller's clock (cases_clock_set in tests), never shown raw.
+	   * NULL: the token never expires (every token made before). */
+	  "ALTER TABLE users ADD COLUMN token_expires_at INTEGER;" },
 	/* Append new steps here: { "what and why", "SQL;" }, */
 };
 

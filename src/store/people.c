@@ -219,7 +219,7 @@ static const char SQL_USER_ADD[] =
 	" VALUES (?1, ?2, ?3, ?4)";
 #define USER_COLS \
 	"SELECT id, name, role, region, created_at, disabled," \
-	" must_change_password FROM users"
+	" must_change_password, coalesce(token_expires_at, 0) FROM users"
 static const char SQL_USER_BY_NAME[] = USER_COLS " WHERE name = ?1";
 static const char SQL_USER_BY_TOKEN[] = USER_COLS " WHERE token_sha256 = ?1";
 static const char SQL_USER_ALL[] = USER_COLS " ORDER BY name";
@@ -249,6 +249,7 @@ static void user_row(sqlite3_stmt *st, struct store_user *u)
 	store__col(st, 4, u->created_at, sizeof u->created_at);
 	u->disabled = sqlite3_column_int(st, 5);
 	u->must_change_password = sqlite3_column_int(st, 6);
+	u->token_expires_at = sqlite3_column_int64(st, 7);
 }
 
 static int user_one(struct store *s, const char *sql, const char *key,

@@ -167,6 +167,7 @@ struct store_user {
 	char created_at[32];
 	int disabled;               /* 1: no sign-in, no token, no session */
 	int must_change_password;   /* 1: signed in with a one-time password */
+	int64_t token_expires_at;   /* unix seconds; 0: the token never expires */
 };
 
 /* token_sha256_hex: 64 hex chars of the SHA-256 of the API token (the
@@ -199,9 +200,11 @@ int store_user_set_password(struct store *s, const char *name,
 			    struct buf *err);
 int store_user_set_disabled(struct store *s, const char *name, int disabled,
 			    struct buf *err);
-/* Replaces the API token digest (64 hex). */
+/* Replaces the API token digest (64 hex) and its expiry (unix seconds;
+ * 0: never). */
 int store_user_set_token(struct store *s, const char *name,
-			 const char *token_sha256_hex, struct buf *err);
+			 const char *token_sha256_hex, int64_t expires_at,
+			 struct buf *err);
 
 struct store_session {
 	char user[64];

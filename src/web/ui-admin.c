@@ -313,7 +313,9 @@ static int user_secret(struct web_req *w, int password)
 		goto out;
 	rc = password ? cases_password_reset(w->store, w->actor, u.name,
 					     &secret, w->err)
-		      : cases_token_new(w->store, w->actor, u.name, &secret,
+		      /* No expiry from the page: `terbit user token --expires`
+		       * sets one. */
+		      : cases_token_new(w->store, w->actor, u.name, 0, &secret,
 					w->err);
 	if (rc < 0)
 		goto out;

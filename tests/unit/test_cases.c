@@ -817,7 +817,7 @@ static void disable_stops_everything(void **state)
 	cases_clock_set(fake_clock);
 	assert_int_equal(cases_password_set(f->s, NULL, "dinsos", PW, &f->err), 0);
 	assert_int_equal(login(f, "dinsos", PW, "10.0.0.7", &sid, &a, NULL), 0);
-	assert_int_equal(cases_token_new(f->s, &f->admin, "dinsos", &tok,
+	assert_int_equal(cases_token_new(f->s, &f->admin, "dinsos", 0, &tok,
 					 &f->err), 0);
 	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER, tok.data,
 					    &a, &f->err), 0);
@@ -845,17 +845,58 @@ static void disable_stops_everything(void **state)
 	buf_release(&msg);
 }
 
+/* A token made with an expiry works until that second on the account
+ * clock, then is refused like an unknown one; one without never ends. */
+static void token_expires(void **state)
+{
+	struct fx *f = *state;
+	struct buf tok = BUF_INIT, forever = BUF_INIT;
+	struct cases_actor a;
+	cases_clock_set(fake_clock);
+	int64_t t0 = fake_now;
+	assert_int_equal(cases_token_new(f->s, &f->admin, "dinkes",
+					 CASES_TOKEN_DAYS_MAX + 1, &tok, &f->err),
+			 TB_EINVAL);
+	assert_int_equal(cases_token_new(f->s, &f->admin, "dinkes", 7, &tok,
+					 &f->err), 0);
+	assert_int_equal(cases_token_new(f->s, &f->admin, "dinsos", 0, &forever,
+					 &f->err), 0);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM audit WHERE action ="
+				   " 'user.token.new' AND object = 'user:dinkes'"
+				   " AND note LIKE '%berlaku 7 hari%'"), 1);
+	fake_now = t0 + 7 * 86400 - 1;
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER, tok.data,
+					    &a, &f->err), 0);
+	assert_string_equal(a.name, "dinkes");
+	fake_now = t0 + 7 * 86400;
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER, tok.data,
+					    &a, &f->err), TB_EAUTH);
+	assert_string_equal(f->err.data, "token tidak dikenal");
+	fake_now = t0 + 20 * 365 * 86400LL;
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER,
+					    forever.data, &a, &f->err), 0);
+	/* A new token without --expires lifts the old expiry. */
+	buf_reset(&tok);
+	assert_int_equal(cases_token_new(f->s, NULL, "dinkes", 0, &tok, &f->err),
+			 0);
+	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER, tok.data,
+					    &a, &f->err), 0);
+	fake_now = t0;
+	buf_release(&tok);
+	buf_release(&forever);
+}
+
 /* A new token replaces the old one at once. */
 static void token_new_replaces(void **state)
 {
 	struct fx *f = *state;
 	struct buf tok = BUF_INIT, old = BUF_INIT;
 	struct cases_actor a;
-	assert_int_equal(cases_token_new(f->s, &f->admin, "dinkes", &old,
+	assert_int_equal(cases_token_new(f->s, &f->admin, "dinkes", 0, &old,
 					 &f->err), 0);
-	assert_int_equal(cases_token_new(f->s, &f->dinsos, "dinkes", &tok,
+	assert_int_equal(cases_token_new(f->s, &f->dinsos, "dinkes", 0, &tok,
 					 &f->err), TB_EPERM);
-	assert_int_equal(cases_token_new(f->s, NULL, "dinkes", &tok, &f->err), 0);
+	assert_int_equal(cases_token_new(f->s, NULL, "dinkes", 0, &tok, &f->err), 0);
 	assert_int_equal(tok.len, 43);
 	assert_int_equal(cases_authenticate(f->s, CASES_CRED_BEARER, old.data,
 					    &a, &f->err), TB_EAUTH);
@@ -1487,6 +1528,7 @@ int main(void)
 		T(logout_ends_one_session),
 		T(disable_stops_everything),
 		T(token_new_replaces),
+		T(token_expires),
 		T(reset_then_change),
 		T(user_each_admin_only),
 		T(resident_find_in_scope),

@@ -427,9 +427,23 @@ static int fake_ping(struct store *s, struct buf *err)
 	return 0;
 }
 
+/* The last refused credential's audit row, as the server described it. */
+static atomic_int unauth;
+static char unauth_row[256];
+
+static int fake_audit_unauth(struct store *s, const char *client,
+			     const char *what, const char *why, struct buf *err)
+{
+	(void)s, (void)err;
+	snprintf(unauth_row, sizeof unauth_row, "%s|%s|%s", client, what, why);
+	atomic_fetch_add(&unauth, 1);
+	return 0;
+}
+
 static const struct http_backend fake_backend = {
 	.open = fake_open,
 	.close = fake_close,
+	.audit_unauth = fake_audit_unauth,
 	.authenticate = fake_authenticate,
 	.ping = fake_ping,
 };
@@ -687,14 +701,22 @@ static void test_server_web(void **state)
 static void test_server_auth(void **state)
 {
 	unsigned port = ((struct fixture *)*state)->port;
+	atomic_store(&unauth, 0);
 	expect(port, "GET /who/7 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
 	       "HTTP/1.1 401", "WWW-Authenticate: Bearer");
+	assert_string_equal(unauth_row, "127.0.0.1|GET /who/{id}|tanpa header "
+					"Authorization");
 	expect(port, "GET /who/7 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
 		     "Authorization: Basic eDp5\r\n\r\n",
 	       "HTTP/1.1 401", "\"error\":\"unauthorized\"");
 	expect(port, "GET /who/7 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
-		     "Authorization: Bearer nope\r\n\r\n",
+		     "Authorization: Bearer nope-secret\r\n\r\n",
 	       "HTTP/1.1 401", "token is not known");
+	/* Every 401 audited, with the address and the reason, never the
+	 * token. */
+	assert_int_equal(atomic_load(&unauth), 3);
+	assert_null(strstr(unauth_row, "nope-secret"));
+	assert_non_null(strstr(unauth_row, "127.0.0.1|GET /who/{id}|token tidak"));
 	expect(port, "GET /who/7 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
 		     "Authorization: Bearer tok-admin\r\n\r\n",
 	       "HTTP/1.1 403", "\"error\":\"forbidden\"");
