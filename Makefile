@@ -6,6 +6,7 @@
 #   make bench      benchmark table
 #   make samples    rendered sample letter and card in samples/
 #   make valgrind   unit tests under valgrind
+#   make valgrind-e2e  end-to-end scripts, CLI and server under valgrind
 # Public targets first make sure the Debian packages are present
 # (scripts/install-deps), then re-enter make so that pkg-config runs
 # only after the install.
@@ -42,7 +43,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build check check-run demo bench samples valgrind clean fuzz
+.PHONY: all deps build check check-run demo bench samples valgrind valgrind-e2e clean fuzz
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -119,6 +120,12 @@ bench: deps
 valgrind: deps
 	@$(MAKE) --no-print-directory build
 	@for t in $(UNIT_BIN); do valgrind -q --leak-check=full --error-exitcode=1 $$t || exit 1; done
+
+# End-to-end scripts with the CLI and the server under valgrind
+# (scripts/valgrind-e2e; VALGRIND_E2E picks the scripts).
+valgrind-e2e: deps
+	@$(MAKE) --no-print-directory build
+	@scripts/valgrind-e2e $(VALGRIND_E2E)
 
 clean:
 	rm -rf build bin
