@@ -81,7 +81,8 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libterbit.a
 # make fuzz: libFuzzer (clang) on every target (or on FUZZ_TARGETS, names
 # without fuzz_: make fuzz FUZZ_TARGETS="form cookie" FUZZ_SECONDS=600).
 # The fuzzer writes its finds to a scratch directory; only the inputs that
-# add coverage are merged into the corpus in the repository, which make
+# reach a new edge (-use_counters=0: hit counts alone would keep hundreds
+# of near copies) are merged into the corpus in the repository, which make
 # check replays, so the corpus stays small.
 FUZZ_TARGETS ?= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 fuzz: deps
@@ -96,7 +97,7 @@ fuzz: deps
 	        $(filter-out src/terbit.c,$(LIB_SRC)) $(PKG_LIBS) || exit 1; \
 	    build/fuzz/fuzz_$$name -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	        -artifact_prefix=build/fuzz/$$name- $$work $$corpus || exit 1; \
-	    build/fuzz/fuzz_$$name -merge=1 $$corpus $$work || exit 1; \
+	    build/fuzz/fuzz_$$name -merge=1 -use_counters=0 $$corpus $$work || exit 1; \
 	done
 
 # make check: both builds, both test runs, one closing count.
