@@ -6,6 +6,7 @@
 #   make bench      benchmark table
 #   make samples    rendered sample letter and card in samples/
 #   make valgrind   unit tests under valgrind
+#   make valgrind-e2e  end-to-end scripts, CLI and server under valgrind
 # Public targets first make sure the Debian packages are present
 # (scripts/install-deps), then re-enter make so that pkg-config runs
 # only after the install.
@@ -42,7 +43,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build check check-run demo bench samples valgrind clean fuzz
+.PHONY: all deps build check check-run demo bench samples valgrind valgrind-e2e clean fuzz
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -77,17 +78,26 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libterbit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libterbit.a $(PKG_LIBS)
 
-# make fuzz: libFuzzer (clang) on every target, new finds kept in the corpus.
+# make fuzz: libFuzzer (clang) on every target (or on FUZZ_TARGETS, names
+# without fuzz_: make fuzz FUZZ_TARGETS="form cookie" FUZZ_SECONDS=600).
+# The fuzzer writes its finds to a scratch directory; only the inputs that
+# reach a new edge (-use_counters=0: hit counts alone would keep hundreds
+# of near copies) are merged into the corpus in the repository, which make
+# check replays, so the corpus stays small.
+FUZZ_TARGETS ?= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 fuzz: deps
 	@command -v clang >/dev/null || scripts/install-deps --fuzz
 	@mkdir -p build/fuzz
-	@for src in $(FUZZ_SRC); do \
-	    name=$$(basename $$src .c); corpus=tests/fuzz/corpus/$${name#fuzz_}; \
-	    mkdir -p $$corpus; \
+	@for name in $(FUZZ_TARGETS); do \
+	    corpus=tests/fuzz/corpus/$$name; work=build/fuzz/work/$$name; \
+	    mkdir -p $$corpus $$work; \
 	    clang -std=c11 -g -O1 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) \
-	        -fsanitize=fuzzer,address,undefined -o build/fuzz/$$name $$src \
+	        -fsanitize=fuzzer,address,undefined -o build/fuzz/fuzz_$$name \
+	        tests/fuzz/fuzz_$$name.c \
 	        $(filter-out src/terbit.c,$(LIB_SRC)) $(PKG_LIBS) || exit 1; \
-	    build/fuzz/$$name -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $$corpus || exit 1; \
+	    build/fuzz/fuzz_$$name -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	        -artifact_prefix=build/fuzz/$$name- $$work $$corpus || exit 1; \
+	    build/fuzz/fuzz_$$name -merge=1 -use_counters=0 $$corpus $$work || exit 1; \
 	done
 
 # make check: both builds, both test runs, one closing count.
@@ -111,6 +121,12 @@ bench: deps
 valgrind: deps
 	@$(MAKE) --no-print-directory build
 	@for t in $(UNIT_BIN); do valgrind -q --leak-check=full --error-exitcode=1 $$t || exit 1; done
+
+# End-to-end scripts with the CLI and the server under valgrind
+# (scripts/valgrind-e2e; VALGRIND_E2E picks the scripts).
+valgrind-e2e: deps
+	@$(MAKE) --no-print-directory build
+	@scripts/valgrind-e2e $(VALGRIND_E2E)
 
 clean:
 	rm -rf build bin

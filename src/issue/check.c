@@ -131,8 +131,8 @@ static int seen_cmp(const void *a, const void *b)
 /* Per (kind, year) the numbers must run 1, 2, 3, ... */
 static void check_sequences(struct check *c)
 {
-	/* qsort wants a pointer even for no rows (UBSan): an empty
-	 * registry, as on a new install, has none. */
+	/* An empty registry leaves seen NULL, which qsort may not be given
+	 * even with a count of 0 (UBSan stops there). */
 	if (c->nseen)
 		qsort(c->seen, c->nseen, sizeof *c->seen, seen_cmp);
 	for (size_t i = 0; i < c->nseen; i++) {
@@ -222,9 +222,11 @@ static int check_audit(struct check *c, struct buf *err)
 		return tb_err(err, rc, "memori habis");
 	if (rc < 0)
 		return rc;
+	/* issued stays NULL when the log has no issue entry (nor may it be
+	 * searched then): see check_sequences. */
 	if (c->nissued)
 		qsort(c->issued, c->nissued, sizeof *c->issued, cmp_serial);
-	char (*rows)[17] = malloc((c->nseen + 1) * sizeof *rows);
+	char (*rows)[SERIAL_LEN + 1] = malloc((c->nseen + 1) * sizeof *rows);
 	if (!rows)
 		return tb_err(err, TB_ENOMEM, "memori habis");
 	for (size_t i = 0; i < c->nseen; i++)
@@ -236,8 +238,8 @@ static int check_audit(struct check *c, struct buf *err)
 			bad(c, c->issued[i], "tercatat terbit di log audit, "
 					     "tetapi tidak ada di registri");
 	for (size_t i = 0; i < c->nseen; i++)
-		if (!bsearch(rows[i], c->issued, c->nissued, sizeof *rows,
-			     cmp_serial))
+		if (!c->nissued || !bsearch(rows[i], c->issued, c->nissued,
+					    sizeof *rows, cmp_serial))
 			bad(c, rows[i], "tidak ada catatan terbitnya di log "
 					"audit");
 	free(rows);
