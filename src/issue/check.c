@@ -186,7 +186,7 @@ static int collect_issued(const struct store_audit *a, void *arg)
 	struct check *c = arg;
 	if (!is_issue_entry(a))
 		return 0;
-	char (*grown)[17] = realloc(c->issued,
+	char (*grown)[SERIAL_LEN + 1] = realloc(c->issued,
 				    (c->nissued + 1) * sizeof *grown);
 	if (!grown)
 		return TB_ENOMEM;
