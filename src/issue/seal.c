@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ids.h"
 #include "core/digest.h"
 #include "core/err.h"
 
@@ -67,7 +68,7 @@ int issue__reseal(struct store *s, const struct keyring *kr,
 }
 
 struct unsealed {
-	char (*sn)[17];
+	char (*sn)[SERIAL_LEN + 1];
 	size_t n;
 };
 
@@ -76,7 +77,7 @@ static int collect_unsealed(const struct store_document *d, void *arg)
 	struct unsealed *u = arg;
 	if (d->seal[0])
 		return 0;
-	char (*grown)[17] = realloc(u->sn, (u->n + 1) * sizeof *grown);
+	char (*grown)[SERIAL_LEN + 1] = realloc(u->sn, (u->n + 1) * sizeof *grown);
 	if (!grown)
 		return TB_ENOMEM;
 	u->sn = grown;
