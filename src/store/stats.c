@@ -25,7 +25,9 @@ static const char SQL_STATS_COUNTS[] =
  * visit, and so the overdue list), or moved since `from` (a visit that
  * ended in the window, a first submission or an approval there). Their
  * whole history up to `to`, by case then log order. A case open now
- * that was closed at `to` cannot exist: closing is final. A case with
+ * that was closed at `to` cannot exist: closing is final. The '+' keeps
+ * SQLite on audit_object for a case's rows: by audit_action_at it would
+ * walk every move of the log for each case. A case with
  * no row before `to` (opened later) comes once with NULL action and at.
  */
 static const char SQL_STATS_STEPS[] =
@@ -38,7 +40,7 @@ static const char SQL_STATS_STEPS[] =
 	" substr(a.note, 1, 63)"
 	" FROM cand JOIN cases c ON c.id = cand.id"
 	" LEFT JOIN audit a ON a.object = 'case:' || c.id"
-	" AND a.action IN ('case.new', 'case.move') AND a.at < ?2"
+	" AND +a.action IN ('case.new', 'case.move') AND +a.at < ?2"
 	" WHERE " IN_SCOPE("c.village_code")
 	" ORDER BY c.id, a.id";
 
