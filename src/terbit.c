@@ -56,7 +56,8 @@ static const struct command commands[] = {
 	{ "eligibility", cli_eligibility, "KASUS [--by PENGGUNA] [--json]",
 	  "keputusan kelayakan kasus, aturan demi aturan" },
 	{ "demo-data", cli_demo_data,
-	  "[--residents N] [--seed S] [--export-csv DIR]",
+	  "[--residents N] [--seed S] [--export-csv DIR]"
+	  " [--history-days D [--cases N]]",
 	  "isi basis data dengan data contoh sintetis (atau tulis CSV)" },
 	/* -- documents -- */
 	{ "qr", cli_qr, "TEKS --out FILE.png [--mm 20] [--dpi 300]",
@@ -115,6 +116,11 @@ static const struct command commands[] = {
 	{ "verify", cli_verify, "TOKEN|URL|BERKAS.pdf [--json] [--policy BERKAS]",
 	  "periksa kode QR atau PDF: VALID, REVOKED, SUPERSEDED, EXPIRED, "
 	  "UNKNOWN, FORGED" },
+	/* -- reports -- */
+	{ "report monthly", cli_report_monthly,
+	  "YYYY-MM --csv BERKAS.csv [--out BERKAS.pdf] [--by PENGGUNA]",
+	  "rekap bulanan (WIB): kasus per status, waktu tunggu per tahap, "
+	  "waktu sampai surat, per kecamatan" },
 	/* -- service -- */
 	{ "serve", cli_serve,
 	  "[--listen ALAMAT:PORT] [--threads N] [--config BERKAS] [--rate-limit N]"

@@ -238,6 +238,21 @@ python3 -c 'print("{\"nik\":\"" + "1" * 70000 + "\"}")' >"$T_TMP/huge.json"
 api "$DESA" POST /api/v1/cases -H 'Content-Type: application/json' --data-binary @"$T_TMP/huge.json"
 t_grep "JSON over 64 KB: 413" '^413$' "$CODE"
 
+# The dashboard's figures (docs/reports.md), scoped to the caller.
+api "$DINSOS" GET "/api/v1/stats?days=30"
+t_grep "stats: 200 for dinsos" '^200$' "$CODE"
+t_grep "stats: the regency by kecamatan" '"area_level":"kecamatan"' "$BODY"
+t_grep "stats: the case just approved" '"approved":[1-9]' "$BODY"
+api "$KEC" GET "/api/v1/stats"
+t_grep "stats: a kecamatan officer sees their kecamatan" "\"scope\":\"${VILLAGE:0:6}\"" "$BODY"
+t_grep "stats: by village" '"area_level":"village"' "$BODY"
+api "$DESA" GET "/api/v1/stats?month=2026-13"
+t_grep "stats: a bad month: 400" '^400$' "$CODE"
+api "$DESA" GET "/api/v1/stats?days=abc"
+t_grep "stats: bad days: 400" '^400$' "$CODE"
+api "$(user_token faskes)" GET "/api/v1/stats"
+t_grep "stats: a health facility: 403" '^403$' "$CODE"
+
 srv_stop
 t_grep "server: exit 0 on SIGTERM" '^0$' "$STOP_RC"
 t_check "no sanitizer report" bash -c "! grep -Eq 'Sanitizer|runtime error' '$T_TMP/main.err'"

@@ -65,6 +65,11 @@ int h_verify_nik(struct http_request *req, struct http_response *res,
 int h_keys(struct http_request *req, struct http_response *res,
 	   struct buf *err);
 
+/* -- statistics (h_stats.c) -- */
+/* GET /api/v1/stats?days=30 or ?month=YYYY-MM: stats_to_json. */
+int h_stats(struct http_request *req, struct http_response *res,
+	    struct buf *err);
+
 /* -- cases, staff and village API (h_cases.c) -- */
 int h_cases_list(struct http_request *req, struct http_response *res,
 		 struct buf *err);

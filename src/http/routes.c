@@ -14,6 +14,9 @@
 #define STAFF (ROUTE_ROLE(ROLE_DESA) | ROUTE_ROLE(ROLE_DINKES) | \
 	       ROUTE_ROLE(ROLE_KECAMATAN) | ROUTE_ROLE(ROLE_DINSOS))
 #define DINSOS ROUTE_ROLE(ROLE_DINSOS)
+/* The dashboard's figures: the staff, and administrators (the regency's
+ * figures without residents' names: src/stats/stats.c). */
+#define STATS_ROLES (STAFF | ROUTE_ROLE(ROLE_ADMIN))
 #define JSON "application/json"
 #define JSON_MAX (64u * 1024)
 
@@ -30,6 +33,8 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/verify/{token}/nik", h_verify_nik, ROUTE_PUBLIC, 256,
 	  JSON ",text/plain", ROUTE_STRICT_RATE },
 	{ "GET", "/.well-known/terbit/keys", h_keys, ROUTE_PUBLIC, 0, NULL, 0 },
+	/* -- statistics (docs/reports.md) -- */
+	{ "GET", "/api/v1/stats", h_stats, STATS_ROLES, 0, NULL, 0 },
 	/* -- cases and documents (staff and village API) -- */
 	{ "GET", "/api/v1/cases", h_cases_list, STAFF, 0, NULL, 0 },
 	{ "POST", "/api/v1/cases", h_case_create, STAFF, JSON_MAX, JSON, 0 },
