@@ -159,3 +159,38 @@ int csv_header(const struct csv *c, const char *const *expected, size_t n,
 	}
 	return 0;
 }
+
+/* ---- writer -------------------------------------------------------- */
+
+/* A leading byte that makes spreadsheets evaluate the cell (formula
+ * injection): '=' '+' '-' '@', and TAB or CR, which some of them skip
+ * before looking for one. */
+static int csv_dangerous(const char *f)
+{
+	return f[0] && strchr("=+-@\t\r", f[0]) != NULL;
+}
+
+static int csv_field(struct buf *out, const char *f)
+{
+	int defuse = csv_dangerous(f);
+	if (!defuse && !f[strcspn(f, ",\"\r\n")])
+		return buf_adds(out, f);
+	int rc = buf_addc(out, '"');
+	if (!rc && defuse)
+		rc = buf_addc(out, '\'');
+	for (const char *p = f; !rc && *p; p++)
+		rc = *p == '"' ? buf_adds(out, "\"\"") : buf_addc(out, *p);
+	return rc ? rc : buf_addc(out, '"');
+}
+
+int csv_row(struct buf *out, const char *const *fields, size_t n)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (i)
+			rc = buf_addc(out, ',');
+		if (!rc)
+			rc = csv_field(out, fields[i] ? fields[i] : "");
+	}
+	return rc ? TB_ENOMEM : buf_adds(out, "\r\n");
+}

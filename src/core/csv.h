@@ -44,4 +44,18 @@ void csv_release(struct csv *c);
 int csv_header(const struct csv *c, const char *const *expected, size_t n,
 	       size_t *cols, struct buf *err);
 
+/* ---- writer -------------------------------------------------------- */
+
+/*
+ * Appends one row of n fields to out, ended by CRLF (RFC 4180). NULL
+ * counts as "". A field holding a comma, a double quote, CR or LF is
+ * quoted ("" for a quote). A field a spreadsheet would take for a formula
+ * (first byte '=', '+', '-', '@', TAB or CR) is defused: written quoted
+ * with a leading apostrophe, which spreadsheets show as text and never
+ * run. So a negative number loses its sign as a number: write only
+ * non-negative numbers through here (terbit's figures are). 0 or
+ * TB_ENOMEM.
+ */
+int csv_row(struct buf *out, const char *const *fields, size_t n);
+
 #endif
