@@ -21,6 +21,7 @@
 
 #include "core/digest.h"
 #include "core/err.h"
+#include "core/fmt.h"
 
 #define DOC_TAG "terbit-doc-seal-1"
 #define AUDIT_TAG "terbit-audit-1"
@@ -162,8 +163,21 @@ int store_audit_head(struct store *s, int64_t *id, char hash[65],
 	return store__done(st, 0);
 }
 
-static int audit_now(struct store *s, char at[32], struct buf *err)
+int store__now_iso(struct store *s, char at[32], struct buf *err)
 {
+	if (s->clock) {
+		int64_t t = s->clock(s->clock_arg);
+		int64_t days = t / 86400, sec = t % 86400;
+		int y, m, d;
+		if (sec < 0) {
+			sec += 86400;
+			days--;
+		}
+		days_to_date(days, &y, &m, &d);
+		snprintf(at, 32, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", y, m, d,
+			 (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
+		return 0;
+	}
 	sqlite3_stmt *st = store__prep(s, SQL_AUDIT_NOW, err);
 	if (!st)
 		return TB_EDB;
@@ -191,7 +205,7 @@ int store_audit_add(struct store *s, const char *actor, const char *role,
 	if (rc < 0)
 		return rc;
 	if ((rc = store_audit_head(s, &head, prev, err)) < 0 ||
-	    (rc = audit_now(s, at, err)) < 0)
+	    (rc = store__now_iso(s, at, err)) < 0)
 		goto out;
 	const char *v[7] = { at, actor, role, action, object,
 			     note ? note : "", prev };

@@ -36,6 +36,11 @@ static const char SQL_CASE_LIST[] =
 	" AND (?2 IS NULL OR substr(c.village_code, 1, length(?2)) = ?2)"
 	" AND (?3 IS NULL OR c.nik = ?3)"
 	" ORDER BY c.id";
+static const char SQL_CASE_CLOCK_NEW[] =
+	"UPDATE cases SET created_at = ?2, updated_at = ?2, state_since = ?2"
+	" WHERE id = ?1";
+static const char SQL_CASE_CLOCK_MOVE[] =
+	"UPDATE cases SET updated_at = ?2, state_since = ?2 WHERE id = ?1";
 static const char SQL_CASE_BY_STATE[] =
 	"SELECT state, count(*) FROM cases GROUP BY state ORDER BY state";
 
@@ -55,9 +60,28 @@ int store_case_add(struct store *s, const struct store_case *c,
 		return tb_err(err, rc, "NIK atau pengguna tidak dikenal");
 	if (rc < 0)
 		return rc;
+	int64_t id = sqlite3_last_insert_rowid(s->db);
 	if (id_out)
-		*id_out = sqlite3_last_insert_rowid(s->db);
-	return 0;
+		*id_out = id;
+	return store__case_clock(s, id, 1, err);
+}
+
+int store__case_clock(struct store *s, int64_t id, int created,
+		      struct buf *err)
+{
+	char at[32];
+	if (!s->clock)
+		return 0;
+	int rc = store__now_iso(s, at, err);
+	if (rc < 0)
+		return rc;
+	sqlite3_stmt *st = store__prep(
+		s, created ? SQL_CASE_CLOCK_NEW : SQL_CASE_CLOCK_MOVE, err);
+	if (!st)
+		return TB_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	store__bind(st, 2, at);
+	return store__exec(s, st, "kasus", err);
 }
 
 static void case_row(sqlite3_stmt *st, struct store_case *c)
@@ -116,7 +140,8 @@ static int case_update(struct store *s, const char *sql, int64_t id,
 int store_case_set_state(struct store *s, int64_t id, const char *state,
 			 const char *by, struct buf *err)
 {
-	return case_update(s, SQL_CASE_STATE, id, state, by, err);
+	int rc = case_update(s, SQL_CASE_STATE, id, state, by, err);
+	return rc < 0 ? rc : store__case_clock(s, id, 0, err);
 }
 
 int store_case_touch(struct store *s, int64_t id, const char *by,

@@ -306,6 +306,12 @@ int store_open(const char *data_dir, struct store **out, struct buf *err)
 	return rc;
 }
 
+void store_clock_set(struct store *s, int64_t (*now)(void *arg), void *arg)
+{
+	s->clock = now;
+	s->clock_arg = arg;
+}
+
 void store_close(struct store *s)
 {
 	if (!s)

@@ -77,6 +77,18 @@ int store_stamp(struct store *s, struct store_stamp *out, struct buf *err);
 int store_schema_version(struct store *s);
 int store_schema_latest(void);
 
+/*
+ * The clock the store writes times with (audit rows' `at`, and a case's
+ * created_at, updated_at and state_since when it is opened or moved):
+ * now() returns unix seconds. NULL (the default) is SQLite's clock. For
+ * the demo's backdated history and for tests that need known times; a
+ * service never sets it. The audit log is append-only and hash-chained,
+ * so a past time can only be written when the row is appended, never
+ * afterwards; a clock that goes backwards writes rows out of time order
+ * (readers order by id, and the chain holds).
+ */
+void store_clock_set(struct store *s, int64_t (*now)(void *arg), void *arg);
+
 int store_begin(struct store *s, struct buf *err);
 int store_commit(struct store *s, struct buf *err);
 void store_rollback(struct store *s);

@@ -29,6 +29,10 @@ struct store {
 	int64_t dv_at_ms;   /* when that was (monotonic), -1 never */
 	size_t ncache;
 	struct store_stmt cache[STORE_CACHE_MAX];
+	/* store_clock_set: NULL, or the clock whose time the store writes
+	 * (audit rows, the cases' times) instead of SQLite's. */
+	int64_t (*clock)(void *arg);
+	void *clock_arg;
 };
 
 /*
@@ -61,6 +65,15 @@ int store__count(struct store *s, const char *sql, struct buf *err);
  * points to (any T **), holding *n elements; returns it, or NULL (array
  * untouched) when memory runs out. */
 void *store__push(void *arrp, size_t *n, size_t size);
+
+/* The time to write now, as ISO 8601 UTC with milliseconds (the audit
+ * log's form): the handle's clock when set, else SQLite's. */
+int store__now_iso(struct store *s, char at[32], struct buf *err);
+/* With a clock set: writes its time into the case's created_at,
+ * updated_at and state_since (what the triggers made SQLite's time), so
+ * a clocked history is the same in the cases table as in the log. */
+int store__case_clock(struct store *s, int64_t id, int created,
+		      struct buf *err);
 
 /* migrate.c: brings the schema to the latest version. */
 int store__migrate(struct store *s, struct buf *err);
