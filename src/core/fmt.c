@@ -70,6 +70,48 @@ int date_parse(const char *s, int *y, int *m, int *d)
 	return 0;
 }
 
+void fmt_iso_utc(int64_t t, char out[32])
+{
+	int64_t days = t / 86400, sec = t % 86400;
+	int y, m, d;
+	if (sec < 0) {
+		sec += 86400;
+		days--;
+	}
+	days_to_date(days, &y, &m, &d);
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", y, m, d,
+		 (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
+}
+
+int iso_utc_parse(const char *s, int64_t *out)
+{
+	char date[DATE_LEN + 1];
+	int y, m, d;
+	if (!s || strlen(s) < 19 || (s[10] != 'T' && s[10] != ' ') ||
+	    s[13] != ':' || s[16] != ':')
+		return TB_EINVAL;
+	memcpy(date, s, DATE_LEN);
+	date[DATE_LEN] = 0;
+	if (date_parse(date, &y, &m, &d) < 0)
+		return TB_EINVAL;
+	for (int i = 11; i < 19; i++)
+		if (i != 13 && i != 16 && !isdigit((unsigned char)s[i]))
+			return TB_EINVAL;
+	int hh = atoi(s + 11), mi = atoi(s + 14), ss = atoi(s + 17);
+	if (hh > 23 || mi > 59 || ss > 60)
+		return TB_EINVAL;
+	const char *p = s + 19;
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++)
+			;
+	if (*p == 'Z')
+		p++;
+	if (*p)
+		return TB_EINVAL;
+	*out = date_to_days(y, m, d) * 86400 + hh * 3600 + mi * 60 + ss;
+	return 0;
+}
+
 int64_t date_today(void)
 {
 	const char *o = getenv("TERBIT_TODAY");

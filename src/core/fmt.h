@@ -29,6 +29,14 @@ int64_t date_to_days(int y, int m, int d);
 void days_to_date(int64_t days, int *y, int *m, int *d);
 /* Parses "YYYY-MM-DD" strictly (a real calendar date). 0 or TB_EINVAL. */
 int date_parse(const char *iso, int *y, int *m, int *d);
+/* Unix seconds -> "2026-11-30T06:36:52.000Z", the audit log's form of a
+ * time (ISO 8601 UTC with milliseconds, fixed width: text order is time
+ * order). */
+void fmt_iso_utc(int64_t t, char out[32]);
+/* "YYYY-MM-DDTHH:MM:SS" with an optional fraction and an optional 'Z'
+ * (what the store writes) -> unix seconds, the fraction dropped. 0 or
+ * TB_EINVAL. */
+int iso_utc_parse(const char *s, int64_t *out);
 /* Today (UTC) as days since 1970-01-01; TERBIT_TODAY=YYYY-MM-DD overrides
  * it so tests can move the clock (expiry). */
 int64_t date_today(void);

@@ -166,16 +166,7 @@ int store_audit_head(struct store *s, int64_t *id, char hash[65],
 int store__now_iso(struct store *s, char at[32], struct buf *err)
 {
 	if (s->clock) {
-		int64_t t = s->clock(s->clock_arg);
-		int64_t days = t / 86400, sec = t % 86400;
-		int y, m, d;
-		if (sec < 0) {
-			sec += 86400;
-			days--;
-		}
-		days_to_date(days, &y, &m, &d);
-		snprintf(at, 32, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", y, m, d,
-			 (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
+		fmt_iso_utc(s->clock(s->clock_arg), at);
 		return 0;
 	}
 	sqlite3_stmt *st = store__prep(s, SQL_AUDIT_NOW, err);

@@ -679,4 +679,73 @@ int store_doc_search(struct store *s, const struct store_doc_query *q,
 		     struct store_doc_ref **out, size_t *n, size_t *total,
 		     struct buf *err);
 
+/* ---- statistics (stats.c): the reads of src/stats/ ---------------- */
+
+/*
+ * Scoped like the lists: prefix is the actor's village-code prefix
+ * (wf_scope; "" = all). Times are the audit log's ISO 8601 UTC text;
+ * from/to bound a window [from, to). Each walk calls fn per row; fn as
+ * in store_region_each. docs/reports.md says what the stats module
+ * makes of them.
+ */
+
+/* Cases per (area, state): area is the first area_digits digits of the
+ * village code, by area then state. */
+struct store_stats_count {
+	char area[REGION_CODE_MAX + 1];
+	char state[24];
+	int n;
+};
+int store_stats_counts(struct store *s, const char *prefix, int area_digits,
+		       int (*fn)(const struct store_stats_count *r, void *arg),
+		       void *arg, struct buf *err);
+
+/* One opening (case.new) or move (case.move) of a case, for the cases
+ * in a state of open_json (a JSON array of state names) now or moved at
+ * or after from; every such row before to, by case id then log order.
+ * A case with none before to (opened later) comes once, at "". */
+struct store_stats_step {
+	int64_t case_id;
+	char village[REGION_CODE_MAX + 1];
+	char state_now[24];
+	int opened;                 /* 1: case.new; 0: case.move */
+	char at[32];
+	char note[64];              /* "from -> to" (the head of the note) */
+};
+int store_stats_steps(struct store *s, const char *prefix,
+		      const char *open_json, const char *from, const char *to,
+		      int (*fn)(const struct store_stats_step *r, void *arg),
+		      void *arg, struct buf *err);
+
+/* Documents issued in [trend_from, to) (document.issue and
+ * document.reissue rows), log order. first_letter: the row is the case's
+ * first letter and lies in [from, to); approved_at is then the case's
+ * approval ("" otherwise). */
+struct store_stats_issued {
+	int64_t case_id;
+	char village[REGION_CODE_MAX + 1];
+	char kind[8];               /* "letter" or "card" */
+	char at[32];
+	int first_letter;
+	char approved_at[32];
+};
+int store_stats_issued(struct store *s, const char *prefix,
+		       const char *trend_from, const char *from,
+		       const char *to,
+		       int (*fn)(const struct store_stats_issued *r, void *arg),
+		       void *arg, struct buf *err);
+
+/* document.revoke, document.supersede and issue.refused rows in
+ * [from, to), with their case, log order. */
+struct store_stats_event {
+	char action[32];
+	char note[STORE_TEXT_MAX * 2];
+	int64_t case_id;
+	char village[REGION_CODE_MAX + 1];
+};
+int store_stats_events(struct store *s, const char *prefix, const char *from,
+		       const char *to,
+		       int (*fn)(const struct store_stats_event *r, void *arg),
+		       void *arg, struct buf *err);
+
 #endif
