@@ -80,10 +80,17 @@ static void days_iso(int64_t days, char out[DATE_LEN + 1])
 	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 }
 
-/* One line per failed rule, so the operator sees every reason. */
+/* One line per failed rule, so the operator sees every reason; the
+ * failed rules' codes go to codes (the refusal's audit row). */
 static int refuse_ineligible(const struct elig_decision *d, int64_t id,
-			     struct buf *err)
+			     char *codes, size_t ncodes, struct buf *err)
 {
+	size_t k = 0;
+	codes[0] = 0;
+	for (size_t i = 0; i < d->nrules; i++)
+		if (!d->rules[i].passed && k < ncodes)
+			k += (size_t)snprintf(codes + k, ncodes - k, "%s%s",
+					      k ? "," : "", d->rules[i].code);
 	struct buf msg = BUF_INIT;
 	buf_addf(&msg, "kasus %lld tidak layak menurut kebijakan %s:",
 		 (long long)id, d->policy_version);
@@ -98,6 +105,11 @@ static int refuse_ineligible(const struct elig_decision *d, int64_t id,
 /* Everything one issuance makes before it is stored. */
 struct draft {
 	int wrote;                  /* the counter moved: no clean refusal */
+	/* The gate's checks said no (docs/reports.md, "refusals by the
+	 * gate"): what to write in the issue.refused audit row. */
+	char refused[160];          /* reason codes, "" when not a refusal */
+	int64_t refused_case;
+	enum issue_kind refused_kind;
 	struct store_document doc;
 	unsigned char serial[TOKEN_SERIAL_LEN];
 	struct render_fields fields;
@@ -107,6 +119,9 @@ struct draft {
 static void draft_init(struct draft *d)
 {
 	d->wrote = 0;
+	d->refused[0] = 0;
+	d->refused_case = 0;
+	d->refused_kind = ISSUE_LETTER;
 	memset(&d->doc, 0, sizeof d->doc);
 	render_fields_init(&d->fields);
 	buf_init(&d->number, 0);
@@ -255,20 +270,25 @@ static int produce(struct issue_ctx *ctx, enum issue_kind kind,
 	return 0;
 }
 
-/* The checks: approved, eligible now, no other document in force. */
+/* The checks: approved, eligible now, no other document in force. A
+ * refusal names its reasons in codes. */
 static int check_case(struct issue_ctx *ctx, const struct cases_facts *f,
 		      enum issue_kind kind, int64_t today, const char *replaces,
-		      struct issue_result *res, struct buf *err)
+		      struct issue_result *res, char *codes, size_t ncodes,
+		      struct buf *err)
 {
-	if (strcmp(f->c.state, state_name(ST_APPROVED)) != 0)
+	if (strcmp(f->c.state, state_name(ST_APPROVED)) != 0) {
+		snprintf(codes, ncodes, "not_approved");
 		return tb_err(err, TB_ECONFLICT,
 			      "kasus %lld belum disetujui (status: %s); "
 			      "dokumen hanya terbit untuk kasus yang disetujui",
 			      (long long)f->c.id, f->c.state);
+	}
 	elig_decide(ctx->policy, &f->facts, &res->decision);
 	res->decided = 1;
 	if (!res->decision.eligible)
-		return refuse_ineligible(&res->decision, f->c.id, err);
+		return refuse_ineligible(&res->decision, f->c.id, codes,
+					 ncodes, err);
 	struct store_document other;
 	struct buf why = BUF_INIT;
 	int rc = store_doc_in_force(ctx->store, 0, f->r.nik,
@@ -277,7 +297,8 @@ static int check_case(struct issue_ctx *ctx, const struct cases_facts *f,
 	if (rc < 0 && rc != TB_ENOTFOUND)
 		tb_err(err, rc, "%s", why.data);
 	buf_release(&why);
-	if (rc == 0)
+	if (rc == 0) {
+		snprintf(codes, ncodes, "in_force");
 		return tb_err(err, TB_ECONFLICT,
 			      "penduduk ini masih memegang %s yang berlaku "
 			      "(seri %s, nomor %s, kasus %lld); cabut atau "
@@ -285,6 +306,7 @@ static int check_case(struct issue_ctx *ctx, const struct cases_facts *f,
 			      kind == ISSUE_LETTER ? "surat" : "kartu",
 			      other.serial, other.number,
 			      (long long)other.case_id);
+	}
 	return rc == TB_ENOTFOUND ? 0 : rc;
 }
 
@@ -300,11 +322,14 @@ static int gate(struct issue_ctx *ctx, const struct cases_actor *a,
 	struct cases_facts f;
 	int64_t today = date_today();
 	char iso[DATE_LEN + 1];
+	d->refused_case = case_id;
+	d->refused_kind = kind;
 	int rc = cases_facts_load(ctx->store, case_id, &f, err);
 	if (rc < 0)
 		return rc;
 	if ((rc = need_dinsos(a, f.c.village_code, err)) < 0 ||
-	    (rc = check_case(ctx, &f, kind, today, replaces, res, err)) < 0 ||
+	    (rc = check_case(ctx, &f, kind, today, replaces, res, d->refused,
+			     sizeof d->refused, err)) < 0 ||
 	    (rc = allocate(ctx, kind, today, d, err)) < 0)
 		goto out;
 	days_iso(today, iso);
@@ -347,12 +372,55 @@ out:
 	return rc;
 }
 
+/*
+ * The issue.refused audit row of a refusal by the gate's checks (object
+ * the case, note "KIND [code,code] message" on one line), inside the
+ * caller's transaction. Not for faults or for who may (the server
+ * audits access.denied): only what the checks decided.
+ */
+static int audit_refusal(struct issue_ctx *ctx, const struct cases_actor *a,
+			 const struct draft *d, const char *msg,
+			 struct buf *err)
+{
+	char object[32];
+	struct buf note = BUF_INIT;
+	snprintf(object, sizeof object, "case:%lld", (long long)d->refused_case);
+	int rc = buf_addf(&note, "%s [%s] ", issue_kind_name(d->refused_kind),
+			  d->refused);
+	for (const char *p = msg; !rc && *p; p++)
+		rc = buf_addc(&note, *p == '\n' ? ' ' : *p);
+	if (rc < 0)
+		rc = tb_err(err, TB_ENOMEM, "memori habis");
+	else
+		rc = store_audit_add(ctx->store, a->name, role_name(a->role),
+				     "issue.refused", object, note.data, err);
+	buf_release(&note);
+	return rc;
+}
+
+/* After the refused attempt rolled back: its audit row in a small
+ * transaction of its own (like access.denied). A failure to write it
+ * does not hide the refusal, which is what the caller must see. */
+static void audit_refusal_alone(struct issue_ctx *ctx,
+				const struct cases_actor *a,
+				const struct draft *d, const char *msg)
+{
+	struct buf why = BUF_INIT;
+	int rc = store_begin(ctx->store, &why);
+	if (rc == 0)
+		store_end(ctx->store, audit_refusal(ctx, a, d, msg, &why),
+			  &why);
+	buf_release(&why);
+}
+
 /* Commits, and only then hands out the bytes. */
-static int finish(struct issue_ctx *ctx, int rc, struct draft *d,
-		  struct buf *pdf, struct buf *err)
+static int finish(struct issue_ctx *ctx, const struct cases_actor *a,
+		  int rc, struct draft *d, struct buf *pdf, struct buf *err)
 {
 	if (rc < 0) {
 		store_rollback(ctx->store);
+		if (d->refused[0] && !d->wrote)
+			audit_refusal_alone(ctx, a, d, err->data ? err->data : "");
 		return rc;
 	}
 	if ((rc = store_commit(ctx->store, err)) < 0)
@@ -405,7 +473,7 @@ int issue_document(struct issue_ctx *ctx, const struct cases_actor *a,
 		return rc;
 	draft_init(&d);
 	rc = issue_one(ctx, a, case_id, kind, res, &d, pdf != NULL, err);
-	rc = finish(ctx, rc, &d, pdf, err);
+	rc = finish(ctx, a, rc, &d, pdf, err);
 	draft_release(&d);
 	return rc;
 }
@@ -427,6 +495,17 @@ int issue_batch(struct issue_ctx *ctx, const struct cases_actor *a,
 		rc = issue_one(ctx, a, items[i].case_id, kind, &items[i].res,
 			       &d, 0, &why);
 		int wrote = d.wrote;
+		/* The batch goes on and commits: the refusal's row rides
+		 * in its transaction. */
+		if (rc < 0 && !wrote && d.refused[0]) {
+			int arc = audit_refusal(ctx, a, &d, why.data, err);
+			if (arc < 0) {
+				draft_release(&d);
+				buf_release(&why);
+				store_rollback(ctx->store);
+				return arc;
+			}
+		}
 		draft_release(&d);
 		items[i].rc = rc < 0 ? rc : 0;
 		snprintf(items[i].err, sizeof items[i].err, "%s",
@@ -496,7 +575,7 @@ int issue_reissue(struct issue_ctx *ctx, const struct cases_actor *a,
 	rc = store_audit_add(ctx->store, a->name, role_name(a->role),
 			     "document.supersede", object, note, err);
 out:
-	rc = finish(ctx, rc, &d, pdf, err);
+	rc = finish(ctx, a, rc, &d, pdf, err);
 	draft_release(&d);
 	return rc;
 }

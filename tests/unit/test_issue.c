@@ -185,6 +185,63 @@ static void test_issue_ineligible(void **state)
 	assert_int_equal(doc_count(e), n);
 }
 
+static int last_audit_row(const struct store_audit *a, void *arg)
+{
+	*(struct store_audit *)arg = *a;
+	return 0;
+}
+
+/* The refusal's audit row (docs/reports.md, refusals by the gate). */
+static void assert_refused_row(struct env *e, const char *object,
+			       const char *head)
+{
+	struct store_audit last;
+	memset(&last, 0, sizeof last);
+	assert_int_equal(store_audit_each(e->s, object, last_audit_row, &last,
+					  &e->err),
+			 0);
+	assert_string_equal(last.action, "issue.refused");
+	assert_string_equal(last.actor, "ds");
+	assert_memory_equal(last.note, head, strlen(head));
+	assert_null(strchr(last.note, '\n'));
+}
+
+/* A refusal by the gate's checks is audited, in its own transaction
+ * after the attempt rolled back: an unapproved case names not_approved,
+ * an ineligible one the rules that failed; a refusal of who may is not
+ * the gate's (the server audits access.denied). */
+static void test_issue_refusal_audited(void **state)
+{
+	struct env *e = *state;
+	struct issue_result res;
+	struct store_case c;
+	char object[32], head[64];
+	int64_t id;
+	/* A new case (a draft) for case 1's resident: run last, so the
+	 * other tests' lists keep their cases. */
+	assert_int_equal(store_case_get(e->s, 1, &c, &e->err), 0);
+	assert_int_equal(cases_create(e->s, &e->op, c.nik, &id, &e->err), 0);
+	assert_int_equal(issue_document(&e->ctx, &e->ds, id, ISSUE_CARD, &res,
+					NULL, &e->err),
+			 TB_ECONFLICT);
+	snprintf(object, sizeof object, "case:%lld", (long long)id);
+	snprintf(head, sizeof head, "card [not_approved] kasus %lld ",
+		 (long long)id);
+	assert_refused_row(e, object, head);
+	/* Case 4 was made ineligible by test_issue_ineligible. */
+	assert_int_equal(issue_document(&e->ctx, &e->ds, 4, ISSUE_LETTER, &res,
+					NULL, &e->err),
+			 TB_EREFUSED);
+	assert_refused_row(e, "case:4", "letter [not_pbi] ");
+	struct store_audit before, after;
+	store_audit_each(e->s, NULL, last_audit_row, &before, &e->err);
+	assert_int_equal(issue_document(&e->ctx, &e->op, 4, ISSUE_LETTER, &res,
+					NULL, &e->err),
+			 TB_EPERM);
+	store_audit_each(e->s, NULL, last_audit_row, &after, &e->err);
+	assert_int_equal(after.id, before.id);
+}
+
 static int64_t letters_seq_max(struct env *e);
 
 static int seq_max(const struct store_document *d, void *arg)
@@ -484,6 +541,7 @@ static void test_issue_batch(void **state)
 	assert_string_equal(items[0].err, "");
 	assert_int_equal(items[1].rc, TB_EREFUSED);
 	assert_true(strlen(items[1].err) > 0);
+	assert_refused_row(e, "case:4", "letter [not_pbi] ");
 	assert_int_equal(items[2].rc, 0);
 	assert_int_equal(items[2].res.doc.seq, items[0].res.doc.seq + 1);
 }
@@ -951,6 +1009,7 @@ int main(void)
 		cmocka_unit_test(test_print_queue),
 		cmocka_unit_test(test_doc_search),
 		cmocka_unit_test(test_correct_after_issue),
+		cmocka_unit_test(test_issue_refusal_audited),
 	};
 	return cmocka_run_group_tests(tests, env_setup, env_teardown);
 }
