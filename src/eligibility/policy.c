@@ -447,6 +447,14 @@ static int check_setting(struct parser *ps, const char *key, const char *v)
 		    v[n - 1] == '-')
 			return perr(ps, "verifier_host harus nama host saja, tanpa https:// atau garis miring (tertulis '%s')",
 				    v);
+	} else if (!strncmp(key, "stage_limit_hours_", 18)) {
+		/* The dashboard's stage limits (src/stats/, docs/reports.md):
+		 * whole hours up to a year. Which stage the key names is the
+		 * stats module's business (an unknown one is never read). */
+		long h;
+		if (parse_int(v, &h) || h < 1 || h > 8760)
+			return perr(ps, "%s harus jam bulat 1 sampai 8760 (tertulis '%s')",
+				    key, v);
 	} else if (!strcmp(key, "card_validity_days")) {
 		if (parse_int(v, &ps->p->card_validity_days) ||
 		    ps->p->card_validity_days < 1 || ps->p->card_validity_days > 3660)

@@ -76,8 +76,9 @@ int stats_stage_index(enum case_state state);
 
 /*
  * The stage limits: policy settings `stage_limit_hours_<state> = N`
- * (whole hours, 1..8760, in the policy file's [settings]; checked when
- * the policy loads), STATS_LIMIT_DEFAULT_S for a stage without one.
+ * (whole hours, 1..8760, in the policy file's [settings]; the value is
+ * checked when the policy loads, docs/policy.md), STATS_LIMIT_DEFAULT_S
+ * for a stage without one.
  * p may be NULL (every stage the default). Fills limits_s[i] for
  * stats_stages[i]. 0, or TB_EINVAL for a malformed setting.
  */
