@@ -49,7 +49,7 @@ int stats_limits(const struct policy *p, int64_t limits_s[STATS_NSTAGES],
 		const char *v = p ? policy_setting(p, key) : NULL;
 		if (!v)
 			continue;
-		if (!*v || strlen(v) > 4 || !str_all_digits(v) || atoi(v) < 1 ||
+		if (strlen(v) > 6 || !str_all_digits(v) || atoi(v) < 1 ||
 		    atoi(v) > LIMIT_HOURS_MAX)
 			return tb_err(err, TB_EINVAL,
 				      "setelan %s harus jam bulat 1 sampai %d "
@@ -62,9 +62,10 @@ int stats_limits(const struct policy *p, int64_t limits_s[STATS_NSTAGES],
 
 int stats_month_parse(const char *s, int *year, int *month, struct buf *err)
 {
-	if (!s || strlen(s) != 7 || s[4] != '-' || !str_is_digits(s, 4) ||
-	    !str_is_digits(s + 5, 2) || atoi(s + 5) < 1 || atoi(s + 5) > 12 ||
-	    atoi(s) < 2000)
+	int ok = s && strlen(s) == 7 && s[4] == '-';
+	for (int i = 0; ok && i < 7; i++)
+		ok = i == 4 || (s[i] >= '0' && s[i] <= '9');
+	if (!ok || atoi(s + 5) < 1 || atoi(s + 5) > 12 || atoi(s) < 2000)
 		return tb_err(err, TB_EINVAL,
 			      "bulan harus ditulis YYYY-MM, mis. 2026-11 "
 			      "(tertulis '%s')", s ? s : "");
