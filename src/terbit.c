@@ -114,6 +114,11 @@ static const struct command commands[] = {
 	{ "verify", cli_verify, "TOKEN|URL|BERKAS.pdf [--json]",
 	  "periksa kode QR atau PDF: VALID, REVOKED, SUPERSEDED, EXPIRED, "
 	  "UNKNOWN, FORGED" },
+	/* -- reports -- */
+	{ "report monthly", cli_report_monthly,
+	  "YYYY-MM --csv BERKAS.csv [--out BERKAS.pdf] [--by PENGGUNA]",
+	  "rekap bulanan (WIB): kasus per status, waktu tunggu per tahap, "
+	  "waktu sampai surat, per kecamatan" },
 	/* -- service -- */
 	{ "serve", cli_serve,
 	  "[--listen ALAMAT:PORT] [--threads N] [--config BERKAS] [--rate-limit N]"
