@@ -185,6 +185,18 @@ int fmt_duration_id(struct buf *out, int64_t s)
 	return buf_addf(out, "%" PRId64 " hari", d);
 }
 
+int64_t fmt_axis_max(int64_t v)
+{
+	for (int64_t p = 1;; p *= 10) {
+		if (v <= p)
+			return p;
+		if (v <= 2 * p)
+			return 2 * p;
+		if (v <= 5 * p)
+			return 5 * p;
+	}
+}
+
 int fmt_card_number(struct buf *out, const char *s)
 {
 	if (!str_is_digits(s, 13))

@@ -26,6 +26,10 @@ int fmt_int_id(struct buf *out, int64_t v);
  * A negative time reads as 0.
  */
 int fmt_duration_id(struct buf *out, int64_t seconds);
+/* A chart axis' top: v rounded up to 1, 2 or 5 times a power of ten
+ * (at least 1), so the grid lines carry round numbers; the page's SVG
+ * and the PDF report's charts share it and so draw the same scale. */
+int64_t fmt_axis_max(int64_t v);
 /* "0001234567890" (13 digits) -> "0001 2345 6789 0". */
 int fmt_card_number(struct buf *out, const char *digits13);
 /* 'L' -> "Laki-laki", 'P' -> "Perempuan"; anything else TB_EINVAL. */

@@ -362,19 +362,6 @@ static int el_bars(struct flow *f, const struct render_block *b)
 	return rc;
 }
 
-/* 1, 2 or 5 times a power of ten, at least v: the axis' top. */
-static int nice_max(int v)
-{
-	for (int p = 1;; p *= 10) {
-		if (v <= p)
-			return p;
-		if (v <= 2 * p)
-			return 2 * p;
-		if (v <= 5 * p)
-			return 5 * p;
-	}
-}
-
 static int el_lines(struct flow *f, const struct render_block *b)
 {
 	struct doc *d = f->d;
@@ -384,7 +371,7 @@ static int el_lines(struct flow *f, const struct render_block *b)
 	for (size_t k = 0; rc == 0 && k < b->rows * b->cols; k++)
 		if (b->val[k] > vmax)
 			vmax = b->val[k];
-	int top = nice_max(vmax < 1 ? 1 : vmax);
+	int top = (int)fmt_axis_max(vmax);
 	if (rc == 0)
 		rc = chart_title(f, b, LINE_PLOT_H + 8);
 	if (rc < 0)

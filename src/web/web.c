@@ -20,6 +20,11 @@
 
 /* Every signed-in user: a page decides more through the modules. */
 #define ANY ROUTE_ANY_USER
+/* The dashboard: everyone with case figures in their scope (faskes has
+ * none: stats_compute refuses it too). */
+#define DASHBOARD (ROUTE_ROLE(ROLE_DINSOS) | ROUTE_ROLE(ROLE_DINKES) |      \
+		   ROUTE_ROLE(ROLE_ADMIN) | ROUTE_ROLE(ROLE_KECAMATAN) |     \
+		   ROUTE_ROLE(ROLE_DESA))
 /* A page is a few KB; this only stops a runaway loop. */
 #define PAGE_MAX (256u * 1024)
 
@@ -32,6 +37,10 @@ const struct web_page web_pages[] = {
 	{ "POST", "/sandi", ui_password_post, ANY, WEB_FORM_MAX, WEB_NO_PWCHANGE },
 	/* -- home per role -- */
 	{ "GET", "/", ui_home, ANY, 0, 0 },
+	/* -- dashboard and reports -- */
+	{ "GET", "/dasbor", ui_dashboard, DASHBOARD, 0, 0 },
+	{ "GET", "/dasbor/laporan.pdf", ui_dashboard_pdf, DASHBOARD, 0, 0 },
+	{ "GET", "/dasbor/laporan.csv", ui_dashboard_csv, DASHBOARD, 0, 0 },
 	/* -- the one stylesheet, cached -- */
 	{ "GET", "/static/terbit.css", ui_static_css, ROUTE_PUBLIC, 0, WEB_CACHE },
 };

@@ -175,4 +175,9 @@ int ui_password_post(struct web_req *w);/* POST /sandi */
 int ui_home(struct web_req *w);         /* GET / */
 int ui_static_css(struct web_req *w);   /* GET /static/terbit.css */
 
+/* -- dashboard and reports (ui-dashboard.c) -- */
+int ui_dashboard(struct web_req *w);     /* GET /dasbor */
+int ui_dashboard_pdf(struct web_req *w); /* GET /dasbor/laporan.pdf */
+int ui_dashboard_csv(struct web_req *w); /* GET /dasbor/laporan.csv */
+
 #endif
