@@ -55,7 +55,8 @@ static const struct command commands[] = {
 	{ "eligibility", cli_eligibility, "KASUS [--by PENGGUNA] [--json]",
 	  "keputusan kelayakan kasus, aturan demi aturan" },
 	{ "demo-data", cli_demo_data,
-	  "[--residents N] [--seed S] [--export-csv DIR]",
+	  "[--residents N] [--seed S] [--export-csv DIR]"
+	  " [--history-days D [--cases N]]",
 	  "isi basis data dengan data contoh sintetis (atau tulis CSV)" },
 	/* -- documents -- */
 	{ "qr", cli_qr, "TEKS --out FILE.png [--mm 20] [--dpi 300]",

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cases/cases.h"
@@ -15,6 +16,8 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "demo/demo.h"
+#include "issue/issue.h"
+#include "render/render.h"
 #include "sign/keys.h"
 #include "store/store.h"
 
@@ -321,11 +324,76 @@ static int export_csv(struct cli *c, const char *dir, unsigned long n,
 	return rc;
 }
 
+/* The documents of a demo history: through the gate, as dinsos. */
+struct history_docs {
+	struct issue_ctx ctx;
+	struct cases_actor dinsos;
+	int loaded;
+};
+
+static int history_issue(void *arg, int64_t case_id, int card,
+			 struct buf *err)
+{
+	struct history_docs *h = arg;
+	struct issue_result res;
+	int rc;
+	if (!h->loaded) {
+		if ((rc = cases_actor_load(h->ctx.store, "dinsos", &h->dinsos,
+					   err)) < 0)
+			return rc;
+		h->loaded = 1;
+	}
+	rc = issue_document(&h->ctx, &h->dinsos, case_id,
+			    card ? ISSUE_CARD : ISSUE_LETTER, &res, NULL, err);
+	/* An approved case the engine now refuses is part of the story
+	 * (its refusal is audited), not a failure of the demo. */
+	return rc == TB_EREFUSED || rc == TB_ECONFLICT ? 0 : rc;
+}
+
+/* --history-days: cases spread over that many days before now, with the
+ * documents when the keys and layouts are there (`terbit init`). */
+static int demo_history(struct cli *c, struct store *s, struct policy *p,
+			unsigned long n, unsigned long seed,
+			struct buf *tokens)
+{
+	unsigned long days, ncases;
+	struct history_docs docs = { 0 };
+	struct render_ctx *r = NULL;
+	struct keyring *kr = NULL;
+	struct buf root = BUF_INIT, why = BUF_INIT;
+	int rc;
+	if ((rc = parse_count(c, "--history-days", 365, 3660, &days)) < 0 ||
+	    (rc = parse_count(c, "--cases", n * 4 / 5, DEMO_MAX, &ncases)) < 0)
+		return rc;
+	struct demo_history h = { .cases = (unsigned)ncases,
+				  .days = (unsigned)days,
+				  .now = (int64_t)time(NULL) };
+	if (keyring_load(c->data_dir, &kr, &why) == 0 &&
+	    cli_find_root(c, &root) == 0 &&
+	    render_ctx_new(&r, root.data, &why) == 0) {
+		docs.ctx = (struct issue_ctx){ .store = s, .policy = p,
+					       .render = r, .keys = kr };
+		h.issue = history_issue;
+		h.issue_arg = &docs;
+	} else {
+		fprintf(stderr, "terbit: tanpa dokumen (%s)\n",
+			why.len ? why.data : "tata letak tidak ditemukan");
+	}
+	rc = demo_populate_history(s, p, (unsigned)n, seed, &h, tokens,
+				   &c->err);
+	render_ctx_free(r);
+	keyring_free(kr);
+	buf_release(&root);
+	buf_release(&why);
+	return rc;
+}
+
 int cli_demo_data(struct cli *c)
 {
 	static const char *const opts[] = { "--residents", "--seed",
 					    "--export-csv", "--policy",
-					    "--passwords", "--root", NULL };
+					    "--passwords", "--root",
+					    "--history-days", "--cases", NULL };
 	struct store *s = NULL;
 	struct policy *p = NULL;
 	struct buf tokens = BUF_INIT, path = BUF_INIT, pws = BUF_INIT;
@@ -339,8 +407,10 @@ int cli_demo_data(struct cli *c)
 		return export_csv(c, cli_opt(c, "--export-csv"), n, seed);
 	if ((rc = cli_load_policy(c, &p)) < 0 || (rc = cli_open_store(c, &s)) < 0)
 		goto out;
-	if ((rc = demo_populate(s, p, (unsigned)n, seed, &tokens,
-				 &c->err)) < 0)
+	rc = cli_opt(c, "--history-days")
+		     ? demo_history(c, s, p, n, seed, &tokens)
+		     : demo_populate(s, p, (unsigned)n, seed, &tokens, &c->err);
+	if (rc < 0)
 		goto out;
 	/* The tokens are the only way into the API as these users. */
 	if ((rc = buf_addf(&path, "%s/demo-tokens.txt", c->data_dir)) < 0 ||

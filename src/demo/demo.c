@@ -418,6 +418,8 @@ struct demo {
 	uint64_t rng;
 	struct buf *err;
 	struct buf late_pbi; /* CSV of memberships that start after approval */
+	const struct demo_history *h; /* NULL: the plan */
+	int64_t clock;       /* the store's clock in a history */
 };
 
 static int actor_for(struct store *s, enum role role, const char *village,
@@ -612,10 +614,149 @@ static int demo_cases(struct demo *d, unsigned n, uint64_t seed)
 	return rc;
 }
 
-int demo_populate(struct store *s, const struct policy *p, unsigned n,
-		  uint64_t seed, struct buf *tokens, struct buf *err)
+/* ---- a history over time ------------------------------------------ */
+
+#define MINUTE 60
+#define HOUR (60 * MINUTE)
+#define DAY (24 * HOUR)
+#define HISTORY_BATCH 250 /* cases per transaction */
+
+static int64_t demo_clock(void *arg)
 {
-	struct demo d = { .s = s, .p = p, .rng = seed ^ 0xD3A0u, .err = err };
+	return *(int64_t *)arg;
+}
+
+/* A delay between lo and hi seconds, most of them short: an office
+ * deals with most cases soon and with a few much later. */
+static int64_t delay(struct demo *d, int64_t lo, int64_t hi)
+{
+	uint64_t u = rnd(&d->rng, 1000), v = rnd(&d->rng, 1000);
+	return lo + (int64_t)((uint64_t)(hi - lo) * u * v / 1000000);
+}
+
+/* How long each stage waits for its office, lo..hi seconds: the
+ * village prepares and uploads, the health office checks within the
+ * day, the survey takes days, the kecamatan and the social office
+ * decide within a day or two. */
+static const struct {
+	enum case_state state;
+	int64_t lo, hi;
+} stage_delay[] = {
+	{ ST_DRAFT, 10 * MINUTE, 2 * DAY },
+	{ ST_SUBMITTED, 20 * MINUTE, 3 * DAY },
+	{ ST_HEALTH_CHECKED, 2 * HOUR, 6 * DAY },
+	{ ST_SURVEYED, 30 * MINUTE, 4 * DAY },
+	{ ST_RECOMMENDED, 30 * MINUTE, 3 * DAY },
+	{ ST_VERIFIED, 10 * MINUTE, 2 * DAY },
+	{ ST_RETURNED, 2 * HOUR, 7 * DAY },
+	{ ST_APPROVED, 1 * MINUTE, 12 * HOUR }, /* to the letter */
+};
+
+/* Moves the clock to the end of a stay in `state`; 1 when that is past
+ * now (the case is still waiting there). */
+static int wait_in(struct demo *d, enum case_state state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(stage_delay); i++)
+		if (stage_delay[i].state == state)
+			d->clock += delay(d, stage_delay[i].lo, stage_delay[i].hi);
+	return d->clock >= d->h->now;
+}
+
+/* What the reviewer at `from` decides (the main line, or a return or a
+ * rejection); poor households are mostly approved, the others rejected
+ * by the social office at the latest. */
+static enum case_state decide(struct demo *d, enum case_state from, int poor)
+{
+	static const enum case_state next[] = {
+		[ST_DRAFT] = ST_SUBMITTED,      [ST_SUBMITTED] = ST_HEALTH_CHECKED,
+		[ST_HEALTH_CHECKED] = ST_SURVEYED, [ST_SURVEYED] = ST_RECOMMENDED,
+		[ST_RECOMMENDED] = ST_VERIFIED, [ST_VERIFIED] = ST_APPROVED,
+		[ST_RETURNED] = ST_SUBMITTED,
+	};
+	unsigned r = rnd(&d->rng, 100);
+	if (from == ST_SUBMITTED)
+		return r < 6 ? ST_RETURNED : r < 9 ? ST_REJECTED : next[from];
+	if (from == ST_SURVEYED)
+		return r < 8 ? ST_RETURNED
+		       : r < (poor ? 11u : 40u) ? ST_REJECTED : next[from];
+	if (from == ST_VERIFIED)
+		return !poor ? ST_REJECTED : r < 7 ? ST_RETURNED : next[from];
+	return next[from];
+}
+
+static int history_case(struct demo *d, const struct demo_person *who,
+			int64_t opened)
+{
+	const char *village = who->r.village_code;
+	struct cases_actor desa;
+	enum case_state st = ST_DRAFT;
+	int64_t id;
+	int answered = 0, poor = rnd(&d->rng, 100) < 85;
+	int rc = actor_for(d->s, ROLE_DESA, village, &desa, d->err);
+	d->clock = opened;
+	if (rc < 0 || (rc = cases_create(d->s, &desa, who->r.nik, &id, d->err)) < 0 ||
+	    (rc = demo_attach(d, &desa, id, "rujukan")) < 0)
+		return rc;
+	for (int steps = 0; steps < 40 && !wf_is_final(st); steps++) {
+		if (wait_in(d, st))
+			return 0; /* still waiting at now */
+		enum case_state to = decide(d, st, poor);
+		if (st == ST_HEALTH_CHECKED && !answered) {
+			if ((rc = demo_answers(d, &desa, id, poor)) < 0)
+				return rc;
+			answered = 1;
+		}
+		if ((rc = demo_move(d, id, village, st, to, poor, &answered)) < 0)
+			return rc;
+		st = to;
+	}
+	if (st != ST_APPROVED || !d->h->issue)
+		return 0;
+	for (int card = 0; card < 2; card++) {
+		if (wait_in(d, ST_APPROVED))
+			return 0; /* the letter is still to come */
+		if (card && rnd(&d->rng, 10) < 3)
+			break;
+		if ((rc = d->h->issue(d->h->issue_arg, id, card, d->err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int history_cases(struct demo *d, unsigned n, uint64_t seed)
+{
+	const struct demo_history *h = d->h;
+	struct demo_person p;
+	unsigned next = 0, made = 0;
+	int rc = 0;
+	store_clock_set(d->s, demo_clock, &d->clock);
+	while (made < h->cases && next < n && rc == 0) {
+		demo_person(seed, next++, &p);
+		if (!candidate(d->s, &p))
+			continue;
+		/* Evenly over the span, so every month has its cases. */
+		int64_t opened = h->now - (int64_t)h->days * DAY +
+				 (int64_t)h->days * DAY * made / h->cases +
+				 rnd(&d->rng, HOUR);
+		if (made % HISTORY_BATCH == 0 && (rc = store_begin(d->s, d->err)) < 0)
+			break;
+		rc = history_case(d, &p, opened);
+		made++;
+		if (rc < 0 || made % HISTORY_BATCH == 0 || made == h->cases)
+			rc = store_end(d->s, rc, d->err);
+	}
+	if (rc == 0 && made % HISTORY_BATCH && made != h->cases)
+		rc = store_end(d->s, rc, d->err); /* ran out of residents */
+	store_clock_set(d->s, NULL, NULL);
+	return rc;
+}
+
+static int populate(struct store *s, const struct policy *p, unsigned n,
+		    uint64_t seed, const struct demo_history *h,
+		    struct buf *tokens, struct buf *err)
+{
+	struct demo d = { .s = s, .p = p, .rng = seed ^ 0xD3A0u, .err = err,
+			  .h = h };
 	struct buf res = BUF_INIT, pbi = BUF_INIT, report = BUF_INIT;
 	int rc;
 	buf_init(&d.late_pbi, 0);
@@ -640,7 +781,7 @@ int demo_populate(struct store *s, const struct policy *p, unsigned n,
 		goto out;
 	if ((rc = demo_users(s, tokens, err)) < 0 ||
 	    (rc = buf_adds(&d.late_pbi, "nik,program,status,card_number\n")) < 0 ||
-	    (rc = demo_cases(&d, n, seed)) < 0)
+	    (rc = h ? history_cases(&d, n, seed) : demo_cases(&d, n, seed)) < 0)
 		goto out;
 	/* After approval, some residents joined PBI-APBD: their approved
 	 * cases are no longer eligible, and the issue gate must see it. */
@@ -655,4 +796,21 @@ out:
 	buf_release(&report);
 	buf_release(&d.late_pbi);
 	return rc;
+}
+
+int demo_populate(struct store *s, const struct policy *p, unsigned n,
+		  uint64_t seed, struct buf *tokens, struct buf *err)
+{
+	return populate(s, p, n, seed, NULL, tokens, err);
+}
+
+int demo_populate_history(struct store *s, const struct policy *p,
+			  unsigned n, uint64_t seed,
+			  const struct demo_history *h, struct buf *tokens,
+			  struct buf *err)
+{
+	if (!h || !h->cases || !h->days)
+		return tb_err(err, TB_EINVAL,
+			      "riwayat contoh perlu jumlah kasus dan hari");
+	return populate(s, p, n, seed, h, tokens, err);
 }

@@ -43,6 +43,35 @@ int demo_populate(struct store *s, const struct policy *p, unsigned n,
 		  uint64_t seed, struct buf *tokens, struct buf *err);
 
 /*
+ * A year (or any span) of history instead of the fixed plan, for the
+ * dashboard and its benchmark: `cases` cases (at most one per eligible
+ * resident) opened at times spread evenly over the `days` days before
+ * `now`, each walked through the workflow with the delays of the
+ * regency's offices (minutes to days a stage, some returns and
+ * resubmissions, rejections of the households that are not poor) until
+ * it ends or reaches now, so the recent ones wait, some beyond their
+ * stage's limit. Every audit row carries the time the step happened:
+ * the store's clock (store_clock_set) is set before each step, because
+ * the log is append-only and hash-chained and cannot be fixed later.
+ * For approved cases `issue` (NULL: no documents) is called with the
+ * clock at the moment the letter (card 0) and, for most, the card
+ * (card 1) are issued; it issues through the gate. Written in
+ * transactions of a few hundred cases.
+ */
+struct demo_history {
+	unsigned cases;
+	unsigned days;
+	int64_t now;                /* unix seconds */
+	int (*issue)(void *arg, int64_t case_id, int card, struct buf *err);
+	void *issue_arg;
+};
+/* demo_populate with the history h instead of the plan's cases. */
+int demo_populate_history(struct store *s, const struct policy *p,
+			  unsigned n, uint64_t seed,
+			  const struct demo_history *h, struct buf *tokens,
+			  struct buf *err);
+
+/*
  * Gives every user the demo password of its role, "<role>-contoh-2026"
  * (published by `make demo`, so for demo databases only), through
  * cases_password_set: the password list must be loaded. About 70 ms per

@@ -674,6 +674,9 @@ int stats_compute(struct store *s, const struct stats_query *q,
 	out->all = w.all.a;
 	snprintf(out->all.code, sizeof out->all.code, "%s", out->scope);
 	region_name(s, out->scope, out->all.name, sizeof out->all.name);
+	if (!out->scope[0] && q->policy)
+		snprintf(out->all.name, sizeof out->all.name, "Kabupaten %s",
+			 policy_regency_name(q->policy));
 	snprintf(out->scope_name, sizeof out->scope_name, "%s",
 		 out->all.name);
 	if (w.nareas) {
