@@ -206,9 +206,10 @@ static int trend(struct web_req *w, const struct stats *st, struct buf *tmp)
 	int letters = 0, cards = 0;
 	if (!lab || !val)
 		return TB_ENOMEM;
-	/* The table lists the days with documents only, newest first: 90
-	 * rows of zeros would weigh more than the chart. */
-	for (int i = N - 1; i >= 0; i--) {
+	/* The chart has every day; its table sums weeks (from the last day
+	 * back), newest first: 90 rows would weigh more than the chart and
+	 * push a busy regency's page past 30 KB. */
+	for (int i = 0; i < N; i++) {
 		const struct stats_day *d = &st->trend[i];
 		int y, m, dd;
 		days_to_date(d->day, &y, &m, &dd);
@@ -218,16 +219,17 @@ static int trend(struct web_req *w, const struct stats *st, struct buf *tmp)
 		val[N + i] = d->cards;
 		letters += d->letters;
 		cards += d->cards;
-		if (!d->letters && !d->cards)
-			continue;
-		struct tmpl_view *r = tmpl_add_row(w->view, "days");
+	}
+	for (int end = N - 1; end >= 0; end -= 7) {
+		int start = end >= 6 ? end - 6 : 0, l = 0, c = 0;
+		for (int i = start; i <= end; i++)
+			l += val[i], c += val[N + i];
+		struct tmpl_view *r = tmpl_add_row(w->view, "weeks");
 		if (!r)
 			return TB_ENOMEM;
-		tmpl_put_bool(w->view, "any_days", 1);
-		fmt_days_id(tmp, d->day);
-		tmpl_put_str(r, "date", pool_str(w, tmp));
-		tmpl_put_str(r, "letters", num(w, tmp, d->letters));
-		tmpl_put_str(r, "cards", num(w, tmp, d->cards));
+		tmpl_put_fmt(r, "range", "%s sampai %s", lab[start], lab[end]);
+		tmpl_put_str(r, "letters", num(w, tmp, l));
+		tmpl_put_str(r, "cards", num(w, tmp, c));
 	}
 	tmpl_put_str(w->view, "trend_letters", num(w, tmp, letters));
 	tmpl_put_str(w->view, "trend_cards", num(w, tmp, cards));
