@@ -12,20 +12,33 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "eligibility/eligibility.h"
+#include "render/render.h"
+#include "report/report.h"
 #include "stats/stats.h"
 #include "store/store.h"
 
 /*
- * The one place the PDF report is made. The PDF belongs to the
- * dashboard's branch (src/render/): when it lands, this calls its
- * report_pdf with the figures (and what it needs for the letterhead)
- * and writes the bytes to path.
+ * The one place the PDF report is made: report_pdf (src/report/) with
+ * the figures and the policy's letterhead, written to path. Written 0600
+ * like every document terbit writes, though it names no resident.
  */
-static int write_pdf(struct cli *c, const struct stats *st, const char *path)
+static int write_pdf(struct cli *c, const struct policy *p,
+		     const struct stats *st, const char *path)
 {
-	(void)st;
-	return tb_err(&c->err, TB_EINTERNAL,
-		      "laporan PDF (%s) belum tersedia; gunakan --csv", path);
+	struct render_ctx *ctx = NULL;
+	struct buf root = BUF_INIT, pdf = BUF_INIT;
+	int rc;
+	if ((rc = cli_find_root(c, &root)) < 0 ||
+	    (rc = render_ctx_new(&ctx, root.data, &c->err)) < 0 ||
+	    (rc = report_pdf(ctx, p, st, &pdf, &c->err)) < 0 ||
+	    (rc = buf_write_file(path, pdf.data, pdf.len, 0600, &c->err)) < 0)
+		goto out;
+	printf("%s\n", path);
+out:
+	render_ctx_free(ctx);
+	buf_release(&root);
+	buf_release(&pdf);
+	return rc;
 }
 
 int cli_report_monthly(struct cli *c)
@@ -75,7 +88,7 @@ int cli_report_monthly(struct cli *c)
 		printf("%s\n", csv);
 	}
 	if (pdf)
-		rc = write_pdf(c, &st, pdf);
+		rc = write_pdf(c, p, &st, pdf);
 out:
 	stats_release(&st);
 	buf_release(&out);

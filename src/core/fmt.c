@@ -166,6 +166,37 @@ int fmt_int_id(struct buf *out, int64_t v)
 	return rc;
 }
 
+int fmt_duration_id(struct buf *out, int64_t s)
+{
+	int64_t m = s > 0 ? s / 60 : 0, h = m / 60, d = h / 24;
+	if (m == 0)
+		return buf_adds(out, "kurang dari 1 menit");
+	if (h == 0)
+		return buf_addf(out, "%" PRId64 " menit", m);
+	if (h < 10)
+		return m % 60 ? buf_addf(out, "%" PRId64 " jam %" PRId64
+					 " menit", h, m % 60)
+			      : buf_addf(out, "%" PRId64 " jam", h);
+	if (h < 48)
+		return buf_addf(out, "%" PRId64 " jam", h);
+	if (d < 10 && h % 24)
+		return buf_addf(out, "%" PRId64 " hari %" PRId64 " jam", d,
+				h % 24);
+	return buf_addf(out, "%" PRId64 " hari", d);
+}
+
+int64_t fmt_axis_max(int64_t v)
+{
+	for (int64_t p = 1;; p *= 10) {
+		if (v <= p)
+			return p;
+		if (v <= 2 * p)
+			return 2 * p;
+		if (v <= 5 * p)
+			return 5 * p;
+	}
+}
+
 int fmt_card_number(struct buf *out, const char *s)
 {
 	if (!str_is_digits(s, 13))

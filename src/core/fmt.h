@@ -17,6 +17,19 @@ int fmt_days_id(struct buf *out, int64_t days);
 int fmt_decimal_id(struct buf *out, double v, int decimals);
 /* 12345 -> "12.345" (thousands with a dot). */
 int fmt_int_id(struct buf *out, int64_t v);
+/*
+ * A waiting time for people (docs/ui: "3 jam", "2 hari"): under a
+ * minute "kurang dari 1 menit"; under an hour "N menit"; under ten hours
+ * "N jam M menit" (the six-hour mark needs the minutes); under two days
+ * "N jam"; under ten days "N hari M jam"; else "N hari". Always rounded
+ * down, so a time just short of a mark never reads as the mark itself.
+ * A negative time reads as 0.
+ */
+int fmt_duration_id(struct buf *out, int64_t seconds);
+/* A chart axis' top: v rounded up to 1, 2 or 5 times a power of ten
+ * (at least 1), so the grid lines carry round numbers; the page's SVG
+ * and the PDF report's charts share it and so draw the same scale. */
+int64_t fmt_axis_max(int64_t v);
 /* "0001234567890" (13 digits) -> "0001 2345 6789 0". */
 int fmt_card_number(struct buf *out, const char *digits13);
 /* 'L' -> "Laki-laki", 'P' -> "Perempuan"; anything else TB_EINVAL. */

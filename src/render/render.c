@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/err.h"
 #include "core/str.h"
@@ -142,6 +143,23 @@ static int read_fonts(struct render_ctx *ctx, const char *root,
 	return rc;
 }
 
+/* layouts/report.layout, optional: a root without it renders documents,
+ * and render_report says what is missing. */
+static int read_report_layout(struct render_ctx *ctx, const char *root,
+			      struct buf *path, struct buf *err)
+{
+	buf_reset(path);
+	if (buf_addf(path, "%s/layouts/report.layout", root) < 0)
+		return TB_ENOMEM;
+	if (access(path->data, F_OK) != 0)
+		return 0;
+	int rc = layout_load(&ctx->report, path->data, err);
+	for (size_t i = 0; rc == 0 && i < ctx->report.n; i++)
+		if (ctx->report.el[i].kind == LAYOUT_IMAGE)
+			rc = render__prepare_image(ctx, &ctx->report.el[i]);
+	return rc;
+}
+
 /* Every layout under root, checked, with its images prepared. */
 static int read_layouts(struct render_ctx *ctx, const char *root,
 			struct buf *err)
@@ -162,6 +180,8 @@ static int read_layouts(struct render_ctx *ctx, const char *root,
 					rc = render__prepare_image(ctx,
 								   &lay->el[i]);
 		}
+	if (rc == 0)
+		rc = read_report_layout(ctx, root, &path, err);
 	buf_release(&path);
 	return rc;
 }
@@ -207,6 +227,7 @@ void render_ctx_free(struct render_ctx *ctx)
 	for (size_t k = 0; k < NDOCS; k++)
 		for (int p = 0; p < 2; p++)
 			layout_release(&ctx->lay[k][p]);
+	layout_release(&ctx->report);
 	for (size_t i = 0; i < ctx->nprep; i++) {
 		buf_release(&ctx->prep[i].keys);
 		buf_release(&ctx->prep[i].data);

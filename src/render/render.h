@@ -160,4 +160,58 @@ int render_card_sheet(const struct render_ctx *ctx,
 		      const char *date, int flags, struct buf *out,
 		      struct buf *err);
 
+/*
+ * Reports (the monthly recap, src/report/): layouts/report.layout's page
+ * (the letterhead, the title, fields such as {report_period}) on the
+ * first page, then blocks flowing down the pages, a new page when the
+ * next one does not fit (a table continues with its header repeated),
+ * "Halaman k" at each page's foot. The caller gives every word and
+ * number already formatted (UTF-8, Indonesian): render only lays out
+ * and draws. The charts are vector paths, not pictures.
+ *
+ * Tables: cells[rows * cols], row 0 the header (bold, on a tint); the
+ * first column left-aligned, the others right-aligned (numbers); colw[]
+ * the columns' widths in mm (summing to at most the text width), or NULL
+ * for the first 2.5 times the others. Text that does not fit its cell
+ * shrinks (to 5 pt) and then wraps.
+ * Charts: cat[rows] the categories (areas: bars; days: points), series
+ * [cols] the series' names (the legend's words), rgb[cols] their colours,
+ * val[i * cols + j] the value of category i in series j. Bars are
+ * stacked and horizontal, the total at each bar's end; lines name a few
+ * days under the axis and differ by dash pattern as well as colour.
+ */
+enum render_block_kind {
+	RENDER_HEADING,   /* text: a section heading */
+	RENDER_PARA,      /* text: a paragraph, wrapped */
+	RENDER_TABLE,
+	RENDER_BARS,      /* text: the chart's title */
+	RENDER_LINES,     /* text: the chart's title */
+};
+
+struct render_block {
+	enum render_block_kind kind;
+	const char *text;
+	size_t rows, cols;
+	const char *const *cells;
+	const double *colw;
+	const char *const *cat;
+	const char *const *series;
+	const unsigned *rgb;
+	const int *val;
+};
+
+#define RENDER_REPORT_PAGES 24
+
+/*
+ * Appends the report's PDF to out. fields fill report.layout's
+ * placeholders. On failure out is as it was: TB_ENOTFOUND without
+ * layouts/report.layout under the context's root, TB_EINVAL (a missing
+ * field, a character the fonts lack, a block of the wrong shape),
+ * TB_ETOOBIG past RENDER_REPORT_PAGES pages, TB_ENOMEM, TB_EINTERNAL.
+ */
+int render_report(const struct render_ctx *ctx,
+		  const struct render_fields *fields,
+		  const struct render_block *blocks, size_t n,
+		  struct buf *out, struct buf *err);
+
 #endif

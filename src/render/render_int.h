@@ -15,6 +15,8 @@
  *   qr_draw.c       QR codes drawn as rectangles on the page's grid
  *   finish.c        font subsets, deflated pages, the saved PDF
  *   sheet.c         cards imposed ten to an A4 sheet, with crop marks
+ *   report.c        reports: report.layout, then tables and vector
+ *                   charts flowing over pages
  *   haru_internal.c every use of libharu's private structs
  */
 #include <hpdf.h>
@@ -56,6 +58,9 @@ struct render_ctx {
 	struct layout lay[NDOCS][2];
 	size_t nprep;
 	struct prepared prep[PREPARED_MAX];
+	/* layouts/report.layout, when the root has one (n 0: none): a root
+	 * made for documents alone still loads. */
+	struct layout report;
 };
 
 /* Everything one render_doc or render_card_sheet call owns. */

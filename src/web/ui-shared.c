@@ -38,6 +38,17 @@ int web_headers(struct http_response *res, unsigned flags)
 	return rc;
 }
 
+/* 1 when the page table lets role GET path: a link is shown only where
+ * following it would not be refused. */
+static int page_allows(const char *path, enum role role)
+{
+	for (size_t i = 0; i < web_pages_len; i++)
+		if (!strcmp(web_pages[i].method, "GET") &&
+		    !strcmp(web_pages[i].pattern, path))
+			return (web_pages[i].roles & ROUTE_ROLE(role)) != 0;
+	return 0;
+}
+
 int web_layout_view(struct web_req *w)
 {
 	struct tmpl_view *v = w->view;
@@ -58,6 +69,8 @@ int web_layout_view(struct web_req *w)
 		tmpl_put_str(me, "name", actor->name);
 		tmpl_put_str(me, "role", role_label(actor->role));
 		tmpl_put_str(me, "region", region.data);
+		tmpl_put_bool(me, "dashboard",
+			      page_allows("/dasbor", actor->role));
 		buf_release(&region);
 	}
 	if (sid) {

@@ -26,6 +26,11 @@
 #define DESA ROUTE_ROLE(ROLE_DESA)
 #define DINSOS ROUTE_ROLE(ROLE_DINSOS)
 #define STAFF (DESA | ROUTE_ROLE(ROLE_DINKES) | ROUTE_ROLE(ROLE_KECAMATAN) | DINSOS)
+/* The dashboard: everyone with case figures in their scope (faskes has
+ * none: stats_compute refuses it too). */
+#define DASHBOARD (ROUTE_ROLE(ROLE_DINSOS) | ROUTE_ROLE(ROLE_DINKES) |      \
+		   ROUTE_ROLE(ROLE_ADMIN) | ROUTE_ROLE(ROLE_KECAMATAN) |     \
+		   ROUTE_ROLE(ROLE_DESA))
 /* A page is a few KB; this only stops a runaway loop. */
 #define PAGE_MAX (256u * 1024)
 
@@ -81,6 +86,10 @@ const struct web_page web_pages[] = {
 	{ "POST", "/kasus/{id}/lampiran", ui_attach_post, DESA, WEB_UPLOAD_MAX, WEB_PDF_FRAME },
 	{ "GET", "/kasus/{id}/lampiran/{att}", ui_attach_get, STAFF, 0, WEB_FRAMED },
 	{ "GET", "/unduh/{serial}", ui_download, STAFF, 0, 0 },
+	/* -- dashboard and reports -- */
+	{ "GET", "/dasbor", ui_dashboard, DASHBOARD, 0, 0 },
+	{ "GET", "/dasbor/laporan.pdf", ui_dashboard_pdf, DASHBOARD, 0, 0 },
+	{ "GET", "/dasbor/laporan.csv", ui_dashboard_csv, DASHBOARD, 0, 0 },
 	/* -- the one stylesheet, cached -- */
 	{ "GET", "/static/terbit.css", ui_static_css, ROUTE_PUBLIC, 0, WEB_CACHE },
 };

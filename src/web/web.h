@@ -263,5 +263,9 @@ int web_put_nik(struct tmpl_view *v, const char *key, const char *nik);
 /* The {name} capture as a case id; TB_ENOTFOUND (the 404 page) when it
  * is not one, as for a case that does not exist. */
 int web_case_id(const struct web_req *w, const char *name, int64_t *id);
+/* -- dashboard and reports (ui-dashboard.c) -- */
+int ui_dashboard(struct web_req *w);     /* GET /dasbor */
+int ui_dashboard_pdf(struct web_req *w); /* GET /dasbor/laporan.pdf */
+int ui_dashboard_csv(struct web_req *w); /* GET /dasbor/laporan.csv */
 
 #endif
