@@ -1,8 +1,9 @@
 #!/bin/bash
 # `terbit report monthly`: a demo history of two months (every audit row
 # at the time its step happened), its month as CSV for spreadsheets; the
-# PDF half is not there yet and says so; bad input is refused. The
-# numbers themselves are checked in tests/unit/test_stats.c.
+# PDF with the office's letterhead (the page, CSV and PDF agreeing is
+# tests/web_dashboard.sh); bad input is refused. The numbers themselves
+# are checked in tests/unit/test_stats.c.
 source "$(dirname "$0")/lib.sh"
 
 MONTH=$(date -u +%Y-%m)
@@ -24,8 +25,12 @@ t_run 0 "monthly CSV of a kecamatan officer" "$TERBIT" report monthly "$MONTH" \
 t_check "only that kecamatan's villages" bash -c \
 	"grep -E '^3510[0-9]{2}' '$T_TMP/k.csv' | grep -q '^3510052' && ! grep -E '^3510[0-9]{2}' '$T_TMP/k.csv' | grep -vq '^351005'"
 
-t_run 1 "PDF not yet" "$TERBIT" report monthly "$MONTH" --out "$T_TMP/r.pdf"
-t_grep "PDF: says belum tersedia" 'belum tersedia' "$ERR"
+t_run 0 "monthly PDF" "$TERBIT" report monthly "$MONTH" --out "$T_TMP/r.pdf"
+t_run 0 "PDF: qpdf finds it sound" qpdf --check "$T_TMP/r.pdf"
+t_check "PDF: written 0600" test "$(stat -c %a "$T_TMP/r.pdf")" = 600
+pdftotext -layout "$T_TMP/r.pdf" "$T_TMP/r.txt"
+t_grep "PDF: the office's letterhead" 'DINAS SOSIAL|Dinas Sosial' "$(cat "$T_TMP/r.txt")"
+t_grep "PDF: the month named in Indonesian" "$(LC_ALL=C date -u +%Y)" "$(cat "$T_TMP/r.txt")"
 t_run 2 "a bad month" "$TERBIT" report monthly 2026-13 --csv "$T_TMP/x.csv"
 t_run 2 "neither --csv nor --out" "$TERBIT" report monthly "$MONTH"
 t_done
