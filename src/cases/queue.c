@@ -102,7 +102,10 @@ int cases_timeline(struct store *s, const struct cases_actor *a, int64_t id,
 
 /* ---- queues ------------------------------------------------------- */
 
-/* The case row, and who brought it into its state with what note. */
+/* The case row, and who brought it into its state with what note: the
+ * timeline's last step, read from the one audit row the queue brought
+ * with the case (store_queue_row.step) rather than from the whole
+ * history. */
 static int queue_item(struct store *s, const struct cases_actor *a,
 		      const struct store_queue_row *q,
 		      struct cases_queue_item *it, struct buf *err)
@@ -118,8 +121,8 @@ static int queue_item(struct store *s, const struct cases_actor *a,
 			      (long long)q->id, a->name);
 	snprintf(it->state_since, sizeof it->state_since, "%s", q->state_since);
 	it->waiting_s = q->waiting_s;
-	if ((rc = steps_load(s, q->id, &l, err)) < 0)
-		return rc;
+	if (q->step.id && step_row(&q->step, &l) < 0)
+		return tb_err(err, TB_ENOMEM, "memori habis");
 	if (l.n && !strcmp(l.v[l.n - 1].to, it->c.state)) {
 		snprintf(it->moved_by, sizeof it->moved_by, "%s",
 			 l.v[l.n - 1].actor);

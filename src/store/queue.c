@@ -32,19 +32,38 @@
 #define Q_STATE " FROM cases c WHERE c.state = ?1 AND" IN_PREFIX("c.village_code", "?2")
 #define Q_STATE_ALL " FROM cases c WHERE c.state = ?1 AND" IN_PREFIX("+c.village_code", "?2")
 #define Q_ANY " FROM cases c WHERE" IN_PREFIX("c.village_code", "?2")
-#define Q_COLS                                                             \
-	"SELECT c.id, c.state_since,"                                      \
-	" ?3 - CAST(strftime('%s', c.state_since) AS INTEGER)"
+#define Q_COLS "SELECT c.id, c.state_since"
 #define Q_OLD " ORDER BY c.state_since, c.id LIMIT ?4 OFFSET ?5"
 #define Q_NEW " ORDER BY c.state_since DESC, c.id DESC LIMIT ?4 OFFSET ?5"
 
+/*
+ * Each case of the page with its last workflow step: the newest case.new
+ * or case.move audit row that names its move ("from -> to"), the rows
+ * the timeline is made of. The page is cut first (the LIMIT keeps the
+ * subquery from being flattened into the join), so the waiting time is
+ * computed and the audit log looked up for the page's cases only, one
+ * index search each, and the page keeps its order.
+ */
+#define Q_STEP(page, order)                                               \
+	"SELECT q.id, q.state_since,"                                      \
+	" ?3 - CAST(strftime('%s', q.state_since) AS INTEGER),"            \
+	" coalesce(a.id, 0), coalesce(a.at, ''), coalesce(a.actor, ''),"   \
+	" coalesce(a.role, ''), coalesce(a.action, ''),"                   \
+	" coalesce(a.object, ''), coalesce(a.note, '')"                    \
+	" FROM (" Q_COLS page ") q LEFT JOIN audit a ON a.id ="            \
+	" (SELECT max(b.id) FROM audit b WHERE b.object = 'case:' || q.id"  \
+	" AND (b.action = 'case.new' OR (b.action = 'case.move'"           \
+	" AND instr(b.note, ' -> ') > 0)))" order
+#define Q_STEP_OLD " ORDER BY q.state_since, q.id"
+#define Q_STEP_NEW " ORDER BY q.state_since DESC, q.id DESC"
+
 /* [scope][newest first]: ORDER BY cannot take a parameter. */
-static const char SQL_Q_STATE_OLD[] = Q_COLS Q_STATE Q_OLD;
-static const char SQL_Q_STATE_NEW[] = Q_COLS Q_STATE Q_NEW;
-static const char SQL_Q_ALL_OLD[] = Q_COLS Q_STATE_ALL Q_OLD;
-static const char SQL_Q_ALL_NEW[] = Q_COLS Q_STATE_ALL Q_NEW;
-static const char SQL_Q_ANY_OLD[] = Q_COLS Q_ANY Q_OLD;
-static const char SQL_Q_ANY_NEW[] = Q_COLS Q_ANY Q_NEW;
+static const char SQL_Q_STATE_OLD[] = Q_STEP(Q_STATE Q_OLD, Q_STEP_OLD);
+static const char SQL_Q_STATE_NEW[] = Q_STEP(Q_STATE Q_NEW, Q_STEP_NEW);
+static const char SQL_Q_ALL_OLD[] = Q_STEP(Q_STATE_ALL Q_OLD, Q_STEP_OLD);
+static const char SQL_Q_ALL_NEW[] = Q_STEP(Q_STATE_ALL Q_NEW, Q_STEP_NEW);
+static const char SQL_Q_ANY_OLD[] = Q_STEP(Q_ANY Q_OLD, Q_STEP_OLD);
+static const char SQL_Q_ANY_NEW[] = Q_STEP(Q_ANY Q_NEW, Q_STEP_NEW);
 static const char SQL_Q_STATE_COUNT[] = "SELECT count(*)" Q_STATE;
 static const char SQL_Q_ANY_COUNT[] = "SELECT count(*)" Q_ANY;
 static const char SQL_COUNT_IN[] =
@@ -56,6 +75,14 @@ static void queue_row(sqlite3_stmt *st, void *elem)
 	r->id = sqlite3_column_int64(st, 0);
 	store__col(st, 1, r->state_since, sizeof r->state_since);
 	r->waiting_s = sqlite3_column_int64(st, 2);
+	memset(&r->step, 0, sizeof r->step);
+	r->step.id = sqlite3_column_int64(st, 3);
+	store__col(st, 4, r->step.at, sizeof r->step.at);
+	store__col(st, 5, r->step.actor, sizeof r->step.actor);
+	store__col(st, 6, r->step.role, sizeof r->step.role);
+	store__col(st, 7, r->step.action, sizeof r->step.action);
+	store__col(st, 8, r->step.object, sizeof r->step.object);
+	store__col(st, 9, r->step.note, sizeof r->step.note);
 }
 
 int store_case_queue(struct store *s, const struct store_queue_query *q,
