@@ -103,17 +103,14 @@ int cases_timeline(struct store *s, const struct cases_actor *a, int64_t id,
 /* ---- queues ------------------------------------------------------- */
 
 /* The case row, and who brought it into its state with what note: the
- * timeline's last step, read from the one audit row the queue brought
- * with the case (store_queue_row.step) rather than from the whole
- * history. */
-static int queue_item(struct store *s, const struct cases_actor *a,
+ * timeline's last step, from the one audit row the queue brought with
+ * the case (store_queue_row.step) rather than from the whole history. */
+static int queue_item(const struct cases_actor *a,
 		      const struct store_queue_row *q,
 		      struct cases_queue_item *it, struct buf *err)
 {
 	struct steps l = { 0 };
-	int rc = store_case_get(s, q->id, &it->c, err);
-	if (rc < 0)
-		return rc;
+	it->c = q->c;
 	/* The SQL scope is wf_scope's prefix; this is the same rule, asked
 	 * the way every single-case operation asks it. */
 	if (a && !wf_can_see(a->role, a->region, it->c.village_code))
@@ -162,7 +159,7 @@ int cases_queue(struct store *s, const struct cases_actor *a,
 		goto out;
 	}
 	for (size_t i = 0; i < nrows; i++)
-		if ((rc = queue_item(s, a, &rows[i], &(*out)[i], err)) < 0)
+		if ((rc = queue_item(a, &rows[i], &(*out)[i], err)) < 0)
 			goto out;
 	*n = nrows;
 out:

@@ -2,9 +2,10 @@
  * Queues and document lists for the web pages: cases by how long they
  * have waited in their state (cases.state_since, migration 5), counts
  * per state inside a scope, cards and letters not yet printed, documents
- * a village has not downloaded, and the document search. Lists return
- * ids or serials; the caller reads each row through store_case_get or
- * store_doc_get, the one reader of each row.
+ * a village has not downloaded, and the document search. Document lists
+ * return serials; the caller reads each row through store_doc_get, the
+ * one reader of a document row. A queue row carries its case, read by
+ * the case's one reader, store__case_row.
  */
 #include "store/store_int.h"
 
@@ -37,20 +38,23 @@
 #define Q_NEW " ORDER BY c.state_since DESC, c.id DESC LIMIT ?4 OFFSET ?5"
 
 /*
- * Each case of the page with its last workflow step: the newest case.new
- * or case.move audit row that names its move ("from -> to"), the rows
- * the timeline is made of. The page is cut first (the LIMIT keeps the
- * subquery from being flattened into the join), so the waiting time is
- * computed and the audit log looked up for the page's cases only, one
- * index search each, and the page keeps its order.
+ * Each case of the page, its row as store_case_get reads it and its last
+ * workflow step: the newest case.new or case.move audit row that names
+ * its move ("from -> to"), the rows the timeline is made of. The page is
+ * cut first (the LIMIT keeps the subquery from being flattened into the
+ * joins), so the case rows, the waiting time and the audit log are read
+ * for the page's cases only, one index search each, in one statement,
+ * and the page keeps its order.
  */
 #define Q_STEP(page, order)                                               \
-	"SELECT q.id, q.state_since,"                                      \
+	"SELECT " STORE_CASE_COLS ", q.state_since,"                       \
 	" ?3 - CAST(strftime('%s', q.state_since) AS INTEGER),"            \
 	" coalesce(a.id, 0), coalesce(a.at, ''), coalesce(a.actor, ''),"   \
 	" coalesce(a.role, ''), coalesce(a.action, ''),"                   \
 	" coalesce(a.object, ''), coalesce(a.note, '')"                    \
-	" FROM (" Q_COLS page ") q LEFT JOIN audit a ON a.id ="            \
+	" FROM (" Q_COLS page ") q JOIN cases c ON c.id = q.id"            \
+	" LEFT JOIN residents r ON r.nik = c.nik"                          \
+	" LEFT JOIN audit a ON a.id ="                                     \
 	" (SELECT max(b.id) FROM audit b WHERE b.object = 'case:' || q.id"  \
 	" AND (b.action = 'case.new' OR (b.action = 'case.move'"           \
 	" AND instr(b.note, ' -> ') > 0)))" order
@@ -72,17 +76,19 @@ static const char SQL_COUNT_IN[] =
 static void queue_row(sqlite3_stmt *st, void *elem)
 {
 	struct store_queue_row *r = elem;
-	r->id = sqlite3_column_int64(st, 0);
-	store__col(st, 1, r->state_since, sizeof r->state_since);
-	r->waiting_s = sqlite3_column_int64(st, 2);
+	int at = STORE_CASE_NCOLS;
+	store__case_row(st, &r->c);
+	r->id = r->c.id;
+	store__col(st, at, r->state_since, sizeof r->state_since);
+	r->waiting_s = sqlite3_column_int64(st, at + 1);
 	memset(&r->step, 0, sizeof r->step);
-	r->step.id = sqlite3_column_int64(st, 3);
-	store__col(st, 4, r->step.at, sizeof r->step.at);
-	store__col(st, 5, r->step.actor, sizeof r->step.actor);
-	store__col(st, 6, r->step.role, sizeof r->step.role);
-	store__col(st, 7, r->step.action, sizeof r->step.action);
-	store__col(st, 8, r->step.object, sizeof r->step.object);
-	store__col(st, 9, r->step.note, sizeof r->step.note);
+	r->step.id = sqlite3_column_int64(st, at + 2);
+	store__col(st, at + 3, r->step.at, sizeof r->step.at);
+	store__col(st, at + 4, r->step.actor, sizeof r->step.actor);
+	store__col(st, at + 5, r->step.role, sizeof r->step.role);
+	store__col(st, at + 6, r->step.action, sizeof r->step.action);
+	store__col(st, at + 7, r->step.object, sizeof r->step.object);
+	store__col(st, at + 8, r->step.note, sizeof r->step.note);
 }
 
 int store_case_queue(struct store *s, const struct store_queue_query *q,

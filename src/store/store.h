@@ -631,6 +631,7 @@ struct store_queue_query {
 };
 struct store_queue_row {
 	int64_t id;
+	struct store_case c;        /* as store_case_get reads it */
 	char state_since[32];       /* ISO 8601 UTC */
 	int64_t waiting_s;          /* now - state_since, seconds */
 	/* The last case.new, or case.move with "from -> to" in its note,
