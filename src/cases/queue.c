@@ -129,10 +129,12 @@ static int queue_item(const struct cases_actor *a,
 	return 0;
 }
 
-int cases_queue(struct store *s, const struct cases_actor *a,
-		const char *state, enum cases_wait_sort sort, size_t offset,
-		struct cases_queue_item **out, size_t *n, size_t *total,
-		struct buf *err)
+/* cases_queue with the page's length: limit rows from offset. */
+static int queue_page(struct store *s, const struct cases_actor *a,
+		      const char *state, enum cases_wait_sort sort,
+		      size_t offset, size_t limit,
+		      struct cases_queue_item **out, size_t *n, size_t *total,
+		      struct buf *err)
 {
 	struct store_queue_row *rows = NULL;
 	size_t nrows = 0;
@@ -150,7 +152,7 @@ int cases_queue(struct store *s, const struct cases_actor *a,
 		.newest_first = sort == CASES_WAIT_SHORTEST,
 		.now = (int64_t)time(NULL),
 		.offset = offset,
-		.limit = CASES_PAGE,
+		.limit = limit,
 	};
 	if ((rc = store_case_queue(s, &q, &rows, &nrows, total, err)) < 0)
 		return rc;
@@ -169,6 +171,23 @@ out:
 		*out = NULL;
 	}
 	return rc;
+}
+
+int cases_queue(struct store *s, const struct cases_actor *a,
+		const char *state, enum cases_wait_sort sort, size_t offset,
+		struct cases_queue_item **out, size_t *n, size_t *total,
+		struct buf *err)
+{
+	return queue_page(s, a, state, sort, offset, CASES_PAGE, out, n, total,
+			  err);
+}
+
+int cases_queue_oldest(struct store *s, const struct cases_actor *a,
+		       const char *state, struct cases_queue_item **out,
+		       size_t *n, size_t *total, struct buf *err)
+{
+	return queue_page(s, a, state, CASES_WAIT_LONGEST, 0, 1, out, n, total,
+			  err);
 }
 
 /* ---- home --------------------------------------------------------- */
