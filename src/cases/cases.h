@@ -472,6 +472,12 @@ int cases_queue(struct store *s, const struct cases_actor *a,
 		const char *state, enum cases_wait_sort sort, size_t offset,
 		struct cases_queue_item **out, size_t *n, size_t *total,
 		struct buf *err);
+/* The same queue's count and only its first row, the case that has
+ * waited longest (*n is 0 or 1): for a page that shows no more, so the
+ * other 49 rows are not read. */
+int cases_queue_oldest(struct store *s, const struct cases_actor *a,
+		       const char *state, struct cases_queue_item **out,
+		       size_t *n, size_t *total, struct buf *err);
 
 /*
  * A village operator's home page (works for any actor with a scope):

@@ -102,15 +102,15 @@ int cases_timeline(struct store *s, const struct cases_actor *a, int64_t id,
 
 /* ---- queues ------------------------------------------------------- */
 
-/* The case row, and who brought it into its state with what note. */
-static int queue_item(struct store *s, const struct cases_actor *a,
+/* The case row, and who brought it into its state with what note: the
+ * timeline's last step, from the one audit row the queue brought with
+ * the case (store_queue_row.step) rather than from the whole history. */
+static int queue_item(const struct cases_actor *a,
 		      const struct store_queue_row *q,
 		      struct cases_queue_item *it, struct buf *err)
 {
 	struct steps l = { 0 };
-	int rc = store_case_get(s, q->id, &it->c, err);
-	if (rc < 0)
-		return rc;
+	it->c = q->c;
 	/* The SQL scope is wf_scope's prefix; this is the same rule, asked
 	 * the way every single-case operation asks it. */
 	if (a && !wf_can_see(a->role, a->region, it->c.village_code))
@@ -118,8 +118,8 @@ static int queue_item(struct store *s, const struct cases_actor *a,
 			      (long long)q->id, a->name);
 	snprintf(it->state_since, sizeof it->state_since, "%s", q->state_since);
 	it->waiting_s = q->waiting_s;
-	if ((rc = steps_load(s, q->id, &l, err)) < 0)
-		return rc;
+	if (q->step.id && step_row(&q->step, &l) < 0)
+		return tb_err(err, TB_ENOMEM, "memori habis");
 	if (l.n && !strcmp(l.v[l.n - 1].to, it->c.state)) {
 		snprintf(it->moved_by, sizeof it->moved_by, "%s",
 			 l.v[l.n - 1].actor);
@@ -129,10 +129,12 @@ static int queue_item(struct store *s, const struct cases_actor *a,
 	return 0;
 }
 
-int cases_queue(struct store *s, const struct cases_actor *a,
-		const char *state, enum cases_wait_sort sort, size_t offset,
-		struct cases_queue_item **out, size_t *n, size_t *total,
-		struct buf *err)
+/* cases_queue with the page's length: limit rows from offset. */
+static int queue_page(struct store *s, const struct cases_actor *a,
+		      const char *state, enum cases_wait_sort sort,
+		      size_t offset, size_t limit,
+		      struct cases_queue_item **out, size_t *n, size_t *total,
+		      struct buf *err)
 {
 	struct store_queue_row *rows = NULL;
 	size_t nrows = 0;
@@ -150,7 +152,7 @@ int cases_queue(struct store *s, const struct cases_actor *a,
 		.newest_first = sort == CASES_WAIT_SHORTEST,
 		.now = (int64_t)time(NULL),
 		.offset = offset,
-		.limit = CASES_PAGE,
+		.limit = limit,
 	};
 	if ((rc = store_case_queue(s, &q, &rows, &nrows, total, err)) < 0)
 		return rc;
@@ -159,7 +161,7 @@ int cases_queue(struct store *s, const struct cases_actor *a,
 		goto out;
 	}
 	for (size_t i = 0; i < nrows; i++)
-		if ((rc = queue_item(s, a, &rows[i], &(*out)[i], err)) < 0)
+		if ((rc = queue_item(a, &rows[i], &(*out)[i], err)) < 0)
 			goto out;
 	*n = nrows;
 out:
@@ -169,6 +171,23 @@ out:
 		*out = NULL;
 	}
 	return rc;
+}
+
+int cases_queue(struct store *s, const struct cases_actor *a,
+		const char *state, enum cases_wait_sort sort, size_t offset,
+		struct cases_queue_item **out, size_t *n, size_t *total,
+		struct buf *err)
+{
+	return queue_page(s, a, state, sort, offset, CASES_PAGE, out, n, total,
+			  err);
+}
+
+int cases_queue_oldest(struct store *s, const struct cases_actor *a,
+		       const char *state, struct cases_queue_item **out,
+		       size_t *n, size_t *total, struct buf *err)
+{
+	return queue_page(s, a, state, CASES_WAIT_LONGEST, 0, 1, out, n, total,
+			  err);
 }
 
 /* ---- home --------------------------------------------------------- */

@@ -13,10 +13,7 @@
 
 /* ---- cases -------------------------------------------------------- */
 
-#define CASE_COLS                                                          \
-	"c.id, c.nik, coalesce(r.name, ''), c.village_code, c.state,"     \
-	" c.faskes, c.created_at, c.updated_at, c.created_by, c.updated_by" \
-	" FROM cases c LEFT JOIN residents r ON r.nik = c.nik"
+#define CASE_COLS STORE_CASE_COLS STORE_CASE_FROM
 
 static const char SQL_CASE_ADD[] =
 	"INSERT INTO cases (nik, village_code, state, faskes, created_by,"
@@ -84,7 +81,7 @@ int store__case_clock(struct store *s, int64_t id, int created,
 	return store__exec(s, st, "kasus", err);
 }
 
-static void case_row(sqlite3_stmt *st, struct store_case *c)
+void store__case_row(sqlite3_stmt *st, struct store_case *c)
 {
 	c->id = sqlite3_column_int64(st, 0);
 	store__col(st, 1, c->nik, sizeof c->nik);
@@ -115,7 +112,7 @@ int store_case_get(struct store *s, int64_t id, struct store_case *out,
 	int rc = store__one(s, st, "kasus", missing_case(id, msg), err);
 	if (rc < 0)
 		return rc;
-	case_row(st, out);
+	store__case_row(st, out);
 	return store__done(st, 0);
 }
 
@@ -165,7 +162,7 @@ int store_case_each(struct store *s, const struct store_case_filter *f,
 	struct store_case c;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		case_row(st, &c);
+		store__case_row(st, &c);
 		int stop = fn(&c, arg);
 		if (stop)
 			return store__done(st, stop);

@@ -336,6 +336,16 @@ static const struct migration migrations[] = {
 	 * so finding the cases moved in a window reads the index only. */
 	{ "statistics (issue 10): audit rows by action and time",
 	  "CREATE INDEX audit_action_at ON audit(action, at, object);" },
+	/* The web queues and the village home count and list the cases of
+	 * one state inside a scope (src/store/queue.c). cases_state and
+	 * cases_state_since find the state but not the scope: every case of
+	 * the state was read from the table to test its village, all the
+	 * regency's drafts for one village's home. With the village in the
+	 * index the scope is a range in it and the count reads nothing
+	 * else (docs/web.md, "The pages under load"). */
+	{ "web queues: cases by state and village",
+	  "CREATE INDEX cases_state_village ON cases(state, village_code,"
+	  " state_since, id);" },
 	/* Append new steps here: { "what and why", "SQL;" }, */
 };
 

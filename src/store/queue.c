@@ -2,9 +2,10 @@
  * Queues and document lists for the web pages: cases by how long they
  * have waited in their state (cases.state_since, migration 5), counts
  * per state inside a scope, cards and letters not yet printed, documents
- * a village has not downloaded, and the document search. Lists return
- * ids or serials; the caller reads each row through store_case_get or
- * store_doc_get, the one reader of each row.
+ * a village has not downloaded, and the document search. Document lists
+ * return serials; the caller reads each row through store_doc_get, the
+ * one reader of a document row. A queue row carries its case, read by
+ * the case's one reader, store__case_row.
  */
 #include "store/store_int.h"
 
@@ -20,21 +21,53 @@
 
 /* ---- case queues -------------------------------------------------- */
 
-/* With a state, cases_state_since (state, state_since, id) gives the
- * order without sorting; the scope is checked on each row. */
+/*
+ * With a state and a scope, cases_state_village (state, village_code,
+ * state_since, id; migration 9) holds the scope's cases of the state as
+ * one range, sorted afterwards: a village's or a kecamatan's few. The
+ * whole regency's scope (prefix "") is every case of the state, and
+ * sorting them all for a page of 50 costs more than walking
+ * cases_state_since (state, state_since, id) in order and stopping at
+ * the page's end: the "+" keeps the planner off the scope's index there.
+ */
 #define Q_STATE " FROM cases c WHERE c.state = ?1 AND" IN_PREFIX("c.village_code", "?2")
+#define Q_STATE_ALL " FROM cases c WHERE c.state = ?1 AND" IN_PREFIX("+c.village_code", "?2")
 #define Q_ANY " FROM cases c WHERE" IN_PREFIX("c.village_code", "?2")
-#define Q_COLS                                                             \
-	"SELECT c.id, c.state_since,"                                      \
-	" ?3 - CAST(strftime('%s', c.state_since) AS INTEGER)"
+#define Q_COLS "SELECT c.id, c.state_since"
 #define Q_OLD " ORDER BY c.state_since, c.id LIMIT ?4 OFFSET ?5"
 #define Q_NEW " ORDER BY c.state_since DESC, c.id DESC LIMIT ?4 OFFSET ?5"
 
-/* [with state][newest first]: ORDER BY cannot take a parameter. */
-static const char SQL_Q_STATE_OLD[] = Q_COLS Q_STATE Q_OLD;
-static const char SQL_Q_STATE_NEW[] = Q_COLS Q_STATE Q_NEW;
-static const char SQL_Q_ANY_OLD[] = Q_COLS Q_ANY Q_OLD;
-static const char SQL_Q_ANY_NEW[] = Q_COLS Q_ANY Q_NEW;
+/*
+ * Each case of the page, its row as store_case_get reads it and its last
+ * workflow step: the newest case.new or case.move audit row that names
+ * its move ("from -> to"), the rows the timeline is made of. The page is
+ * cut first (the LIMIT keeps the subquery from being flattened into the
+ * joins), so the case rows, the waiting time and the audit log are read
+ * for the page's cases only, one index search each, in one statement,
+ * and the page keeps its order.
+ */
+#define Q_STEP(page, order)                                               \
+	"SELECT " STORE_CASE_COLS ", q.state_since,"                       \
+	" ?3 - CAST(strftime('%s', q.state_since) AS INTEGER),"            \
+	" coalesce(a.id, 0), coalesce(a.at, ''), coalesce(a.actor, ''),"   \
+	" coalesce(a.role, ''), coalesce(a.action, ''),"                   \
+	" coalesce(a.object, ''), coalesce(a.note, '')"                    \
+	" FROM (" Q_COLS page ") q JOIN cases c ON c.id = q.id"            \
+	" LEFT JOIN residents r ON r.nik = c.nik"                          \
+	" LEFT JOIN audit a ON a.id ="                                     \
+	" (SELECT max(b.id) FROM audit b WHERE b.object = 'case:' || q.id"  \
+	" AND (b.action = 'case.new' OR (b.action = 'case.move'"           \
+	" AND instr(b.note, ' -> ') > 0)))" order
+#define Q_STEP_OLD " ORDER BY q.state_since, q.id"
+#define Q_STEP_NEW " ORDER BY q.state_since DESC, q.id DESC"
+
+/* [scope][newest first]: ORDER BY cannot take a parameter. */
+static const char SQL_Q_STATE_OLD[] = Q_STEP(Q_STATE Q_OLD, Q_STEP_OLD);
+static const char SQL_Q_STATE_NEW[] = Q_STEP(Q_STATE Q_NEW, Q_STEP_NEW);
+static const char SQL_Q_ALL_OLD[] = Q_STEP(Q_STATE_ALL Q_OLD, Q_STEP_OLD);
+static const char SQL_Q_ALL_NEW[] = Q_STEP(Q_STATE_ALL Q_NEW, Q_STEP_NEW);
+static const char SQL_Q_ANY_OLD[] = Q_STEP(Q_ANY Q_OLD, Q_STEP_OLD);
+static const char SQL_Q_ANY_NEW[] = Q_STEP(Q_ANY Q_NEW, Q_STEP_NEW);
 static const char SQL_Q_STATE_COUNT[] = "SELECT count(*)" Q_STATE;
 static const char SQL_Q_ANY_COUNT[] = "SELECT count(*)" Q_ANY;
 static const char SQL_COUNT_IN[] =
@@ -43,19 +76,32 @@ static const char SQL_COUNT_IN[] =
 static void queue_row(sqlite3_stmt *st, void *elem)
 {
 	struct store_queue_row *r = elem;
-	r->id = sqlite3_column_int64(st, 0);
-	store__col(st, 1, r->state_since, sizeof r->state_since);
-	r->waiting_s = sqlite3_column_int64(st, 2);
+	int at = STORE_CASE_NCOLS;
+	store__case_row(st, &r->c);
+	r->id = r->c.id;
+	store__col(st, at, r->state_since, sizeof r->state_since);
+	r->waiting_s = sqlite3_column_int64(st, at + 1);
+	memset(&r->step, 0, sizeof r->step);
+	r->step.id = sqlite3_column_int64(st, at + 2);
+	store__col(st, at + 3, r->step.at, sizeof r->step.at);
+	store__col(st, at + 4, r->step.actor, sizeof r->step.actor);
+	store__col(st, at + 5, r->step.role, sizeof r->step.role);
+	store__col(st, at + 6, r->step.action, sizeof r->step.action);
+	store__col(st, at + 7, r->step.object, sizeof r->step.object);
+	store__col(st, at + 8, r->step.note, sizeof r->step.note);
 }
 
 int store_case_queue(struct store *s, const struct store_queue_query *q,
 		     struct store_queue_row **out, size_t *n, size_t *total,
 		     struct buf *err)
 {
-	const char *sql = q->state ? (q->newest_first ? SQL_Q_STATE_NEW
-						      : SQL_Q_STATE_OLD)
-				   : (q->newest_first ? SQL_Q_ANY_NEW
-						      : SQL_Q_ANY_OLD);
+	int all = q->prefix && !q->prefix[0];
+	const char *sql = !q->state ? (q->newest_first ? SQL_Q_ANY_NEW
+						       : SQL_Q_ANY_OLD)
+			  : all     ? (q->newest_first ? SQL_Q_ALL_NEW
+						       : SQL_Q_ALL_OLD)
+				    : (q->newest_first ? SQL_Q_STATE_NEW
+						       : SQL_Q_STATE_OLD);
 	sqlite3_stmt *st;
 	int rc;
 	*out = NULL;

@@ -631,8 +631,12 @@ struct store_queue_query {
 };
 struct store_queue_row {
 	int64_t id;
+	struct store_case c;        /* as store_case_get reads it */
 	char state_since[32];       /* ISO 8601 UTC */
 	int64_t waiting_s;          /* now - state_since, seconds */
+	/* The last case.new, or case.move with "from -> to" in its note,
+	 * of the case (no hashes); id 0 when it has none. */
+	struct store_audit step;
 };
 int store_case_queue(struct store *s, const struct store_queue_query *q,
 		     struct store_queue_row **out, size_t *n, size_t *total,

@@ -83,6 +83,17 @@ int store__migrations_count(void);
 int store__chain_existing(struct store *s, struct buf *err);
 int store__doc_fields_hash_existing(struct store *s, struct buf *err);
 
+/* casefile.c: a case row, its columns (STORE_CASE_COLS, first in a
+ * SELECT) and the join they come from, read by store__case_row;
+ * store_case_get and the queues (queue.c) share them, so a case reads
+ * the same everywhere. */
+#define STORE_CASE_COLS                                                    \
+	"c.id, c.nik, coalesce(r.name, ''), c.village_code, c.state,"     \
+	" c.faskes, c.created_at, c.updated_at, c.created_by, c.updated_by"
+#define STORE_CASE_FROM " FROM cases c LEFT JOIN residents r ON r.nik = c.nik"
+#define STORE_CASE_NCOLS 10
+void store__case_row(sqlite3_stmt *st, struct store_case *c);
+
 /* residents_edit.c: helpers of the web pages' list statements. */
 /* "%text%" with % _ and \ escaped, for "LIKE ? ESCAPE '\'". */
 int store__like(struct buf *out, const char *text);

@@ -17,8 +17,8 @@ static int put_queue(struct web_req *w, const char *key, const char *state,
 {
 	struct cases_queue_item *items = NULL;
 	size_t n = 0, total = 0;
-	int rc = cases_queue(w->store, w->actor, state, CASES_WAIT_LONGEST, 0,
-			     &items, &n, &total, w->err);
+	int rc = cases_queue_oldest(w->store, w->actor, state, &items, &n,
+				    &total, w->err);
 	struct tmpl_view *q;
 	if (rc < 0)
 		goto out;
