@@ -102,23 +102,26 @@ DRAFT=$("$TERBIT" case new "$NIK_NEW" --by op)
 # A refusal writes nothing but its own audit row (issue.refused, in a
 # transaction of its own after the attempt rolled back: docs/reports.md).
 dump_but_audit() { t_dbdump | grep -v '^INSERT INTO audit '; }
+audit_rows() { sqlite3 "$TERBIT_DATA/terbit.db" "SELECT count(*) FROM audit"; }
 last_audit() {
 	sqlite3 "$TERBIT_DATA/terbit.db" \
 		"SELECT action || ' ' || object || ' ' || note FROM audit ORDER BY id DESC LIMIT 1"
 }
-DUMP0=$(dump_but_audit)
+DUMP0=$(dump_but_audit); A0=$(audit_rows)
 t_run 5 "draft case refused" "$TERBIT" issue "$DRAFT" letter --by ds
 t_grep "says: not approved" "belum disetujui" "$ERR"
 t_check "nothing written (not approved)" test "$DUMP0" = "$(dump_but_audit)"
+t_check "one audit row only (not approved)" test "$(audit_rows)" -eq $((A0 + 1))
 t_grep "refusal audited (not approved)" "^issue.refused case:$DRAFT letter \[not_approved\] " "$(last_audit)"
 
 NIK2=$(issue_nik 2)
 printf 'nik,program,status,card_number\n%s,PBI-APBD,aktif,0009990001112\n' "$NIK2" >"$W/pbi.csv"
 t_run 0 "resident of case 2 joins PBI-APBD after approval" "$TERBIT" import pbi "$W/pbi.csv"
-DUMP0=$(dump_but_audit)
+DUMP0=$(dump_but_audit); A0=$(audit_rows)
 t_run 6 "ineligible case refused" "$TERBIT" issue 2 letter --by ds
 t_grep "with the engine's reason" "tidak layak.*PBI|PBI.*aktif|PBI" "$ERR"
 t_check "nothing written (ineligible)" test "$DUMP0" = "$(dump_but_audit)"
+t_check "one audit row only (ineligible)" test "$(audit_rows)" -eq $((A0 + 1))
 t_grep "refusal audited with the failed rule" "^issue.refused case:2 letter \[not_pbi\] " "$(last_audit)"
 
 # A second approved case of the resident who already holds letter L1.
@@ -126,10 +129,11 @@ issue_walk "$(issue_nik 1)" "$W" >"$W/walk.log" 2>&1
 DUP=$(cat "$W/case-id")
 t_run 0 "second case of the same resident approved" "$TERBIT" case show "$DUP" --json
 t_grep "it is approved" '"state": ?"approved"' "$OUT"
-DUMP0=$(dump_but_audit)
+DUMP0=$(dump_but_audit); A0=$(audit_rows)
 t_run 5 "duplicate valid letter refused" "$TERBIT" issue "$DUP" letter --by ds
 t_grep "names the document in force" "$L1" "$ERR"
 t_check "nothing written (duplicate)" test "$DUMP0" = "$(dump_but_audit)"
+t_check "one audit row only (duplicate)" test "$(audit_rows)" -eq $((A0 + 1))
 t_grep "refusal audited (in force)" "^issue.refused case:$DUP letter \[in_force\] " "$(last_audit)"
 
 # ---- revoke, reissue, expiry ------------------------------------------
