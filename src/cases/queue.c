@@ -15,6 +15,7 @@
 #include "core/err.h"
 #include "core/fmt.h"
 #include "core/ids.h"
+#include "core/vec.h"
 
 /* ---- timeline ----------------------------------------------------- */
 
@@ -25,14 +26,8 @@ struct steps {
 
 static struct cases_step *step_push(struct steps *l)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		struct cases_step *v = realloc(l->v, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (vec_reserve(&l->v, &l->cap, l->n, sizeof *l->v, 8) < 0)
+		return NULL;
 	memset(&l->v[l->n], 0, sizeof l->v[0]);
 	return &l->v[l->n++];
 }

@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "core/ids.h"
 #include "core/str.h"
+#include "core/vec.h"
 
 /* splitmix64: small, fast, and the same on every platform. */
 static uint64_t rnd_next(uint64_t *st)
@@ -286,14 +287,8 @@ struct user_list {
 static int collect_user(const struct store_user *u, void *arg)
 {
 	struct user_list *l = arg;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct store_user *grown = realloc(l->u, cap * sizeof *grown);
-		if (!grown)
-			return TB_ENOMEM;
-		l->u = grown;
-		l->cap = cap;
-	}
+	if (vec_reserve(&l->u, &l->cap, l->n, sizeof *l->u, 64) < 0)
+		return TB_ENOMEM;
 	l->u[l->n++] = *u;
 	return 0;
 }

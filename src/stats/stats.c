@@ -17,6 +17,7 @@
 #include "core/fmt.h"
 #include "core/json.h"
 #include "core/str.h"
+#include "core/vec.h"
 
 const enum case_state stats_stages[STATS_NSTAGES] = {
 	ST_DRAFT,       ST_SUBMITTED, ST_HEALTH_CHECKED, ST_SURVEYED,
@@ -83,14 +84,8 @@ struct vals {
 
 static int vals_add(struct vals *l, int64_t v)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		int64_t *g = realloc(l->v, cap * sizeof *g);
-		if (!g)
-			return TB_ENOMEM;
-		l->v = g;
-		l->cap = cap;
-	}
+	if (vec_reserve(&l->v, &l->cap, l->n, sizeof *l->v, 16) < 0)
+		return TB_ENOMEM;
 	l->v[l->n++] = v;
 	return 0;
 }
@@ -166,14 +161,8 @@ static struct warea *area_of(struct work *w, const char *village)
 			w->last = i;
 			return &w->areas[i];
 		}
-	if (w->nareas == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 32;
-		struct warea *g = realloc(w->areas, cap * sizeof *g);
-		if (!g)
-			return NULL;
-		w->areas = g;
-		w->cap = cap;
-	}
+	if (vec_reserve(&w->areas, &w->cap, w->nareas, sizeof *w->areas, 32) < 0)
+		return NULL;
 	struct warea *a = &w->areas[w->nareas];
 	memset(a, 0, sizeof *a);
 	snprintf(a->a.code, sizeof a->a.code, "%.*s", (int)k, village);
@@ -249,14 +238,8 @@ static void case_begin(struct work *w, const struct store_stats_step *r)
 
 static int overdue_add(struct work *w, int stage, int64_t waiting)
 {
-	if (w->nod == w->odcap) {
-		size_t cap = w->odcap ? w->odcap * 2 : 64;
-		struct stats_overdue *g = realloc(w->od, cap * sizeof *g);
-		if (!g)
-			return tb_err(w->err, TB_ENOMEM, "memori habis");
-		w->od = g;
-		w->odcap = cap;
-	}
+	if (vec_reserve(&w->od, &w->odcap, w->nod, sizeof *w->od, 64) < 0)
+		return tb_err(w->err, TB_ENOMEM, "memori habis");
 	struct stats_overdue *o = &w->od[w->nod++];
 	memset(o, 0, sizeof *o);
 	o->case_id = w->case_id;

@@ -17,6 +17,7 @@
 #include "core/html.h"
 #include "core/str.h"
 #include "core/utf8.h"
+#include "core/vec.h"
 #include "http/pool.h"
 
 /* Deeper nesting of sections or includes is a template mistake. */
@@ -317,14 +318,8 @@ static int var_ctx(struct parse *p, unsigned line, const char *name)
 
 static int push(struct tmpl *t, struct node nd)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 32;
-		struct node *nn = realloc(t->nodes, cap * sizeof *nn);
-		if (!nn)
-			return TB_ENOMEM;
-		t->nodes = nn;
-		t->cap = cap;
-	}
+	if (vec_reserve(&t->nodes, &t->cap, t->n, sizeof *t->nodes, 32) < 0)
+		return TB_ENOMEM;
 	t->nodes[t->n++] = nd;
 	return 0;
 }
@@ -567,14 +562,8 @@ int tmpl_set_add(struct tmpl_set *set, const char *name, const char *file,
 	rc = TB_ENOMEM;
 	if (find(set, name, strlen(name)))
 		return tb_err(err, TB_EINVAL, "%s: a second template %s", file, name);
-	if (set->n == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 16;
-		struct tmpl *nt = realloc(set->t, cap * sizeof *nt);
-		if (!nt)
-			goto out;
-		set->t = nt;
-		set->cap = cap;
-	}
+	if (vec_reserve(&set->t, &set->cap, set->n, sizeof *set->t, 16) < 0)
+		goto out;
 	t.name = strdup(name);
 	t.text = malloc(len + 1);
 	if (!t.name || !t.text)

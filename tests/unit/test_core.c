@@ -18,6 +18,7 @@
 #include "core/random.h"
 #include "core/str.h"
 #include "core/utf8.h"
+#include "core/vec.h"
 
 /* ---- buf ---- */
 
@@ -545,6 +546,31 @@ static void test_csv_nul(void **state)
 	buf_release(&err);
 }
 
+/* Room is made by doubling, from the first capacity; a full request
+ * that cannot fit leaves the array as it was. */
+static void test_vec_reserve(void **state)
+{
+	(void)state;
+	int *v = NULL;
+	size_t n = 0, cap = 0;
+	for (int i = 0; i < 100; i++) {
+		assert_int_equal(vec_reserve(&v, &cap, n, sizeof *v, 4), 0);
+		v[n++] = i;
+	}
+	assert_int_equal(cap, 128);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(v[i], i);
+	/* not full: nothing moves */
+	int *before = v;
+	assert_int_equal(vec_reserve(&v, &cap, 50, sizeof *v, 4), 0);
+	assert_ptr_equal(v, before);
+	/* an element size no capacity can hold */
+	size_t big = 1;
+	assert_int_equal(vec_reserve(&v, &big, 1, SIZE_MAX / 2 + 1, 4), TB_ENOMEM);
+	assert_ptr_equal(v, before);
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -563,6 +589,7 @@ int main(void)
 		cmocka_unit_test(test_masks),
 		cmocka_unit_test(test_str_digits),
 		cmocka_unit_test(test_str_hex),
+		cmocka_unit_test(test_vec_reserve),
 		cmocka_unit_test(test_digest_sha256),
 		cmocka_unit_test(test_rand_bytes),
 		cmocka_unit_test(test_utf8_check),
