@@ -33,7 +33,11 @@ certutil -A -d "sql:$W/nss" -n terbit-ca -t "CT,C,C" -i "$TERBIT_DATA/keys/ca.pe
 for f in l1 c1; do
 	t_run 0 "$f: pdfsig runs" pdfsig "$W/$f.pdf"
 	t_grep "$f: pdfsig: signature is valid" "Signature is Valid\." "$OUT"
-	t_grep "$f: pdfsig: whole document signed" "Total document signed" "$OUT"
+	# B-LT: the signed revision, then the unsigned DSS update.
+	t_grep "$f: pdfsig: signed, then the DSS added" "Not total document signed" "$OUT"
+	t_run 0 "$f: verify-pdf" "$TERBIT" verify-pdf "$W/$f.pdf" --json
+	t_grep "$f: B-LT: signer and CA certificates and the CRL in the DSS" \
+		'"level":"B-LT","dss_certs":2,"dss_crls":1' "$OUT"
 	t_run 0 "$f: pdfsig with the office CA" pdfsig -nssdir "sql:$W/nss" "$W/$f.pdf"
 	t_grep "$f: certificate is trusted" "Certificate is Trusted\." "$OUT"
 	t_run 0 "$f: qpdf --check" qpdf --check "$W/$f.pdf"

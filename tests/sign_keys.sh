@@ -89,7 +89,11 @@ t_run 0 "sign with the imported certificate" "$TERBIT" sign-pdf "$W/plain.pdf" "
 t_run 0 "pdfsig on it" pdfsig "$W/signed.pdf"
 t_grep "pdfsig: valid" "Signature is Valid\." "$OUT"
 t_grep "pdfsig: imported signer" "Kepala Dinas Sosial Uji" "$OUT"
-t_grep "pdfsig: whole document" "Total document signed" "$OUT"
+# The DSS update follows the signature; the office CA's CRL is not the
+# authority's, so it holds only the certificates.
+t_grep "pdfsig: signed, then the DSS added" "Not total document signed" "$OUT"
+t_run 0 "verify-pdf with the imported signer" "$TERBIT" verify-pdf "$W/signed.pdf" --json
+t_grep "imported signer: DSS without the office's CRL" '"level":"B-B","dss_certs":[1-9],"dss_crls":0' "$OUT"
 mkdir -p "$W/nss"
 certutil -N -d "sql:$W/nss" --empty-password
 certutil -A -d "sql:$W/nss" -n uji-root -t "CT,C,C" -i "$W/root.pem"

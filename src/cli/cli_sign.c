@@ -2,6 +2,7 @@
  * keys, signing and verification commands: thin wrappers over sign/.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -74,6 +75,38 @@ int cli_keys_rotate(struct cli *c)
 	if (!rc)
 		printf("Kunci QR baru aktif: %s (kunci lama tetap dapat "
 		       "memverifikasi)\n", kid);
+	return rc;
+}
+
+/* keys crl [--revoke KID|SERIAL] [--days N]: a new CRL from the local CA. */
+int cli_keys_crl(struct cli *c)
+{
+	static const char *const opts[] = { "--revoke", "--days", NULL };
+	const char *days = cli_opt(c, "--days");
+	struct buf out = BUF_INIT;
+	int rc = cli_expect(c, 0, opts);
+	if (!rc && days && (!str_all_digits(days) || strlen(days) > 3))
+		rc = tb_err(&c->err, TB_EINVAL, "--days harus 1 sampai %d",
+			    KEYS_CRL_DAYS_MAX);
+	if (!rc)
+		rc = keys_crl(c->data_dir, cli_opt(c, "--revoke"),
+			      days ? atoi(days) : KEYS_CRL_DAYS, &out, &c->err);
+	if (!rc)
+		printf("CRL baru di %s/keys/ca.crl: %s\n"
+		       "Mulai ulang layanan agar dokumen baru memuatnya.\n",
+		       c->data_dir, out.data);
+	buf_release(&out);
+	return rc;
+}
+
+int cli_keys_new_signer(struct cli *c)
+{
+	char kid[9];
+	int rc = cli_expect(c, 0, NULL);
+	if (!rc)
+		rc = keys_new_signer(c->data_dir, kid, &c->err);
+	if (!rc)
+		printf("Penanda tangan PDF baru aktif: %s\n", kid);
 	return rc;
 }
 
@@ -166,6 +199,11 @@ int cli_verify_pdf(struct cli *c)
 		json_str(&j, "status", pades_status_name(info.status));
 		json_str(&j, "signer", info.signer[0] ? info.signer : NULL);
 		json_int(&j, "signing_time", info.signing_time);
+		json_str(&j, "level", info.dss_crls ? "B-LT" : "B-B");
+		json_int(&j, "dss_certs", info.dss_certs);
+		json_int(&j, "dss_crls", info.dss_crls);
+		if (info.revoked_at)
+			json_int(&j, "revoked_at", info.revoked_at);
 		json_str(&j, "sha256", hex.data);
 		json_obj_close(&j);
 		rc = json_finish(&j);
@@ -177,6 +215,10 @@ int cli_verify_pdf(struct cli *c)
 			      info.signer[0] ? info.signer : "-");
 		if (!rc)
 			rc = print_time(&out, info.signing_time);
+		if (!rc)
+			rc = buf_addf(&out, "\nTingkat: %s (DSS: %d sertifikat, "
+				      "%d CRL)", info.dss_crls ? "B-LT" : "B-B",
+				      info.dss_certs, info.dss_crls);
 		if (!rc)
 			rc = buf_addf(&out, "\nSHA-256: %s\n", hex.data);
 		if (!rc && why.len)

@@ -20,6 +20,7 @@ struct pdf_signer {
 	EVP_PKEY *pkey;
 	X509 *cert;
 	STACK_OF(X509) *chain; /* issuers, nearest first; may be empty */
+	int64_t revoked_at;    /* in the keyring's CRL since then; 0 not */
 };
 
 struct keyring {
@@ -32,6 +33,10 @@ struct keyring {
 	STACK_OF(X509) *trusted; /* local CA, then roots of imported chains */
 	X509_STORE *store;       /* the same, for CMS_verify */
 	size_t cms_reserve;      /* bytes of /Contents for the current signer */
+	/* keys/ca.crl when present (checked against the local CA at load),
+	 * and its DER for the DSS of every signed PDF. */
+	X509_CRL *crl;
+	struct buf crl_der;
 	/* The registry's seal key (keys/seal.key, see seal.c); NULL when the
 	 * data directory has none yet. An HMAC context keyed once, which
 	 * keyring_seal duplicates per call: a read, so threads may share. */
@@ -49,6 +54,13 @@ void keys_kid_of_raw(const unsigned char *pub, size_t n,
 		     unsigned char kid[KEYS_KID_LEN]);
 int keys_kid_of_pkey(EVP_PKEY *pkey, unsigned char kid[KEYS_KID_LEN]);
 void keys_kid_hex(const unsigned char kid[KEYS_KID_LEN], char hex[9]);
+
+/* 1 when the keyring's CRL names cert (same issuer, its serial), with
+ * the revocation date into *at; 0 when not or there is no CRL. */
+int keyring_revoked(const struct keyring *kr, X509 *cert, int64_t *at);
+/* 1 when the keyring's CRL is the one of cert's issuer and in force at
+ * when (thisUpdate <= when <= nextUpdate): worth putting in its DSS. */
+int keyring_crl_for(const struct keyring *kr, X509 *cert, int64_t when);
 
 /* Size in bytes of a CMS this signer makes, for the /Contents reserve. */
 int pades_cms_size(const struct pdf_signer *s, size_t *size, struct buf *err);

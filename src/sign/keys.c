@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/bn.h>
@@ -281,6 +282,10 @@ out:
 
 /* ---- administration ---- */
 
+static X509_CRL *make_crl(X509 *ca, EVP_PKEY *ca_key, X509_CRL *old,
+			  const ASN1_INTEGER *serial, int days);
+static int write_crl(const char *dir, X509_CRL *crl, struct buf *err);
+
 static int new_qr_key(const char *dir, unsigned char kid[KEYS_KID_LEN],
 		      struct buf *err)
 {
@@ -336,6 +341,7 @@ static int init_files(const char *dir, struct buf *err)
 	EVP_PKEY *ca_key = EVP_EC_gen("P-256");
 	EVP_PKEY *sign_key = EVP_EC_gen("P-256");
 	X509 *ca = NULL, *leaf = NULL;
+	X509_CRL *crl = NULL;
 	STACK_OF(X509) *chain = sk_X509_new_null();
 	unsigned char kid[KEYS_KID_LEN];
 	int rc = TB_ECRYPTO;
@@ -350,8 +356,13 @@ static int init_files(const char *dir, struct buf *err)
 		rc = crypto_err(err, "membuat sertifikat");
 		goto out;
 	}
+	if (!(crl = make_crl(ca, ca_key, NULL, NULL, KEYS_CRL_DAYS))) {
+		rc = crypto_err(err, "membuat CRL");
+		goto out;
+	}
 	if ((rc = write_key(dir, "ca.key", ca_key, err)) ||
 	    (rc = write_certs(dir, "ca.pem", ca, NULL, err)) ||
+	    (rc = write_crl(dir, crl, err)) ||
 	    (rc = write_signer(dir, sign_key, leaf, chain, kid, err)) ||
 	    (rc = set_current(dir, "pdf-current", kid, err)) ||
 	    (rc = new_qr_key(dir, kid, err)) ||
@@ -361,6 +372,7 @@ static int init_files(const char *dir, struct buf *err)
 	rc = 0;
 out:
 	sk_X509_free(chain); /* ca is freed below, not through the stack */
+	X509_CRL_free(crl);
 	X509_free(leaf);
 	X509_free(ca);
 	EVP_PKEY_free(sign_key);
@@ -603,6 +615,280 @@ static int read_current(const char *dir, const char *name,
 	return rc;
 }
 
+/* ---- the CA's revocation list ---- */
+
+#define KEYS_CRL_FILE "ca.crl"
+
+static int64_t time_of(const ASN1_TIME *t)
+{
+	struct tm tm;
+	return t && ASN1_TIME_to_tm(t, &tm) ? (int64_t)timegm(&tm) : 0;
+}
+
+/*
+ * A CRL from ca: every entry of old (may be NULL), plus serial when not
+ * NULL and not listed yet; crlNumber one past old's; valid days from now.
+ * NULL on failure.
+ */
+static X509_CRL *make_crl(X509 *ca, EVP_PKEY *ca_key, X509_CRL *old,
+			  const ASN1_INTEGER *serial, int days)
+{
+	X509_CRL *crl = X509_CRL_new();
+	ASN1_TIME *now = X509_gmtime_adj(NULL, 0);
+	ASN1_TIME *next = X509_gmtime_adj(NULL, (long)days * 86400);
+	ASN1_INTEGER *num = NULL;
+	X509_REVOKED *r = NULL;
+	X509_EXTENSION *akid = NULL;
+	X509V3_CTX ctx;
+	long n = 1;
+	int ok = 0;
+	if (!crl || !now || !next || !X509_CRL_set_version(crl, 1) ||
+	    !X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca)) ||
+	    !X509_CRL_set1_lastUpdate(crl, now) ||
+	    !X509_CRL_set1_nextUpdate(crl, next))
+		goto out;
+	STACK_OF(X509_REVOKED) *was = old ? X509_CRL_get_REVOKED(old) : NULL;
+	for (int i = 0; i < sk_X509_REVOKED_num(was); i++) {
+		if (!(r = X509_REVOKED_dup(sk_X509_REVOKED_value(was, i))) ||
+		    !X509_CRL_add0_revoked(crl, r))
+			goto out;
+		r = NULL;
+	}
+	if (old) {
+		ASN1_INTEGER *on = X509_CRL_get_ext_d2i(old, NID_crl_number,
+						       NULL, NULL);
+		n = on ? ASN1_INTEGER_get(on) + 1 : 1;
+		ASN1_INTEGER_free(on);
+	}
+	X509_REVOKED *listed = NULL;
+	if (serial && !(old && X509_CRL_get0_by_serial(old, &listed,
+						      serial) == 1)) {
+		if (!(r = X509_REVOKED_new()) ||
+		    !X509_REVOKED_set_serialNumber(r, (ASN1_INTEGER *)serial) ||
+		    !X509_REVOKED_set_revocationDate(r, now) ||
+		    !X509_CRL_add0_revoked(crl, r))
+			goto out;
+		r = NULL;
+	}
+	X509V3_set_ctx_nodb(&ctx);
+	X509V3_set_ctx(&ctx, ca, NULL, NULL, crl, 0);
+	if (!(num = ASN1_INTEGER_new()) || !ASN1_INTEGER_set(num, n) ||
+	    !X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0) ||
+	    !(akid = X509V3_EXT_conf_nid(NULL, &ctx,
+					 NID_authority_key_identifier,
+					 "keyid:always")) ||
+	    !X509_CRL_add_ext(crl, akid, -1) || !X509_CRL_sort(crl))
+		goto out;
+	ok = X509_CRL_sign(crl, ca_key, EVP_sha256()) > 0;
+out:
+	X509_REVOKED_free(r);
+	X509_EXTENSION_free(akid);
+	ASN1_INTEGER_free(num);
+	ASN1_TIME_free(now);
+	ASN1_TIME_free(next);
+	if (!ok) {
+		X509_CRL_free(crl);
+		crl = NULL;
+	}
+	return crl;
+}
+
+static int add_time(struct buf *out, const ASN1_TIME *t);
+
+/* "nomor 3, 1 sertifikat dicabut, terbit 2026-11-30, berlaku s.d. ..." */
+static int crl_describe(struct buf *out, X509_CRL *crl)
+{
+	ASN1_INTEGER *num = X509_CRL_get_ext_d2i(crl, NID_crl_number, NULL, NULL);
+	int n = sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)); /* -1: none */
+	int rc = buf_addf(out, "nomor %ld, %d sertifikat dicabut, terbit ",
+			  num ? ASN1_INTEGER_get(num) : 0L, n > 0 ? n : 0);
+	ASN1_INTEGER_free(num);
+	if (!rc)
+		rc = add_time(out, X509_CRL_get0_lastUpdate(crl));
+	if (!rc)
+		rc = buf_adds(out, ", berlaku s.d. ");
+	if (!rc)
+		rc = add_time(out, X509_CRL_get0_nextUpdate(crl));
+	return rc;
+}
+
+static int write_crl(const char *dir, X509_CRL *crl, struct buf *err)
+{
+	struct buf path = BUF_INIT, pem = BUF_INIT;
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *p;
+	int rc = TB_ENOMEM;
+	if (bio && PEM_write_bio_X509_CRL(bio, crl)) {
+		long n = BIO_get_mem_data(bio, &p);
+		rc = buf_add(&pem, p, (size_t)n);
+	}
+	if (!rc)
+		rc = buf_addf(&path, "%s/" KEYS_CRL_FILE, dir);
+	if (rc)
+		rc = tb_err(err, rc, "gagal menulis CRL");
+	else
+		rc = buf_write_file(path.data, pem.data, pem.len, 0644, err);
+	BIO_free(bio);
+	buf_release(&pem);
+	buf_release(&path);
+	return rc;
+}
+
+/* keys/ca.crl when present (NULL in *out when not), its signature checked
+ * against ca: a CRL the CA did not sign is refused, never used. */
+static int read_crl(const char *dir, X509 *ca, X509_CRL **out,
+		    struct buf *err)
+{
+	struct buf pem = BUF_INIT, path = BUF_INIT;
+	BIO *bio = NULL;
+	int rc = buf_addf(&path, "%s/" KEYS_CRL_FILE, dir);
+	*out = NULL;
+	if (rc) {
+		rc = tb_err(err, TB_ENOMEM, "memori habis");
+		goto out;
+	}
+	if (access(path.data, F_OK) != 0 && errno == ENOENT)
+		goto out;
+	if ((rc = buf_read_file(&pem, path.data, KEYFILE_MAX, err)))
+		goto out;
+	if (!(bio = BIO_new_mem_buf(pem.data, (int)pem.len)) ||
+	    !(*out = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) ||
+	    X509_CRL_verify(*out, X509_get0_pubkey(ca)) != 1) {
+		X509_CRL_free(*out);
+		*out = NULL;
+		ERR_clear_error();
+		rc = tb_err(err, TB_ECRYPTO, "%s rusak atau tidak ditandatangani "
+			    "CA lokal", path.data);
+	}
+out:
+	BIO_free(bio);
+	buf_release(&pem);
+	buf_release(&path);
+	return rc;
+}
+
+/* The serial a --revoke names: a PDF signer's kid (its certificate must be
+ * the local CA's), or a serial in hex. */
+static int revoke_serial(const char *dir, X509 *ca, const char *what,
+			 ASN1_INTEGER **serial, struct buf *err)
+{
+	size_t n = strlen(what);
+	unsigned char kid[KEYS_KID_LEN];
+	*serial = NULL;
+	if (keys_kid_parse(what, kid) == 0) {
+		char name[32];
+		X509 *cert = NULL;
+		struct buf why = BUF_INIT;
+		snprintf(name, sizeof name, "pdf-%s.pem", what);
+		int rc = load_certs(dir, name, &cert, NULL, &why);
+		buf_release(&why);
+		if (rc)
+			return tb_err(err, TB_ENOTFOUND, "penanda tangan PDF %s "
+				      "tidak ada (lihat: terbit keys list)", what);
+		if (X509_check_issued(ca, cert) != X509_V_OK)
+			rc = tb_err(err, TB_EINVAL, "sertifikat %s tidak "
+				    "diterbitkan CA lokal; cabut pada "
+				    "penerbitnya", what);
+		else if (!(*serial = ASN1_INTEGER_dup(
+				   X509_get0_serialNumber(cert))))
+			rc = tb_err(err, TB_ENOMEM, "memori habis");
+		X509_free(cert);
+		return rc;
+	}
+	BIGNUM *bn = NULL;
+	if (n < 10 || n > 40 || strspn(what, "0123456789abcdefABCDEF") != n ||
+	    !BN_hex2bn(&bn, what))
+		return tb_err(err, TB_EINVAL, "--revoke: beri kid penanda tangan "
+			      "(8 digit heksa) atau nomor seri sertifikat (10-40 "
+			      "digit heksa), bukan '%s'", what);
+	*serial = BN_to_ASN1_INTEGER(bn, NULL);
+	BN_free(bn);
+	return *serial ? 0 : tb_err(err, TB_ENOMEM, "memori habis");
+}
+
+/* keys/ (its path into dir), the local CA's certificate and key: what
+ * making a CRL or a signer certificate needs. */
+static int load_ca(const char *data_dir, struct buf *dir, X509 **ca,
+		   EVP_PKEY **key, struct buf *err)
+{
+	int rc = keys_dir(dir, data_dir, err);
+	if (rc)
+		return rc;
+	if (access(dir->data, F_OK) != 0)
+		return tb_err(err, TB_ENOTFOUND,
+			      "kunci belum dibuat; jalankan: terbit keys init");
+	if ((rc = load_certs(dir->data, "ca.pem", ca, NULL, err)))
+		return rc;
+	return (*key = load_key(dir->data, "ca.key", err)) ? 0 : TB_ECRYPTO;
+}
+
+int keys_crl(const char *data_dir, const char *revoke, int days,
+	     struct buf *out, struct buf *err)
+{
+	struct buf dir = BUF_INIT;
+	EVP_PKEY *ca_key = NULL;
+	X509 *ca = NULL;
+	X509_CRL *old = NULL, *crl = NULL;
+	ASN1_INTEGER *serial = NULL;
+	int rc = 0;
+	if (days < 1 || days > KEYS_CRL_DAYS_MAX) {
+		rc = tb_err(err, TB_EINVAL, "--days harus 1 sampai %d",
+			    KEYS_CRL_DAYS_MAX);
+		goto out;
+	}
+	if ((rc = load_ca(data_dir, &dir, &ca, &ca_key, err)) ||
+	    (rc = read_crl(dir.data, ca, &old, err)) ||
+	    (revoke && (rc = revoke_serial(dir.data, ca, revoke, &serial, err))))
+		goto out;
+	if (!(crl = make_crl(ca, ca_key, old, serial, days))) {
+		rc = crypto_err(err, "membuat CRL");
+		goto out;
+	}
+	if ((rc = write_crl(dir.data, crl, err)))
+		goto out;
+	if (out)
+		rc = crl_describe(out, crl);
+out:
+	ASN1_INTEGER_free(serial);
+	X509_CRL_free(crl);
+	X509_CRL_free(old);
+	X509_free(ca);
+	EVP_PKEY_free(ca_key);
+	buf_release(&dir);
+	return rc;
+}
+
+int keys_new_signer(const char *data_dir, char kid_hex[9], struct buf *err)
+{
+	struct buf dir = BUF_INIT;
+	EVP_PKEY *ca_key = NULL, *key = NULL;
+	X509 *ca = NULL, *leaf = NULL;
+	STACK_OF(X509) *chain = NULL;
+	unsigned char kid[KEYS_KID_LEN];
+	int rc = load_ca(data_dir, &dir, &ca, &ca_key, err);
+	if (rc)
+		goto out;
+	if (!(key = EVP_EC_gen("P-256")) || !(chain = sk_X509_new_null()) ||
+	    !(leaf = make_cert(key, KEYS_OFFICE_NAME, ca_key, ca, SIGNER_DAYS)) ||
+	    !sk_X509_push(chain, ca)) {
+		rc = crypto_err(err, "membuat sertifikat");
+		goto out;
+	}
+	if ((rc = write_signer(dir.data, key, leaf, chain, kid, err)) ||
+	    (rc = set_current(dir.data, "pdf-current", kid, err)))
+		goto out;
+	if (kid_hex)
+		keys_kid_hex(kid, kid_hex);
+out:
+	sk_X509_free(chain); /* ca is freed below */
+	X509_free(leaf);
+	X509_free(ca);
+	EVP_PKEY_free(key);
+	EVP_PKEY_free(ca_key);
+	buf_release(&dir);
+	return rc;
+}
+
 static int add_qr(struct keyring *kr, const char *dir, const char *name,
 		  struct buf *err)
 {
@@ -768,6 +1054,49 @@ static int load_seal(struct keyring *kr, const char *dir, struct buf *err)
 	return rc;
 }
 
+int keyring_revoked(const struct keyring *kr, X509 *cert, int64_t *at)
+{
+	X509_REVOKED *r = NULL;
+	if (!kr->crl || X509_NAME_cmp(X509_CRL_get_issuer(kr->crl),
+				      X509_get_issuer_name(cert)) != 0 ||
+	    X509_CRL_get0_by_serial(kr->crl, &r,
+				    X509_get0_serialNumber(cert)) != 1)
+		return 0;
+	*at = time_of(X509_REVOKED_get0_revocationDate(r));
+	return 1;
+}
+
+int keyring_crl_for(const struct keyring *kr, X509 *cert, int64_t when)
+{
+	time_t t = (time_t)when;
+	const ASN1_TIME *next = kr->crl ? X509_CRL_get0_nextUpdate(kr->crl)
+				       : NULL;
+	return kr->crl && next &&
+	       X509_NAME_cmp(X509_CRL_get_issuer(kr->crl),
+			     X509_get_issuer_name(cert)) == 0 &&
+	       X509_cmp_time(X509_CRL_get0_lastUpdate(kr->crl), &t) < 0 &&
+	       X509_cmp_time(next, &t) > 0;
+}
+
+/* keys/ca.crl, checked against the local CA (the first trusted
+ * certificate); each signer learns whether it is revoked. The lookups
+ * here also sort the CRL's entries once, before threads share it. */
+static int load_crl(struct keyring *kr, const char *dir, struct buf *err)
+{
+	unsigned char *der = NULL;
+	int rc = read_crl(dir, sk_X509_value(kr->trusted, 0), &kr->crl, err);
+	if (rc || !kr->crl)
+		return rc;
+	int n = i2d_X509_CRL(kr->crl, &der);
+	rc = n > 0 ? buf_add(&kr->crl_der, der, (size_t)n) : TB_ECRYPTO;
+	OPENSSL_free(der);
+	if (rc)
+		return tb_err(err, rc, "gagal memuat CRL");
+	for (size_t i = 0; i < kr->npdf; i++)
+		keyring_revoked(kr, kr->pdf[i].cert, &kr->pdf[i].revoked_at);
+	return 0;
+}
+
 static int find_kid(const unsigned char *kids, size_t stride, size_t n,
 		    const unsigned char kid[KEYS_KID_LEN], size_t *at)
 {
@@ -831,6 +1160,7 @@ int keyring_load(const char *data_dir, struct keyring **out, struct buf *err)
 		rc = tb_err(err, TB_ENOMEM, "memori habis");
 		goto out;
 	}
+	buf_init(&kr->crl_der, 0);
 	if ((rc = keys_dir(&dir, data_dir, err)) ||
 	    (rc = check_modes(dir.data, err)) ||
 	    (rc = list_dir(dir.data, &names, &nnames, err)))
@@ -839,6 +1169,7 @@ int keyring_load(const char *data_dir, struct keyring **out, struct buf *err)
 		rc = names[i][0] == 'q' ? add_qr(kr, dir.data, names[i], err)
 					: add_pdf(kr, dir.data, names[i], err);
 	if (rc || (rc = load_trust(kr, dir.data, err)) ||
+	    (rc = load_crl(kr, dir.data, err)) ||
 	    (rc = load_seal(kr, dir.data, err)))
 		goto out;
 	if ((rc = read_current(dir.data, "qr-current", kid, err)))
@@ -885,6 +1216,8 @@ void keyring_free(struct keyring *kr)
 	free(kr->pdf);
 	sk_X509_pop_free(kr->trusted, X509_free);
 	X509_STORE_free(kr->store);
+	X509_CRL_free(kr->crl);
+	buf_release(&kr->crl_der);
 	EVP_MAC_CTX_free(kr->seal);
 	free(kr);
 }
@@ -1047,7 +1380,11 @@ int keyring_describe(const struct keyring *kr, struct buf *out)
 		    (rc = buf_adds(out, " s.d. ")) ||
 		    (rc = add_time(out, X509_get0_notAfter(s->cert))))
 			break;
-		rc = buf_adds(out, i == kr->pdf_current ? "  (aktif)\n" : "\n");
+		if (!rc && s->revoked_at)
+			rc = buf_adds(out, "  DICABUT");
+		if (!rc)
+			rc = buf_adds(out, i == kr->pdf_current ? "  (aktif)\n"
+							       : "\n");
 	}
 	for (int i = 0; i < sk_X509_num(kr->trusted) && !rc; i++) {
 		X509 *x = sk_X509_value(kr->trusted, i);
@@ -1058,6 +1395,9 @@ int keyring_describe(const struct keyring *kr, struct buf *out)
 			break;
 		rc = buf_addc(out, '\n');
 	}
+	if (!rc && kr->crl && !(rc = buf_adds(out, "crl  ")) &&
+	    !(rc = crl_describe(out, kr->crl)))
+		rc = buf_addc(out, '\n');
 	return rc;
 }
 

@@ -13,6 +13,8 @@
  *   qr-<kid>.key              an Ed25519 key for QR tokens (every one ever
  *                             made stays, so old tokens keep verifying)
  *   qr-current                the kid of the key used for new tokens
+ *   ca.crl                    the local CA's certificate revocation list
+ *                             (PEM, 0644): keys_crl makes it
  *   seal.key                  32 random bytes: the HMAC key that seals
  *                             the document registry's rows (not the
  *                             database's to hold: see src/issue/seal.c)
@@ -54,6 +56,31 @@ int keys_rotate(const char *data_dir, char kid_hex[9], struct buf *err);
  */
 int keys_import_p12(const char *data_dir, const char *p12_path,
 		    const char *password, char kid_hex[9], struct buf *err);
+
+/*
+ * Makes a new PDF signing key and certificate issued by the local CA (as
+ * keys_init does) and makes it current: what follows revoking the
+ * current one. Writes kid_hex like keys_rotate.
+ */
+int keys_new_signer(const char *data_dir, char kid_hex[9], struct buf *err);
+
+/* ---- the local CA's certificate revocation list ---- */
+
+#define KEYS_CRL_DAYS 30    /* default time to the CRL's nextUpdate */
+#define KEYS_CRL_DAYS_MAX 366
+
+/*
+ * Issues a new keys/ca.crl, signed by the local CA: every entry of the
+ * CRL before it kept, plus revoke when not NULL (the kid of a PDF signer
+ * in keys/ whose certificate the local CA issued, or a certificate serial
+ * number in hex, 10 to 40 digits), the CRL number one more than before,
+ * thisUpdate now and nextUpdate days later (1..KEYS_CRL_DAYS_MAX).
+ * Written atomically, 0644. Appends one Indonesian line describing the
+ * new CRL to out when not NULL. TB_EINVAL for a bad revoke or days,
+ * TB_ENOTFOUND without keys/.
+ */
+int keys_crl(const char *data_dir, const char *revoke, int days,
+	     struct buf *out, struct buf *err);
 
 /* ---- the loaded keyring ---- */
 

@@ -10,6 +10,7 @@
 #include <openssl/x509v3.h>
 
 #include "core/err.h"
+#include "core/fmt.h"
 #include "core/random.h"
 #include "core/str.h"
 #include "sign/keyring_int.h"
@@ -35,6 +36,8 @@ struct pdf {
 	size_t *offs; /* object number -> offset, 0 = unknown */
 	size_t noffs;
 	size_t xref;  /* offset of the newest xref section */
+	size_t startxref_at; /* offset of the last "startxref" */
+	long nfree;   /* free entries (but object 0's) in sections read */
 	long size;    /* trailer /Size */
 	long root, root_gen, info, info_gen;
 	size_t id0_at; /* offset of the first /ID string's hex digits, 0 none */
@@ -236,6 +239,7 @@ static int find_startxref(struct pdf *d)
 			    (size_t)v >= d->n)
 				return -1;
 			d->xref = (size_t)v;
+			d->startxref_at = i;
 			return 0;
 		}
 	}
@@ -286,6 +290,8 @@ static int read_xref(struct pdf *d, size_t at, size_t *trailer)
 			if (d->p[i] == 'n' && !d->offs[first + k] &&
 			    (size_t)off < d->n)
 				d->offs[first + k] = (size_t)off;
+			if (d->p[i] == 'f' && first + k != 0)
+				d->nfree++;
 			i++;
 		}
 	}
@@ -417,6 +423,7 @@ struct update {
 	long sig, widget, page, page_gen, catalog, catalog_gen;
 	size_t off_sig, off_widget, off_page, off_catalog;
 	size_t byterange_at, contents_at, contents_end;
+	size_t xref_at; /* the signed revision's xref section */
 };
 
 static int write_page(struct buf *out, const struct pdf *d, size_t dict,
@@ -442,8 +449,11 @@ static int write_page(struct buf *out, const struct pdf *d, size_t dict,
 	return rc;
 }
 
+/* The catalog with the signature's AcroForm, and when dss is not 0 the
+ * Document Security Store too (the DSS revision repeats every entry of
+ * the signed one and adds only /DSS, which pades_verify checks). */
 static int write_catalog(struct buf *out, const struct pdf *d, size_t dict,
-			 struct update *u, struct buf *err)
+			 struct update *u, long dss, struct buf *err)
 {
 	static const char *const skip[] = { "/AcroForm", NULL };
 	struct span form;
@@ -456,8 +466,11 @@ static int write_catalog(struct buf *out, const struct pdf *d, size_t dict,
 	if (form.end)
 		return tb_err(err, TB_EINVAL, "PDF sudah memiliki formulir "
 			      "(AcroForm)");
-	return buf_addf(out, " /AcroForm << /Fields [%ld 0 R] /SigFlags 3 >> "
-			">>\nendobj\n", u->widget);
+	rc = buf_addf(out, " /AcroForm << /Fields [%ld 0 R] /SigFlags 3 >>",
+		      u->widget);
+	if (!rc && dss)
+		rc = buf_addf(out, " /DSS %ld 0 R", dss);
+	return rc ? rc : buf_adds(out, " >>\nendobj\n");
 }
 
 static int write_sig(struct buf *out, struct update *u, int64_t when,
@@ -515,47 +528,212 @@ static int cmp_row(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int write_xref(struct buf *out, const struct pdf *d, struct update *u,
-		      const unsigned char id[32])
+/*
+ * One xref section for rows (sorted here) and its trailer: /Prev is the
+ * section before, /ID the permanent id0 and this revision's id1. *at is
+ * set to where the section starts.
+ */
+static int write_xref(struct buf *out, const struct pdf *d,
+		      struct xref_row *rows, int n, size_t prev,
+		      const unsigned char id0[16], const unsigned char id1[16],
+		      size_t *at)
 {
-	struct xref_row rows[4] = {
-		{ u->sig, 0, u->off_sig }, { u->widget, 0, u->off_widget },
-		{ u->page, u->page_gen, u->off_page },
-		{ u->catalog, u->catalog_gen, u->off_catalog },
-	};
-	size_t at = out->len;
-	int rc = buf_adds(out, "xref\n");
-	qsort(rows, 4, sizeof rows[0], cmp_row);
-	for (int i = 0; i < 4 && !rc;) {
+	long size = 0;
+	int rc = 0;
+	*at = out->len;
+	rc = buf_adds(out, "xref\n");
+	qsort(rows, (size_t)n, sizeof rows[0], cmp_row);
+	for (int i = 0; i < n && !rc;) {
 		int k = i + 1;
-		while (k < 4 && rows[k].num == rows[k - 1].num + 1)
+		while (k < n && rows[k].num == rows[k - 1].num + 1)
 			k++;
 		rc = buf_addf(out, "%ld %d\n", rows[i].num, k - i);
 		for (; i < k && !rc; i++)
 			rc = buf_addf(out, "%010zu %05ld n \n", rows[i].off,
 				      rows[i].gen);
 	}
+	/* The new objects are numbered from the old /Size up, so the
+	 * largest row is the largest object. */
+	size = n ? rows[n - 1].num + 1 : d->size;
+	if (size < d->size)
+		size = d->size;
 	if (!rc)
 		rc = buf_addf(out, "trailer\n<< /Size %ld /Root %ld %ld R",
-			      u->widget + 1, d->root, d->root_gen);
+			      size, d->root, d->root_gen);
 	if (!rc && d->info)
 		rc = buf_addf(out, " /Info %ld %ld R", d->info, d->info_gen);
 	if (!rc)
-		rc = buf_addf(out, " /Prev %zu /ID [<", d->xref);
+		rc = buf_addf(out, " /Prev %zu /ID [<", prev);
 	if (!rc)
-		rc = buf_addhex(out, id, 16);
+		rc = buf_addhex(out, id0, 16);
 	if (!rc)
 		rc = buf_adds(out, "> <");
 	if (!rc)
-		rc = buf_addhex(out, id + 16, 16);
+		rc = buf_addhex(out, id1, 16);
 	if (!rc)
-		rc = buf_addf(out, ">] >>\nstartxref\n%zu\n%%%%EOF\n", at);
+		rc = buf_addf(out, ">] >>\nstartxref\n%zu\n%%%%EOF\n", *at);
 	return rc;
+}
+
+/* ---- the Document Security Store (B-LT) ---- */
+
+/* One stream object holding DER bytes as they are (no filter: a
+ * certificate or a CRL does not compress much). */
+static int write_der_stream(struct buf *out, long num, const unsigned char *der,
+			    int n)
+{
+	int rc = buf_addf(out, "%ld 0 obj\n<< /Length %d >>\nstream\n", num, n);
+	if (!rc)
+		rc = buf_add(out, der, (size_t)n);
+	return rc ? rc : buf_adds(out, "\nendstream\nendobj\n");
+}
+
+#define DSS_MAX_CERTS 8
+
+/*
+ * The second incremental update, after the signed revision: the signer's
+ * certificate and its chain as /Certs, the CA's CRL (when the keyring has
+ * one for this signer's issuer, current at the signing time) as /CRLs,
+ * the /DSS dictionary naming them, and the catalog again with /DSS added.
+ * The signature does not cover these bytes, and need not: a reader checks
+ * the certificates and the CRL by their own signatures.
+ */
+static int write_dss(struct buf *out, const struct keyring *kr,
+		     const struct pdf_signer *s, const struct pdf *d,
+		     size_t catalog, struct update *u, int64_t when,
+		     const unsigned char id0[16], const unsigned char id1[16])
+{
+	struct xref_row rows[DSS_MAX_CERTS + 3];
+	X509 *certs[DSS_MAX_CERTS];
+	int nc = 0, nr = 0, rc = 0;
+	long num = u->widget + 1;
+	certs[nc++] = s->cert;
+	for (int i = 0; i < sk_X509_num(s->chain) && nc < DSS_MAX_CERTS; i++)
+		certs[nc++] = sk_X509_value(s->chain, i);
+	for (int i = 0; i < nc && !rc; i++) {
+		unsigned char *der = NULL;
+		int n = i2d_X509(certs[i], &der);
+		rows[nr++] = (struct xref_row){ num, 0, out->len };
+		rc = n > 0 ? write_der_stream(out, num++, der, n) : TB_ECRYPTO;
+		OPENSSL_free(der);
+	}
+	int crl = !rc && keyring_crl_for(kr, s->cert, when);
+	if (crl) {
+		rows[nr++] = (struct xref_row){ num, 0, out->len };
+		rc = write_der_stream(out, num++,
+				      (const unsigned char *)kr->crl_der.data,
+				      (int)kr->crl_der.len);
+	}
+	long dss = num;
+	rows[nr++] = (struct xref_row){ dss, 0, out->len };
+	if (!rc)
+		rc = buf_addf(out, "%ld 0 obj\n<< /Type /DSS /Certs [", dss);
+	for (int i = 0; i < nc && !rc; i++)
+		rc = buf_addf(out, "%s%ld 0 R", i ? " " : "", u->widget + 1 + i);
+	if (!rc && crl)
+		rc = buf_addf(out, "] /CRLs [%ld 0 R", dss - 1);
+	if (!rc)
+		rc = buf_adds(out, "] >>\nendobj\n");
+	if (rc)
+		return rc;
+	rows[nr++] = (struct xref_row){ u->catalog, u->catalog_gen, out->len };
+	if ((rc = write_catalog(out, d, catalog, u, dss, NULL)))
+		return rc;
+	size_t at;
+	return write_xref(out, d, rows, nr, u->xref_at, id0, id1, &at);
 }
 
 /* ---- CMS ---- */
 
-/* A CAdES detached CMS over the given ranges of data. */
+/* DER order for a SET OF: by the bytes of each encoding (X.690 11.6). */
+static int cmp_der(const void *a, const void *b)
+{
+	const struct buf *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->data, y->data, n);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/*
+ * PAdES baseline B-B forbids the CMS signingTime attribute (the time is
+ * the signature dictionary's /M), but OpenSSL 3.0's CMS_SignerInfo_sign
+ * adds one whenever it is missing, and CMS_dataFinal always calls it. So
+ * after OpenSSL has put in contentType, messageDigest and the ESS
+ * signing-certificate-v2, the signingTime is taken out and the signed
+ * attributes are signed again here: their DER as a SET OF (sorted, as
+ * i2d writes them and as CMS_verify re-encodes them), signed with the
+ * signer's key and SHA-256, the value replacing the signature.
+ */
+static int drop_signing_time(CMS_ContentInfo *cms, EVP_PKEY *pkey)
+{
+	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
+	CMS_SignerInfo *si = sk_CMS_SignerInfo_num(sis) == 1 ?
+			     sk_CMS_SignerInfo_value(sis, 0) : NULL;
+	struct buf attrs[8], set = BUF_INIT;
+	unsigned char *sig = NULL;
+	size_t siglen = 0;
+	EVP_MD_CTX *md = NULL;
+	int n, ok = 0, loc;
+	if (!si)
+		return 0;
+	loc = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
+	if (loc >= 0)
+		X509_ATTRIBUTE_free(CMS_signed_delete_attr(si, loc));
+	n = CMS_signed_get_attr_count(si);
+	if (n <= 0 || n > (int)ARRAY_SIZE(attrs))
+		return 0;
+	for (int i = 0; i < n; i++)
+		buf_init(&attrs[i], 0);
+	size_t total = 0;
+	for (int i = 0; i < n; i++) {
+		unsigned char *der = NULL;
+		int len = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &der);
+		int rc = len > 0 ? buf_add(&attrs[i], der, (size_t)len) : -1;
+		OPENSSL_free(der);
+		if (rc)
+			goto out;
+		total += (size_t)len;
+	}
+	qsort(attrs, (size_t)n, sizeof attrs[0], cmp_der);
+	/* SET tag, then the DER length: short form, or 0x81/0x82 + bytes. */
+	unsigned char head[4] = { 0x31 };
+	size_t hl = 2;
+	if (total < 0x80) {
+		head[1] = (unsigned char)total;
+	} else if (total < 0x100) {
+		head[1] = 0x81, head[2] = (unsigned char)total, hl = 3;
+	} else if (total < 0x10000) {
+		head[1] = 0x82, head[2] = (unsigned char)(total >> 8);
+		head[3] = (unsigned char)total, hl = 4;
+	} else {
+		goto out;
+	}
+	if (buf_add(&set, head, hl))
+		goto out;
+	for (int i = 0; i < n; i++)
+		if (buf_add(&set, attrs[i].data, attrs[i].len))
+			goto out;
+	if (!(md = EVP_MD_CTX_new()) ||
+	    EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, pkey) != 1 ||
+	    EVP_DigestSign(md, NULL, &siglen, (unsigned char *)set.data,
+			   set.len) != 1 ||
+	    !(sig = OPENSSL_malloc(siglen)) ||
+	    EVP_DigestSign(md, sig, &siglen, (unsigned char *)set.data,
+			   set.len) != 1)
+		goto out;
+	ok = ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig,
+			     (int)siglen);
+out:
+	for (int i = 0; i < n; i++)
+		buf_release(&attrs[i]);
+	buf_release(&set);
+	OPENSSL_free(sig);
+	EVP_MD_CTX_free(md);
+	return ok;
+}
+
+/* A PAdES B-B detached CMS over the given ranges of data: contentType,
+ * messageDigest and ESS signing-certificate-v2 signed, no signingTime. */
 static CMS_ContentInfo *cms_over(const struct pdf_signer *s, const char *data,
 				 const struct span *r, int nr)
 {
@@ -568,7 +746,8 @@ static CMS_ContentInfo *cms_over(const struct pdf_signer *s, const char *data,
 		ok = r[i].end == r[i].at ||
 		     BIO_write(bio, data + r[i].at, (int)(r[i].end - r[i].at)) ==
 			     (int)(r[i].end - r[i].at);
-	ok = ok && BIO_flush(bio) == 1 && CMS_dataFinal(cms, bio);
+	ok = ok && BIO_flush(bio) == 1 && CMS_dataFinal(cms, bio) &&
+	     drop_signing_time(cms, s->pkey);
 	BIO_free_all(bio);
 	if (!ok) {
 		CMS_ContentInfo_free(cms);
@@ -622,14 +801,22 @@ int pades_sign(const struct keyring *kr, const void *pdf, size_t n,
 	struct pdf d = { .p = pdf, .n = n };
 	struct update u = { 0 };
 	size_t catalog, page, start = out->len;
-	unsigned char id[32];
+	/* The permanent ID, the signed revision's, the DSS revision's. */
+	unsigned char id[48];
 	const struct pdf_signer *s = &kr->pdf[kr->pdf_current];
+	int64_t when = signing_time ? signing_time : (int64_t)time(NULL);
 	int rc;
 	/* Offsets in the update are offsets in out: the file must be alone. */
 	if (start)
 		return tb_err(err, TB_EINTERNAL, "pades_sign: out harus kosong");
 	if (n < 8 || memcmp(pdf, "%PDF-", 5) != 0 || find_startxref(&d)) {
 		rc = tb_err(err, TB_EINVAL, "bukan berkas PDF yang dikenali");
+		goto out;
+	}
+	if (s->revoked_at) {
+		rc = tb_err(err, TB_ECRYPTO, "sertifikat penanda tangan PDF aktif "
+			    "telah dicabut; buat yang baru: terbit keys "
+			    "new-signer (atau keys import)");
 		goto out;
 	}
 	if ((rc = read_trailers(&d, err)))
@@ -661,15 +848,20 @@ int pades_sign(const struct keyring *kr, const void *pdf, size_t n,
 	if ((rc = write_widget(out, &u)))
 		goto nomem;
 	if ((rc = write_page(out, &d, page, &u, err)) ||
-	    (rc = write_catalog(out, &d, catalog, &u, err)))
+	    (rc = write_catalog(out, &d, catalog, &u, 0, err)))
 		goto out;
 	/* The signature dictionary goes last, after everything copied from
 	 * the input: its /ByteRange is then the last one in the file, which
 	 * is where pades_verify looks. */
-	if ((rc = write_sig(out, &u, signing_time ? signing_time : time(NULL),
-			    kr->cms_reserve)))
+	if ((rc = write_sig(out, &u, when, kr->cms_reserve)))
 		goto nomem;
-	if ((rc = write_xref(out, &d, &u, id)))
+	struct xref_row rows[4] = {
+		{ u.sig, 0, u.off_sig }, { u.widget, 0, u.off_widget },
+		{ u.page, u.page_gen, u.off_page },
+		{ u.catalog, u.catalog_gen, u.off_catalog },
+	};
+	if ((rc = write_xref(out, &d, rows, 4, d.xref, id, id + 16,
+			     &u.xref_at)))
 		goto nomem;
 	char br[BYTERANGE_WIDTH + 1];
 	int w = snprintf(br, sizeof br, "[0 %zu %zu %zu]", u.contents_at,
@@ -679,7 +871,10 @@ int pades_sign(const struct keyring *kr, const void *pdf, size_t n,
 		goto out;
 	}
 	memcpy(out->data + u.byterange_at, br, (size_t)w);
-	rc = put_cms(out, s, &u, kr->cms_reserve, err);
+	if ((rc = put_cms(out, s, &u, kr->cms_reserve, err)))
+		goto out;
+	if ((rc = write_dss(out, kr, s, &d, catalog, &u, when, id, id + 32)))
+		goto nomem;
 	goto out;
 nomem:
 	rc = tb_err(err, rc, "memori habis");
@@ -733,7 +928,7 @@ static int check_range(const struct pdf *d, long br[4], struct buf *cms,
 		goto bad;
 	size_t a = (size_t)br[1], b = (size_t)br[2];
 	if (br[0] != 0 || a < 9 || b <= a + 1 || b > d->n ||
-	    (size_t)br[3] != d->n - b || d->p[a] != '<' || d->p[b - 1] != '>' ||
+	    (size_t)br[3] > d->n - b || d->p[a] != '<' || d->p[b - 1] != '>' ||
 	    (b - a) % 2 != 0)
 		goto bad;
 	i = a;
@@ -754,15 +949,139 @@ bad:
 	return PADES_BAD_RANGE;
 }
 
-static void signer_info(CMS_ContentInfo *cms, struct pades_info *info)
+/* Counts the indirect references in the array value of key in dict. */
+static int count_refs(const struct pdf *d, size_t dict, const char *key)
+{
+	struct span v;
+	long num, gen;
+	int n = 0;
+	if (dict_get(d, dict, key, &v) || d->p[v.at] != '[')
+		return 0;
+	for (size_t i = skip_ws(d, v.at + 1); i < v.end && d->p[i] != ']';) {
+		struct span r = { i, 0 };
+		size_t e = skip_value(d, i);
+		if (!e || span_ref(d, &r, &num, &gen))
+			return n;
+		n++;
+		i = skip_ws(d, e);
+	}
+	return n;
+}
+
+/* 1 when dictionaries a (in x) and b (in y) have the same entries with
+ * byte-identical values, /DSS left out of both. */
+static int same_entries(const struct pdf *x, size_t a, const struct pdf *y,
+			size_t b)
+{
+	struct span k, v, w;
+	size_t pos = 0;
+	int r, na = 0, nb = 0;
+	while ((r = dict_next(x, a, &pos, &k, &v)) == 1) {
+		char key[64];
+		if (key_is(x, &k, "/DSS"))
+			continue;
+		if (k.end - k.at >= sizeof key)
+			return 0;
+		memcpy(key, x->p + k.at, k.end - k.at);
+		key[k.end - k.at] = '\0';
+		if (dict_get(y, b, key, &w) || w.end - w.at != v.end - v.at ||
+		    memcmp(x->p + v.at, y->p + w.at, v.end - v.at) != 0)
+			return 0;
+		na++;
+	}
+	if (r < 0)
+		return 0;
+	pos = 0;
+	while ((r = dict_next(y, b, &pos, &k, &v)) == 1)
+		nb += !key_is(y, &k, "/DSS");
+	return r == 0 && na == nb;
+}
+
+/*
+ * What may follow the signed revision (the bytes [0, end)): nothing (B-B),
+ * or exactly one incremental update that adds a Document Security Store
+ * (B-LT): its xref section's /Prev is the signed revision's, it frees no
+ * object, every object it writes is new (numbered from the signed
+ * revision's /Size up) except the catalog, and the catalog keeps every
+ * entry of the signed one byte for byte and adds only /DSS. New objects
+ * can then be reached only through /DSS, so what a reader shows is what
+ * was signed. Anything else is BAD_RANGE. Counts the DSS's certificates
+ * and CRLs into info.
+ */
+static int check_tail(const struct pdf *full, size_t end,
+		      struct pades_info *info, struct buf *err)
+{
+	struct pdf sig = { .p = full->p, .n = end };
+	struct pdf all = { .p = full->p, .n = full->n };
+	size_t old_cat, new_cat, tr, e;
+	struct span v;
+	long prev, root, gen, dss, dss_gen;
+	int rc = PADES_BAD_RANGE;
+	const char *why = "ada perubahan setelah tanda tangan";
+	if (end == full->n)
+		return PADES_VALID;
+	/* The update ends the file: "%%EOF" and at most a line end. */
+	const char *eof = memlast(full->p, full->n, "%%EOF");
+	size_t after = eof ? full->n - (size_t)(eof - full->p) - 5 : 99;
+	if (!eof || after > 2 ||
+	    strspn(eof + 5, "\r\n") != after)
+		goto out;
+	if (find_startxref(&sig) || read_trailers(&sig, NULL) ||
+	    object_dict(&sig, sig.root, sig.root_gen, &old_cat) ||
+	    find_startxref(&all) || all.xref < end ||
+	    read_xref(&all, all.xref, &tr) ||
+	    /* The section startxref names is the last thing in the file:
+	     * no second update hides after it. */
+	    skip_ws(&all, skip_obj(&all, tr, 0)) != all.startxref_at)
+		goto out;
+	if (dict_get(&all, tr, "/Prev", &v) || span_uint(&all, &v, &prev) ||
+	    (size_t)prev != sig.xref || dict_get(&all, tr, "/Root", &v) ||
+	    span_ref(&all, &v, &root, &gen) || root != sig.root ||
+	    gen != sig.root_gen || !dict_get(&all, tr, "/Encrypt", &v) ||
+	    !dict_get(&all, tr, "/XRefStm", &v) || all.nfree)
+		goto out;
+	for (size_t k = 1; k < all.noffs; k++) {
+		if (!all.offs[k])
+			continue;
+		if (all.offs[k] < end ||
+		    ((long)k != sig.root && (long)k < sig.size))
+			goto out;
+	}
+	why = "pembaruan setelah tanda tangan bukan DSS";
+	if (object_dict(&all, root, gen, &new_cat) ||
+	    !same_entries(&sig, old_cat, &all, new_cat) ||
+	    dict_get(&all, new_cat, "/DSS", &v) ||
+	    span_ref(&all, &v, &dss, &dss_gen) || dss < sig.size ||
+	    object_dict(&all, dss, dss_gen, &e))
+		goto out;
+	info->dss_certs = count_refs(&all, e, "/Certs");
+	info->dss_crls = count_refs(&all, e, "/CRLs");
+	rc = PADES_VALID;
+out:
+	free(sig.offs);
+	free(all.offs);
+	if (rc != PADES_VALID)
+		tb_err(err, TB_EINVAL, "%s", why);
+	return rc;
+}
+
+static CMS_SignerInfo *the_signer(CMS_ContentInfo *cms, X509 **x)
 {
 	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
 	CMS_SignerInfo *si = sk_CMS_SignerInfo_num(sis) == 1 ?
 			     sk_CMS_SignerInfo_value(sis, 0) : NULL;
-	X509 *x = NULL;
+	*x = NULL;
+	if (si)
+		CMS_SignerInfo_get0_algs(si, NULL, x, NULL, NULL);
+	return si;
+}
+
+static void signer_info(CMS_ContentInfo *cms, struct pades_info *info)
+{
+	X509 *x;
+	CMS_SignerInfo *si = the_signer(cms, &x);
 	if (!si)
 		return;
-	CMS_SignerInfo_get0_algs(si, NULL, &x, NULL, NULL);
 	if (x) {
 		BIO *bio = BIO_new(BIO_s_mem());
 		char *p;
@@ -802,6 +1121,8 @@ int pades_verify(const struct keyring *kr, const void *pdf, size_t n,
 		rc = tb_err(err, st, "memori habis");
 		goto out;
 	}
+	if (st == PADES_VALID)
+		st = check_tail(&d, (size_t)br[2] + (size_t)br[3], info, err);
 	info->status = (enum pades_status)st;
 	if (st != PADES_VALID) {
 		if (st == PADES_NO_SIGNATURE)
@@ -826,8 +1147,22 @@ int pades_verify(const struct keyring *kr, const void *pdf, size_t n,
 	}
 	/* The chain check and the signature check fail alike in CMS_verify:
 	 * on failure, a second pass without the chain tells which. */
+	X509 *signer;
 	if (CMS_verify(cms, NULL, kr->store, bio, NULL, CMS_BINARY) == 1) {
 		info->status = PADES_VALID;
+		/* Without a trusted timestamp the signing time is the
+		 * signer's own word, so a revoked certificate makes every
+		 * signature it made suspect, older ones included. */
+		if (the_signer(cms, &signer) &&
+		    keyring_revoked(kr, signer, &info->revoked_at)) {
+			struct buf day = BUF_INIT;
+			info->status = PADES_REVOKED;
+			if (fmt_days_id(&day, info->revoked_at / 86400))
+				buf_reset(&day);
+			tb_err(err, TB_EINVAL, "sertifikat penanda tangan "
+			       "dicabut (CRL kantor) sejak %s", day.data);
+			buf_release(&day);
+		}
 	} else {
 		ERR_clear_error();
 		BIO_reset(bio);
@@ -867,6 +1202,6 @@ const char *pades_status_name(enum pades_status s)
 {
 	static const char *const names[] = { "VALID", "NO_SIGNATURE",
 					     "BAD_RANGE", "BAD_SIGNATURE",
-					     "UNTRUSTED" };
+					     "UNTRUSTED", "REVOKED" };
 	return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "?";
 }

@@ -38,12 +38,17 @@ enum pades_status {
 				/Contents (e.g. bytes appended after signing) */
 	PADES_BAD_SIGNATURE, /* CMS does not verify over the ranges */
 	PADES_UNTRUSTED,     /* signature fine, chain not to a trusted CA */
+	PADES_REVOKED,       /* signature fine, but the keyring's CRL revokes
+				the signer's certificate */
 };
 
 struct pades_info {
 	enum pades_status status;
 	char signer[256];       /* subject of the signing certificate, RFC 2253 */
 	int64_t signing_time;   /* from the CMS signingTime, else /M; 0 unknown */
+	int64_t revoked_at;     /* PADES_REVOKED: the CRL's revocation date */
+	int dss_certs, dss_crls; /* B-LT: what the /DSS update holds; 0 0
+				    for B-B (nothing after the signature) */
 	unsigned char sha256[SHA256_LEN]; /* of the whole file, always set */
 };
 

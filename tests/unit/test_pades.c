@@ -5,7 +5,9 @@
 
 #include <cmocka.h>
 #include <hpdf.h>
+#include <openssl/cms.h>
 #include <pthread.h>
+#include <stdlib.h>
 
 #include "core/err.h"
 #include "core/str.h"
@@ -59,6 +61,25 @@ static void sign(struct fixture *f, struct buf *signed_pdf, int pages)
 	buf_release(&err);
 }
 
+/* End of the signed revision: b + c of the last "/ByteRange [0 a b c]". */
+static size_t signed_end(const struct buf *pdf)
+{
+	const char *br = NULL;
+	for (const char *p = pdf->data; (p = strstr(p, "/ByteRange [0 "));
+	     p++)
+		br = p;
+	assert_non_null(br);
+	unsigned long a, b, c;
+	assert_int_equal(sscanf(br, "/ByteRange [0 %lu %lu %lu]", &a, &b, &c), 3);
+	return b + c;
+}
+
+/* needle in pdf from offset at on (the DSS holds DER: no strstr). */
+static char *find(const struct buf *pdf, size_t at, const char *needle)
+{
+	return memmem(pdf->data + at, pdf->len - at, needle, strlen(needle));
+}
+
 static enum pades_status verify(struct keyring *kr, const struct buf *pdf)
 {
 	struct pades_info info;
@@ -92,9 +113,10 @@ static void test_tamper(void **state)
 	sign(f, &out, 1);
 	const char *contents = strstr(out.data, "/Contents <") + 11;
 	size_t in_contents = (size_t)(contents - out.data) + 40;
-	/* A byte of the text, a byte of the new trailer, a byte of the CMS. */
+	/* A byte of the text, a byte of the signed revision's trailer, a
+	 * byte of the CMS. */
 	size_t spots[] = { (size_t)(strstr(out.data, "MISKIN") - out.data),
-			   out.len - 30, in_contents, 0, 9 };
+			   signed_end(&out) - 30, in_contents, 0, 9 };
 	for (size_t i = 0; i < ARRAY_SIZE(spots); i++) {
 		char was = out.data[spots[i]];
 		out.data[spots[i]] = was == '1' ? '2' : '1';
@@ -107,6 +129,164 @@ static void test_tamper(void **state)
 	buf_adds(&out, "% appended\n");
 	assert_int_equal(verify(f->kr, &out), PADES_BAD_RANGE);
 	buf_release(&out);
+}
+
+/* The CMS of the last signature, parsed. */
+static CMS_ContentInfo *cms_of(const struct buf *pdf)
+{
+	const char *c = strstr(pdf->data, "/Contents <") + 11;
+	size_t n = 0;
+	unsigned char *der = malloc(8192);
+	assert_non_null(der);
+	for (; c[2 * n] != '>' && n < 8192; n++)
+		assert_int_equal(sscanf(c + 2 * n, "%2hhx", &der[n]), 1);
+	const unsigned char *p = der;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)n);
+	free(der);
+	assert_non_null(cms);
+	return cms;
+}
+
+/* PAdES B-B: no signingTime (the time is /M), ESS signing-certificate-v2
+ * present; the time pades_verify reports is /M's. */
+static void test_baseline_b(void **state)
+{
+	struct fixture *f = *state;
+	struct buf out = BUF_INIT;
+	struct pades_info info;
+	sign(f, &out, 1);
+	CMS_ContentInfo *cms = cms_of(&out);
+	CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+	assert_true(CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1) < 0);
+	assert_true(CMS_signed_get_attr_by_NID(
+			    si, NID_id_smime_aa_signingCertificateV2, -1) >= 0);
+	assert_true(CMS_signed_get_attr_by_NID(si, NID_pkcs9_messageDigest, -1) >= 0);
+	assert_true(CMS_signed_get_attr_by_NID(si, NID_pkcs9_contentType, -1) >= 0);
+	CMS_ContentInfo_free(cms);
+	assert_int_equal(pades_verify(f->kr, out.data, out.len, &info, NULL), 0);
+	assert_int_equal(info.status, PADES_VALID);
+	assert_int_equal(info.signing_time, 1795444800);
+	buf_release(&out);
+}
+
+/*
+ * B-LT: a /DSS update after the signed revision, with the signer's
+ * certificate, the CA's and (when the CRL was in force at the signing
+ * time) the CRL. The signed revision alone is the B-B file and verifies.
+ */
+static void test_dss(void **state)
+{
+	struct fixture *f = *state;
+	struct buf pdf = BUF_INIT, out = BUF_INIT, old = BUF_INIT;
+	struct pades_info info;
+	make_pdf(&pdf, 1);
+	assert_int_equal(pades_sign(f->kr, pdf.data, pdf.len, 0, &out, NULL), 0);
+	assert_int_equal(pades_verify(f->kr, out.data, out.len, &info, NULL), 0);
+	assert_int_equal(info.status, PADES_VALID);
+	assert_int_equal(info.dss_certs, 2);
+	assert_int_equal(info.dss_crls, 1);
+	size_t end = signed_end(&out);
+	assert_true(end < out.len);
+	assert_non_null(find(&out, end, "/Type /DSS /Certs ["));
+	assert_int_equal(pades_verify(f->kr, out.data, end, &info, NULL), 0);
+	assert_int_equal(info.status, PADES_VALID);
+	assert_int_equal(info.dss_certs + info.dss_crls, 0);
+	/* Signed a week before the CRL was made: the CRL proves nothing
+	 * about that time, so it is left out; the certificates stay. */
+	sign(f, &old, 1);
+	assert_int_equal(pades_verify(f->kr, old.data, old.len, &info, NULL), 0);
+	assert_int_equal(info.status, PADES_VALID);
+	assert_int_equal(info.dss_certs, 2);
+	assert_int_equal(info.dss_crls, 0);
+	buf_release(&pdf);
+	buf_release(&out);
+	buf_release(&old);
+}
+
+/* In the unsigned DSS update, only /DSS may be added: anything that
+ * changes what the signed revision shows is BAD_RANGE. */
+static void test_dss_tamper(void **state)
+{
+	struct fixture *f = *state;
+	struct buf out = BUF_INIT, two = BUF_INIT;
+	sign(f, &out, 1);
+	size_t end = signed_end(&out);
+	/* The catalog's entries must stay those of the signed revision. */
+	char *acro = find(&out, end, "/AcroForm");
+	assert_non_null(acro);
+	acro[8] = 'x';
+	assert_int_equal(verify(f->kr, &out), PADES_BAD_RANGE);
+	acro[8] = 'm';
+	assert_int_equal(verify(f->kr, &out), PADES_VALID);
+	/* No object freed: the last row of the update's xref made free. */
+	char *row = NULL;
+	for (char *p = out.data + end; (p = find(&out, (size_t)(p - out.data),
+						  " n \n")); p++)
+		row = p;
+	row[1] = 'f';
+	assert_int_equal(verify(f->kr, &out), PADES_BAD_RANGE);
+	row[1] = 'n';
+	/* Nothing after the update: not a comment, not a second update. */
+	buf_add(&two, out.data, out.len);
+	buf_adds(&two, "% late\n");
+	assert_int_equal(verify(f->kr, &two), PADES_BAD_RANGE);
+	buf_truncate(&two, out.len);
+	buf_add(&two, out.data + end, out.len - end);
+	assert_int_equal(verify(f->kr, &two), PADES_BAD_RANGE);
+	/* Every change undone: valid again. */
+	assert_int_equal(verify(f->kr, &out), PADES_VALID);
+	buf_release(&out);
+	buf_release(&two);
+}
+
+/*
+ * The CRL: revoking the current signer makes its signatures REVOKED and
+ * stops it signing; a new signer from the local CA signs again.
+ */
+static void test_revoked_signer(void **state)
+{
+	struct fixture *f = *state;
+	struct buf out = BUF_INIT, pdf = BUF_INIT, again = BUF_INIT,
+		   msg = BUF_INIT, err = BUF_INIT;
+	struct pades_info info;
+	struct keyring *kr = NULL;
+	char kid[9];
+	sign(f, &out, 1);
+	keyring_pdf_current(f->kr, kid);
+	assert_int_equal(keys_crl(f->dir, kid, 30, &msg, &err), 0);
+	assert_non_null(strstr(msg.data, "nomor 2, 1 sertifikat dicabut"));
+	assert_int_equal(keyring_load(f->dir, &kr, &err), 0);
+	assert_int_equal(pades_verify(kr, out.data, out.len, &info, &err), 0);
+	assert_int_equal(info.status, PADES_REVOKED);
+	assert_string_equal(pades_status_name(info.status), "REVOKED");
+	assert_true(info.revoked_at > 1700000000);
+	assert_non_null(strstr(err.data, "dicabut"));
+	make_pdf(&pdf, 1);
+	assert_int_equal(pades_sign(kr, pdf.data, pdf.len, 0, &again, &err),
+			 TB_ECRYPTO);
+	assert_int_equal(again.len, 0);
+	keyring_free(kr);
+	/* Bad revoke arguments change nothing. */
+	assert_int_equal(keys_crl(f->dir, "zz", 30, NULL, &err), TB_EINVAL);
+	assert_int_equal(keys_crl(f->dir, "0123abcd", 30, NULL, &err),
+			 TB_ENOTFOUND);
+	assert_int_equal(keys_crl(f->dir, NULL, 0, NULL, &err), TB_EINVAL);
+	char kid2[9];
+	assert_int_equal(keys_new_signer(f->dir, kid2, &err), 0);
+	assert_string_not_equal(kid, kid2);
+	assert_int_equal(keyring_load(f->dir, &kr, &err), 0);
+	assert_int_equal(pades_sign(kr, pdf.data, pdf.len, 0, &again, &err), 0);
+	assert_int_equal(pades_verify(kr, again.data, again.len, &info, NULL), 0);
+	assert_int_equal(info.status, PADES_VALID);
+	assert_int_equal(info.dss_crls, 1);
+	assert_int_equal(pades_verify(kr, out.data, out.len, &info, NULL), 0);
+	assert_int_equal(info.status, PADES_REVOKED);
+	keyring_free(kr);
+	buf_release(&out);
+	buf_release(&pdf);
+	buf_release(&again);
+	buf_release(&msg);
+	buf_release(&err);
 }
 
 static void test_untrusted_and_unsigned(void **state)
@@ -249,6 +429,14 @@ int main(void)
 						fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_tamper, fixture_setup,
 						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_baseline_b, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dss, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dss_tamper, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_revoked_signer,
+						fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_untrusted_and_unsigned,
 						fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_sign_signed_refused,
