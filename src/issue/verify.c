@@ -199,7 +199,11 @@ int verify_pdf(struct store *s, const struct keyring *kr, const void *pdf,
 		tb_err(err, rc, "%s", why.data);
 		goto out;
 	}
-	if (info.status != PADES_VALID) {
+	/* A sound signature by a certificate the office's CRL revokes: the
+	 * file is ours but no longer proof of anything; the row is looked up
+	 * so the answer can name the document. */
+	int cert_revoked = info.status == PADES_REVOKED;
+	if (info.status != PADES_VALID && !cert_revoked) {
 		buf_setf(&hex, "tanda tangan PDF tidak sah (%s)%s%s",
 			 pades_status_name(info.status), why.len ? ": " : "",
 			 why.data);
@@ -214,10 +218,19 @@ int verify_pdf(struct store *s, const struct keyring *kr, const void *pdf,
 	rc = store_doc_by_sha256(s, hex.data, &out->doc, err);
 	if (rc == TB_ENOTFOUND)
 		rc = verdict(out, VERIFY_UNKNOWN,
-			     "tanda tangan sah, tetapi berkas ini tidak "
-			     "terdaftar di sini");
+			     cert_revoked ? "sertifikat penanda tangan dicabut, "
+					    "dan berkas ini tidak terdaftar di sini"
+					  : "tanda tangan sah, tetapi berkas ini "
+					    "tidak terdaftar di sini");
 	else if (rc == 0)
 		rc = row_state(kr, out);
+	/* A row that is itself revoked or forged keeps its own answer;
+	 * any other (valid, superseded, expired) is not VALID any more. */
+	if (rc == 0 && cert_revoked && out->found &&
+	    out->state != VERIFY_REVOKED && out->state != VERIFY_FORGED) {
+		buf_setf(&hex, "%s; minta dokumen terbitan ulang", why.data);
+		rc = verdict(out, VERIFY_REVOKED, hex.data);
+	}
 out:
 	buf_release(&why);
 	buf_release(&hex);

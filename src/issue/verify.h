@@ -20,7 +20,11 @@
  * A PDF: pades_verify against the keyring's CAs must say VALID (anything
  * else: FORGED, with the reason in detail), then the SHA-256 of the whole
  * file must be a registry row's (else UNKNOWN: a good signature on bytes
- * we never issued), then that row's state as above.
+ * we never issued), then that row's state as above. A sound signature
+ * whose certificate the office's CRL revokes (PADES_REVOKED) answers
+ * REVOKED for a row in force, superseded or expired, naming the
+ * certificate in detail (UNKNOWN without a row; a revoked or forged row
+ * keeps its own answer).
  */
 #include <stddef.h>
 
