@@ -655,36 +655,21 @@ static int cmp_der(const void *a, const void *b)
 }
 
 /*
- * PAdES baseline B-B forbids the CMS signingTime attribute (the time is
- * the signature dictionary's /M), but OpenSSL 3.0's CMS_SignerInfo_sign
- * adds one whenever it is missing, and CMS_dataFinal always calls it. So
- * after OpenSSL has put in contentType, messageDigest and the ESS
- * signing-certificate-v2, the signingTime is taken out and the signed
- * attributes are signed again here: their DER as a SET OF (sorted, as
- * i2d writes them and as CMS_verify re-encodes them), signed with the
- * signer's key and SHA-256, the value replacing the signature.
+ * Signs the signer info's signed attributes: their DER as a SET OF
+ * (sorted, as i2d writes them and CMS_verify re-encodes them), signed
+ * with the signer's key over SHA-256, the value put in as the signature.
  */
-static int drop_signing_time(CMS_ContentInfo *cms, EVP_PKEY *pkey)
+static int sign_attrs(CMS_SignerInfo *si, EVP_PKEY *pkey)
 {
-	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
-	CMS_SignerInfo *si = sk_CMS_SignerInfo_num(sis) == 1 ?
-			     sk_CMS_SignerInfo_value(sis, 0) : NULL;
 	struct buf attrs[8], set = BUF_INIT;
 	unsigned char *sig = NULL;
-	size_t siglen = 0;
+	size_t siglen = 0, total = 0;
 	EVP_MD_CTX *md = NULL;
-	int n, ok = 0, loc;
-	if (!si)
-		return 0;
-	loc = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
-	if (loc >= 0)
-		X509_ATTRIBUTE_free(CMS_signed_delete_attr(si, loc));
-	n = CMS_signed_get_attr_count(si);
+	int n = CMS_signed_get_attr_count(si), ok = 0;
 	if (n <= 0 || n > (int)ARRAY_SIZE(attrs))
 		return 0;
 	for (int i = 0; i < n; i++)
 		buf_init(&attrs[i], 0);
-	size_t total = 0;
 	for (int i = 0; i < n; i++) {
 		unsigned char *der = NULL;
 		int len = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &der);
@@ -732,23 +717,41 @@ out:
 	return ok;
 }
 
-/* A PAdES B-B detached CMS over the given ranges of data: contentType,
- * messageDigest and ESS signing-certificate-v2 signed, no signingTime. */
+/*
+ * A PAdES B-B detached CMS over the given ranges of data, signed
+ * attributes contentType, messageDigest and ESS signing-certificate-v2,
+ * and no signingTime: the signing time is the /M entry. OpenSSL 3.0's
+ * CMS_SignerInfo_sign adds signingTime whenever it is missing, and
+ * CMS_final/CMS_dataFinal always call it; so the CMS is built partial
+ * (CMS_sign with CMS_PARTIAL adds the signer, its certificates and,
+ * with CMS_CADES, the ESS attribute), the digest and content type are
+ * added here and the attributes signed by sign_attrs. The result is a
+ * complete SignedData (detached: no content to finalise).
+ */
 static CMS_ContentInfo *cms_over(const struct pdf_signer *s, const char *data,
 				 const struct span *r, int nr)
 {
 	unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL |
 			 CMS_NOSMIMECAP | CMS_CADES;
 	CMS_ContentInfo *cms = CMS_sign(s->cert, s->pkey, s->chain, NULL, flags);
-	BIO *bio = cms ? CMS_dataInit(cms, NULL) : NULL;
-	int ok = bio != NULL;
+	STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
+	CMS_SignerInfo *si = sk_CMS_SignerInfo_num(sis) == 1 ?
+			     sk_CMS_SignerInfo_value(sis, 0) : NULL;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	int ok = si && ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
 	for (int i = 0; ok && i < nr; i++)
-		ok = r[i].end == r[i].at ||
-		     BIO_write(bio, data + r[i].at, (int)(r[i].end - r[i].at)) ==
-			     (int)(r[i].end - r[i].at);
-	ok = ok && BIO_flush(bio) == 1 && CMS_dataFinal(cms, bio) &&
-	     drop_signing_time(cms, s->pkey);
-	BIO_free_all(bio);
+		ok = EVP_DigestUpdate(ctx, data + r[i].at, r[i].end - r[i].at);
+	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) &&
+	     CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1) < 0 &&
+	     CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType,
+					 V_ASN1_OBJECT,
+					 OBJ_nid2obj(NID_pkcs7_data), -1) &&
+	     CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest,
+					 V_ASN1_OCTET_STRING, md, (int)mdlen) &&
+	     sign_attrs(si, s->pkey);
+	EVP_MD_CTX_free(ctx);
 	if (!ok) {
 		CMS_ContentInfo_free(cms);
 		cms = NULL;
