@@ -8,6 +8,7 @@
 # gate issue again.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/issue-setup.bash"
+source "$(dirname "$0")/http-lib.bash"
 
 W=$T_TMP/w
 mkdir -p "$W"
@@ -61,5 +62,22 @@ t_run 0 "new letter: terbit verify VALID" "$TERBIT" verify "$W/l3.pdf"
 t_run 0 "new letter: B-LT with the CRL that lists the old signer" \
 	"$TERBIT" verify-pdf "$W/l3.pdf" --json
 t_grep "new letter: B-LT" '"level":"B-LT"' "$OUT"
+
+# terbit serve says at start when new letters would carry no CRL.
+t_check "serve starts" srv_start s1
+srv_stop
+t_check "serve: no CRL warning with a current CRL" \
+	bash -c '! grep -q "CRL kantor" "$1"' _ "$T_TMP/s1.err"
+mv "$TERBIT_DATA/keys/ca.crl" "$W/ca.crl"
+t_check "serve starts without a CRL" srv_start s2
+srv_stop
+t_grep "serve: warns that letters will not be B-LT" \
+	"CRL kantor belum ada.*terbit keys crl" "$(cat "$T_TMP/s2.err")"
+"$TERBIT" render letter --fields "$ROOT/tests/data/render_fields.txt" --out "$W/r.pdf" >/dev/null
+t_run 0 "without a CRL: sign-pdf still signs" "$TERBIT" sign-pdf "$W/r.pdf" "$W/r-signed.pdf"
+t_run 0 "without a CRL: verify-pdf" "$TERBIT" verify-pdf "$W/r-signed.pdf" --json
+t_grep "without a CRL: VALID, DSS with the certificates only" \
+	'"status":"VALID".*"level":"B-B","dss_certs":2,"dss_crls":0' "$OUT"
+mv "$W/ca.crl" "$TERBIT_DATA/keys/ca.crl"
 
 t_done

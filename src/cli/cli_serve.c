@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -155,6 +156,13 @@ int cli_serve(struct cli *c)
 		log_warn("kunci segel belum ada: verifikasi menjawab FORGED "
 			 "dan penerbitan ditolak; jalankan sekali: terbit "
 			 "document seal, lalu mulai ulang layanan");
+	/* Without a current CRL, new letters are B-B with certificates
+	 * only: they still verify, but not long-term. */
+	if (rc == 0 && keyring_crl_next_update(st.keys) <= (int64_t)time(NULL))
+		log_warn("CRL kantor %s: surat baru terbit tanpa CRL di DSS "
+			 "(bukan B-LT); jalankan: terbit keys crl, lalu mulai "
+			 "ulang layanan", keyring_crl_next_update(st.keys)
+			 ? "kedaluwarsa" : "belum ada (keys/ca.crl)");
 	if (rc < 0)
 		goto out;
 	backend.web = web_hooks(st.web);

@@ -1066,6 +1066,11 @@ int keyring_revoked(const struct keyring *kr, X509 *cert, int64_t *at)
 	return 1;
 }
 
+int64_t keyring_crl_next_update(const struct keyring *kr)
+{
+	return kr->crl ? time_of(X509_CRL_get0_nextUpdate(kr->crl)) : 0;
+}
+
 int keyring_crl_for(const struct keyring *kr, X509 *cert, int64_t when)
 {
 	time_t t = (time_t)when;

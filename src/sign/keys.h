@@ -118,6 +118,13 @@ int keyring_export_public(const struct keyring *kr, const char *dir,
 /* Human listing for `terbit keys list` (Indonesian labels). */
 int keyring_describe(const struct keyring *kr, struct buf *out);
 
+/*
+ * The CRL's nextUpdate (seconds since the epoch), 0 when the keyring has
+ * no CRL. Past it, new PDFs carry no CRL in their DSS (it says nothing
+ * about their signing time): `terbit serve` warns at start.
+ */
+int64_t keyring_crl_next_update(const struct keyring *kr);
+
 /* kid of the current QR key and of the current PDF signer (8 hex + NUL). */
 void keyring_qr_current(const struct keyring *kr, char kid_hex[9]);
 void keyring_pdf_current(const struct keyring *kr, char kid_hex[9]);
