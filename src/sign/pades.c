@@ -455,7 +455,9 @@ static int write_page(struct buf *out, const struct pdf *d, size_t dict,
 static int write_catalog(struct buf *out, const struct pdf *d, size_t dict,
 			 struct update *u, long dss, struct buf *err)
 {
-	static const char *const skip[] = { "/AcroForm", NULL };
+	/* A form or a DSS already there belongs to other signatures: such
+	 * a file is refused, not signed over (and /DSS is ours to add). */
+	static const char *const skip[] = { "/AcroForm", "/DSS", NULL };
 	struct span form;
 	u->off_catalog = out->len;
 	int rc = buf_addf(out, "%ld %ld obj\n", u->catalog, u->catalog_gen);
@@ -465,7 +467,7 @@ static int write_catalog(struct buf *out, const struct pdf *d, size_t dict,
 		return rc;
 	if (form.end)
 		return tb_err(err, TB_EINVAL, "PDF sudah memiliki formulir "
-			      "(AcroForm)");
+			      "(AcroForm) atau DSS");
 	rc = buf_addf(out, " /AcroForm << /Fields [%ld 0 R] /SigFlags 3 >>",
 		      u->widget);
 	if (!rc && dss)
@@ -830,7 +832,10 @@ int pades_sign(const struct keyring *kr, const void *pdf, size_t n,
 			    "tidak ditemukan");
 		goto out;
 	}
-	if (d.size <= 0 || d.size > MAX_OBJ - 2) {
+	/* New objects are numbered from /Size up: a /Size below an object
+	 * the xref lists would make them collide with old ones. */
+	if (d.size <= 0 || d.size > MAX_OBJ - 2 - DSS_MAX_CERTS - 3 ||
+	    d.noffs > (size_t)d.size) {
 		rc = tb_err(err, TB_EINVAL, "trailer PDF rusak");
 		goto out;
 	}
@@ -853,9 +858,10 @@ int pades_sign(const struct keyring *kr, const void *pdf, size_t n,
 	if ((rc = write_page(out, &d, page, &u, err)) ||
 	    (rc = write_catalog(out, &d, catalog, &u, 0, err)))
 		goto out;
-	/* The signature dictionary goes last, after everything copied from
-	 * the input: its /ByteRange is then the last one in the file, which
-	 * is where pades_verify looks. */
+	/* The signature dictionary goes last in the signed revision, after
+	 * everything copied from the input: its /ByteRange is the last one
+	 * before the DSS update (which repeats the catalog; pades_verify
+	 * passes over a /ByteRange in there). */
 	if ((rc = write_sig(out, &u, when, kr->cms_reserve)))
 		goto nomem;
 	struct xref_row rows[4] = {
@@ -910,13 +916,10 @@ static int hexval(char c)
  * The ranges must be [0, a) and [b, n) with [a, b) exactly the /Contents
  * hex string: then every byte but the signature itself is signed.
  */
-static int check_range(const struct pdf *d, long br[4], struct buf *cms,
-		       struct buf *err)
+static int check_range(const struct pdf *d, const char *hit, long br[4],
+		       struct buf *cms, struct buf *err)
 {
-	const char *hit = memlast(d->p, d->n, "/ByteRange");
 	size_t i, e;
-	if (!hit)
-		return PADES_NO_SIGNATURE;
 	i = skip_ws(d, (size_t)(hit - d->p) + 10);
 	if (i >= d->n || d->p[i] != '[')
 		goto bad;
@@ -1023,12 +1026,15 @@ static int check_tail(const struct pdf *full, size_t end,
 	const char *why = "ada perubahan setelah tanda tangan";
 	if (end == full->n)
 		return PADES_VALID;
-	/* The update ends the file: "%%EOF" and at most a line end. */
+	/* The update ends the file: "%%EOF" and at most a line end (the
+	 * input is not NUL-terminated: no str* functions on it). */
 	const char *eof = memlast(full->p, full->n, "%%EOF");
-	size_t after = eof ? full->n - (size_t)(eof - full->p) - 5 : 99;
-	if (!eof || after > 2 ||
-	    strspn(eof + 5, "\r\n") != after)
+	size_t at = eof ? (size_t)(eof - full->p) + 5 : full->n;
+	if (!eof || full->n - at > 2)
 		goto out;
+	for (size_t i = at; i < full->n; i++)
+		if (full->p[i] != '\r' && full->p[i] != '\n')
+			goto out;
 	if (find_startxref(&sig) || read_trailers(&sig, NULL) ||
 	    object_dict(&sig, sig.root, sig.root_gen, &old_cat) ||
 	    find_startxref(&all) || all.xref < end ||
@@ -1066,6 +1072,46 @@ out:
 	if (rc != PADES_VALID)
 		tb_err(err, TB_EINVAL, "%s", why);
 	return rc;
+}
+
+/* /ByteRange strings tried, from the end of the file back. */
+#define MAX_CANDIDATES 16
+
+/*
+ * Finds the signature: the last /ByteRange whose ranges are well formed
+ * and whose signed revision is followed by nothing or by the DSS update
+ * alone. The input's own text, copied into the catalog, may hold a
+ * /ByteRange too, and the DSS update repeats the catalog after the
+ * signature dictionary: such a string is passed over. Nothing is trusted
+ * for it: the CMS must still verify over the ranges found. When none
+ * fits, the verdict (and err) is that of the last /ByteRange in the file.
+ */
+static int find_signature(const struct pdf *d, long br[4], struct buf *cms,
+			  struct pades_info *info, struct buf *err)
+{
+	size_t limit = d->n;
+	int first = PADES_NO_SIGNATURE;
+	for (int k = 0; k < MAX_CANDIDATES; k++) {
+		const char *hit = memlast(d->p, limit, "/ByteRange");
+		if (!hit)
+			break;
+		buf_reset(cms);
+		int st = check_range(d, hit, br, cms, k ? NULL : err);
+		if (st < 0)
+			return st;
+		if (st == PADES_VALID)
+			st = check_tail(d, (size_t)br[2] + (size_t)br[3], info,
+					k ? NULL : err);
+		if (st == PADES_VALID) {
+			if (k && err)
+				buf_reset(err);
+			return st;
+		}
+		if (k == 0)
+			first = st;
+		limit = (size_t)(hit - d->p);
+	}
+	return first;
 }
 
 static CMS_SignerInfo *the_signer(CMS_ContentInfo *cms, X509 **x)
@@ -1119,13 +1165,11 @@ int pades_verify(const struct keyring *kr, const void *pdf, size_t n,
 	int rc = 0;
 	memset(info, 0, sizeof *info);
 	digest_sha256(pdf, n, info->sha256);
-	int st = check_range(&d, br, &der, err);
+	int st = find_signature(&d, br, &der, info, err);
 	if (st < 0) {
 		rc = tb_err(err, st, "memori habis");
 		goto out;
 	}
-	if (st == PADES_VALID)
-		st = check_tail(&d, (size_t)br[2] + (size_t)br[3], info, err);
 	info->status = (enum pades_status)st;
 	if (st != PADES_VALID) {
 		if (st == PADES_NO_SIGNATURE)
