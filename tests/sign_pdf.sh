@@ -73,6 +73,9 @@ mkdir -p "$W/nss"
 certutil -N -d "sql:$W/nss" --empty-password
 "$TERBIT" keys export-public --out "$W/pub" >/dev/null
 certutil -A -d "sql:$W/nss" -n terbit-ca -t "CT,C,C" -i "$W/pub/ca.pem"
+t_run 0 "export-public: the CA's CRL, signed by the CA (openssl crl)" \
+	openssl crl -in "$W/pub/ca.crl" -CAfile "$W/pub/ca.pem" -noout
+t_grep "openssl: CRL signature verify OK" "verify OK" "$OUT $ERR"
 
 for name in plain letter; do
 	in="$W/$name.pdf" out="$W/$name-signed.pdf"

@@ -712,23 +712,28 @@ static int crl_describe(struct buf *out, X509_CRL *crl)
 	return rc;
 }
 
+/* Appends the PEM of crl to out. */
+static int crl_pem(struct buf *out, X509_CRL *crl)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *p = NULL;
+	long n = bio && PEM_write_bio_X509_CRL(bio, crl)
+			 ? BIO_get_mem_data(bio, &p) : -1;
+	int rc = n > 0 ? buf_add(out, p, (size_t)n) : TB_ENOMEM;
+	BIO_free(bio);
+	return rc;
+}
+
 static int write_crl(const char *dir, X509_CRL *crl, struct buf *err)
 {
 	struct buf path = BUF_INIT, pem = BUF_INIT;
-	BIO *bio = BIO_new(BIO_s_mem());
-	char *p;
-	int rc = TB_ENOMEM;
-	if (bio && PEM_write_bio_X509_CRL(bio, crl)) {
-		long n = BIO_get_mem_data(bio, &p);
-		rc = buf_add(&pem, p, (size_t)n);
-	}
+	int rc = crl_pem(&pem, crl);
 	if (!rc)
 		rc = buf_addf(&path, "%s/" KEYS_CRL_FILE, dir);
 	if (rc)
 		rc = tb_err(err, rc, "gagal menulis CRL");
 	else
 		rc = buf_write_file(path.data, pem.data, pem.len, 0644, err);
-	BIO_free(bio);
 	buf_release(&pem);
 	buf_release(&path);
 	return rc;
@@ -1334,6 +1339,13 @@ int keyring_export_public(const struct keyring *kr, const char *dir,
 		rc = pem_append(&data, NULL, sk_X509_value(kr->trusted, i));
 	if (!rc)
 		rc = write_public_file(dir, "ca.pem", &data, err);
+	/* The office's current CRL, for readers checking revocation now
+	 * (a letter's DSS holds the one of its signing time). */
+	if (!rc && kr->crl) {
+		buf_reset(&data);
+		if (!(rc = crl_pem(&data, kr->crl)))
+			rc = write_public_file(dir, KEYS_CRL_FILE, &data, err);
+	}
 out:
 	if (rc && err && !err->len)
 		tb_err(err, rc, "gagal mengekspor kunci publik");

@@ -110,7 +110,8 @@ int keyring_public_json(const struct keyring *kr, struct buf *out);
 
 /*
  * Writes into dir (created 0755 if missing): keys.json (as above),
- * qr-<kid>.pub.pem for every QR key, ca.pem (the certificates to trust).
+ * qr-<kid>.pub.pem for every QR key, ca.pem (the certificates to trust)
+ * and, when keys/ca.crl exists, ca.crl (the local CA's current CRL).
  */
 int keyring_export_public(const struct keyring *kr, const char *dir,
 			  struct buf *err);

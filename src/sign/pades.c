@@ -26,8 +26,8 @@
 #define MAX_PREV 32        /* xref sections followed through /Prev */
 #define MAX_OBJ 8388607    /* the PDF limit on object numbers */
 #define BYTERANGE_WIDTH 44 /* "[0 a b c]" padded to this many characters */
-/* Room for the CMS beyond a trial signature: the ECDSA value and the
- * signing time vary by a few bytes; RSA not at all. */
+/* Room for the CMS beyond a trial signature: the ECDSA value varies by a
+ * few bytes; RSA not at all. */
 #define CMS_MARGIN 64
 
 struct pdf {
