@@ -63,8 +63,17 @@ t_run 0 "new letter: B-LT with the CRL that lists the old signer" \
 	"$TERBIT" verify-pdf "$W/l3.pdf" --json
 t_grep "new letter: B-LT" '"level":"B-LT"' "$OUT"
 
-# terbit serve says at start when new letters would carry no CRL.
+# terbit serve says at start when new letters would carry no CRL; the
+# administrator's keys page marks the revoked signer.
+echo "admin-rahasia-2026" | "$TERBIT" user passwd admin >/dev/null 2>&1
 t_check "serve starts" srv_start s1
+req -d "name=admin&password=admin-rahasia-2026" "$URL/masuk"
+SID=$(printf '%s\n' "$HDR" | sed -n 's/^Set-Cookie: terbit_sid=\([^;]*\);.*/\1/p')
+req -b "terbit_sid=$SID" "$URL/admin/kunci"
+t_grep "keys page: the revoked signer marked Dicabut" \
+	"<code>$kid</code>" "$(grep -A3 'pill bad">Dicabut' "$T_TMP/body")"
+t_check "keys page: the new signer is not" \
+	test "$(grep -c 'pill bad">Dicabut' "$T_TMP/body")" = 1
 srv_stop
 t_check "serve: no CRL warning with a current CRL" \
 	bash -c '! grep -q "CRL kantor" "$1"' _ "$T_TMP/s1.err"

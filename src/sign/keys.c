@@ -1463,6 +1463,7 @@ int keyring_each(const struct keyring *kr,
 		time_text(X509_get0_notBefore(s->cert), e.not_before);
 		time_text(X509_get0_notAfter(s->cert), e.not_after);
 		e.current = i == kr->pdf_current;
+		e.revoked = s->revoked_at != 0;
 		rc = fn(&e, arg);
 	}
 	for (int i = 0; i < sk_X509_num(kr->trusted) && !rc; i++) {

@@ -164,6 +164,7 @@ struct keyring_entry {
 	char not_before[11];   /* "YYYY-MM-DD"; "" for QR keys */
 	char not_after[11];
 	int current;           /* the key used for new tokens / PDFs */
+	int revoked;           /* a PDF signer the CA's CRL revokes */
 };
 
 /*

@@ -385,6 +385,7 @@ static int key_row(const struct keyring_entry *e, void *arg)
 	tmpl_put_str(r, "kid", e->kid);
 	tmpl_put_str(r, "subject", e->subject);
 	tmpl_put_bool(r, "current", e->current);
+	tmpl_put_bool(r, "revoked", e->revoked);
 	if (*e->not_before && fmt_date_id(&b, e->not_before) == 0)
 		tmpl_put_str(r, "from", b.data);
 	put_expiry(r, e->not_after);
