@@ -58,7 +58,7 @@ import json, re, sys
 r = json.loads(sys.argv[1]); d = r["document"]
 assert r["state"] == "VALID", r
 assert d["name"].startswith("W") and "Warga" not in d["name"], d["name"]
-assert re.fullmatch(r"3510\*{8}\d{4}", d["nik"]), d["nik"]
+assert re.fullmatch(r"351[0-9]{3}\*{6}\d{4}", d["nik"]), d["nik"]
 assert d["number"] == "400.9/0001/429.108/" + d["issued"][:4], d["number"]
 assert d["kind"] == "letter" and d["office"] and d["faskes"]
 ' "$OUT"
@@ -158,7 +158,7 @@ L4B=$OUT
 t_grep "new serial printed" '^[0-9A-F]{16}$' "$L4B"
 t_run 12 "old token: SUPERSEDED" "$TERBIT" verify "$TOK_L4"
 t_grep "first word SUPERSEDED" "^SUPERSEDED" "$OUT"
-t_grep "names the new serial" "diganti oleh dokumen $L4B" "$OUT"
+t_grep "names the new letter by number and serial" "diganti oleh surat nomor [^ ]+ \\(seri $L4B\\)" "$OUT"
 t_run 0 "new document VALID" "$TERBIT" verify "$W/l4b.pdf"
 t_run 0 "old row links to the new" "$TERBIT" document show "$L4" --json
 t_grep "superseded_by set" "\"superseded_by\": ?\"$L4B\"" "$OUT"

@@ -51,7 +51,7 @@ for doc in valid:"$VALID":SAH revoked:"$REVOKED":DICABUT; do
 	dom=$(chrome --dump-dom "$url")
 	t_grep "$name: the browser shows $word" "<div class=\"w\">$word</div>" "$dom"
 	t_grep "$name: the browser shows the document kind" 'Surat Pernyataan Miskin' "$dom"
-	t_grep "$name: masked NIK" '[0-9]{4}\*{8}[0-9]{4}' "$dom"
+	t_grep "$name: masked NIK" '[0-9]{6}\*{6}[0-9]{4}' "$dom"
 	shot="$SHOTS/verifier-$name.png"
 	rm -f "$shot"
 	chrome --screenshot="$shot" "$url" >/dev/null

@@ -61,6 +61,10 @@ int h_verify_pdf(struct http_request *req, struct http_response *res,
 /* POST /api/v1/verify/{token}/nik: {"match": true|false}. */
 int h_verify_nik(struct http_request *req, struct http_response *res,
 		 struct buf *err);
+/* POST /V/{token}, /v/{token} (a form, field nik): the page with the
+ * answer of verify_nik_match, "cocok" or "tidak cocok". */
+int h_verify_page_nik(struct http_request *req, struct http_response *res,
+		      struct buf *err);
 /* GET /.well-known/terbit/keys: keyring_public_json. */
 int h_keys(struct http_request *req, struct http_response *res,
 	   struct buf *err);

@@ -151,6 +151,41 @@ static int check_token(struct store *s, const struct keyring *kr,
 	return row_state(kr, out);
 }
 
+/*
+ * A superseded document names its replacement by serial; the person at
+ * the counter asks for the new letter by its number, so read that row's
+ * number and say both. A replacement row that is missing (it cannot be,
+ * the gate writes both in one transaction) leaves the serial alone.
+ */
+static int successor(struct store *s, struct verify_result *out,
+		     struct buf *err)
+{
+	if (out->state != VERIFY_SUPERSEDED || !out->doc.superseded_by[0])
+		return 0;
+	struct store_document n;
+	int rc = store_doc_get(s, out->doc.superseded_by, &n, err);
+	if (rc == TB_ENOTFOUND) {
+		buf_reset(err);
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	snprintf(out->superseded_number, sizeof out->superseded_number, "%s",
+		 n.number);
+	struct buf num = BUF_INIT;
+	if (verify_number_label(&num, n.kind, n.number) < 0) {
+		buf_release(&num);
+		return tb_err(err, TB_ENOMEM, "memori habis");
+	}
+	snprintf(out->detail, sizeof out->detail,
+		 "%s oleh %s nomor %s (seri %s)",
+		 issue_doc_state_word(DOC_SUPERSEDED),
+		 strcmp(n.kind, "card") == 0 ? "kartu" : "surat", num.data,
+		 n.serial);
+	buf_release(&num);
+	return 0;
+}
+
 int verify_token(struct store *s, const struct keyring *kr, const char *in,
 		 int flags, struct verify_result *out, struct buf *err)
 {
@@ -165,7 +200,7 @@ int verify_token(struct store *s, const struct keyring *kr, const char *in,
 	}
 	int rc = check_token(s, kr, &t, &canon, flags, out, err);
 	buf_release(&canon);
-	return rc;
+	return rc < 0 ? rc : successor(s, out, err);
 }
 
 void verify_host_check(struct verify_result *out, const char *in,
@@ -216,8 +251,8 @@ int verify_pdf(struct store *s, const struct keyring *kr, const void *pdf,
 		rc = verdict(out, VERIFY_UNKNOWN,
 			     "tanda tangan sah, tetapi berkas ini tidak "
 			     "terdaftar di sini");
-	else if (rc == 0)
-		rc = row_state(kr, out);
+	else if (rc == 0 && (rc = row_state(kr, out)) == 0)
+		rc = successor(s, out, err);
 out:
 	buf_release(&why);
 	buf_release(&hex);
@@ -228,8 +263,18 @@ out:
 
 const char *verify_kind_label(const char *kind)
 {
-	return strcmp(kind, "card") == 0 ? "Kartu Kesehatan Daerah (KIS)"
-					 : "Surat Pernyataan Miskin (SPM)";
+	return strcmp(kind, "card") == 0
+		       ? "Kartu Indonesia Sehat, Jaminan Kesehatan Daerah"
+		       : "Surat Pernyataan Miskin (SPM)";
+}
+
+int verify_number_label(struct buf *out, const char *kind, const char *number)
+{
+	/* fmt_card_number refuses what is not 13 digits: such a number is
+	 * shown as it is stored, never hidden. */
+	if (strcmp(kind, "card") == 0 && fmt_card_number(out, number) == 0)
+		return 0;
+	return buf_adds(out, number);
 }
 
 /* YYYY-MM-DD: the verifier writes two per request, so no printf. */
@@ -246,14 +291,17 @@ static int iso_day(struct buf *out, int64_t days)
 	return buf_add(out, s, sizeof s);
 }
 
-int verify_view_init(struct verify_view *v, const struct store_document *d)
+int verify_view_init(struct verify_view *v, const struct verify_result *r)
 {
+	const struct store_document *d = &r->doc;
 	buf_init(&v->name, 0);
 	buf_init(&v->nik, 0);
 	buf_init(&v->issued, 0);
 	buf_init(&v->expires, 0);
 	buf_init(&v->issued_label, 0);
 	buf_init(&v->expires_label, 0);
+	buf_init(&v->number, 0);
+	buf_init(&v->successor, 0);
 	int rc = mask_name(&v->name, d->name);
 	if (rc == 0)
 		rc = mask_nik(&v->nik, d->nik);
@@ -265,6 +313,12 @@ int verify_view_init(struct verify_view *v, const struct store_document *d)
 		rc = fmt_days_id(&v->issued_label, d->issued_day);
 	if (rc == 0)
 		rc = fmt_days_id(&v->expires_label, d->expires_day);
+	if (rc == 0)
+		rc = verify_number_label(&v->number, d->kind, d->number);
+	/* The gate replaces a document with one of its own kind. */
+	if (rc == 0 && r->superseded_number[0])
+		rc = verify_number_label(&v->successor, d->kind,
+					 r->superseded_number);
 	return rc;
 }
 
@@ -276,6 +330,8 @@ void verify_view_release(struct verify_view *v)
 	buf_release(&v->expires);
 	buf_release(&v->issued_label);
 	buf_release(&v->expires_label);
+	buf_release(&v->number);
+	buf_release(&v->successor);
 }
 
 int verify_result_json(const struct verify_result *r, struct buf *out)
@@ -283,7 +339,7 @@ int verify_result_json(const struct verify_result *r, struct buf *out)
 	struct verify_view v;
 	struct json j;
 	const struct store_document *d = &r->doc;
-	int rc = r->found ? verify_view_init(&v, d) : 0;
+	int rc = r->found ? verify_view_init(&v, r) : 0;
 	json_init(&j, out);
 	json_obj_open(&j, NULL);
 	json_str(&j, "state", verify_state_name(r->state));
@@ -309,8 +365,12 @@ int verify_result_json(const struct verify_result *r, struct buf *out)
 			json_str(&j, "revoked_at", d->revoked_at);
 			json_str(&j, "reason", d->reason);
 		}
-		if (r->state == VERIFY_SUPERSEDED)
+		if (r->state == VERIFY_SUPERSEDED) {
 			json_str(&j, "superseded_by", d->superseded_by);
+			if (r->superseded_number[0])
+				json_str(&j, "superseded_by_number",
+					 r->superseded_number);
+		}
 		json_obj_close(&j);
 	}
 	if (r->host_mismatch) {
@@ -334,7 +394,7 @@ int verify_result_text(const struct verify_result *r, struct buf *out)
 			  r->detail);
 	if (rc < 0 || !r->found)
 		return rc;
-	if ((rc = verify_view_init(&v, d)) == 0)
+	if ((rc = verify_view_init(&v, r)) == 0)
 		rc = buf_addf(out,
 			      "Jenis        : %s\n"
 			      "Nomor        : %s\n"
@@ -345,7 +405,7 @@ int verify_result_text(const struct verify_result *r, struct buf *out)
 			      "Penerbit     : %s\n"
 			      "Faskes       : %s\n"
 			      "Seri         : %s\n",
-			      verify_kind_label(d->kind), d->number, v.name.data,
+			      verify_kind_label(d->kind), v.number.data, v.name.data,
 			      v.nik.data, v.issued_label.data,
 			      v.expires_label.data, d->office, d->faskes,
 			      d->serial);

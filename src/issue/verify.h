@@ -63,6 +63,10 @@ struct verify_result {
 	 * token) and 1 when it is not the office's verifier host. */
 	char host[80];
 	int host_mismatch;
+	/* SUPERSEDED: the replacing document's number (letter number, or
+	 * the 13-digit card number), read from the registry; "" when its
+	 * row is missing. */
+	char superseded_number[64];
 };
 
 enum {
@@ -107,28 +111,43 @@ int verify_pdf(struct store *s, const struct keyring *kr, const void *pdf,
  *   {"state":"VALID","label":"SAH","detail":"...",
  *    "document":{"serial","kind","kind_label","number","name","nik",
  *      "issued","expires","issued_label","expires_label","office",
- *      "faskes","revoked_at","reason","superseded_by"}}
+ *      "faskes","revoked_at","reason","superseded_by",
+ *      "superseded_by_number"}}
  * plus "host" and "host_mismatch":true when verify_host_check found a
  * foreign host;
  * name and nik masked (mask_name, mask_nik); dates ISO plus the Indonesian
  * labels; "document" is null when no registry row was found; revocation
- * members only when revoked, superseded_by only when superseded.
+ * members only when revoked, superseded_by (the serial) and
+ * superseded_by_number (the new document's number, when its row is there)
+ * only when superseded.
  */
 int verify_result_json(const struct verify_result *r, struct buf *out);
 
-/* Indonesian name of a document kind ("letter", "card") for people. */
+/* Indonesian name of a document kind ("letter", "card") for people: the
+ * name the document itself carries in its title (the card's title band
+ * says "KARTU INDONESIA SEHAT" over "Jaminan Kesehatan Daerah";
+ * tests/verifier_page.sh holds the two together). */
 const char *verify_kind_label(const char *kind);
+
+/* A document's number as the document prints it: a card number in its
+ * groups of four (fmt_card_number, the layouts' `|card`), a letter
+ * number as it is. 0 or TB_ENOMEM. */
+int verify_number_label(struct buf *out, const char *kind,
+			const char *number);
 
 /*
  * The public, masked values of a found document, as the JSON and text
  * views show them (and the HTML verifier page): masked name and NIK, ISO
- * dates and their Indonesian labels. verify_view_init always leaves v
+ * dates and their Indonesian labels, the number as printed
+ * (verify_number_label) and, when superseded, the new document's number
+ * as printed ("" otherwise). verify_view_init always leaves v
  * releasable; 0 or TB_ENOMEM.
  */
 struct verify_view {
 	struct buf name, nik, issued, expires, issued_label, expires_label;
+	struct buf number, successor;
 };
-int verify_view_init(struct verify_view *v, const struct store_document *d);
+int verify_view_init(struct verify_view *v, const struct verify_result *r);
 void verify_view_release(struct verify_view *v);
 
 /* The same as Indonesian text lines, the state name first. */
