@@ -54,8 +54,9 @@ struct token {
 	unsigned char sig[TOKEN_SIG_LEN];
 };
 
-/* One printed field: name is [a-z0-9_]+, value UTF-8 without control
- * characters, exactly as printed (the gate chooses the list). */
+/* One bound field: name is [a-z0-9_]+, value UTF-8 without control
+ * characters. The gate chooses the list and the value forms (the
+ * registry's, e.g. an ISO date): docs/token.md, "The field digest". */
 struct token_field {
 	const char *name;
 	const char *value;
