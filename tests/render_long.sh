@@ -175,6 +175,19 @@ print("  %.2f pt smallest text, %.2f pt smallest of %d holder lines" %
 		"$(sizes "$W/k$i.pdf")" "$fields"
 done
 
+# The QR code keeps its size for the longer v2 token (152 characters)
+# under a 40-character host: 203 characters, version 8-M, still read from
+# a 150 dpi scan of the card.
+HOST40=VERIFIKASI-SPM.DINASSOSIAL.BANYUWANGI.ID
+TOK152=$(printf 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567%.0s' 1 2 3 4 5 | cut -c1-152)
+V2URL="HTTPS://$HOST40/V/$TOK152"
+t_check "a v2-sized URL: 40-character host, 203 characters" test "${#HOST40} ${#V2URL}" = "40 203"
+sed "s|^qr = .*|qr = $V2URL|" "$ROOT/tests/data/render_fields.txt" >"$W/v2.txt"
+t_run 0 "card with the v2-sized URL" "$TERBIT" render card --fields "$W/v2.txt" --out "$W/v2.pdf"
+pdftoppm -r 150 -f 1 -l 1 -png "$W/v2.pdf" "$W/v2"
+t_check "its QR code reads back whole at 150 dpi" \
+	test "$(zbarimg -q --raw "$W/v2-1.png" 2>/dev/null | head -n1)" = "$V2URL"
+
 # Refused only when absurd, and said plainly (the render test path takes
 # any value, import does not).
 sed "s/^name = .*/name = $N500/" "$ROOT/tests/data/render_fields.txt" >"$W/absurd.txt"
