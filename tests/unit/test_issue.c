@@ -283,7 +283,19 @@ static void test_verify_states(void **state)
 	verify_token(e->s, e->kr, a.doc.token, 0, &v, &e->err);
 	assert_int_equal(v.state, VERIFY_SUPERSEDED);
 	assert_string_equal(v.doc.superseded_by, b.doc.serial);
+	/* the new letter's number, for the person at the counter */
+	assert_string_equal(v.superseded_number, b.doc.number);
+	assert_non_null(strstr(v.detail, b.doc.number));
+	struct buf pdf = BUF_INIT;
+	assert_int_equal(store_doc_blob(e->s, a.doc.serial, &pdf, NULL,
+					&e->err), 0);
+	assert_int_equal(verify_pdf(e->s, e->kr, pdf.data, pdf.len, &f,
+				    &e->err), 0);
+	assert_int_equal(f.state, VERIFY_SUPERSEDED);
+	assert_string_equal(f.superseded_number, b.doc.number);
+	buf_release(&pdf);
 	verify_token(e->s, e->kr, b.doc.token, 0, &v, &e->err);
+	assert_int_equal(v.superseded_number[0], 0);
 	assert_int_equal(v.state, VERIFY_VALID);
 	assert_int_equal(issue_reissue(&e->ctx, &e->ds, a.doc.serial, "lagi",
 				       &r, NULL, &e->err),
