@@ -18,16 +18,16 @@ static const struct {
 	[VERIFY_VALID] = { "SAH", "Dokumen asli, terdaftar, dan masih berlaku.",
 			   "ok" },
 	[VERIFY_REVOKED] = { "DICABUT",
-			"Dokumen ini sudah dicabut dan tidak berlaku lagi. "
-			"Jangan diterima.", "bad" },
+			     "Dokumen ini sudah dicabut dan tidak berlaku lagi. "
+			     "Jangan diterima.", "bad" },
 	[VERIFY_SUPERSEDED] = { "DIGANTI",
 				"Dokumen ini sudah diganti dengan yang lebih baru. "
 				"Minta dokumen pengganti.", "warn" },
 	[VERIFY_EXPIRED] = { "KEDALUWARSA",
-			"Masa berlaku dokumen ini sudah habis.", "warn" },
+			     "Masa berlaku dokumen ini sudah habis.", "warn" },
 	[VERIFY_UNKNOWN] = { "TIDAK SAH",
-			"Kode ini tidak terdaftar pada kami. Jangan diterima.",
-			"bad" },
+			     "Kode ini tidak terdaftar pada kami. Jangan diterima.",
+			     "bad" },
 	[VERIFY_FORGED] = { "TIDAK SAH",
 			    "Kode ini palsu atau rusak. Jangan diterima.", "bad" },
 };
@@ -125,8 +125,8 @@ static const struct {
 	const char *cls, *word, *text;
 } nik_answers[] = {
 	[PAGE_NIK_MATCH] = { "ok", "NIK COCOK",
-			"NIK yang diketik sama dengan NIK pemegang "
-			"dokumen ini." },
+			     "NIK yang diketik sama dengan NIK pemegang "
+			     "dokumen ini." },
 	[PAGE_NIK_MISMATCH] = { "bad", "NIK TIDAK COCOK",
 				"NIK yang diketik tidak sama dengan NIK "
 				"pemegang dokumen ini. Periksa lagi angka di "
