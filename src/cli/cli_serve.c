@@ -19,6 +19,7 @@
 #include "http/handlers.h"
 #include "http/route.h"
 #include "http/server.h"
+#include "issue/status.h"
 #include "render/render.h"
 #include "sign/keys.h"
 #include "store/store.h"
@@ -37,6 +38,7 @@ struct app_state {
 	struct policy *policy;
 	struct render_ctx *render;
 	struct keyring *keys;
+	struct issue_status_cache *status;
 	struct web *web;            /* templates, stylesheet, cookie */
 	struct route *routes;       /* the API's and the pages' rows */
 	size_t nroutes;
@@ -57,6 +59,11 @@ static int app_load(struct cli *c, const struct config *cfg,
 		rc = cli_load_password_list(c);
 	if (rc == 0)
 		rc = keyring_load(cfg->data, &st->keys, &c->err);
+	if (rc == 0)
+		rc = issue_status_cache_new(
+			st->keys, issue_status_issuer(policy_regency(st->policy)),
+			(int64_t)cfg->status_next_hours * 3600, &st->status,
+			&c->err);
 	/* Every template parsed now: a mistake in one stops the start with
 	 * its file and line, not a page later. */
 	if (rc == 0)
@@ -67,6 +74,7 @@ static int app_load(struct cli *c, const struct config *cfg,
 	buf_release(&root);
 	st->app = (struct http_app){ .policy = st->policy,
 				     .render = st->render, .keys = st->keys,
+				     .status = st->status,
 				     .verifier_host = getenv("TERBIT_VERIFIER_HOST") };
 	return rc;
 }
@@ -75,6 +83,7 @@ static void app_free(struct app_state *st)
 {
 	policy_free(st->policy);
 	render_ctx_free(st->render);
+	issue_status_cache_free(st->status);
 	keyring_free(st->keys);
 	web_free(st->web);
 	free(st->routes);
