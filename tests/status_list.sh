@@ -28,9 +28,10 @@ t_grep "the superseded letter: S, today" "^$SUPERSEDED S $today\$" "$st"
 t_check "nothing in force is listed" bash -c "! grep -Eq '^($VALID|$NEW|$CARD) ' '$T_TMP/st.txt'"
 t_check "file is 0644" test "$(stat -c %a "$T_TMP/st.txt")" = 644
 
-# A second implementation: Python's cryptography, from the format alone.
+# A second implementation: Python's cryptography (Debian's, in the system
+# python3), from the format alone.
 check_py() { # FILE -> prints OK or why not
-	python3 - "$1" "$T_TMP/pub/keys.json" <<'EOF'
+	/usr/bin/python3 - "$1" "$T_TMP/pub/keys.json" <<'EOF'
 import base64, json, sys, datetime
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 text = open(sys.argv[1], "rb").read()

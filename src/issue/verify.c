@@ -29,16 +29,17 @@ static const struct {
 	[VERIFY_EXPIRED] = { "EXPIRED", "KEDALUWARSA" },
 	[VERIFY_UNKNOWN] = { "UNKNOWN", "TIDAK TERDAFTAR" },
 	[VERIFY_FORGED] = { "FORGED", "PALSU" },
+	[VERIFY_STALE] = { "STALE", "BELUM PASTI" },
 };
 
 const char *verify_state_name(enum verify_state s)
 {
-	return (unsigned)s <= VERIFY_FORGED ? states[s].name : "FORGED";
+	return (unsigned)s <= VERIFY_STALE ? states[s].name : "FORGED";
 }
 
 const char *verify_state_label(enum verify_state s)
 {
-	return (unsigned)s <= VERIFY_FORGED ? states[s].label : "PALSU";
+	return (unsigned)s <= VERIFY_STALE ? states[s].label : "PALSU";
 }
 
 static int verdict(struct verify_result *out, enum verify_state st,
@@ -113,7 +114,7 @@ static int lookup(struct store *s, const char *serial, struct verify_result *out
 static int same_token(const struct verify_result *out, const struct buf *canon)
 {
 	return strlen(out->doc.token) == canon->len &&
-	       canon->len == TOKEN_STR_LEN &&
+	       canon->len <= TOKEN_STR_MAX &&
 	       digest_equal(out->doc.token, canon->data, canon->len);
 }
 

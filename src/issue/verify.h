@@ -47,6 +47,13 @@ enum verify_state {
 	VERIFY_EXPIRED,
 	VERIFY_UNKNOWN,
 	VERIFY_FORGED,
+	/*
+	 * Only without the registry (issue/offline.h): the signature holds
+	 * and the status list does not name the document, but the list is
+	 * past its "next" (or there is none for the token's issuer), so
+	 * whether it is still in force is not known: never a plain VALID.
+	 */
+	VERIFY_STALE,
 };
 
 /* "VALID", "REVOKED", ...: the stable names (CLI first word, JSON). */

@@ -102,7 +102,7 @@ static void test_issue_letter(void **state)
 	assert_int_equal(res.doc.state, DOC_VALID);
 	assert_string_equal(res.doc.kind, "letter");
 	assert_int_equal(strlen(res.doc.serial), 16);
-	assert_int_equal(strlen(res.doc.token), TOKEN_STR_LEN);
+	assert_int_equal(strlen(res.doc.token), TOKEN_V2_STR_LEN);
 	assert_true(res.doc.expires_day > res.doc.issued_day);
 	assert_int_equal(res.doc.seq, 1);
 	digest_sha256_hex(&hex, pdf.data, pdf.len);
@@ -321,7 +321,7 @@ static void test_verify_states(void **state)
 	unsigned char serial[TOKEN_SERIAL_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 	struct token_field tf[] = { { "name", "X" } };
 	struct buf tok = BUF_INIT;
-	assert_int_equal(token_make(e->kr, TOKEN_LETTER, serial, 20000, 20400,
+	assert_int_equal(token_make(e->kr, TOKEN_LETTER, 3510, serial, 20000, 20400,
 				    tf, 1, NULL, &tok, &e->err),
 			 0);
 	verify_token(e->s, e->kr, tok.data, 0, &v, &e->err);
