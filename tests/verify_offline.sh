@@ -164,6 +164,32 @@ t_grep "says so" 'tanda tangan daftar kepercayaan tidak sah' "$ERR"
 t_run 2 "a trust list without its key: refused" "$TERBIT" verify --offline --trust "$T_TMP/trust.txt" "$(tok "$VALID")"
 "$TERBIT" trust keygen "$T_TMP/tl2" >/dev/null
 t_run 2 "a trust list under another trust key: refused" "$TERBIT" verify --offline --trust "$T_TMP/trust.txt" --trust-key "$(ls "$T_TMP"/tl2/trust-*.pub.pem)" "$(tok "$VALID")"
+# The online verifier of Banyuwangi, vouching for Jember too (`trust`).
+jt=$(mk_token "$jkey" 2 3509 FEDCBA9876543210)
+t_check "server with a trust list starts" srv_start trusted TERBIT_TRUST="$T_TMP/trust.txt" \
+	TERBIT_TRUST_KEY="$tpub" TERBIT_TRUST_STATUS="$T_TMP/lists" -- --data "$T_TMP/office" --rate-limit 0
+req "$URL/api/v1/verify/$(tok "$VALID")"
+t_grep "online: its own letter VALID, from the registry" '"state":"VALID".*"document":\{"serial":"'"$VALID" "$BODY"
+req "$URL/api/v1/verify/$jt"
+t_grep "online: a Jember token VALID by its key and list" '"state":"VALID","label":"SAH","detail":"penerbit 3509 Kabupaten Jember, diperiksa dengan daftar statusnya","document":null' "$BODY"
+req "$URL/api/v1/verify/$(mk_token "$jkey" 2 3510 FEDCBA9876543210)"
+t_grep "online: a Jember key naming 3510: FORGED" '"state":"FORGED".*kunci penanda tangan tidak dikenal' "$BODY"
+req "$URL/api/v1/verify/$(mk_token new 2 3509 FEDCBA9876543210)"
+t_grep "online: a stranger's key: FORGED" '"state":"FORGED"' "$BODY"
+req "$URL/metrics"
+t_grep "metrics count it" 'result="valid"' "$BODY"
+srv_stop
+t_check "server with only Banyuwangi's list starts" srv_start trusted2 TERBIT_TRUST="$T_TMP/trust.txt" \
+	TERBIT_TRUST_KEY="$tpub" TERBIT_TRUST_STATUS="$T_TMP/st.txt" -- --data "$T_TMP/office" --rate-limit 0
+req "$URL/api/v1/verify/$jt"
+t_grep "online: Jember without its list: STALE, never VALID" '"state":"STALE","label":"BELUM PASTI"' "$BODY"
+req "$URL/V/$jt"
+t_grep "online page: not SAH" '^200$' "$CODE"
+t_check "online page: does not say SAH" bash -c "! grep -q '<div class=\"w\">SAH</div>' '$T_TMP/body'"
+req "$URL/metrics"
+t_grep "metrics: stale" 'result="stale"' "$BODY"
+srv_stop
+t_check "a tampered trust list stops the start" bash -c "! env TERBIT_TRUST='$T_TMP/trust-bad.txt' TERBIT_TRUST_KEY='$tpub' '$TERBIT' serve --data '$T_TMP/office' --listen 127.0.0.1:0 >/dev/null 2>&1"
 t_run 2 "trust make: a bad issuer code" "$TERBIT" trust make --key "$tkey" --out "$T_TMP/x.txt" "351:Salah:$T_TMP/pub"
 t_check "nothing written" test ! -e "$T_TMP/x.txt"
 t_done

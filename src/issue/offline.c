@@ -189,13 +189,24 @@ static void decide(const struct offline_lists *ls, const unsigned char *serial,
 void verify_offline_token(const struct trust *t, const struct offline_lists *l,
 			  const char *in, int64_t now, struct offline_result *o)
 {
-	const struct trust_issuer *who = NULL;
-	memset(o, 0, sizeof *o);
-	o->now = now;
-	if (!in || token_parse_url(in, &o->tok, NULL) < 0) {
+	struct token tok;
+	if (!in || token_parse_url(in, &tok, NULL) < 0) {
+		memset(o, 0, sizeof *o);
+		o->now = now;
 		verdict(o, VERIFY_FORGED, "kode tidak terbaca");
 		return;
 	}
+	verify_offline_parsed(t, l, &tok, now, o);
+}
+
+void verify_offline_parsed(const struct trust *t, const struct offline_lists *l,
+			   const struct token *tok, int64_t now,
+			   struct offline_result *o)
+{
+	const struct trust_issuer *who = NULL;
+	memset(o, 0, sizeof *o);
+	o->now = now;
+	o->tok = *tok;
 	o->have_token = 1;
 	switch (trust_verify_token(t, &o->tok, &who)) {
 	case TOKEN_OK:

@@ -64,6 +64,11 @@ int64_t offline_now(void);
 void verify_offline_token(const struct trust *t, const struct offline_lists *l,
 			  const char *in, int64_t now, struct offline_result *out);
 
+/* The same for a token already parsed. */
+void verify_offline_parsed(const struct trust *t, const struct offline_lists *l,
+			   const struct token *tok, int64_t now,
+			   struct offline_result *o);
+
 /*
  * PDF bytes, with pub from keyring_load_public. 0 with a verdict, or a
  * TB_E code when it could not decide (no memory).

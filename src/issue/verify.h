@@ -93,6 +93,27 @@ int verify_token(struct store *s, const struct keyring *kr, const char *in,
 		 int flags, struct verify_result *out, struct buf *err);
 
 /*
+ * Other issuers a server vouches for (`trust` in its configuration,
+ * docs/trust.md): their keys and the status lists it holds for them.
+ */
+struct trust;
+struct offline_lists;
+struct verify_others {
+	const struct trust *trust;
+	const struct offline_lists *lists;  /* may be NULL: STALE answers */
+};
+/*
+ * verify_token, but a token whose kid is not the office's is checked
+ * against others (issue/offline.h: its issuer's key and status list,
+ * STALE without a current list) instead of being FORGED at once. Only
+ * a kid the keyring lacks takes that path: the office's own tokens cost
+ * nothing more. others NULL: verify_token.
+ */
+int verify_token_with(struct store *s, const struct keyring *kr,
+		      const struct verify_others *others, const char *in,
+		      int flags, struct verify_result *out, struct buf *err);
+
+/*
  * A token is valid wherever it is shown, but one printed under another
  * host is suspicious: someone made a QR code that sends people to their
  * own page (which can say anything) with a real token in it. Fills
