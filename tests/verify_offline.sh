@@ -85,6 +85,8 @@ t_check "Python's format 2 token is 152 characters" test "${#py2}" = 152
 t_run 0 "a format 2 token made by Python with the office key: VALID" ov "$py2"
 py1=$(mk_token "$qrkey" 1 0 0123456789ABCDEF)
 t_check "Python's format 1 token is 144 characters" test "${#py1}" = 144
+t_run 0 "token check reads Python's format 2" env TERBIT_DATA="$T_TMP/office" "$TERBIT" token check --json "$py2"
+t_grep "format 2, issuer 3510, serial" '"status":"OK".*"serial":"0123456789abcdef","version":2,"issuer":3510' "$OUT"
 t_run 0 "a format 1 token (no issuer field): VALID, issuer from its key" ov "$py1"
 t_grep "format 1: issuer 3510 from the key" 'Penerbit     : 3510' "$OUT"
 t_run 15 "the office key, but naming issuer 3509: the unknown-key answer" ov "$(mk_token "$qrkey" 2 3509 0123456789ABCDEF)"
