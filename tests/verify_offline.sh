@@ -16,6 +16,7 @@ t_check "fixture: documents in every state" fixture
 "$TERBIT" status export --out "$T_TMP/st.txt" >/dev/null
 "$TERBIT" document get "$VALID" --out "$T_TMP/valid.pdf" >/dev/null
 "$TERBIT" document get "$REVOKED" --out "$T_TMP/revoked.pdf" >/dev/null
+"$TERBIT" document get "$CARD" --out "$T_TMP/card.pdf" >/dev/null
 # From here on nothing may read the database: move it away.
 mv "$TERBIT_DATA" "$T_TMP/office"
 export TERBIT_DATA="$T_TMP/nowhere"
@@ -111,6 +112,8 @@ t_grep "says what it needs" 'perlu --trust' "$ERR"
 t_run 0 "valid letter PDF: VALID" ov "$T_TMP/valid.pdf"
 t_grep "PDF: the serial it carries" "Seri         : $VALID" "$OUT"
 t_run 11 "revoked letter PDF: REVOKED" ov "$T_TMP/revoked.pdf"
+t_run 0 "card PDF: VALID" ov "$T_TMP/card.pdf"
+t_grep "card PDF: its serial (printed on the back)" "Seri         : $CARD" "$OUT"
 cp "$T_TMP/valid.pdf" "$T_TMP/changed.pdf"
 printf 'X' | dd of="$T_TMP/changed.pdf" bs=1 seek=3000 conv=notrunc 2>/dev/null
 t_run 15 "a changed byte: FORGED" ov "$T_TMP/changed.pdf"
