@@ -55,10 +55,10 @@ id=$("$TERBIT" case list --state approved | head -n1 | cut -f1)
 t_check "an approved case ($id)" test -n "$id"
 t_run 0 "specimen letter of case $id" "$TERBIT" render letter "$id" --out "$T_TMP/sl.pdf"
 golden "specimen letter from the demo database" "$T_TMP/sl.pdf" \
-	5ddad1ef4de8d2b2432921395ab0068d3b08b87d99aebf5b4221e895926fe3aa
+	32a7f1191550bfc774b34a58373e9a9a5542494310e022ffbb9dbf222abb07ee
 t_run 0 "specimen card of case $id" "$TERBIT" render card "$id" --out "$T_TMP/sc.pdf"
 golden "specimen card from the demo database" "$T_TMP/sc.pdf" \
-	2a1f3270a93de4f8f3b066d62ee2e9185c3b9a4e02f6cefbcd61fa2d670f3ecd
+	60b8237bbc86832a1f789a2539a291986e4e0f4ca5cf2532e3d70f89048d5df5
 
 # first_revision IN OUT: the bytes up to and including the first %%EOF line
 first_revision() {

@@ -43,10 +43,14 @@ def iso(printed):                       # "1 Juli 1985" -> "1985-07-01"
 
 def decode(url):
     tok = url.rsplit("/", 1)[-1].upper()
-    assert len(tok) == 144, len(tok)
-    b = base64.b32decode(tok)
-    assert b[0] == 1 and b[5] in (1, 2), b[:6].hex()
+    assert len(tok) in (144, 152), len(tok)    # format 1 or 2
+    b = base64.b32decode(tok + "=" * (-len(tok) % 8))
+    assert b[0] == len(tok) // 8 - 17 and b[5] in (1, 2), b[:6].hex()
     return b
+
+def signed_part(b):                     # (signature input, signature)
+    n = 26 if b[0] == 1 else 31
+    return b"terbit-qr-v%d\x00" % b[0] + b[:n], b[n:]
 
 def vectors(path):
     text = open(path, encoding="utf-8").read()
@@ -113,8 +117,8 @@ def document(text, url, keys):
     pubs = {hashlib.sha256(base64.urlsafe_b64decode(k["x"] + "==")).digest()[:4]:
             base64.urlsafe_b64decode(k["x"] + "==")
             for k in json.load(open(keys))["qr_keys"]}
-    Ed25519PublicKey.from_public_bytes(pubs[b[1:5]]).verify(
-        b[26:], b"terbit-qr-v1\x00" + b[:26])
+    msg, sig = signed_part(b)
+    Ed25519PublicKey.from_public_bytes(pubs[b[1:5]]).verify(sig, msg)
     # a checker that reads one digit wrong must not match
     fields["nik"] = fields["nik"][:-1] + str((int(fields["nik"][-1]) + 1) % 10)
     assert b[18:26] != digest(fields)
@@ -141,7 +145,7 @@ for doc in letter:"$VALID" card:"$CARD"; do
 	pdftotext -raw "$T_TMP/$kind.pdf" "$T_TMP/$kind.txt"
 	pdftoppm -r 150 -f 1 -l 1 -png "$T_TMP/$kind.pdf" "$T_TMP/$kind"
 	url=$(zbarimg -q --raw "$T_TMP/$kind"-1.png 2>/dev/null | head -n1)
-	t_grep "$kind: the printed QR code reads" '^HTTPS://[A-Z0-9.:-]+/V/[A-Z2-7]{144}$' "$url"
+	t_grep "$kind: the printed QR code reads" '^HTTPS://[A-Z0-9.:-]+/V/[A-Z2-7]{152}$' "$url"
 	t_check "$kind: the QR code holds the registry's token" \
 		test "${url##*/}" = "$(token_of "$serial")"
 	t_run 0 "$kind: digest from the printed values, signature by the exported key" \

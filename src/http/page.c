@@ -30,6 +30,12 @@ static const struct {
 			     "bad" },
 	[VERIFY_FORGED] = { "TIDAK SAH",
 			    "Kode ini palsu atau rusak. Jangan diterima.", "bad" },
+	/* A foreign issuer's status list past its "next": the signature
+	 * holds, whether the document is still in force is not known. */
+	[VERIFY_STALE] = { "BELUM PASTI",
+			   "Kode asli, tetapi daftar status penerbitnya sudah "
+			   "kedaluwarsa. Hubungi penerbit sebelum diterima.",
+			   "warn" },
 };
 
 static const char style[] =
@@ -65,7 +71,7 @@ static const char style[] =
 
 const char *page_status_word(enum verify_state s)
 {
-	return (unsigned)s <= VERIFY_FORGED ? looks[s].word : "TIDAK SAH";
+	return (unsigned)s < ARRAY_SIZE(looks) ? looks[s].word : "TIDAK SAH";
 }
 
 /* <dt>label</dt><dd>value</dd>, skipped when the value is empty. */
@@ -173,8 +179,8 @@ static int nik_form(struct buf *out)
 int page_verify(struct buf *out, const struct verify_result *r,
 		const struct page_check *c)
 {
-	enum verify_state s = (unsigned)r->state <= VERIFY_FORGED ? r->state
-								   : VERIFY_FORGED;
+	enum verify_state s = (unsigned)r->state < ARRAY_SIZE(looks)
+				      ? r->state : VERIFY_FORGED;
 	/* Pieces appended in order, no printf: the page is made for every
 	 * verification and a format string this long cost half of it. */
 	const char *const head[] = {
