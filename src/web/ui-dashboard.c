@@ -319,40 +319,41 @@ static void downloads(struct web_req *w, const struct stats *st,
 int ui_dashboard(struct web_req *w)
 {
 	struct stats_query q;
-	struct stats st;
+	const struct stats *st = NULL;
 	struct buf tmp = BUF_INIT;
 	int rc;
-	memset(&st, 0, sizeof st);
 	if ((rc = query_of(w, &q, 0)) < 0 ||
-	    (rc = stats_compute(w->store, &q, &st, w->err)) < 0)
+	    (rc = stats_cache_get(w->web->stats, w->store, &q, &st,
+				  w->err)) < 0)
 		goto out;
 	rc = TB_ENOMEM;
-	if (report_scope_label(&st, &tmp) < 0)
+	if (report_scope_label(st, &tmp) < 0)
 		goto out;
 	tmpl_put_str(w->view, "scope", pool_str(w, &tmp));
-	if (report_period_label(&st, &tmp) < 0)
+	if (report_period_label(st, &tmp) < 0)
 		goto out;
 	tmpl_put_str(w->view, "period", pool_str(w, &tmp));
-	if (report_time_label(st.at, &tmp) < 0)
+	if (report_time_label(st->at, &tmp) < 0)
 		goto out;
 	tmpl_put_str(w->view, "at", pool_str(w, &tmp));
-	tmpl_put_str(w->view, "area_word", report_area_word(&st));
-	tmpl_put_str(w->view, "area_lc", st.area_digits >= REGION_CODE_MAX
+	tmpl_put_str(w->view, "area_word", report_area_word(st));
+	tmpl_put_str(w->view, "area_lc", st->area_digits >= REGION_CODE_MAX
 					       ? "desa" : "kecamatan");
-	tmpl_put_bool(w->view, "month_mode", st.month != 0);
-	tmpl_put_str(w->view, "cases", num(w, &tmp, st.all.total));
-	downloads(w, &st, &tmp);
-	flows(w, &st, &tmp);
-	to_letter(w, &st, &tmp);
-	stages(w, &st, &tmp);
-	reasons(w, &st, &tmp);
-	if ((rc = by_state(w, &st, &tmp)) < 0 || (rc = trend(w, &st, &tmp)) < 0)
+	tmpl_put_bool(w->view, "month_mode", st->month != 0);
+	tmpl_put_str(w->view, "cases", num(w, &tmp, st->all.total));
+	downloads(w, st, &tmp);
+	flows(w, st, &tmp);
+	to_letter(w, st, &tmp);
+	stages(w, st, &tmp);
+	reasons(w, st, &tmp);
+	if ((rc = by_state(w, st, &tmp)) < 0 || (rc = trend(w, st, &tmp)) < 0)
 		goto out;
 	rc = web_render(w, "dasbor", "Dasbor layanan");
 out:
 	if (rc == TB_ENOMEM)
 		tb_err(w->err, rc, "memori habis");
-	stats_release(&st);
+	if (st)
+		stats_cache_put(w->web->stats, st);
 	buf_release(&tmp);
 	return rc;
 }
@@ -361,15 +362,15 @@ out:
 static int download(struct web_req *w, int pdf)
 {
 	struct stats_query q;
-	struct stats st;
+	const struct stats *st = NULL;
 	struct buf out = BUF_INIT;
 	char *cd = NULL;
 	int rc;
-	memset(&st, 0, sizeof st);
 	/* The PDF is the monthly recap, always a month; the CSV without
 	 * ?bulan= has the page's own 30 days. */
 	if ((rc = query_of(w, &q, pdf)) < 0 ||
-	    (rc = stats_compute(w->store, &q, &st, w->err)) < 0)
+	    (rc = stats_cache_get(w->web->stats, w->store, &q, &st,
+				  w->err)) < 0)
 		goto out;
 	if (pdf) {
 		if (!w->app || !w->app->render) {
@@ -377,10 +378,10 @@ static int download(struct web_req *w, int pdf)
 				    "tidak dimuat");
 			goto out;
 		}
-		rc = report_pdf(w->app->render, w->app->policy, &st, &out,
+		rc = report_pdf(w->app->render, w->app->policy, st, &out,
 				w->err);
 	} else {
-		rc = stats_to_csv(&st, &out);
+		rc = stats_to_csv(st, &out);
 		if (rc < 0)
 			tb_err(w->err, rc, "memori habis");
 	}
@@ -390,12 +391,12 @@ static int download(struct web_req *w, int pdf)
 	cd = pool_alloc(w->http->pool, 64);
 	if (!cd)
 		goto out;
-	if (st.month)
+	if (st->month)
 		snprintf(cd, 64, "attachment; filename=\"laporan-%04d-%02d.%s\"",
-			 st.year % 10000, st.month % 100, pdf ? "pdf" : "csv");
+			 st->year % 10000, st->month % 100, pdf ? "pdf" : "csv");
 	else
 		snprintf(cd, 64, "attachment; filename=\"laporan-%d-hari.csv\"",
-			 st.days);
+			 st->days);
 	if (http_res_header(w->res, "Content-Disposition", cd) < 0)
 		goto out;
 	w->res->content_type = pdf ? "application/pdf"
@@ -407,7 +408,8 @@ static int download(struct web_req *w, int pdf)
 out:
 	if (rc == TB_ENOMEM)
 		tb_err(w->err, rc, "memori habis");
-	stats_release(&st);
+	if (st)
+		stats_cache_put(w->web->stats, st);
 	buf_release(&out);
 	return rc;
 }

@@ -346,6 +346,10 @@ int web_new(const char *root, const struct config *cfg, struct web **out,
 	if ((rc = buf_addf(&path, "%s/static/terbit.css", root)) < 0 ||
 	    (rc = buf_read_file(&w->css, path.data, 1u << 20, err)) < 0)
 		goto out;
+	if (!(w->stats = stats_cache_new())) {
+		rc = TB_ENOMEM;
+		goto out;
+	}
 	digest_sha256(w->css.data, w->css.len, md);
 	snprintf(w->css_etag, sizeof w->css_etag,
 		 "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", md[0], md[1], md[2],
@@ -366,6 +370,7 @@ void web_free(struct web *w)
 	if (!w)
 		return;
 	tmpl_set_free(w->tmpl);
+	stats_cache_free(w->stats);
 	buf_release(&w->css);
 	free(w);
 }

@@ -2,6 +2,7 @@
 #define TERBIT_WEB_INT_H
 /* Private to src/web/: the module's state, loaded once at start and read
  * by every thread. */
+#include "stats/stats.h"
 #include "web/web.h"
 
 struct web {
@@ -11,6 +12,8 @@ struct web {
 	char css_etag[24];          /* "\"<16 hex of its SHA-256>\"" */
 	int secure;                 /* Secure + __Host- cookie */
 	char cookie[32];
+	/* The dashboard's figures, shared by the threads (stats.h). */
+	struct stats_cache *stats;
 };
 
 /* The state behind the request's server (NULL without web pages). */
