@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/fmt.h"
 #include "stats/stats.h"
 #include "stats/stats_int.h"
 
@@ -34,6 +35,9 @@ struct slot {
 	int used;                   /* k is set */
 	int computing;              /* a thread is computing k */
 	uint64_t gen;               /* h computed under this generation */
+	int64_t now;                /* ... for this q->now */
+	int settled;                /* ... and no row it is made of was
+				     * written in now's second */
 	struct held *h;             /* NULL until computed */
 	uint64_t last_use;          /* for least recently used */
 };
@@ -156,6 +160,24 @@ static int compute(struct store *s, const struct stats_query *q,
 	return 0;
 }
 
+/*
+ * The figures at now leave out the rows of now's own second (the window
+ * ends at now.000). A commit of that second, made before the compute,
+ * is already in the generation the figures are kept under, so they
+ * would stay without it for the rest of the minute: such figures are
+ * served only to requests of that same second (a later one computes
+ * again). 1 when no row the figures are made of is that recent.
+ */
+static int settled_at(struct store *s, int64_t now)
+{
+	char last[32], end[32];
+	struct buf ignore = BUF_INIT;
+	int rc = store_stats_last_at(s, last, &ignore);
+	buf_release(&ignore);
+	fmt_iso_utc(now, end);
+	return rc == 0 && strcmp(last, end) < 0;
+}
+
 int stats_cache_get(struct stats_cache *c, struct store *s,
 		    const struct stats_query *q, const struct stats **out,
 		    struct buf *err)
@@ -182,7 +204,8 @@ int stats_cache_get(struct stats_cache *c, struct store *s,
 	struct slot *sl;
 	for (;;) {
 		sl = find(c, &k);
-		if (sl && sl->h && sl->gen == gen) {
+		if (sl && sl->h && sl->gen == gen &&
+		    (sl->settled || q->now <= sl->now)) {
 			sl->h->refs++;
 			sl->last_use = ++c->tick;
 			c->n.hits++;
@@ -207,6 +230,7 @@ int stats_cache_get(struct stats_cache *c, struct store *s,
 	/* gen was read before the figures are: a commit during the compute
 	 * leaves them under the older number, so the next get recomputes. */
 	rc = compute(s, q, &h, err);
+	int settled = rc == 0 && settled_at(s, q->now);
 
 	pthread_mutex_lock(&c->mu);
 	c->n.computes++;
@@ -217,6 +241,8 @@ int stats_cache_get(struct stats_cache *c, struct store *s,
 			held_drop(sl->h);
 			sl->h = h;
 			sl->gen = gen;
+			sl->now = q->now;
+			sl->settled = settled;
 			h->refs++;
 		}
 		pthread_cond_broadcast(&c->done);

@@ -776,4 +776,10 @@ int store_stats_events(struct store *s, const char *prefix, const char *from,
 		       int (*fn)(const struct store_stats_event *r, void *arg),
 		       void *arg, struct buf *err);
 
+/* The time of the newest audit row the figures are made of (the
+ * actions of the walks above: openings, moves, issuances, revocations,
+ * reissues, refusals), "" when there is none: the stats cache asks
+ * whether a row of the current second may have been left out. */
+int store_stats_last_at(struct store *s, char out[32], struct buf *err);
+
 #endif

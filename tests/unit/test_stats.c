@@ -1094,6 +1094,39 @@ static void test_cache(void **state)
 	pthread_barrier_destroy(&go);
 	stats_cache_counts(c, &n);
 	assert_int_equal(n.computes, before + 1);
+
+	/* A move in the very second of a compute, committed before it: the
+	 * figures at that second leave it out (the window ends at now.000),
+	 * and a request later in the minute must not be served them. */
+	int64_t sec = e->now + 180;
+	tc = waiting_case(e, ST_SUBMITTED);
+	assert_non_null(tc);
+	e->clock = sec;
+	store_clock_set(e->s, test_clock, &e->clock);
+	rc = cases_move(e->s, e->p, &e->dinkes, tc->id,
+			state_name(ST_HEALTH_CHECKED), NULL, &e->err);
+	store_clock_set(e->s, NULL, NULL);
+	assert_int_equal(rc, 0);
+	tc->moves[tc->nmoves++] =
+		(struct move){ sec, ST_SUBMITTED, ST_HEALTH_CHECKED };
+	q.now = sec;
+	assert_int_equal(stats_cache_get(c, e->s, &q, &a, &e->err), 0);
+	check_all(e, a); /* without the move: it is not before now */
+	q.now = sec + 30;
+	assert_int_equal(stats_cache_get(c, e->s, &q, &b, &e->err), 0);
+	check_all(e, b); /* with it */
+	assert_int_equal(b->all.by_state[si], a->all.by_state[si] - 1);
+	assert_int_equal(b->all.by_state[hi], a->all.by_state[hi] + 1);
+	stats_cache_put(c, a);
+	stats_cache_put(c, b);
+	/* Computed at a later second than every row: kept from now on. */
+	stats_cache_counts(c, &n);
+	before = n.computes;
+	q.now = sec + 59;
+	assert_int_equal(stats_cache_get(c, e->s, &q, &b, &e->err), 0);
+	stats_cache_put(c, b);
+	stats_cache_counts(c, &n);
+	assert_int_equal(n.computes, before);
 	stats_cache_free(c);
 }
 
