@@ -20,6 +20,8 @@
 struct held {
 	struct stats st;            /* first: put finds the held from it */
 	int refs;
+	void *memo;                 /* stats_cache_memo's, or NULL */
+	void (*memo_free)(void *memo);
 };
 
 struct key {
@@ -70,6 +72,8 @@ struct stats_cache *stats_cache_new(void)
 static void held_drop(struct held *h)
 {
 	if (h && --h->refs == 0) {
+		if (h->memo)
+			h->memo_free(h->memo);
 		stats_release(&h->st);
 		free(h);
 	}
@@ -263,6 +267,34 @@ void stats_cache_put(struct stats_cache *c, const struct stats *st)
 	pthread_mutex_lock(&c->mu);
 	held_drop(h);
 	pthread_mutex_unlock(&c->mu);
+}
+
+const void *stats_cache_memo(struct stats_cache *c, const struct stats *st,
+			     void *(*make)(const struct stats *st, void *arg),
+			     void (*release)(void *memo), void *arg)
+{
+	struct held *h = (struct held *)(void *)st;
+	pthread_mutex_lock(&c->mu);
+	void *m = h->memo;
+	pthread_mutex_unlock(&c->mu);
+	if (m)
+		return m;
+	/* Made outside the lock: it is the slow part, and other keys'
+	 * readers should not wait for it. */
+	void *mine = make(st, arg);
+	if (!mine)
+		return NULL;
+	pthread_mutex_lock(&c->mu);
+	if (!h->memo) {
+		h->memo = mine;
+		h->memo_free = release;
+		mine = NULL;
+	}
+	m = h->memo;
+	pthread_mutex_unlock(&c->mu);
+	if (mine)
+		release(mine);
+	return m;
 }
 
 void stats_cache_counts(struct stats_cache *c, struct stats_cache_counts *out)

@@ -244,6 +244,19 @@ int stats_cache_get(struct stats_cache *c, struct store *s,
 /* Hands back figures from stats_cache_get. */
 void stats_cache_put(struct stats_cache *c, const struct stats *st);
 
+/*
+ * Something a caller derives from figures once and keeps with them (the
+ * dashboard's rendered tables and charts: the same for everyone who
+ * gets these figures): the memo of st, made by make(st, arg) the first
+ * time it is asked for and freed with release when the figures are.
+ * Valid until st is put back. Two threads asking at once may both make
+ * one; the first kept wins and the other is released. NULL when make
+ * returned NULL (nothing is kept then).
+ */
+const void *stats_cache_memo(struct stats_cache *c, const struct stats *st,
+			     void *(*make)(const struct stats *st, void *arg),
+			     void (*release)(void *memo), void *arg);
+
 /* What the cache did so far (tests, logs). */
 struct stats_cache_counts {
 	uint64_t hits;              /* served kept figures */

@@ -5,6 +5,9 @@
 #include "stats/stats.h"
 #include "web/web.h"
 
+/* A page is a few KB; this only stops a runaway loop. */
+#define WEB_PAGE_MAX (256u * 1024)
+
 struct web {
 	struct http_web hooks;      /* first: web_of finds the state from it */
 	struct tmpl_set *tmpl;

@@ -977,6 +977,26 @@ static void *get_in_thread(void *arg)
 	return NULL;
 }
 
+/* stats_cache_memo's maker and releaser, counting. */
+static int memos_made, memos_freed;
+
+static void *memo_make(const struct stats *st, void *arg)
+{
+	(void)arg;
+	int *m = malloc(sizeof *m);
+	if (m) {
+		*m = st->all.total;
+		memos_made++;
+	}
+	return m;
+}
+
+static void memo_free(void *m)
+{
+	memos_freed++;
+	free(m);
+}
+
 /* An open case whose last step is an hour or more before now: one it
  * is safe to move at now minus a minute. */
 static struct tcase *waiting_case(struct env *e, enum case_state state)
@@ -1017,6 +1037,13 @@ static void test_cache(void **state)
 	stats_cache_counts(c, &n);
 	assert_int_equal(n.computes, 1);
 	assert_int_equal(n.hits, 1);
+	/* A memo of the figures is made once, whoever asks. */
+	const int *m1 = stats_cache_memo(c, a, memo_make, memo_free, NULL);
+	const int *m2 = stats_cache_memo(c, b, memo_make, memo_free, NULL);
+	assert_non_null(m1);
+	assert_ptr_equal(m1, m2);
+	assert_int_equal(*m1, NCASES);
+	assert_int_equal(memos_made, 1);
 	stats_cache_put(c, b);
 
 	/* Another scope is another entry. */
@@ -1050,7 +1077,13 @@ static void test_cache(void **state)
 	assert_int_equal(n.computes, 3);
 	/* The old figures are still whole while held (ASan would say). */
 	assert_int_equal(a->all.by_state[si], was_sub);
+	/* New figures, a new memo; the old one goes with its figures. */
+	assert_ptr_not_equal(stats_cache_memo(c, b, memo_make, memo_free,
+					      NULL), m1);
+	assert_int_equal(memos_made, 2);
+	assert_int_equal(memos_freed, 0);
 	stats_cache_put(c, a);
+	assert_int_equal(memos_freed, 1);
 	stats_cache_put(c, b);
 
 	/* The next minute is another key: computed again, no commit. */
@@ -1128,6 +1161,7 @@ static void test_cache(void **state)
 	stats_cache_counts(c, &n);
 	assert_int_equal(n.computes, before);
 	stats_cache_free(c);
+	assert_int_equal(memos_freed, memos_made);
 }
 
 int main(void)
