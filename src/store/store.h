@@ -72,6 +72,17 @@ struct store_stamp {
 	int64_t others, own;
 };
 int store_stamp(struct store *s, struct store_stamp *out, struct buf *err);
+/*
+ * The part of the stamp every handle on the database shares: the commit
+ * counter of "terbit.db-gen", moved by every terbit commit in any thread
+ * or process, so a number read on one handle may be compared with one
+ * read on another (a cache shared by the server's threads; store_stamp's
+ * stamps are one handle's). A write by another program (the sqlite3
+ * shell) does not move it. Read it BEFORE reading what the answer is
+ * made of. 0, or TB_ENOTFOUND when there is no counter (":memory:", or
+ * the file could not be mapped): then nothing may be shared by it.
+ */
+int store_generation(const struct store *s, uint64_t *out);
 
 /*
  * Copies the whole database into a new file dest (created 0600; an
@@ -780,5 +791,11 @@ int store_stats_events(struct store *s, const char *prefix, const char *from,
 		       const char *to,
 		       int (*fn)(const struct store_stats_event *r, void *arg),
 		       void *arg, struct buf *err);
+
+/* The time of the newest audit row the figures are made of (the
+ * actions of the walks above: openings, moves, issuances, revocations,
+ * reissues, refusals), "" when there is none: the stats cache asks
+ * whether a row of the current second may have been left out. */
+int store_stats_last_at(struct store *s, char out[32], struct buf *err);
 
 #endif
