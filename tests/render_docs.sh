@@ -48,7 +48,7 @@ qpdf --qdf --stream-data=uncompress "$T_TMP/l.pdf" "$T_TMP/l-qdf.pdf"
 t_check "letter: specimen mark" grep -aq "(CONTOH / SPECIMEN) Tj" "$T_TMP/l-qdf.pdf"
 text=$(pdftotext -layout "$T_TMP/c.pdf" - 2>/dev/null)
 t_grep "card: number grouped" "0001 2345 6789 7" "$text"
-t_grep "card: name" 'AHMAD "GUS" FAUZI' "$text"
+t_grep "card: name" 'Ahmad "Gus" Fauzi' "$text"
 t_grep "card: NIK" "3510050107850003" "$text"
 t_grep "card: class" "III" "$text"
 t_grep "card back: issuer" "Diterbitkan oleh Dinas Sosial Kabupaten Banyuwangi" "$text"

@@ -35,7 +35,7 @@ golden "letter from fields" "$T_TMP/l.pdf" \
 	9ebbe8562ef377dcc347c2d716296e5bb21b7282c33e41f1f9d85f409ee1df83
 t_run 0 "render card --fields" "$TERBIT" render card --fields "$FIELDS" --out "$T_TMP/c.pdf"
 golden "card from fields" "$T_TMP/c.pdf" \
-	cb936c8cfe1b8bd98774396392a47d2b98a5de6bc7e4bf78d6649a07d2625ca0
+	cb6787139bc1ec1b1ffe704b458bbd987f3f11f4f46bb07cb8cf930378a4bbf7
 
 # plain FIELDS DIR: letter, card and sheet of FIELDS, unmarked, into DIR
 plain() {
@@ -45,9 +45,9 @@ t_run 0 "render letter, card, sheet without the mark" plain "$FIELDS" "$T_TMP/p"
 golden "plain letter from fields" "$T_TMP/p/bench_letter.pdf" \
 	12856ad7b688d58d213cd601217cd1ef3b96b1d38626d8debb16007527fba237
 golden "plain card from fields" "$T_TMP/p/bench_card.pdf" \
-	e749016514104902d02c63b6cf5020d337966304d583ec4ce76e3b927d1f95a6
+	af1df1d985ac0d9917c766df0875dbe771803b2bfeb9008e7e86a8d3b89c82cb
 golden "sheet of ten cards from fields" "$T_TMP/p/bench_sheet.pdf" \
-	50ea1fb6460431cc2a846d7f932da1876fca2967416437a0d5834793a093984f
+	da1dd7858236288eec6143723a9e7be82304f47fc7708ae5c3db3492f6bc3b28
 
 t_run 0 "init" "$TERBIT" init
 t_run 0 "demo data, seed 1" "$TERBIT" demo-data --residents 40 --seed 1
@@ -55,10 +55,10 @@ id=$("$TERBIT" case list --state approved | head -n1 | cut -f1)
 t_check "an approved case ($id)" test -n "$id"
 t_run 0 "specimen letter of case $id" "$TERBIT" render letter "$id" --out "$T_TMP/sl.pdf"
 golden "specimen letter from the demo database" "$T_TMP/sl.pdf" \
-	5ddad1ef4de8d2b2432921395ab0068d3b08b87d99aebf5b4221e895926fe3aa
+	32a7f1191550bfc774b34a58373e9a9a5542494310e022ffbb9dbf222abb07ee
 t_run 0 "specimen card of case $id" "$TERBIT" render card "$id" --out "$T_TMP/sc.pdf"
 golden "specimen card from the demo database" "$T_TMP/sc.pdf" \
-	ee5509d5131191e71557e478aeee7669acec9e602171af324e0f8347396d70c1
+	60b8237bbc86832a1f789a2539a291986e4e0f4ca5cf2532e3d70f89048d5df5
 
 # first_revision IN OUT: the bytes up to and including the first %%EOF line
 first_revision() {

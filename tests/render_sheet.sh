@@ -18,12 +18,12 @@ t_check "13 serials" test "${#S[@]}" -eq 13
 t_run 0 "issue a letter" "$TERBIT" issue 1 letter --by ds
 LETTER=$OUT
 
-# serial -> "token<TAB>NAME<TAB>card number as printed", from the registry
+# serial -> "token<TAB>name<TAB>card number as printed", from the registry
 "$TERBIT" document list --json | python3 -c '
 import json, sys
 for d in json.load(sys.stdin):
     n = d["number"]
-    print("\t".join([d["serial"], d["token"], d["name"].upper(),
+    print("\t".join([d["serial"], d["token"], d["name"],
                      " ".join(n[i:i + 4] for i in range(0, len(n), 4))]))
 ' >"$W/docs.tsv"
 field() { awk -F'\t' -v s="$1" -v k="$2" '$1 == s { print $k }' "$W/docs.tsv"; }

@@ -42,6 +42,14 @@ for f in l1 c2; do
 	t_grep "$f: JSON state REVOKED" '"state":"REVOKED"' "$OUT"
 	t_check "$f: never VALID" bash -c '! grep -q "\"state\":\"VALID\"" <<<"$1"' _ "$OUT"
 done
+# Offline, with what export-public writes (ca.crl among it): the same.
+"$TERBIT" keys export-public --out "$W/pub" >/dev/null
+"$TERBIT" status export --out "$W/st.txt" >/dev/null
+t_run 11 "offline verify of the letter: REVOKED (exit 11)" env TERBIT_DATA="$W/nowhere" \
+	"$TERBIT" verify --offline --trust "$W/pub" --status "$W/st.txt" "$W/l1.pdf"
+t_grep "offline: REVOKED, the certificate named" \
+	"^REVOKED.*sertifikat penanda tangan dicabut" "$(tr '\n' ' ' <<<"$OUT")"
+
 # The QR token is signed by the Ed25519 key, not the certificate: the
 # registry still answers for it.
 t_run 0 "the QR token still verifies" "$TERBIT" verify "$token"

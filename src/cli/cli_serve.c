@@ -20,6 +20,9 @@
 #include "http/handlers.h"
 #include "http/route.h"
 #include "http/server.h"
+#include "issue/offline.h"
+#include "issue/status.h"
+#include "sign/trust.h"
 #include "render/render.h"
 #include "sign/keys.h"
 #include "store/store.h"
@@ -38,6 +41,10 @@ struct app_state {
 	struct policy *policy;
 	struct render_ctx *render;
 	struct keyring *keys;
+	struct issue_status_cache *status;
+	struct trust *trust;
+	struct offline_lists *trust_lists;
+	struct verify_others others;
 	struct web *web;            /* templates, stylesheet, cookie */
 	struct route *routes;       /* the API's and the pages' rows */
 	size_t nroutes;
@@ -58,6 +65,19 @@ static int app_load(struct cli *c, const struct config *cfg,
 		rc = cli_load_password_list(c);
 	if (rc == 0)
 		rc = keyring_load(cfg->data, &st->keys, &c->err);
+	if (rc == 0)
+		rc = issue_status_cache_new(
+			st->keys, issue_status_issuer(policy_regency(st->policy)),
+			(int64_t)cfg->status_next_hours * 3600, &st->status,
+			&c->err);
+	if (rc == 0 && cfg->trust[0])
+		rc = trust_load(cfg->trust, cfg->trust_key[0] ? cfg->trust_key : NULL,
+				&st->trust, &c->err);
+	if (rc == 0 && st->trust)
+		rc = offline_lists_load(st->trust, cfg->trust_status[0]
+						       ? cfg->trust_status : NULL,
+					&st->trust_lists, &c->err);
+	st->others = (struct verify_others){ st->trust, st->trust_lists };
 	/* Every template parsed now: a mistake in one stops the start with
 	 * its file and line, not a page later. */
 	if (rc == 0)
@@ -68,6 +88,8 @@ static int app_load(struct cli *c, const struct config *cfg,
 	buf_release(&root);
 	st->app = (struct http_app){ .policy = st->policy,
 				     .render = st->render, .keys = st->keys,
+				     .status = st->status,
+				     .others = st->trust ? &st->others : NULL,
 				     .verifier_host = getenv("TERBIT_VERIFIER_HOST") };
 	return rc;
 }
@@ -76,6 +98,9 @@ static void app_free(struct app_state *st)
 {
 	policy_free(st->policy);
 	render_ctx_free(st->render);
+	issue_status_cache_free(st->status);
+	offline_lists_free(st->trust_lists);
+	trust_free(st->trust);
 	keyring_free(st->keys);
 	web_free(st->web);
 	free(st->routes);

@@ -112,13 +112,24 @@ int iso_utc_parse(const char *s, int64_t *out)
 	return 0;
 }
 
+int64_t clock_now(void)
+{
+	const char *o = getenv("TERBIT_NOW");
+	int64_t t;
+	if (o && iso_utc_parse(o, &t) == 0)
+		return t;
+	return (int64_t)time(NULL);
+}
+
 int64_t date_today(void)
 {
 	const char *o = getenv("TERBIT_TODAY");
 	int y, m, d;
 	if (o && date_parse(o, &y, &m, &d) == 0)
 		return date_to_days(y, m, d);
-	return (int64_t)time(NULL) / 86400;
+	int64_t t = clock_now();
+	/* Floor division: a clock before 1970 is still the right day. */
+	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 }
 
 int fmt_days_id(struct buf *out, int64_t days)
@@ -226,6 +237,17 @@ int fmt_wait_id(struct buf *out, int64_t s)
 /* The regency's clock: Banyuwangi is on WIB all year (no summer time). */
 #define WIB_OFFSET_S (7 * 3600)
 
+int fmt_time_id(struct buf *out, int64_t t)
+{
+	int y, m, d;
+	t += WIB_OFFSET_S;
+	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t rest = t - days * 86400;
+	days_to_date(days, &y, &m, &d);
+	return buf_addf(out, "%d %s %d pukul %02d.%02d WIB", d, months[m - 1],
+			y, (int)(rest / 3600), (int)(rest % 3600 / 60));
+}
+
 int fmt_datetime_id(struct buf *out, const char *s)
 {
 	char date[DATE_LEN + 1];
@@ -243,12 +265,8 @@ int fmt_datetime_id(struct buf *out, const char *s)
 		return TB_EINVAL;
 	/* Through seconds since the epoch, so the day, month and year roll
 	 * over together (31 December 20.00 UTC is 1 January in WIB). */
-	int64_t t = date_to_days(y, m, d) * 86400 + hh * 3600 + mi * 60 +
-		    WIB_OFFSET_S;
-	int64_t days = t / 86400, rest = t % 86400;
-	days_to_date(days, &y, &m, &d);
-	return buf_addf(out, "%d %s %d pukul %02d.%02d WIB", d, months[m - 1],
-			y, (int)(rest / 3600), (int)(rest % 3600 / 60));
+	return fmt_time_id(out, date_to_days(y, m, d) * 86400 + hh * 3600 +
+					mi * 60);
 }
 
 int fmt_sex_id(struct buf *out, char sex)
@@ -332,5 +350,8 @@ int mask_nik(struct buf *out, const char *nik)
 {
 	if (!nik || strlen(nik) != 16)
 		return buf_adds(out, "****************");
-	return buf_addf(out, "%.4s********%.4s", nik, nik + 12);
+	/* Province, regency and kecamatan (6 digits) and the last four:
+	 * the six birth-date digits stay hidden (docs/api.md has the counts
+	 * that chose this). */
+	return buf_addf(out, "%.6s******%.4s", nik, nik + 12);
 }

@@ -47,6 +47,9 @@ int fmt_wait_id(struct buf *out, int64_t seconds);
  * instead of the T) as the time in the regency (WIB, UTC+7):
  * "30 November 2026 pukul 10.30 WIB". TB_EINVAL for anything else. */
 int fmt_datetime_id(struct buf *out, const char *iso_utc);
+/* Unix seconds as the time in the regency: "30 November 2026 pukul
+ * 10.30 WIB" (the verifier page's time of a check). */
+int fmt_time_id(struct buf *out, int64_t t);
 /* Indonesian month name, 1..12; NULL otherwise. */
 const char *fmt_month_id(int month);
 
@@ -63,8 +66,12 @@ void fmt_iso_utc(int64_t t, char out[32]);
  * (what the store writes) -> unix seconds, the fraction dropped. 0 or
  * TB_EINVAL. */
 int iso_utc_parse(const char *s, int64_t *out);
-/* Today (UTC) as days since 1970-01-01; TERBIT_TODAY=YYYY-MM-DD overrides
- * it so tests can move the clock (expiry). */
+/* Now, unix seconds; TERBIT_NOW=YYYY-MM-DDTHH:MM:SSZ (iso_utc_parse's
+ * form) overrides it so tests can fix the time a page shows. */
+int64_t clock_now(void);
+/* Today (UTC) as days since 1970-01-01: TERBIT_TODAY=YYYY-MM-DD
+ * overrides it so tests can move the clock (expiry), else the day of
+ * clock_now(). */
 int64_t date_today(void);
 
 /*
@@ -77,7 +84,8 @@ int region_normalize(const char *in, char out[REGION_CODE_MAX + 1]);
 int region_dotted(struct buf *out, const char *digits);
 
 /* Masks for public output: "Siti Nurhaliza" -> "S*** N********"
- * (first letter of each word kept), NIK -> "3510********0003". */
+ * (first letter of each word kept), NIK -> "351005******0003" (the
+ * kecamatan's code and the last four digits; never the birth date). */
 int mask_name(struct buf *out, const char *name);
 int mask_nik(struct buf *out, const char *nik);
 

@@ -63,6 +63,21 @@ static const struct key {
 	    "the sign-in cookie: on (Secure, __Host-; behind HTTPS), off, or auto "
 	    "(on unless listening on loopback)" },
 	  K_STR, offsetof(struct config, secure_cookies), 0, 0, "auto" },
+	{ { "status_next_hours",
+	    "hours from a status list's made to its next: offline checkers warn "
+	    "on a list older than that (docs/token.md)" },
+	  K_UINT, offsetof(struct config, status_next_hours), 1, 720, "24" },
+	{ { "trust",
+	    "other issuers whose tokens the verifier checks: an export-public "
+	    "directory or a signed trust list (docs/trust.md); empty: none" },
+	  K_STR, offsetof(struct config, trust), 0, 0, "" },
+	{ { "trust_key",
+	    "the trust list's public key (PEM, terbit trust keygen)" },
+	  K_STR, offsetof(struct config, trust_key), 0, 0, "" },
+	{ { "trust_status",
+	    "those issuers' signed status lists: a file or a directory of "
+	    "them, read at start" },
+	  K_STR, offsetof(struct config, trust_status), 0, 0, "" },
 };
 #define NKEYS ARRAY_SIZE(keys)
 

@@ -33,6 +33,10 @@ struct config {
 	unsigned rate_limit;             /* requests per minute per address; 0 off */
 	unsigned drain_timeout;          /* seconds to finish requests on SIGTERM */
 	char secure_cookies[CONFIG_STR_MAX]; /* "on", "off", "auto" (web pages) */
+	unsigned status_next_hours;      /* the status list's "next" after "made" */
+	char trust[CONFIG_STR_MAX];      /* other issuers: dir or trust list; "" */
+	char trust_key[CONFIG_STR_MAX];  /* the trust list's public key (PEM) */
+	char trust_status[CONFIG_STR_MAX]; /* their status lists: file or dir */
 };
 
 /* Fills c with the defaults. */

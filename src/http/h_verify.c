@@ -12,7 +12,9 @@
 
 #include "core/err.h"
 #include "core/fmt.h"
+#include "core/ids.h"
 #include "core/json.h"
+#include "http/form.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
 #include "http/page.h"
@@ -24,12 +26,13 @@ static const char *const result_labels[] = {
 	[VERIFY_VALID] = "valid",       [VERIFY_REVOKED] = "revoked",
 	[VERIFY_SUPERSEDED] = "superseded", [VERIFY_EXPIRED] = "expired",
 	[VERIFY_UNKNOWN] = "unknown",   [VERIFY_FORGED] = "forged",
+	[VERIFY_STALE] = "stale",
 };
 
 static void count_state(int state)
 {
 	metrics_inc(METRIC_VERIFICATIONS,
-		    (unsigned)state <= VERIFY_FORGED ? result_labels[state]
+		    (unsigned)state <= VERIFY_STALE ? result_labels[state]
 						     : "forged");
 }
 
@@ -56,10 +59,21 @@ static struct vcache *thread_cache(struct http_request *req)
 	return slot->p;
 }
 
+/* The page is made and kept with its time mark (page.h); the time of
+ * this request goes in as it is sent, so a kept page never shows the
+ * time it was first made. */
+static int emit(enum vcache_kind k, struct buf *out, const char *body,
+		size_t len)
+{
+	return k == VCACHE_PAGE ? page_stamp(out, body, len, clock_now())
+				: buf_add(out, body, len);
+}
+
 static int render(enum vcache_kind k, const struct verify_result *r,
 		  struct buf *out)
 {
-	return k == VCACHE_PAGE ? page_verify(out, r)
+	static const struct page_check unstamped = { .now = -1 };
+	return k == VCACHE_PAGE ? page_verify(out, r, &unstamped)
 				: verify_result_json(r, out);
 }
 
@@ -95,19 +109,22 @@ static int answer(struct http_request *req, enum vcache_kind k,
 	int state;
 	if (vc && vcache_get(vc, token, &st, today, k, &body, &len, &state) == 0) {
 		count_state(state);
-		return buf_add(out, body, len);
+		return emit(k, out, body, len);
 	}
-	if ((rc = verify_token(s, app->keys, token, VERIFY_FAST, &r, err)) < 0)
+	if ((rc = verify_token_with(s, app->keys, app->others, token, VERIFY_FAST,
+				    &r, err)) < 0)
 		return rc;
 	count(&r);
-	size_t start = out->len;
-	if ((rc = render(k, &r, out)) < 0)
-		return rc;
-	/* A full cache entry only costs speed, never the answer. */
-	if (vc && r.found)
-		vcache_put(vc, token, &st, today, k, (int)r.state,
-			   out->data + start, out->len - start);
-	return 0;
+	struct buf made = BUF_INIT;
+	if ((rc = render(k, &r, &made)) == 0) {
+		/* A full cache entry only costs speed, never the answer. */
+		if (vc && r.found)
+			vcache_put(vc, token, &st, today, k, (int)r.state,
+				   made.data, made.len);
+		rc = emit(k, out, made.data, made.len);
+	}
+	buf_release(&made);
+	return rc;
 }
 
 int h_verify_page(struct http_request *req, struct http_response *res,
@@ -191,6 +208,62 @@ int h_verify_nik(struct http_request *req, struct http_response *res,
 	}
 	jsonread_release(&d);
 	return rc;
+}
+
+/* The typed NIK without the spaces a clerk may copy from a grouped
+ * print ("3510 05 ..."); anything else is left for verify_nik_match to
+ * refuse. Never logged, never written into the answer. */
+static void nik_typed(const char *in, char out[NIK_LEN + 2])
+{
+	size_t n = 0;
+	for (; in && *in && n <= NIK_LEN; in++)
+		if (*in != ' ')
+			out[n++] = *in;
+	out[n] = 0;
+}
+
+int h_verify_page_nik(struct http_request *req, struct http_response *res,
+		      struct buf *err)
+{
+	const struct http_app *app;
+	struct store *s;
+	struct verify_result r;
+	struct page_check c = { .now = clock_now(), .nik = PAGE_NIK_NONE };
+	char nik[NIK_LEN + 2];
+	const char *token = http_param(req, "token");
+	int rc = h_app(req, &app, err);
+	if (rc == 0)
+		rc = http_store(req, &s, err);
+	if (rc == 0)
+		rc = verify_token(s, app->keys, token, VERIFY_FAST, &r, err);
+	if (rc < 0)
+		return rc;
+	count(&r);
+	if (r.found) {
+		/* The API's own check: the same function and, through the
+		 * route's ROUTE_STRICT_RATE, the same per-address bucket. */
+		int match = 0;
+		nik_typed(req->form ? http_form_get(req->form, "nik") : NULL,
+			  nik);
+		rc = verify_nik_match(s, app->keys, token, nik, &match, err);
+		if (rc == TB_EINVAL) {
+			buf_reset(err);
+			c.nik = PAGE_NIK_BAD;
+			res->status = 400;
+		} else if (rc < 0) {
+			return rc;
+		} else {
+			c.nik = match ? PAGE_NIK_MATCH : PAGE_NIK_MISMATCH;
+		}
+	}
+	res->content_type = "text/html; charset=utf-8";
+	http_res_header(res, "Content-Security-Policy", PAGE_CSP);
+	http_res_header(res, "Referrer-Policy", "no-referrer");
+	/* An answer about one person's NIK: kept by no cache. */
+	http_res_header(res, "Cache-Control", "no-store");
+	if (page_verify(&res->body, &r, &c) < 0)
+		return tb_err(err, TB_ENOMEM, "memori habis");
+	return 0;
 }
 
 int h_keys(struct http_request *req, struct http_response *res,

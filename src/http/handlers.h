@@ -27,6 +27,11 @@ struct http_app {
 	const struct render_ctx *render;
 	const struct keyring *keys;
 	const char *verifier_host;  /* NULL: the policy's */
+	/* The signed status list's shared copy (issue/status.h); NULL when
+	 * the server publishes none. */
+	struct issue_status_cache *status;
+	/* Other issuers' keys and status lists (`trust`); NULL: none. */
+	const struct verify_others *others;
 };
 
 /* -- shared handler steps (h_common.c) -- */
@@ -61,9 +66,17 @@ int h_verify_pdf(struct http_request *req, struct http_response *res,
 /* POST /api/v1/verify/{token}/nik: {"match": true|false}. */
 int h_verify_nik(struct http_request *req, struct http_response *res,
 		 struct buf *err);
+/* POST /V/{token}, /v/{token} (a form, field nik): the page with the
+ * answer of verify_nik_match, "cocok" or "tidak cocok". */
+int h_verify_page_nik(struct http_request *req, struct http_response *res,
+		      struct buf *err);
 /* GET /.well-known/terbit/keys: keyring_public_json. */
 int h_keys(struct http_request *req, struct http_response *res,
 	   struct buf *err);
+
+/* GET /.well-known/terbit/status: the signed status list (h_status.c). */
+int h_status(struct http_request *req, struct http_response *res,
+	     struct buf *err);
 
 /* -- statistics (h_stats.c) -- */
 /* GET /api/v1/stats?days=30 or ?month=YYYY-MM: stats_to_json. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/fmt.h"
 #include "core/str.h"
 #include "core/html.h"
 
@@ -29,6 +30,12 @@ static const struct {
 			     "bad" },
 	[VERIFY_FORGED] = { "TIDAK SAH",
 			    "Kode ini palsu atau rusak. Jangan diterima.", "bad" },
+	/* A foreign issuer's status list past its "next": the signature
+	 * holds, whether the document is still in force is not known. */
+	[VERIFY_STALE] = { "BELUM PASTI",
+			   "Kode asli, tetapi daftar status penerbitnya sudah "
+			   "kedaluwarsa. Hubungi penerbit sebelum diterima.",
+			   "warn" },
 };
 
 static const char style[] =
@@ -49,11 +56,22 @@ static const char style[] =
 	"dd{margin:0 0 .6rem;font-size:1.1rem;font-weight:600;word-break:break-word;"
 	"padding-bottom:.55rem;border-bottom:1px solid #e6e8eb}"
 	"dd:last-child{border-bottom:0}"
+	".t{font-size:.95rem;font-weight:700;margin-top:.7rem;padding-top:.6rem;"
+	"border-top:1px solid rgba(255,255,255,.45)}"
+	".r{border-radius:14px;padding:.9rem 1rem;margin:1rem 0 0;color:#fff}"
+	".rw{font-size:1.5rem;font-weight:800;letter-spacing:.03em}"
+	"form{background:#fff;border-radius:14px;margin:1rem 0 0;padding:1rem}"
+	"label{display:block;font-weight:700;margin-bottom:.2rem}"
+	".h{font-size:.85rem;color:#5b6168;margin:0 0 .5rem}"
+	"input{width:100%;font:inherit;font-size:1.3rem;letter-spacing:.08em;"
+	"padding:.55rem .6rem;border:2px solid #8a9099;border-radius:10px}"
+	"button{margin-top:.6rem;width:100%;font:inherit;font-weight:700;"
+	"padding:.7rem;border:0;border-radius:10px;background:#1d4f91;color:#fff}"
 	".n{font-size:.85rem;color:#555;margin:1rem .25rem}";
 
 const char *page_status_word(enum verify_state s)
 {
-	return (unsigned)s <= VERIFY_FORGED ? looks[s].word : "TIDAK SAH";
+	return (unsigned)s < ARRAY_SIZE(looks) ? looks[s].word : "TIDAK SAH";
 }
 
 /* <dt>label</dt><dd>value</dd>, skipped when the value is empty. */
@@ -75,13 +93,14 @@ static int rows(struct buf *out, const struct verify_result *r)
 {
 	const struct store_document *d = &r->doc;
 	struct verify_view v;
-	int rc = verify_view_init(&v, d);
+	int card = strcmp(d->kind, "card") == 0;
+	int rc = verify_view_init(&v, r);
 	if (rc == 0)
 		rc = buf_adds(out, "<dl>");
 	if (rc == 0)
 		rc = row(out, "Jenis dokumen", verify_kind_label(d->kind));
 	if (rc == 0)
-		rc = row(out, "Nomor", d->number);
+		rc = row(out, card ? "Nomor kartu" : "Nomor surat", v.number.data);
 	if (rc == 0)
 		rc = row(out, "Nama pemegang", v.name.data);
 	if (rc == 0)
@@ -94,18 +113,74 @@ static int rows(struct buf *out, const struct verify_result *r)
 		rc = row(out, "Faskes tingkat pertama", d->faskes);
 	if (rc == 0)
 		rc = row(out, "Diterbitkan oleh", d->office);
+	/* What to ask the holder for: the new document by its number. */
 	if (rc == 0 && r->state == VERIFY_SUPERSEDED)
-		rc = row(out, "Diganti oleh dokumen seri", d->superseded_by);
+		rc = row(out, card ? "Diganti oleh kartu nomor"
+				   : "Diganti oleh surat nomor",
+			 v.successor.data);
+	if (rc == 0 && r->state == VERIFY_SUPERSEDED)
+		rc = row(out, "Nomor seri pengganti", d->superseded_by);
 	if (rc == 0)
 		rc = buf_adds(out, "</dl>");
 	verify_view_release(&v);
 	return rc;
 }
 
-int page_verify(struct buf *out, const struct verify_result *r)
+/* The NIK form's answer: one coloured box, the word first. */
+static const struct {
+	const char *cls, *word, *text;
+} nik_answers[] = {
+	[PAGE_NIK_MATCH] = { "ok", "NIK COCOK",
+			     "NIK yang diketik sama dengan NIK pemegang "
+			     "dokumen ini." },
+	[PAGE_NIK_MISMATCH] = { "bad", "NIK TIDAK COCOK",
+				"NIK yang diketik tidak sama dengan NIK "
+				"pemegang dokumen ini. Periksa lagi angka di "
+				"KTP; bila tetap tidak cocok, dokumen ini "
+				"bukan milik orang tersebut." },
+	[PAGE_NIK_BAD] = { "warn", "NIK BELUM DIPERIKSA",
+			   "NIK harus 16 angka, persis seperti tertulis di "
+			   "KTP." },
+};
+
+static int nik_answer(struct buf *out, enum page_nik nik)
 {
-	enum verify_state s = (unsigned)r->state <= VERIFY_FORGED ? r->state
-								   : VERIFY_FORGED;
+	int rc = 0;
+	if (nik > PAGE_NIK_NONE && nik <= PAGE_NIK_BAD) {
+		const char *const box[] = {
+			"<section class=\"r ", nik_answers[nik].cls,
+			"\" role=\"status\"><div class=\"rw\">",
+			nik_answers[nik].word, "</div>", nik_answers[nik].text,
+			"</section>",
+		};
+		for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(box); i++)
+			rc = buf_adds(out, box[i]);
+	}
+	return rc;
+}
+
+static int nik_form(struct buf *out)
+{
+	/* Without an action it posts to the page's own URL, so the token is
+	 * not written into the page; the typed NIK is never put back in the
+	 * field. No CSRF token: the form changes nothing and has no
+	 * session; the strict per-address limit is its guard. */
+	return buf_adds(out,
+			"<form method=\"post\">"
+			"<label for=\"nik\">Cocokkan NIK dengan KTP</label>"
+			"<p class=\"h\">Ketik 16 angka NIK dari KTP asli "
+			"pemegang.</p>"
+			"<input id=\"nik\" name=\"nik\" inputmode=\"numeric\" "
+			"autocomplete=\"off\" maxlength=\"20\" required>"
+			"<button type=\"submit\">Periksa NIK</button>"
+			"</form>");
+}
+
+int page_verify(struct buf *out, const struct verify_result *r,
+		const struct page_check *c)
+{
+	enum verify_state s = (unsigned)r->state < ARRAY_SIZE(looks)
+				      ? r->state : VERIFY_FORGED;
 	/* Pieces appended in order, no printf: the page is made for every
 	 * verification and a format string this long cost half of it. */
 	const char *const head[] = {
@@ -120,8 +195,8 @@ int page_verify(struct buf *out, const struct verify_result *r)
 		"<section class=\"st ", looks[s].cls, "\"><div class=\"w\">",
 		looks[s].word, "</div>",
 	};
-	/* Room for the whole page at once (about 2 KB). */
-	int rc = buf_grow(out, 2560);
+	/* Room for the whole page at once (about 4 KB). */
+	int rc = buf_grow(out, 4096);
 	for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(head); i++)
 		rc = buf_adds(out, head[i]);
 	/* The module's own word when it says more than the big one. */
@@ -146,13 +221,35 @@ int page_verify(struct buf *out, const struct verify_result *r)
 			rc = buf_adds(out, "</div>");
 	}
 	if (rc == 0)
-		rc = buf_adds(out, "</section>");
+		rc = buf_adds(out, "<div class=\"t\">Diperiksa ");
+	if (rc == 0)
+		rc = c->now < 0 ? buf_addc(out, PAGE_TIME_MARK)
+				: fmt_time_id(out, c->now);
+	if (rc == 0)
+		rc = buf_adds(out, "</div></section>");
+	/* The answer first, where the eye is after sending the form. */
+	if (rc == 0 && r->found)
+		rc = nik_answer(out, c->nik);
 	if (rc == 0 && r->found)
 		rc = rows(out, r);
+	if (rc == 0 && r->found)
+		rc = nik_form(out);
 	if (rc == 0)
 		rc = buf_adds(out,
 			      "<p class=\"n\">Nama dan NIK disamarkan untuk "
 			      "melindungi data pribadi. Cocokkan dengan KTP asli "
 			      "pemegang dokumen.</p></main></body></html>\n");
 	return rc;
+}
+
+int page_stamp(struct buf *out, const char *body, size_t len, int64_t now)
+{
+	const char *mark = memchr(body, PAGE_TIME_MARK, len);
+	if (!mark)
+		return buf_add(out, body, len);
+	size_t head = (size_t)(mark - body);
+	int rc = buf_add(out, body, head);
+	if (rc == 0)
+		rc = fmt_time_id(out, now);
+	return rc ? rc : buf_add(out, mark + 1, len - head - 1);
 }

@@ -27,12 +27,18 @@ const struct route http_routes[] = {
 	/* -- verification -- */
 	{ "GET", "/V/{token}", h_verify_page, ROUTE_PUBLIC, 0, NULL, 0 },
 	{ "GET", "/v/{token}", h_verify_page, ROUTE_PUBLIC, 0, NULL, 0 },
+	/* The page's NIK form: the NIK API's limit (ROUTE_STRICT_RATE). */
+	{ "POST", "/V/{token}", h_verify_page_nik, ROUTE_PUBLIC, 256,
+	  "application/x-www-form-urlencoded", ROUTE_STRICT_RATE },
+	{ "POST", "/v/{token}", h_verify_page_nik, ROUTE_PUBLIC, 256,
+	  "application/x-www-form-urlencoded", ROUTE_STRICT_RATE },
 	{ "GET", "/api/v1/verify/{token}", h_verify_json, ROUTE_PUBLIC, 0, NULL, 0 },
 	{ "POST", "/api/v1/verify", h_verify_pdf, ROUTE_PUBLIC, VERIFY_PDF_MAX,
 	  "application/pdf", 0 },
 	{ "POST", "/api/v1/verify/{token}/nik", h_verify_nik, ROUTE_PUBLIC, 256,
 	  JSON ",text/plain", ROUTE_STRICT_RATE },
 	{ "GET", "/.well-known/terbit/keys", h_keys, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "GET", "/.well-known/terbit/status", h_status, ROUTE_PUBLIC, 0, NULL, 0 },
 	/* -- statistics (docs/reports.md) -- */
 	{ "GET", "/api/v1/stats", h_stats, STATS_ROLES, 0, NULL, 0 },
 	/* -- cases and documents (staff and village API) -- */

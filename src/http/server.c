@@ -524,16 +524,17 @@ static const char *error_message(int code)
 	return "An internal error on the server.";
 }
 
-/* A browser's request: a web row; or, when no row matched, a path
- * outside /api/ asked for by a client that takes HTML (a browser says so
- * in Accept; curl and programs keep the JSON error). */
+/* A browser's request: a web row; or a path outside /api/ (no row, or
+ * the verifier's page, whose NIK form can meet its 429) asked for by a
+ * client that takes HTML (a browser says so in Accept; curl and programs
+ * keep the JSON error). */
 static int is_web(const struct http_request *req)
 {
 	const struct http_backend *be = req->srv->be;
 	if (!be || !be->web)
 		return 0;
-	if (req->route)
-		return (req->route->flags & ROUTE_WEB) != 0;
+	if (req->route && (req->route->flags & ROUTE_WEB))
+		return 1;
 	const char *accept = http_header(req, "Accept");
 	return strncmp(req->path, "/api/", 5) != 0 && accept &&
 	       strstr(accept, "text/html");

@@ -5,6 +5,7 @@
 #include "issue/verify.h"
 
 #include "issue/issue.h"
+#include "issue/offline.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -29,16 +30,17 @@ static const struct {
 	[VERIFY_EXPIRED] = { "EXPIRED", "KEDALUWARSA" },
 	[VERIFY_UNKNOWN] = { "UNKNOWN", "TIDAK TERDAFTAR" },
 	[VERIFY_FORGED] = { "FORGED", "PALSU" },
+	[VERIFY_STALE] = { "STALE", "BELUM PASTI" },
 };
 
 const char *verify_state_name(enum verify_state s)
 {
-	return (unsigned)s <= VERIFY_FORGED ? states[s].name : "FORGED";
+	return (unsigned)s <= VERIFY_STALE ? states[s].name : "FORGED";
 }
 
 const char *verify_state_label(enum verify_state s)
 {
-	return (unsigned)s <= VERIFY_FORGED ? states[s].label : "PALSU";
+	return (unsigned)s <= VERIFY_STALE ? states[s].label : "PALSU";
 }
 
 static int verdict(struct verify_result *out, enum verify_state st,
@@ -113,11 +115,27 @@ static int lookup(struct store *s, const char *serial, struct verify_result *out
 static int same_token(const struct verify_result *out, const struct buf *canon)
 {
 	return strlen(out->doc.token) == canon->len &&
-	       canon->len == TOKEN_STR_LEN &&
+	       canon->len <= TOKEN_STR_MAX &&
 	       digest_equal(out->doc.token, canon->data, canon->len);
 }
 
+/* Another issuer's token: its key and status list decide. */
+static int foreign(const struct verify_others *others, const struct token *t,
+		   struct verify_result *out)
+{
+	struct offline_result o;
+	verify_offline_parsed(others->trust, others->lists, t, offline_now(), &o);
+	if (o.r.state == VERIFY_FORGED)
+		return verdict(out, VERIFY_FORGED, o.r.detail);
+	char msg[600]; /* cut to the detail's size by verdict */
+	snprintf(msg, sizeof msg, "penerbit %u%s%.128s, diperiksa dengan daftar "
+		 "statusnya%s%.255s", o.issuer, o.issuer_name[0] ? " " : "",
+		 o.issuer_name, o.r.detail[0] ? ": " : "", o.r.detail);
+	return verdict(out, o.r.state, msg);
+}
+
 static int check_token(struct store *s, const struct keyring *kr,
+		       const struct verify_others *others,
 		       const struct token *t, const struct buf *canon,
 		       int flags, struct verify_result *out, struct buf *err)
 {
@@ -134,6 +152,8 @@ static int check_token(struct store *s, const struct keyring *kr,
 	case TOKEN_OK:
 		break;
 	case TOKEN_UNKNOWN_KEY:
+		if (others && others->trust)
+			return foreign(others, t, out);
 		return verdict(out, VERIFY_FORGED,
 			       "kunci penanda tangan tidak dikenal");
 	default:
@@ -151,8 +171,50 @@ static int check_token(struct store *s, const struct keyring *kr,
 	return row_state(kr, out);
 }
 
+/*
+ * A superseded document names its replacement by serial; the person at
+ * the counter asks for the new letter by its number, so read that row's
+ * number and say both. A replacement row that is missing (it cannot be,
+ * the gate writes both in one transaction) leaves the serial alone.
+ */
+static int successor(struct store *s, struct verify_result *out,
+		     struct buf *err)
+{
+	if (out->state != VERIFY_SUPERSEDED || !out->doc.superseded_by[0])
+		return 0;
+	struct store_document n;
+	int rc = store_doc_get(s, out->doc.superseded_by, &n, err);
+	if (rc == TB_ENOTFOUND) {
+		buf_reset(err);
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	snprintf(out->superseded_number, sizeof out->superseded_number, "%s",
+		 n.number);
+	struct buf num = BUF_INIT;
+	if (verify_number_label(&num, n.kind, n.number) < 0) {
+		buf_release(&num);
+		return tb_err(err, TB_ENOMEM, "memori habis");
+	}
+	snprintf(out->detail, sizeof out->detail,
+		 "%s oleh %s nomor %s (seri %s)",
+		 issue_doc_state_word(DOC_SUPERSEDED),
+		 strcmp(n.kind, "card") == 0 ? "kartu" : "surat", num.data,
+		 n.serial);
+	buf_release(&num);
+	return 0;
+}
+
 int verify_token(struct store *s, const struct keyring *kr, const char *in,
 		 int flags, struct verify_result *out, struct buf *err)
+{
+	return verify_token_with(s, kr, NULL, in, flags, out, err);
+}
+
+int verify_token_with(struct store *s, const struct keyring *kr,
+		      const struct verify_others *others, const char *in,
+		      int flags, struct verify_result *out, struct buf *err)
 {
 	struct token t;
 	struct buf canon = BUF_INIT;
@@ -163,9 +225,9 @@ int verify_token(struct store *s, const struct keyring *kr, const char *in,
 		buf_release(&canon);
 		return tb_err(err, TB_ENOMEM, "memori habis");
 	}
-	int rc = check_token(s, kr, &t, &canon, flags, out, err);
+	int rc = check_token(s, kr, others, &t, &canon, flags, out, err);
 	buf_release(&canon);
-	return rc;
+	return rc < 0 ? rc : successor(s, out, err);
 }
 
 void verify_host_check(struct verify_result *out, const char *in,
@@ -222,8 +284,8 @@ int verify_pdf(struct store *s, const struct keyring *kr, const void *pdf,
 					    "dan berkas ini tidak terdaftar di sini"
 					  : "tanda tangan sah, tetapi berkas ini "
 					    "tidak terdaftar di sini");
-	else if (rc == 0)
-		rc = row_state(kr, out);
+	else if (rc == 0 && (rc = row_state(kr, out)) == 0)
+		rc = successor(s, out, err);
 	/* A row that is itself revoked or forged keeps its own answer;
 	 * any other (valid, superseded, expired) is not VALID any more. */
 	if (rc == 0 && cert_revoked && out->found &&
@@ -241,8 +303,18 @@ out:
 
 const char *verify_kind_label(const char *kind)
 {
-	return strcmp(kind, "card") == 0 ? "Kartu Kesehatan Daerah (KIS)"
-					 : "Surat Pernyataan Miskin (SPM)";
+	return strcmp(kind, "card") == 0
+		       ? "Kartu Indonesia Sehat, Jaminan Kesehatan Daerah"
+		       : "Surat Pernyataan Miskin (SPM)";
+}
+
+int verify_number_label(struct buf *out, const char *kind, const char *number)
+{
+	/* fmt_card_number refuses what is not 13 digits: such a number is
+	 * shown as it is stored, never hidden. */
+	if (strcmp(kind, "card") == 0 && fmt_card_number(out, number) == 0)
+		return 0;
+	return buf_adds(out, number);
 }
 
 /* YYYY-MM-DD: the verifier writes two per request, so no printf. */
@@ -259,14 +331,17 @@ static int iso_day(struct buf *out, int64_t days)
 	return buf_add(out, s, sizeof s);
 }
 
-int verify_view_init(struct verify_view *v, const struct store_document *d)
+int verify_view_init(struct verify_view *v, const struct verify_result *r)
 {
+	const struct store_document *d = &r->doc;
 	buf_init(&v->name, 0);
 	buf_init(&v->nik, 0);
 	buf_init(&v->issued, 0);
 	buf_init(&v->expires, 0);
 	buf_init(&v->issued_label, 0);
 	buf_init(&v->expires_label, 0);
+	buf_init(&v->number, 0);
+	buf_init(&v->successor, 0);
 	int rc = mask_name(&v->name, d->name);
 	if (rc == 0)
 		rc = mask_nik(&v->nik, d->nik);
@@ -278,6 +353,12 @@ int verify_view_init(struct verify_view *v, const struct store_document *d)
 		rc = fmt_days_id(&v->issued_label, d->issued_day);
 	if (rc == 0)
 		rc = fmt_days_id(&v->expires_label, d->expires_day);
+	if (rc == 0)
+		rc = verify_number_label(&v->number, d->kind, d->number);
+	/* The gate replaces a document with one of its own kind. */
+	if (rc == 0 && r->superseded_number[0])
+		rc = verify_number_label(&v->successor, d->kind,
+					 r->superseded_number);
 	return rc;
 }
 
@@ -289,6 +370,8 @@ void verify_view_release(struct verify_view *v)
 	buf_release(&v->expires);
 	buf_release(&v->issued_label);
 	buf_release(&v->expires_label);
+	buf_release(&v->number);
+	buf_release(&v->successor);
 }
 
 int verify_result_json(const struct verify_result *r, struct buf *out)
@@ -296,7 +379,7 @@ int verify_result_json(const struct verify_result *r, struct buf *out)
 	struct verify_view v;
 	struct json j;
 	const struct store_document *d = &r->doc;
-	int rc = r->found ? verify_view_init(&v, d) : 0;
+	int rc = r->found ? verify_view_init(&v, r) : 0;
 	json_init(&j, out);
 	json_obj_open(&j, NULL);
 	json_str(&j, "state", verify_state_name(r->state));
@@ -322,8 +405,12 @@ int verify_result_json(const struct verify_result *r, struct buf *out)
 			json_str(&j, "revoked_at", d->revoked_at);
 			json_str(&j, "reason", d->reason);
 		}
-		if (r->state == VERIFY_SUPERSEDED)
+		if (r->state == VERIFY_SUPERSEDED) {
 			json_str(&j, "superseded_by", d->superseded_by);
+			if (r->superseded_number[0])
+				json_str(&j, "superseded_by_number",
+					 r->superseded_number);
+		}
 		json_obj_close(&j);
 	}
 	if (r->host_mismatch) {
@@ -347,7 +434,7 @@ int verify_result_text(const struct verify_result *r, struct buf *out)
 			  r->detail);
 	if (rc < 0 || !r->found)
 		return rc;
-	if ((rc = verify_view_init(&v, d)) == 0)
+	if ((rc = verify_view_init(&v, r)) == 0)
 		rc = buf_addf(out,
 			      "Jenis        : %s\n"
 			      "Nomor        : %s\n"
@@ -358,7 +445,7 @@ int verify_result_text(const struct verify_result *r, struct buf *out)
 			      "Penerbit     : %s\n"
 			      "Faskes       : %s\n"
 			      "Seri         : %s\n",
-			      verify_kind_label(d->kind), d->number, v.name.data,
+			      verify_kind_label(d->kind), v.number.data, v.name.data,
 			      v.nik.data, v.issued_label.data,
 			      v.expires_label.data, d->office, d->faskes,
 			      d->serial);

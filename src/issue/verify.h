@@ -51,6 +51,13 @@ enum verify_state {
 	VERIFY_EXPIRED,
 	VERIFY_UNKNOWN,
 	VERIFY_FORGED,
+	/*
+	 * Only without the registry (issue/offline.h): the signature holds
+	 * and the status list does not name the document, but the list is
+	 * past its "next" (or there is none for the token's issuer), so
+	 * whether it is still in force is not known: never a plain VALID.
+	 */
+	VERIFY_STALE,
 };
 
 /* "VALID", "REVOKED", ...: the stable names (CLI first word, JSON). */
@@ -67,6 +74,10 @@ struct verify_result {
 	 * token) and 1 when it is not the office's verifier host. */
 	char host[80];
 	int host_mismatch;
+	/* SUPERSEDED: the replacing document's number (letter number, or
+	 * the 13-digit card number), read from the registry; "" when its
+	 * row is missing. */
+	char superseded_number[64];
 };
 
 enum {
@@ -90,6 +101,27 @@ int verify_token(struct store *s, const struct keyring *kr, const char *in,
 		 int flags, struct verify_result *out, struct buf *err);
 
 /*
+ * Other issuers a server vouches for (`trust` in its configuration,
+ * docs/trust.md): their keys and the status lists it holds for them.
+ */
+struct trust;
+struct offline_lists;
+struct verify_others {
+	const struct trust *trust;
+	const struct offline_lists *lists;  /* may be NULL: STALE answers */
+};
+/*
+ * verify_token, but a token whose kid is not the office's is checked
+ * against others (issue/offline.h: its issuer's key and status list,
+ * STALE without a current list) instead of being FORGED at once. Only
+ * a kid the keyring lacks takes that path: the office's own tokens cost
+ * nothing more. others NULL: verify_token.
+ */
+int verify_token_with(struct store *s, const struct keyring *kr,
+		      const struct verify_others *others, const char *in,
+		      int flags, struct verify_result *out, struct buf *err);
+
+/*
  * A token is valid wherever it is shown, but one printed under another
  * host is suspicious: someone made a QR code that sends people to their
  * own page (which can say anything) with a real token in it. Fills
@@ -111,28 +143,43 @@ int verify_pdf(struct store *s, const struct keyring *kr, const void *pdf,
  *   {"state":"VALID","label":"SAH","detail":"...",
  *    "document":{"serial","kind","kind_label","number","name","nik",
  *      "issued","expires","issued_label","expires_label","office",
- *      "faskes","revoked_at","reason","superseded_by"}}
+ *      "faskes","revoked_at","reason","superseded_by",
+ *      "superseded_by_number"}}
  * plus "host" and "host_mismatch":true when verify_host_check found a
  * foreign host;
  * name and nik masked (mask_name, mask_nik); dates ISO plus the Indonesian
  * labels; "document" is null when no registry row was found; revocation
- * members only when revoked, superseded_by only when superseded.
+ * members only when revoked, superseded_by (the serial) and
+ * superseded_by_number (the new document's number, when its row is there)
+ * only when superseded.
  */
 int verify_result_json(const struct verify_result *r, struct buf *out);
 
-/* Indonesian name of a document kind ("letter", "card") for people. */
+/* Indonesian name of a document kind ("letter", "card") for people: the
+ * name the document itself carries in its title (the card's title band
+ * says "KARTU INDONESIA SEHAT" over "Jaminan Kesehatan Daerah";
+ * tests/verifier_page.sh holds the two together). */
 const char *verify_kind_label(const char *kind);
+
+/* A document's number as the document prints it: a card number in its
+ * groups of four (fmt_card_number, the layouts' `|card`), a letter
+ * number as it is. 0 or TB_ENOMEM. */
+int verify_number_label(struct buf *out, const char *kind,
+			const char *number);
 
 /*
  * The public, masked values of a found document, as the JSON and text
  * views show them (and the HTML verifier page): masked name and NIK, ISO
- * dates and their Indonesian labels. verify_view_init always leaves v
+ * dates and their Indonesian labels, the number as printed
+ * (verify_number_label) and, when superseded, the new document's number
+ * as printed ("" otherwise). verify_view_init always leaves v
  * releasable; 0 or TB_ENOMEM.
  */
 struct verify_view {
 	struct buf name, nik, issued, expires, issued_label, expires_label;
+	struct buf number, successor;
 };
-int verify_view_init(struct verify_view *v, const struct store_document *d);
+int verify_view_init(struct verify_view *v, const struct verify_result *r);
 void verify_view_release(struct verify_view *v);
 
 /* The same as Indonesian text lines, the state name first. */

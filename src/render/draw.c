@@ -145,9 +145,19 @@ static int row_draw(struct doc *d, const struct layout_el *t,
 	double hl = 0, hv = 0, hc = 0;
 	b.w = lw - gap;
 	b.font = ((t->flags | e->flags) & LF_BOLD) ? FONT_BOLD : FONT_REGULAR;
+	/* label_size: captions smaller than the values (the card's 6 pt
+	 * labels beside 7 pt data), never larger than the table's size as
+	 * it shrinks, set down to share the value's first baseline (cap
+	 * height is about 0.73 of the size in TerbitSans). */
+	double lsize = fmin(render__num_or(t, LN_LABEL_SIZE, size), size);
+	b.size = b.min = lsize;
+	b.y = d->row_y + (size - lsize) * 0.73 * 25.4 / 72.0;
 	int rc = render__expand_text(d, e->str[LS_LABEL]);
 	if (rc < 0 || (rc = render__draw_box(d, &b, &hl)) < 0)
 		return rc;
+	hl += b.y - d->row_y;
+	b.y = d->row_y;
+	b.size = b.min = size;
 	b.font = (e->flags & LF_BOLD) ? FONT_BOLD : FONT_REGULAR;
 	b.x = t->num[LN_X] + lw;
 	if (t->flags & LF_COLON) {

@@ -30,6 +30,7 @@ static const struct attr_def attrs[] = {
 	{ "radius", A_NUM, LN_RADIUS }, { "quiet", A_NUM, LN_QUIET },
 	{ "label_w", A_NUM, LN_LABEL_W }, { "space", A_NUM, LN_SPACE },
 	{ "angle", A_NUM, LN_ANGLE },   { "lines", A_NUM, LN_LINES },
+	{ "label_size", A_NUM, LN_LABEL_SIZE },
 	{ "text", A_STR, LS_TEXT },     { "label", A_STR, LS_LABEL },
 	{ "src", A_STR, LS_SRC },       { "data", A_STR, LS_DATA },
 	{ "place", A_STR, LS_PLACE },   { "title", A_STR, LS_TITLE },
@@ -74,7 +75,8 @@ static const struct kind_def {
 	  "text",
 	  "x y text" },
 	{ "table", LAYOUT_TABLE, check_table,
-	  "x y w h size leading label_w gap colon bold shrink color",
+	  "x y w h size leading label_w label_size gap colon bold shrink "
+	  "color",
 	  "x y w label_w" },
 	{ "row", LAYOUT_ROW, check_row, "label text bold shrink lines",
 	  "label text" },

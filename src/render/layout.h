@@ -48,6 +48,7 @@ enum layout_num {
 	LN_RADIUS, LN_QUIET, LN_LABEL_W, LN_SPACE, LN_ANGLE,
 	LN_SHRINK,        /* shrink=MIN_PT: the smallest size it may take */
 	LN_LINES,         /* lines=N: the most lines the text may take */
+	LN_LABEL_SIZE,    /* a table's labels, pt (default: the table's size) */
 	LN_NUM_MAX
 };
 

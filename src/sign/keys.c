@@ -98,8 +98,8 @@ static int crypto_err(struct buf *err, const char *what)
  * overwritten, and the mode given to open so a private key is never for a
  * moment readable by others (no chmod afterwards).
  */
-static int write_new(const char *dir, const char *name, const void *data,
-		     size_t n, int mode, struct buf *err)
+int keys_write_new(const char *dir, const char *name, const void *data,
+		   size_t n, int mode, struct buf *err)
 {
 	struct buf path = BUF_INIT;
 	int rc = TB_EIO, fd = -1;
@@ -157,7 +157,7 @@ static int write_key(const char *dir, const char *name, EVP_PKEY *key,
 	if (rc)
 		rc = crypto_err(err, "menulis kunci");
 	else
-		rc = write_new(dir, name, pem.data, pem.len, 0600, err);
+		rc = keys_write_new(dir, name, pem.data, pem.len, 0600, err);
 	OPENSSL_cleanse(pem.data, pem.len);
 	buf_release(&pem);
 	return rc;
@@ -173,7 +173,7 @@ static int write_certs(const char *dir, const char *name, X509 *cert,
 	if (rc)
 		rc = crypto_err(err, "menulis sertifikat");
 	else
-		rc = write_new(dir, name, pem.data, pem.len, 0644, err);
+		rc = keys_write_new(dir, name, pem.data, pem.len, 0644, err);
 	buf_release(&pem);
 	return rc;
 }
@@ -286,25 +286,36 @@ static X509_CRL *make_crl(X509 *ca, EVP_PKEY *ca_key, X509_CRL *old,
 			  const ASN1_INTEGER *serial, int days);
 static int write_crl(const char *dir, X509_CRL *crl, struct buf *err);
 
-static int new_qr_key(const char *dir, unsigned char kid[KEYS_KID_LEN],
-		      struct buf *err)
+int keys_ed25519_new(const char *dir, const char *prefix,
+		     unsigned char kid[KEYS_KID_LEN], EVP_PKEY **out,
+		     struct buf *err)
 {
 	EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
 	unsigned char pub[32];
 	size_t publen = sizeof pub;
-	char name[32], hex[9];
+	char name[64], hex[9];
 	int rc;
 	if (!key || !EVP_PKEY_get_raw_public_key(key, pub, &publen)) {
-		rc = crypto_err(err, "membuat kunci QR");
+		rc = crypto_err(err, "membuat kunci Ed25519");
 		goto out;
 	}
 	keys_kid_of_raw(pub, publen, kid);
 	keys_kid_hex(kid, hex);
-	snprintf(name, sizeof name, "qr-%s.key", hex);
+	snprintf(name, sizeof name, "%s-%s.key", prefix, hex);
 	rc = write_key(dir, name, key, err);
+	if (rc == 0 && out) {
+		*out = key;
+		key = NULL;
+	}
 out:
 	EVP_PKEY_free(key);
 	return rc;
+}
+
+static int new_qr_key(const char *dir, unsigned char kid[KEYS_KID_LEN],
+		      struct buf *err)
+{
+	return keys_ed25519_new(dir, "qr", kid, NULL, err);
 }
 
 /* A new seal key: random bytes straight into a new 0600 file. */
@@ -312,7 +323,7 @@ static int new_seal_key(const char *dir, struct buf *err)
 {
 	unsigned char key[KEYS_SEAL_LEN];
 	int rc = rand_bytes(key, sizeof key) == 0
-			 ? write_new(dir, KEYS_SEAL_FILE, key, sizeof key, 0600,
+			 ? keys_write_new(dir, KEYS_SEAL_FILE, key, sizeof key, 0600,
 				     err)
 			 : tb_err(err, TB_ECRYPTO, "gagal membuat kunci segel");
 	OPENSSL_cleanse(key, sizeof key);
@@ -551,7 +562,7 @@ static int read_pem_file(const char *dir, const char *name, struct buf *out,
 	return rc;
 }
 
-static EVP_PKEY *load_key(const char *dir, const char *name, struct buf *err)
+EVP_PKEY *keys_load_private(const char *dir, const char *name, struct buf *err)
 {
 	struct buf pem = BUF_INIT;
 	EVP_PKEY *key = NULL;
@@ -824,7 +835,7 @@ static int load_ca(const char *data_dir, struct buf *dir, X509 **ca,
 			      "kunci belum dibuat; jalankan: terbit keys init");
 	if ((rc = load_certs(dir->data, "ca.pem", ca, NULL, err)))
 		return rc;
-	return (*key = load_key(dir->data, "ca.key", err)) ? 0 : TB_ECRYPTO;
+	return (*key = keys_load_private(dir->data, "ca.key", err)) ? 0 : TB_ECRYPTO;
 }
 
 int keys_crl(const char *data_dir, const char *revoke, int days,
@@ -900,7 +911,7 @@ static int add_qr(struct keyring *kr, const char *dir, const char *name,
 	unsigned char kid[KEYS_KID_LEN];
 	size_t publen = 32;
 	struct qr_key *q;
-	EVP_PKEY *key = load_key(dir, name, err);
+	EVP_PKEY *key = keys_load_private(dir, name, err);
 	if (!key)
 		return TB_ECRYPTO;
 	q = realloc(kr->qr, (kr->nqr + 1) * sizeof *q);
@@ -944,7 +955,7 @@ static int add_pdf(struct keyring *kr, const char *dir, const char *name,
 	if (rc)
 		return rc;
 	snprintf(keyname, sizeof keyname, "pdf-%.8s.key", name + 4);
-	if (!(s->pkey = load_key(dir, keyname, err)))
+	if (!(s->pkey = keys_load_private(dir, keyname, err)))
 		return TB_ECRYPTO;
 	if (X509_check_private_key(s->cert, s->pkey) != 1) {
 		ERR_clear_error();
@@ -1211,6 +1222,44 @@ out:
 	return rc;
 }
 
+int keyring_load_public(const char *dir, struct keyring **out,
+			struct buf *err)
+{
+	X509 *first = NULL;
+	STACK_OF(X509) *rest = sk_X509_new_null();
+	struct keyring *kr = calloc(1, sizeof *kr);
+	int rc = 0;
+	*out = NULL;
+	if (!rest || !kr || !(kr->trusted = sk_X509_new_null()) ||
+	    !(kr->store = X509_STORE_new()))
+		rc = tb_err(err, TB_ENOMEM, "memori habis");
+	if (kr)
+		buf_init(&kr->crl_der, 0);
+	if (rc == 0)
+		rc = load_certs(dir, "ca.pem", &first, rest, err);
+	if (rc == 0)
+		rc = add_trusted(kr, first);
+	for (int i = 0; rc == 0 && i < sk_X509_num(rest); i++)
+		rc = add_trusted(kr, sk_X509_value(rest, i));
+	/* The exported CRL (export-public writes the office CA's, which is
+	 * ca.pem's first certificate): offline, a PDF signed by a revoked
+	 * certificate is REVOKED too. */
+	if (rc == 0)
+		rc = load_crl(kr, dir, err);
+	/* The export lists every anchor the office trusts, an imported
+	 * chain's top among them even when it is not a root. */
+	if (rc == 0)
+		X509_STORE_set_flags(kr->store, X509_V_FLAG_PARTIAL_CHAIN);
+	X509_free(first);
+	sk_X509_pop_free(rest, X509_free);
+	if (rc) {
+		keyring_free(kr);
+		return err->len ? rc : tb_err(err, rc, "gagal memuat %s/ca.pem", dir);
+	}
+	*out = kr;
+	return 0;
+}
+
 void keyring_free(struct keyring *kr)
 {
 	if (!kr)
@@ -1244,10 +1293,10 @@ void keyring_pdf_current(const struct keyring *kr, char kid_hex[9])
 
 /* ---- public export ---- */
 
-static int add_b64url(struct buf *out, const unsigned char *p, size_t n)
+int keys_b64url(struct buf *out, const unsigned char *p, size_t n)
 {
-	unsigned char enc[64];
-	if (n > 45)
+	unsigned char enc[132];
+	if (n > 96)
 		return TB_EINTERNAL;
 	int len = EVP_EncodeBlock(enc, p, (int)n);
 	while (len > 0 && enc[len - 1] == '=')
@@ -1255,6 +1304,92 @@ static int add_b64url(struct buf *out, const unsigned char *p, size_t n)
 	for (int i = 0; i < len; i++)
 		enc[i] = enc[i] == '+' ? '-' : enc[i] == '/' ? '_' : enc[i];
 	return buf_add(out, enc, (size_t)len);
+}
+
+int keys_b64url_decode(const char *s, size_t len, unsigned char *out,
+		       size_t want)
+{
+	/* Canonical only: exactly the length want encodes to, the URL
+	 * alphabet, no padding, and zero spare bits in the last character
+	 * (else two spellings would decode to the same bytes). */
+	unsigned char in[132], dec[100];
+	if (want > 96 || len != (want * 4 + 2) / 3)
+		return TB_EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return TB_EINVAL;
+		in[i] = c == '-' ? '+' : c == '_' ? '/' : (unsigned char)c;
+	}
+	size_t padded = len;
+	while (padded % 4)
+		in[padded++] = '=';
+	int n = EVP_DecodeBlock(dec, in, (int)padded);
+	if (n < 0)
+		return TB_EINVAL;
+	/* EVP_DecodeBlock counts the padding's zero bytes too. */
+	if ((size_t)n < want)
+		return TB_EINVAL;
+	for (size_t i = want; i < (size_t)n; i++)
+		if (dec[i])
+			return TB_EINVAL;
+	memcpy(out, dec, want);
+	/* Spare bits: re-encoding must give the same text. */
+	struct buf again = BUF_INIT;
+	int rc = keys_b64url(&again, out, want);
+	if (rc == 0 && (again.len != len || memcmp(again.data, s, len)))
+		rc = TB_EINVAL;
+	buf_release(&again);
+	return rc;
+}
+
+const struct qr_key *keys_qr_find(const struct keyring *kr,
+				  const unsigned char kid[KEYS_KID_LEN])
+{
+	for (size_t i = 0; i < kr->nqr; i++)
+		if (memcmp(kr->qr[i].kid, kid, KEYS_KID_LEN) == 0)
+			return &kr->qr[i];
+	return NULL;
+}
+
+int keys_sign_with(EVP_PKEY *key, const void *msg, size_t n,
+		   unsigned char sig[KEYS_ED25519_SIG_LEN])
+{
+	size_t siglen = KEYS_ED25519_SIG_LEN;
+	/* A context per call: the key is shared, the context is not. */
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx && EVP_DigestSignInit(ctx, NULL, NULL, NULL, key) == 1 &&
+		 EVP_DigestSign(ctx, sig, &siglen, msg, n) == 1 &&
+		 siglen == KEYS_ED25519_SIG_LEN;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		ERR_clear_error();
+	return ok;
+}
+
+int keys_qr_sign(const struct keyring *kr, const void *msg, size_t n,
+		 unsigned char sig[KEYS_ED25519_SIG_LEN],
+		 unsigned char kid[KEYS_KID_LEN])
+{
+	const struct qr_key *key = &kr->qr[kr->qr_current];
+	if (!keys_sign_with(key->pkey, msg, n, sig))
+		return TB_ECRYPTO;
+	if (kid)
+		memcpy(kid, key->kid, KEYS_KID_LEN);
+	return 0;
+}
+
+int keys_ed25519_ok(EVP_PKEY *key, const void *msg, size_t n,
+		    const unsigned char sig[KEYS_ED25519_SIG_LEN])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key) == 1 &&
+		 EVP_DigestVerify(ctx, sig, KEYS_ED25519_SIG_LEN, msg, n) == 1;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		ERR_clear_error();
+	return ok;
 }
 
 int keyring_public_json(const struct keyring *kr, struct buf *out)
@@ -1270,7 +1405,7 @@ int keyring_public_json(const struct keyring *kr, struct buf *out)
 	for (size_t i = 0; i < kr->nqr && !rc; i++) {
 		keys_kid_hex(kr->qr[i].kid, hex);
 		buf_reset(&tmp);
-		rc = add_b64url(&tmp, kr->qr[i].pub, 32);
+		rc = keys_b64url(&tmp, kr->qr[i].pub, 32);
 		json_obj_open(&j, NULL);
 		json_str(&j, "kid", hex);
 		json_str(&j, "kty", "OKP");

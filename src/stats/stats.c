@@ -7,6 +7,7 @@
  * here in one pass over each walk.
  */
 #include "stats/stats.h"
+#include "stats/stats_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -521,20 +522,27 @@ static void region_name(struct store *s, const char *code, char *out,
 	buf_release(&ignore);
 }
 
+int stats__scope(const struct cases_actor *a,
+		 char scope[REGION_CODE_MAX + 1], int *names, struct buf *err)
+{
+	*names = 1;
+	if (a && a->role == ROLE_ADMIN) {
+		/* Administrators see the regency's figures but no case
+		 * data (docs/workflow.md): no names in the overdue list. */
+		scope[0] = 0;
+		*names = 0;
+		return 0;
+	}
+	return cases_scope(a, scope, err);
+}
+
 /* The window, `at`, the scope and the limits of the query. */
 static int resolve(const struct stats_query *q, struct stats *st,
 		   int *names, struct buf *err)
 {
 	int rc;
-	*names = 1;
-	if (q->actor && q->actor->role == ROLE_ADMIN) {
-		/* Administrators see the regency's figures but no case
-		 * data (docs/workflow.md): no names in the overdue list. */
-		st->scope[0] = 0;
-		*names = 0;
-	} else if ((rc = cases_scope(q->actor, st->scope, err)) < 0) {
+	if ((rc = stats__scope(q->actor, st->scope, names, err)) < 0)
 		return rc;
-	}
 	if (q->month) {
 		if (q->month < 1 || q->month > 12 || q->year < 2000)
 			return tb_err(err, TB_EINVAL, "bulan tidak sah");

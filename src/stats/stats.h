@@ -200,6 +200,72 @@ int stats_to_json(const struct stats *st, struct buf *out);
  */
 int stats_to_csv(const struct stats *st, struct buf *out);
 
+/*
+ * A cache of computed figures that the server's threads share (the
+ * dashboard page and its downloads): the page is asked for often, the
+ * figures change only when something is committed, and computing them
+ * for the regency reads a year's audit log (docs/reports.md, "Speed").
+ *
+ * Figures are kept per (scope, names shown or not, window: days or
+ * month, policy, minute of q->now) and served while the database's
+ * shared commit counter (store_generation) has not moved since they
+ * were computed: any terbit commit, in any thread or process (a move,
+ * a letter, a session's touch), makes every entry stale at once. The
+ * figures served are those computed at the first request of the minute
+ * after the last commit, so "now" in them is at most a minute old, and
+ * a write by another program (the sqlite3 shell) shows at the next
+ * minute. Only one thread computes a key at a time; the others asking
+ * for it wait for that result instead of computing it again.
+ *
+ *   const struct stats *st;
+ *   if (stats_cache_get(c, s, &q, &st, err) == 0) {
+ *       ... read *st, never change it ...
+ *       stats_cache_put(c, st);       // once per successful get
+ *   }
+ *
+ * At most STATS_CACHE_SLOTS keys (least recently used goes). Without a
+ * commit counter (":memory:") every get computes afresh. Thread-safe.
+ */
+#define STATS_CACHE_SLOTS 64
+
+struct stats_cache;
+
+/* NULL when memory runs out. stats_cache_free(NULL) is fine; every
+ * figure handed out must have been put back before. */
+struct stats_cache *stats_cache_new(void);
+void stats_cache_free(struct stats_cache *c);
+
+/* The figures of q (as stats_compute would give them at q->now, or at
+ * most a minute earlier): 0 with *out, or stats_compute's errors. s is
+ * the calling thread's handle (it computes on it on a miss). */
+int stats_cache_get(struct stats_cache *c, struct store *s,
+		    const struct stats_query *q, const struct stats **out,
+		    struct buf *err);
+/* Hands back figures from stats_cache_get. */
+void stats_cache_put(struct stats_cache *c, const struct stats *st);
+
+/*
+ * Something a caller derives from figures once and keeps with them (the
+ * dashboard's rendered tables and charts: the same for everyone who
+ * gets these figures): the memo of st, made by make(st, arg) the first
+ * time it is asked for and freed with release when the figures are.
+ * Valid until st is put back. Two threads asking at once may both make
+ * one; the first kept wins and the other is released. NULL when make
+ * returned NULL (nothing is kept then).
+ */
+const void *stats_cache_memo(struct stats_cache *c, const struct stats *st,
+			     void *(*make)(const struct stats *st, void *arg),
+			     void (*release)(void *memo), void *arg);
+
+/* What the cache did so far (tests, logs). */
+struct stats_cache_counts {
+	uint64_t hits;              /* served kept figures */
+	uint64_t computes;          /* stats_compute runs */
+	uint64_t waits;             /* waited for another thread's compute */
+};
+void stats_cache_counts(struct stats_cache *c,
+			struct stats_cache_counts *out);
+
 /* "YYYY-MM" -> year, month. TB_EINVAL (Indonesian) otherwise. */
 int stats_month_parse(const char *s, int *year, int *month, struct buf *err);
 

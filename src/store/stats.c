@@ -221,3 +221,27 @@ int store_stats_events(struct store *s, const char *prefix, const char *from,
 	struct event_cb cb = { fn, arg };
 	return walk(s, st, event_row, &cb, "statistik pencabutan", err);
 }
+
+/* One max() per action so each is a single seek in audit_action_at
+ * (an IN list would walk the ranges). */
+static const char SQL_STATS_LAST_AT[] =
+	"SELECT max(m) FROM ("
+	" SELECT max(at) m FROM audit WHERE action = 'case.new'"
+	" UNION ALL SELECT max(at) FROM audit WHERE action = 'case.move'"
+	" UNION ALL SELECT max(at) FROM audit WHERE action = 'document.issue'"
+	" UNION ALL SELECT max(at) FROM audit WHERE action = 'document.reissue'"
+	" UNION ALL SELECT max(at) FROM audit WHERE action = 'document.revoke'"
+	" UNION ALL SELECT max(at) FROM audit"
+	"  WHERE action = 'document.supersede'"
+	" UNION ALL SELECT max(at) FROM audit WHERE action = 'issue.refused')";
+
+int store_stats_last_at(struct store *s, char out[32], struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, SQL_STATS_LAST_AT, err);
+	if (!st)
+		return TB_EDB;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return store__done(st, store__err(s, "statistik terakhir", err));
+	store__col(st, 0, out, 32);
+	return store__done(st, 0);
+}

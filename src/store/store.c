@@ -163,6 +163,14 @@ int store_stamp(struct store *s, struct store_stamp *out, struct buf *err)
 	return 0;
 }
 
+int store_generation(const struct store *s, uint64_t *out)
+{
+	if (!s->gen)
+		return TB_ENOTFOUND;
+	*out = __atomic_load_n(s->gen, __ATOMIC_ACQUIRE);
+	return 0;
+}
+
 /* SQLite calls this after each commit is in the WAL. Registering it
  * replaces the automatic checkpoint hook, so it checkpoints the same way
  * (PASSIVE at 1,000 pages, SQLite's default). */

@@ -72,6 +72,17 @@ struct store_stamp {
 	int64_t others, own;
 };
 int store_stamp(struct store *s, struct store_stamp *out, struct buf *err);
+/*
+ * The part of the stamp every handle on the database shares: the commit
+ * counter of "terbit.db-gen", moved by every terbit commit in any thread
+ * or process, so a number read on one handle may be compared with one
+ * read on another (a cache shared by the server's threads; store_stamp's
+ * stamps are one handle's). A write by another program (the sqlite3
+ * shell) does not move it. Read it BEFORE reading what the answer is
+ * made of. 0, or TB_ENOTFOUND when there is no counter (":memory:", or
+ * the file could not be mapped): then nothing may be shared by it.
+ */
+int store_generation(const struct store *s, uint64_t *out);
 
 /*
  * Copies the whole database into a new file dest (created 0600; an
@@ -447,7 +458,8 @@ struct store_document {
 	int64_t issued_day;         /* days since 1970-01-01 */
 	int64_t expires_day;        /* last day the document is valid */
 	enum doc_state state;       /* stored: valid, revoked or superseded */
-	char token[145];            /* the QR token, 144 base32 characters */
+	char token[153];            /* the QR token: 152 base32 characters
+				     * (format 2), 144 (format 1) */
 	char sha256[65];            /* hex of the stored PDF bytes */
 	char policy_version[64];
 	double score;
@@ -547,6 +559,21 @@ int store_doc_each(struct store *s, const struct store_doc_filter *f,
 		   int (*fn)(const struct store_document *d, void *arg),
 		   void *arg, struct buf *err);
 int store_doc_count(struct store *s, struct buf *err);
+
+/* One row of the status list: a document not in force on a given day. */
+struct store_doc_status {
+	char serial[SERIAL_LEN + 1];
+	enum doc_state state;       /* stored: valid (then expired), revoked,
+				     * superseded */
+	char changed_at[32];        /* revoked_at: "" for a valid one */
+	int64_t expires_day;
+};
+/* Every document revoked, superseded, or valid with expires_day < today,
+ * ascending serial (the status list, issue/status.h); fn as in
+ * store_region_each. */
+int store_doc_status_each(struct store *s, int64_t today,
+			  int (*fn)(const struct store_doc_status *d, void *arg),
+			  void *arg, struct buf *err);
 
 /* ---- web pages: resident search and edits (residents_edit.c) ------ */
 
@@ -764,5 +791,11 @@ int store_stats_events(struct store *s, const char *prefix, const char *from,
 		       const char *to,
 		       int (*fn)(const struct store_stats_event *r, void *arg),
 		       void *arg, struct buf *err);
+
+/* The time of the newest audit row the figures are made of (the
+ * actions of the walks above: openings, moves, issuances, revocations,
+ * reissues, refusals), "" when there is none: the stats cache asks
+ * whether a row of the current second may have been left out. */
+int store_stats_last_at(struct store *s, char out[32], struct buf *err);
 
 #endif

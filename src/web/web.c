@@ -31,8 +31,6 @@
 #define DASHBOARD (ROUTE_ROLE(ROLE_DINSOS) | ROUTE_ROLE(ROLE_DINKES) |      \
 		   ROUTE_ROLE(ROLE_ADMIN) | ROUTE_ROLE(ROLE_KECAMATAN) |     \
 		   ROUTE_ROLE(ROLE_DESA))
-/* A page is a few KB; this only stops a runaway loop. */
-#define PAGE_MAX (256u * 1024)
 
 const struct web_page web_pages[] = {
 	/* -- signing in and out, own password -- */
@@ -238,19 +236,27 @@ int web_routes(const struct route *api, size_t n_api, struct route **out,
 int web_render(struct web_req *w, const char *name, const char *title)
 {
 	struct buf body = BUF_INIT;
-	const struct tmpl_set *set = w->web->tmpl;
 	int rc = tmpl_put_str(w->view, "title", title);
-	body.max = PAGE_MAX;
+	body.max = WEB_PAGE_MAX;
 	if (rc == 0)
-		rc = tmpl_render(set, name, w->view, &body, w->err);
+		rc = tmpl_render(w->web->tmpl, name, w->view, &body, w->err);
 	if (rc == 0)
-		rc = tmpl_put_html(w->view, "body", body.data);
-	buf_reset(&w->res->body);
-	w->res->body.max = PAGE_MAX;
-	if (rc == 0)
-		rc = tmpl_render(set, "layout", w->view, &w->res->body, w->err);
-	w->res->content_type = "text/html; charset=utf-8";
+		rc = web_render_body(w, body.data, title);
 	buf_release(&body);
+	return rc;
+}
+
+int web_render_body(struct web_req *w, const char *html, const char *title)
+{
+	int rc = tmpl_put_str(w->view, "title", title);
+	if (rc == 0)
+		rc = tmpl_put_html(w->view, "body", html);
+	buf_reset(&w->res->body);
+	w->res->body.max = WEB_PAGE_MAX;
+	if (rc == 0)
+		rc = tmpl_render(w->web->tmpl, "layout", w->view,
+				 &w->res->body, w->err);
+	w->res->content_type = "text/html; charset=utf-8";
 	return rc;
 }
 
@@ -346,6 +352,10 @@ int web_new(const char *root, const struct config *cfg, struct web **out,
 	if ((rc = buf_addf(&path, "%s/static/terbit.css", root)) < 0 ||
 	    (rc = buf_read_file(&w->css, path.data, 1u << 20, err)) < 0)
 		goto out;
+	if (!(w->stats = stats_cache_new())) {
+		rc = TB_ENOMEM;
+		goto out;
+	}
 	digest_sha256(w->css.data, w->css.len, md);
 	snprintf(w->css_etag, sizeof w->css_etag,
 		 "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", md[0], md[1], md[2],
@@ -366,6 +376,7 @@ void web_free(struct web *w)
 	if (!w)
 		return;
 	tmpl_set_free(w->tmpl);
+	stats_cache_free(w->stats);
 	buf_release(&w->css);
 	free(w);
 }

@@ -121,6 +121,10 @@ struct web_req {
  * text/html. 0, or TB_ENOMEM / TB_ETOOBIG (a page past 256 KB).
  */
 int web_render(struct web_req *w, const char *name, const char *title);
+/* The same with the page's body already rendered (html, markup made
+ * by code from a template: the dashboard keeps its body with the
+ * figures it shows). */
+int web_render_body(struct web_req *w, const char *html, const char *title);
 /* 303 See Other to path (a same-site path: anything else goes to "/"):
  * after every successful POST, so a reload never does it twice. */
 int web_redirect(struct web_req *w, const char *path);

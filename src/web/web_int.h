@@ -2,7 +2,11 @@
 #define TERBIT_WEB_INT_H
 /* Private to src/web/: the module's state, loaded once at start and read
  * by every thread. */
+#include "stats/stats.h"
 #include "web/web.h"
+
+/* A page is a few KB; this only stops a runaway loop. */
+#define WEB_PAGE_MAX (256u * 1024)
 
 struct web {
 	struct http_web hooks;      /* first: web_of finds the state from it */
@@ -11,6 +15,8 @@ struct web {
 	char css_etag[24];          /* "\"<16 hex of its SHA-256>\"" */
 	int secure;                 /* Secure + __Host- cookie */
 	char cookie[32];
+	/* The dashboard's figures, shared by the threads (stats.h). */
+	struct stats_cache *stats;
 };
 
 /* The state behind the request's server (NULL without web pages). */

@@ -57,6 +57,24 @@ static void test_lines_escape(void **state)
 	buf_release(&b);
 }
 
+/* The coordinates: tenths rounded to the nearest, no ".0", negative
+ * lengths with their sign. One bar of 1 + 2 over the 266 units of the
+ * bar area that starts at x 158: segments of 88.67 and 177.33. */
+static void test_bars_coordinates(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	const char *cat[1] = { "Genteng" };
+	const struct svg_series ser[2] = { { "Diajukan", 0 },
+					   { "Disetujui", 1 } };
+	const int val[2] = { 1, 2 };
+	assert_int_equal(svg_bars(&b, "g", "t", cat, 1, ser, 2, val), 0);
+	assert_non_null(strstr(b.data, "<text x=\"428\" y=\"41\">3</text>"));
+	assert_non_null(strstr(b.data, "d=\"M158 28h88.7v16h-88.7z\""));
+	assert_non_null(strstr(b.data, "d=\"M246.7 28h177.3v16h-177.3z\""));
+	buf_release(&b);
+}
+
 static void dur(int64_t s, const char *want)
 {
 	struct buf b = BUF_INIT;
@@ -88,6 +106,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bars_escape),
 		cmocka_unit_test(test_lines_escape),
+		cmocka_unit_test(test_bars_coordinates),
 		cmocka_unit_test(test_durations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

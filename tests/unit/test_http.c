@@ -1001,7 +1001,25 @@ static void test_page_states(void **state)
 			 "FEDCBA9876543210");
 		r.doc.issued_day = 20415;
 		r.doc.expires_day = 20780;
-		assert_int_equal(page_verify(&b, &r), 0);
+		snprintf(r.superseded_number, sizeof r.superseded_number,
+			 "400.9/0002/2026");
+		/* 2026-11-30T03:30:00Z, and each NIK answer in turn. */
+		struct page_check c = { .now = 1796009400,
+					.nik = (enum page_nik)(i % 4) };
+		assert_int_equal(page_verify(&b, &r, &c), 0);
+		assert_non_null(strstr(b.data, "Diperiksa 30 November 2026 pukul "
+					       "10.30 WIB"));
+		assert_null(memchr(b.data, PAGE_TIME_MARK, b.len));
+		/* The form and its answer only for a registry row. */
+		assert_int_equal(strstr(b.data, "name=\"nik\"") != NULL, r.found);
+		assert_int_equal(strstr(b.data, "NIK COCOK") != NULL,
+				 r.found && c.nik == PAGE_NIK_MATCH);
+		assert_int_equal(strstr(b.data, "NIK TIDAK COCOK") != NULL,
+				 r.found && c.nik == PAGE_NIK_MISMATCH);
+		assert_int_equal(strstr(b.data, "400.9/0002/2026") != NULL,
+				 states[i] == VERIFY_SUPERSEDED);
+		assert_int_equal(strstr(b.data, "351001******0001") != NULL,
+				 r.found);
 		assert_string_equal(page_status_word(states[i]), words[i]);
 		buf_addf(&want, "<div class=\"w\">%s</div>", words[i]);
 		if (!strstr(b.data, want.data))
@@ -1014,9 +1032,51 @@ static void test_page_states(void **state)
 				 r.found);
 		if (r.found)
 			assert_non_null(strstr(b.data, "Dinas &quot;Sosial&quot; &amp; Co"));
+		/* The cached form: one mark where the time goes, and
+		 * page_stamp gives the same page as writing the time. */
+		struct buf kept = BUF_INIT, stamped = BUF_INIT;
+		struct page_check unstamped = { .now = -1, .nik = c.nik };
+		assert_int_equal(page_verify(&kept, &r, &unstamped), 0);
+		const char *mark = memchr(kept.data, PAGE_TIME_MARK, kept.len);
+		assert_non_null(mark);
+		assert_null(memchr(mark + 1, PAGE_TIME_MARK,
+				   kept.len - (size_t)(mark - kept.data) - 1));
+		assert_int_equal(page_stamp(&stamped, kept.data, kept.len,
+					    1796009400), 0);
+		assert_int_equal(stamped.len, b.len);
+		assert_memory_equal(stamped.data, b.data, b.len);
+		buf_release(&kept);
+		buf_release(&stamped);
 		buf_release(&b);
 		buf_release(&want);
 	}
+}
+
+/* A card's number on the page is the card's own print (fmt_card_number,
+ * the layouts' |card), and the kind is named as the card names itself. */
+static void test_verify_page_card(void **state)
+{
+	(void)state;
+	struct verify_result r;
+	struct buf b = BUF_INIT;
+	memset(&r, 0, sizeof r);
+	r.state = VERIFY_SUPERSEDED;
+	r.found = 1;
+	snprintf(r.doc.kind, sizeof r.doc.kind, "card");
+	snprintf(r.doc.number, sizeof r.doc.number, "3510260000017");
+	snprintf(r.superseded_number, sizeof r.superseded_number,
+		 "3510260000025");
+	snprintf(r.doc.superseded_by, sizeof r.doc.superseded_by,
+		 "FEDCBA9876543210");
+	snprintf(r.doc.nik, sizeof r.doc.nik, "3510014101900001");
+	struct page_check c = { .now = 0 };
+	assert_int_equal(page_verify(&b, &r, &c), 0);
+	assert_non_null(strstr(b.data, "<dt>Nomor kartu</dt><dd>3510 2600 0001 7</dd>"));
+	assert_non_null(strstr(b.data, "<dt>Diganti oleh kartu nomor</dt>"
+				       "<dd>3510 2600 0002 5</dd>"));
+	assert_non_null(strstr(b.data, "Kartu Indonesia Sehat"));
+	assert_non_null(strstr(b.data, "1 Januari 1970 pukul 07.00 WIB"));
+	buf_release(&b);
 }
 
 static void test_service_routes(void **state)
@@ -1080,6 +1140,7 @@ int main(void)
 		cmocka_unit_test(test_vcache),
 		cmocka_unit_test(test_page_escape),
 		cmocka_unit_test(test_page_states),
+		cmocka_unit_test(test_verify_page_card),
 		cmocka_unit_test(test_service_routes),
 		cmocka_unit_test(test_server_web),
 	};

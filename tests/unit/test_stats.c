@@ -9,6 +9,7 @@
  * and a past calendar month. Run from the repository root (or set
  * TERBIT_ROOT).
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -947,6 +948,222 @@ static void test_csv_row(void **state)
 	buf_release(&out);
 }
 
+/* ---- the shared cache ------------------------------------------------ */
+
+struct getter {
+	const char *dir;
+	struct stats_cache *c;
+	struct stats_query q;
+	pthread_barrier_t *go;
+	int total;                  /* the figures' case count, -1 failed */
+};
+
+/* One server thread: its own handle, then the regency's figures. */
+static void *get_in_thread(void *arg)
+{
+	struct getter *g = arg;
+	struct store *s = NULL;
+	struct buf err = BUF_INIT;
+	const struct stats *st;
+	g->total = -1;
+	int rc = store_open(g->dir, &s, &err);
+	pthread_barrier_wait(g->go);
+	if (rc == 0 && stats_cache_get(g->c, s, &g->q, &st, &err) == 0) {
+		g->total = st->all.total;
+		stats_cache_put(g->c, st);
+	}
+	store_close(s);
+	buf_release(&err);
+	return NULL;
+}
+
+/* stats_cache_memo's maker and releaser, counting. */
+static int memos_made, memos_freed;
+
+static void *memo_make(const struct stats *st, void *arg)
+{
+	(void)arg;
+	int *m = malloc(sizeof *m);
+	if (m) {
+		*m = st->all.total;
+		memos_made++;
+	}
+	return m;
+}
+
+static void memo_free(void *m)
+{
+	memos_freed++;
+	free(m);
+}
+
+/* An open case whose last step is an hour or more before now: one it
+ * is safe to move at now minus a minute. */
+static struct tcase *waiting_case(struct env *e, enum case_state state)
+{
+	for (size_t i = 0; i < NCASES; i++) {
+		struct tcase *c = &e->cases[i];
+		enum case_state s = c->nmoves ? c->moves[c->nmoves - 1].to
+					      : ST_DRAFT;
+		int64_t last = c->nmoves ? c->moves[c->nmoves - 1].t
+					 : c->created;
+		if (s == state && last < e->now - HOUR)
+			return c;
+	}
+	return NULL;
+}
+
+/*
+ * The cache serves the same figures until a commit: a second get in the
+ * same minute is a hit; a workflow move (the shared commit counter
+ * moves) makes the next get compute again, and those figures have the
+ * move, agreeing with the recount; figures handed out before stay
+ * readable until put back; threads asking at once compute once.
+ */
+static void test_cache(void **state)
+{
+	struct env *e = *state;
+	struct stats_cache *c = stats_cache_new();
+	struct stats_cache_counts n;
+	const struct stats *a, *b, *d;
+	struct stats_query q = { .actor = &e->dinsos, .now = e->now,
+				 .policy = e->p };
+	assert_non_null(c);
+	assert_int_equal(stats_cache_get(c, e->s, &q, &a, &e->err), 0);
+	check_all(e, a);
+	q.now = e->now + 59; /* the same minute: the kept figures */
+	assert_int_equal(stats_cache_get(c, e->s, &q, &b, &e->err), 0);
+	assert_ptr_equal(a, b);
+	stats_cache_counts(c, &n);
+	assert_int_equal(n.computes, 1);
+	assert_int_equal(n.hits, 1);
+	/* A memo of the figures is made once, whoever asks. */
+	const int *m1 = stats_cache_memo(c, a, memo_make, memo_free, NULL);
+	const int *m2 = stats_cache_memo(c, b, memo_make, memo_free, NULL);
+	assert_non_null(m1);
+	assert_ptr_equal(m1, m2);
+	assert_int_equal(*m1, NCASES);
+	assert_int_equal(memos_made, 1);
+	stats_cache_put(c, b);
+
+	/* Another scope is another entry. */
+	struct stats_query qk = q;
+	qk.actor = &e->camat5;
+	assert_int_equal(stats_cache_get(c, e->s, &qk, &d, &e->err), 0);
+	assert_string_equal(d->scope, "351005");
+	stats_cache_put(c, d);
+
+	/* A move a minute before now, inside the window. */
+	struct tcase *tc = waiting_case(e, ST_SUBMITTED);
+	assert_non_null(tc);
+	int si = ST_SUBMITTED, hi = ST_HEALTH_CHECKED;
+	int was_sub = a->all.by_state[si], was_hc = a->all.by_state[hi];
+	e->clock = e->now - 60;
+	store_clock_set(e->s, test_clock, &e->clock);
+	int rc = cases_move(e->s, e->p, &e->dinkes, tc->id,
+			    state_name(ST_HEALTH_CHECKED), NULL, &e->err);
+	store_clock_set(e->s, NULL, NULL);
+	assert_int_equal(rc, 0);
+	tc->moves[tc->nmoves++] =
+		(struct move){ e->clock, ST_SUBMITTED, ST_HEALTH_CHECKED };
+
+	/* Same key, new figures: computed again, with the move. */
+	assert_int_equal(stats_cache_get(c, e->s, &q, &b, &e->err), 0);
+	assert_ptr_not_equal(a, b);
+	assert_int_equal(b->all.by_state[si], was_sub - 1);
+	assert_int_equal(b->all.by_state[hi], was_hc + 1);
+	check_all(e, b);
+	stats_cache_counts(c, &n);
+	assert_int_equal(n.computes, 3);
+	/* The old figures are still whole while held (ASan would say). */
+	assert_int_equal(a->all.by_state[si], was_sub);
+	/* New figures, a new memo; the old one goes with its figures. */
+	assert_ptr_not_equal(stats_cache_memo(c, b, memo_make, memo_free,
+					      NULL), m1);
+	assert_int_equal(memos_made, 2);
+	assert_int_equal(memos_freed, 0);
+	stats_cache_put(c, a);
+	assert_int_equal(memos_freed, 1);
+	stats_cache_put(c, b);
+
+	/* The next minute is another key: computed again, no commit. */
+	q.now = e->now + 60;
+	assert_int_equal(stats_cache_get(c, e->s, &q, &b, &e->err), 0);
+	stats_cache_put(c, b);
+	stats_cache_counts(c, &n);
+	assert_int_equal(n.computes, 4);
+
+	/* Bad queries come back as stats_compute's errors; none is kept. */
+	struct stats_query bad = q;
+	bad.days = STATS_DAYS_MAX + 1;
+	assert_int_equal(stats_cache_get(c, e->s, &bad, &b, &e->err),
+			 TB_EINVAL);
+	assert_null(b);
+	bad = q;
+	bad.actor = &e->faskes;
+	assert_int_equal(stats_cache_get(c, e->s, &bad, &b, &e->err),
+			 TB_EPERM);
+
+	/* Eight threads on their own handles ask for a key nobody has yet
+	 * (the minute after): one computes, the others wait for it or
+	 * find it kept. */
+	enum { NT = 8 };
+	pthread_t t[NT];
+	struct getter g[NT];
+	pthread_barrier_t go;
+	pthread_barrier_init(&go, NULL, NT);
+	stats_cache_counts(c, &n);
+	uint64_t before = n.computes;
+	for (int i = 0; i < NT; i++) {
+		g[i] = (struct getter){ e->dir, c, q, &go, 0 };
+		g[i].q.now = e->now + 120;
+		assert_int_equal(pthread_create(&t[i], NULL, get_in_thread,
+						&g[i]), 0);
+	}
+	for (int i = 0; i < NT; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(g[i].total, NCASES);
+	}
+	pthread_barrier_destroy(&go);
+	stats_cache_counts(c, &n);
+	assert_int_equal(n.computes, before + 1);
+
+	/* A move in the very second of a compute, committed before it: the
+	 * figures at that second leave it out (the window ends at now.000),
+	 * and a request later in the minute must not be served them. */
+	int64_t sec = e->now + 180;
+	tc = waiting_case(e, ST_SUBMITTED);
+	assert_non_null(tc);
+	e->clock = sec;
+	store_clock_set(e->s, test_clock, &e->clock);
+	rc = cases_move(e->s, e->p, &e->dinkes, tc->id,
+			state_name(ST_HEALTH_CHECKED), NULL, &e->err);
+	store_clock_set(e->s, NULL, NULL);
+	assert_int_equal(rc, 0);
+	tc->moves[tc->nmoves++] =
+		(struct move){ sec, ST_SUBMITTED, ST_HEALTH_CHECKED };
+	q.now = sec;
+	assert_int_equal(stats_cache_get(c, e->s, &q, &a, &e->err), 0);
+	check_all(e, a); /* without the move: it is not before now */
+	q.now = sec + 30;
+	assert_int_equal(stats_cache_get(c, e->s, &q, &b, &e->err), 0);
+	check_all(e, b); /* with it */
+	assert_int_equal(b->all.by_state[si], a->all.by_state[si] - 1);
+	assert_int_equal(b->all.by_state[hi], a->all.by_state[hi] + 1);
+	stats_cache_put(c, a);
+	stats_cache_put(c, b);
+	/* Computed at a later second than every row: kept from now on. */
+	stats_cache_counts(c, &n);
+	before = n.computes;
+	q.now = sec + 59;
+	assert_int_equal(stats_cache_get(c, e->s, &q, &b, &e->err), 0);
+	stats_cache_put(c, b);
+	stats_cache_counts(c, &n);
+	assert_int_equal(n.computes, before);
+	stats_cache_free(c);
+	assert_int_equal(memos_freed, memos_made);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -959,6 +1176,7 @@ int main(void)
 		cmocka_unit_test(test_bad_queries),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_cache),
 	};
 	return cmocka_run_group_tests(tests, env_setup, env_teardown);
 }

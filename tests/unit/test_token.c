@@ -16,11 +16,13 @@
 #include "sign/token.h"
 #include "sign_fixture.h"
 
+/* The fields the issue gate binds to a letter, by the names and in the
+ * value forms it uses (issue.c make_token, docs/token.md). */
 static const struct token_field fields[] = {
-	{ "nama", "Siti Aminah" },
+	{ "name", "Siti Aminah" },
 	{ "nik", "3510014107850001" },
-	{ "tanggal_lahir", "1985-07-01" },
-	{ "nomor", "460/0001/429.107/2026" },
+	{ "birth_date", "1985-07-01" },
+	{ "letter_number", "460/0001/429.107/2026" },
 };
 #define NFIELDS (ARRAY_SIZE(fields))
 
@@ -30,15 +32,23 @@ static const unsigned char serial[TOKEN_SERIAL_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8 }
 #define ISSUED 20780
 #define EXPIRES 21145
 
-static void make(struct keyring *kr, struct buf *tok, struct token *t)
+/* Format 2 for issuer 3510 (what the gate makes), or format 1 with
+ * issuer 0 (the old path, whose tokens are still out there). */
+static void make_as(struct keyring *kr, uint32_t issuer, struct buf *tok,
+		    struct token *t)
 {
 	struct buf err = BUF_INIT;
-	int rc = token_make(kr, TOKEN_LETTER, serial, ISSUED, EXPIRES, fields,
-			    NFIELDS, t, tok, &err);
+	int rc = token_make(kr, TOKEN_LETTER, issuer, serial, ISSUED, EXPIRES,
+			    fields, NFIELDS, t, tok, &err);
 	if (rc)
 		fprintf(stderr, "%s\n", err.data);
 	assert_int_equal(rc, 0);
 	buf_release(&err);
+}
+
+static void make(struct keyring *kr, struct buf *tok, struct token *t)
+{
+	make_as(kr, 3510, tok, t);
 }
 
 static void test_round_trip(void **state)
@@ -47,7 +57,9 @@ static void test_round_trip(void **state)
 	struct buf tok = BUF_INIT;
 	struct token t, p;
 	make(f->kr, &tok, &t);
-	assert_int_equal(tok.len, TOKEN_STR_LEN);
+	assert_int_equal(tok.len, TOKEN_V2_STR_LEN);
+	assert_int_equal(t.version, TOKEN_V2);
+	assert_int_equal(t.issuer, 3510);
 	assert_int_equal(token_parse(tok.data, tok.len, &p, NULL), 0);
 	assert_memory_equal(&t, &p, sizeof t);
 	assert_int_equal(p.kind, TOKEN_LETTER);
@@ -70,16 +82,16 @@ static void test_round_trip(void **state)
 	buf_release(&tok);
 }
 
-/* Flipping any one of the 720 bits must never give a valid token. */
-static void test_every_bit_flip_fails(void **state)
+/* Flipping any one of the 760 bits (720 in format 1) must never give a
+ * valid token. */
+static void flips(struct fixture *f, uint32_t issuer, int nbytes)
 {
-	struct fixture *f = *state;
 	struct buf tok = BUF_INIT, bin = BUF_INIT;
 	struct token t;
 	int refused = 0, forged = 0, unknown = 0;
-	make(f->kr, &tok, &t);
-	assert_int_equal(base32_decode(&bin, tok.data, tok.len), TOKEN_BIN_LEN);
-	for (int bit = 0; bit < TOKEN_BIN_LEN * 8; bit++) {
+	make_as(f->kr, issuer, &tok, &t);
+	assert_int_equal(base32_decode(&bin, tok.data, tok.len), nbytes);
+	for (int bit = 0; bit < nbytes * 8; bit++) {
 		struct buf s = BUF_INIT;
 		struct token p;
 		bin.data[bit / 8] ^= (char)(1 << (bit % 8));
@@ -95,10 +107,67 @@ static void test_every_bit_flip_fails(void **state)
 		}
 		buf_release(&s);
 	}
-	assert_int_equal(refused + forged + unknown, TOKEN_BIN_LEN * 8);
+	assert_int_equal(refused + forged + unknown, nbytes * 8);
 	assert_int_equal(unknown, 32); /* the kid bits */
 	assert_true(forged > 600);
+	/* The version byte (8 bits) never parses as the other format at
+	 * this length; in format 2 neither does a reserved byte not 0. */
+	assert_true(refused >= (issuer ? 16 : 8));
 	buf_release(&tok);
+	buf_release(&bin);
+}
+
+static void test_every_bit_flip_fails(void **state)
+{
+	flips(*state, 3510, TOKEN_V2_BIN_LEN);
+	flips(*state, 0, TOKEN_V1_BIN_LEN);
+}
+
+/* Format 1 tokens, made by the old path, keep verifying; the two
+ * formats cannot be passed off as each other. */
+static void test_v1_still_verifies(void **state)
+{
+	struct fixture *f = *state;
+	struct buf tok = BUF_INIT, s = BUF_INIT, bin = BUF_INIT;
+	struct token t, p;
+	make_as(f->kr, 0, &tok, &t);
+	assert_int_equal(tok.len, TOKEN_V1_STR_LEN);
+	assert_int_equal(token_parse(tok.data, tok.len, &p, NULL), 0);
+	assert_int_equal(p.version, TOKEN_V1);
+	assert_int_equal(p.issuer, 0);
+	assert_int_equal(token_verify(&p, f->kr), TOKEN_OK);
+	/* The same fields relabelled as format 2 (issuer 3510 added, the
+	 * format 1 signature kept): parses, never verifies. */
+	p.version = TOKEN_V2;
+	p.issuer = 3510;
+	assert_int_equal(token_format(&p, &s), 0);
+	assert_int_equal(s.len, TOKEN_V2_STR_LEN);
+	assert_int_equal(token_parse(s.data, s.len, &p, NULL), 0);
+	assert_int_equal(token_verify(&p, f->kr), TOKEN_BAD_SIGNATURE);
+	/* Version byte and length must agree; issuer 0 and a reserved byte
+	 * not 0 are refused in format 2. */
+	static const struct {
+		int off, val;
+	} bad[] = { { 0, 1 }, { 0, 3 }, { 26, 0 }, { 30, 1 } };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct buf b = BUF_INIT;
+		buf_reset(&bin);
+		assert_int_equal(base32_decode(&bin, s.data, s.len), TOKEN_V2_BIN_LEN);
+		bin.data[bad[i].off] = (char)bad[i].val;
+		if (bad[i].off == 26) /* issuer 0: all four bytes */
+			memset(bin.data + 26, 0, 4);
+		assert_int_equal(base32_encode(&b, bin.data, bin.len), 0);
+		assert_int_equal(token_parse(b.data, b.len, &p, NULL), TB_EINVAL);
+		buf_release(&b);
+	}
+	buf_reset(&bin);
+	assert_int_equal(base32_decode(&bin, tok.data, tok.len), TOKEN_V1_BIN_LEN);
+	bin.data[0] = 2;
+	buf_reset(&s);
+	assert_int_equal(base32_encode(&s, bin.data, bin.len), 0);
+	assert_int_equal(token_parse(s.data, s.len, &p, NULL), TB_EINVAL);
+	buf_release(&tok);
+	buf_release(&s);
 	buf_release(&bin);
 }
 
@@ -222,29 +291,46 @@ static void test_url_forms(void **state)
 	buf_release(&err);
 }
 
-/* The URL must fit QR version 8 at level M, for a 25-character host and
- * for the longest host token_url accepts. */
-static void test_url_fits_qr_version_8(void **state)
+/* The URL must fit QR version 8 at level M, for a 24-character host, a
+ * 40-character one (issue 12's target) and the longest host token_url
+ * accepts: 58 with a format 2 token (docs/token.md), 66 with format 1.
+ * One character more is refused. */
+static void fits(struct keyring *kr, uint32_t issuer, size_t longest)
 {
-	struct fixture *f = *state;
-	struct buf tok = BUF_INIT;
+	struct buf tok = BUF_INIT, host = BUF_INIT, url = BUF_INIT;
 	struct token t;
-	make(f->kr, &tok, &t);
+	make_as(kr, issuer, &tok, &t);
+	buf_adds(&host, "a23456789.b23456789.c23456789.d23456789.e23456789."
+			"f23456789.g23456789");
+	buf_truncate(&host, longest - 3);
+	buf_adds(&host, ".id");
 	const char *hosts[] = { "verifikasi.banyuwangi.id",
-				"a23456789.b23456789.c23456789.d23456789."
-				"e23456789.g234567890123.id" };
-	for (int i = 0; i < 2; i++) {
-		struct buf url = BUF_INIT;
+				"verifikasi-spm.dinsos.kabupaten-contoh.id",
+				host.data };
+	assert_int_equal(strlen(hosts[1]), 41);
+	for (size_t i = 0; i < ARRAY_SIZE(hosts); i++) {
+		buf_reset(&url);
 		assert_int_equal(token_url(&url, hosts[i], tok.data, NULL), 0);
 		QRcode *qr = QRcode_encodeString(url.data, 0, QR_ECLEVEL_M,
 						 QR_MODE_8, 1);
 		assert_non_null(qr);
 		assert_true(qr->version <= 8);
 		QRcode_free(qr);
-		buf_release(&url);
 	}
-	assert_int_equal(strlen(hosts[1]), 66);
+	assert_int_equal(url.len, 221); /* the last host fills 8-M exactly */
+	buf_addc(&host, 'x');
+	buf_reset(&url);
+	assert_int_equal(token_url(&url, host.data, tok.data, NULL), TB_EINVAL);
 	buf_release(&tok);
+	buf_release(&host);
+	buf_release(&url);
+}
+
+static void test_url_fits_qr_version_8(void **state)
+{
+	struct fixture *f = *state;
+	fits(f->kr, 3510, TOKEN_HOST_MAX);
+	fits(f->kr, 0, 66);
 }
 
 static void test_field_digest(void **state)
@@ -260,18 +346,18 @@ static void test_field_digest(void **state)
 	assert_memory_equal(a, b, sizeof a); /* order does not matter */
 	/* The canonical text, spelled out as docs/token.md does. */
 	const char *text = "terbit-fields-v1\n"
-			   "nama=Siti Aminah\n"
-			   "nik=3510014107850001\n"
-			   "nomor=460/0001/429.107/2026\n"
-			   "tanggal_lahir=1985-07-01\n";
+			   "birth_date=1985-07-01\n"
+			   "letter_number=460/0001/429.107/2026\n"
+			   "name=Siti Aminah\n"
+			   "nik=3510014107850001\n";
 	digest_sha256(text, strlen(text), md);
 	assert_memory_equal(a, md, TOKEN_DIGEST_LEN);
 
 	struct token_field dup[] = { { "nik", "1" }, { "nik", "2" } };
 	assert_int_equal(token_field_digest(dup, 2, a, NULL), TB_EINVAL);
-	struct token_field nl[] = { { "nama", "a\nnik=1" } };
+	struct token_field nl[] = { { "name", "a\nnik=1" } };
 	assert_int_equal(token_field_digest(nl, 1, a, NULL), TB_EINVAL);
-	struct token_field up[] = { { "Nama", "a" } };
+	struct token_field up[] = { { "Name", "a" } };
 	assert_int_equal(token_field_digest(up, 1, a, NULL), TB_EINVAL);
 	assert_int_equal(token_field_digest(NULL, 0, a, NULL), 0);
 }
@@ -280,13 +366,13 @@ static void test_make_refuses(void **state)
 {
 	struct fixture *f = *state;
 	struct buf tok = BUF_INIT;
-	assert_int_equal(token_make(f->kr, 3, serial, ISSUED, EXPIRES, fields,
+	assert_int_equal(token_make(f->kr, 3, 3510, serial, ISSUED, EXPIRES, fields,
 				    NFIELDS, NULL, &tok, NULL), TB_EINVAL);
-	assert_int_equal(token_make(f->kr, TOKEN_CARD, serial, ISSUED, ISSUED - 1,
+	assert_int_equal(token_make(f->kr, TOKEN_CARD, 3510, serial, ISSUED, ISSUED - 1,
 				    fields, NFIELDS, NULL, &tok, NULL), TB_EINVAL);
-	assert_int_equal(token_make(f->kr, TOKEN_CARD, serial, -1, 5, fields,
+	assert_int_equal(token_make(f->kr, TOKEN_CARD, 3510, serial, -1, 5, fields,
 				    NFIELDS, NULL, &tok, NULL), TB_EINVAL);
-	assert_int_equal(token_make(f->kr, TOKEN_CARD, serial, 1, 65536, fields,
+	assert_int_equal(token_make(f->kr, TOKEN_CARD, 3510, serial, 1, 65536, fields,
 				    NFIELDS, NULL, &tok, NULL), TB_EINVAL);
 	assert_int_equal(tok.len, 0);
 	unsigned char s1[TOKEN_SERIAL_LEN], s2[TOKEN_SERIAL_LEN];
@@ -303,39 +389,19 @@ static void test_make_refuses(void **state)
  */
 #define VECTOR_KID "56475aa7"
 #define VECTOR_TOKEN                                                  \
-	"AFLEOWVHAEAQEAYEAUDAOCCRFRJJS6DKHVMVGFNISLTV22BBOCSN5NEU" \
-	"LSPCDDGZZXRZNFUPQ77YG2GX6VOX4UQ6XUC5LN3E6EEIKDVYREL2MB2R" \
-	"KRYILYPKXVVMKNCW4TMXCRVJMYKKQHQB"
-
-static void install_fixed_key(struct fixture *f)
-{
-	unsigned char seed[32], pub[32], md[SHA256_LEN];
-	size_t publen = sizeof pub;
-	char path[256], hex[9];
-	for (int i = 0; i < 32; i++)
-		seed[i] = (unsigned char)i;
-	EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL,
-						   seed, sizeof seed);
-	assert_non_null(k);
-	assert_int_equal(EVP_PKEY_get_raw_public_key(k, pub, &publen), 1);
-	digest_sha256(pub, sizeof pub, md);
-	snprintf(hex, sizeof hex, "%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
-	snprintf(path, sizeof path, "%s/keys/qr-%s.key", f->dir, hex);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	assert_true(fd >= 0);
-	FILE *fp = fdopen(fd, "w");
-	assert_int_equal(PEM_write_PrivateKey(fp, k, NULL, NULL, 0, NULL, NULL), 1);
-	fclose(fp);
-	snprintf(path, sizeof path, "%s/keys/qr-current", f->dir);
-	fp = fopen(path, "w");
-	fprintf(fp, "%s\n", hex);
-	fclose(fp);
-	EVP_PKEY_free(k);
-	printf("vector public key: ");
-	for (int i = 0; i < 32; i++)
-		printf("%02x", pub[i]);
-	printf("\nvector kid: %s\n", hex);
-}
+	"AFLEOWVHAEAQEAYEAUDAOCCRFRJJSOMRBSGH4BW4UU7SKKEPRAEASE7F" \
+	"SBSEB3B7MEJ5UGVBKN2F7Z367P5AOXH7QBWKX2BSNMMR6KCKJGAQ4E75" \
+	"RJCFNSFXAOFNLRQU6HJPIOKQGR2ILDQI"
+/* The second vector of docs/token.md: a card, its number bound as the
+ * 13 digits (the card prints them in groups of four). */
+#define VECTOR_CARD_TOKEN                                             \
+	"AFLEOWVHAIIREEYUCULBOGCRFRKANQGNQ5GGR7HLOZNKW7NG7YCD33TN" \
+	"CUVB4Y7EW2UWZQ34VE74Y5KP4FQFRANL3AHDIHDQCDK5DJVRUJOWGRE4" \
+	"U5GN537CYIHXKAT4K433XAMVJAHGX3YP"
+#define VECTOR_TOKEN_V2                                               \
+	"AJLEOWVHAEAQEAYEAUDAOCCRFRJJSOMRBSGH4BW4UUAAADNWAC6IJ3GR" \
+	"7BUVMXQO5AKXNE2T5VZGPUMIIV422ULSQVNFBDIWVWFYMY2RFKGAIO7J" \
+	"BE2D4SOYGESXK7MEFKJKR432WKMK5XQULEULSCYK"
 
 static void test_vector(void **state)
 {
@@ -347,7 +413,7 @@ static void test_vector(void **state)
 	assert_int_equal(keyring_load(f->dir, &f->kr, &err), 0);
 	char kid[9];
 	keyring_qr_current(f->kr, kid);
-	make(f->kr, &tok, &t);
+	make_as(f->kr, 0, &tok, &t);
 	token_url(&url, "verifikasi.banyuwangi.id", tok.data, NULL);
 	printf("vector digest: ");
 	for (int i = 0; i < TOKEN_DIGEST_LEN; i++)
@@ -355,6 +421,29 @@ static void test_vector(void **state)
 	printf("\nvector token: %s\nvector url: %s\n", tok.data, url.data);
 	assert_string_equal(kid, VECTOR_KID);
 	assert_string_equal(tok.data, VECTOR_TOKEN);
+	static const struct token_field card[] = {
+		{ "name", "Ahmad \"Gus\" Fauzi" },
+		{ "nik", "3510050107850003" },
+		{ "birth_date", "1985-07-01" },
+		{ "card_number", "3510260000017" },
+	};
+	static const unsigned char card_serial[TOKEN_SERIAL_LEN] = {
+		0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18 };
+	buf_reset(&tok);
+	assert_int_equal(token_make(f->kr, TOKEN_CARD, 0, card_serial, ISSUED,
+				    21510, card, ARRAY_SIZE(card), &t, &tok,
+				    &err), 0);
+	printf("vector card token: %s\n", tok.data);
+	assert_string_equal(tok.data, VECTOR_CARD_TOKEN);
+	/* Format 2, issuer 3510: the same fields; computed independently
+	 * with Python's cryptography when it was made. */
+	buf_reset(&tok);
+	buf_reset(&url);
+	make(f->kr, &tok, &t);
+	token_url(&url, "verifikasi.banyuwangi.id", tok.data, NULL);
+	printf("vector token v2: %s\nvector url v2: %s\n", tok.data, url.data);
+	assert_string_equal(tok.data, VECTOR_TOKEN_V2);
+	assert_int_equal(url.len, 187);
 	buf_release(&tok);
 	buf_release(&err);
 	buf_release(&url);
@@ -366,6 +455,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_every_bit_flip_fails,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_v1_still_verifies,
 						fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_rotated_key_still_verifies,
 						fixture_setup, fixture_teardown),
