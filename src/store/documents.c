@@ -43,9 +43,14 @@ static const char SQL_DOC_BLOB[] =
 	" JOIN document_pdfs p ON p.serial = d.serial WHERE d.serial = ?1";
 /* Two statements, not one with a CASE, so each uses its index. The
  * state and expiry terms are issue_doc_in_force in SQL, kept here so the
- * lookup stays one indexed SELECT; test_issue.c holds the two together. */
+ * lookup stays one indexed SELECT; test_issue.c holds the two together.
+ * The unary + keeps SQLite off documents_kind_state (kind, state): with
+ * no statistics it preferred that index for the NIK query, so every
+ * issuance walked every valid document of its kind (the gate slowed
+ * as the registry grew: 10,000 letters took 89 s); on documents_nik
+ * (nik, kind) it reads the one resident's rows. */
 #define IN_FORCE                                                         \
-	" AND d.kind = ?2 AND d.state = 'valid' AND d.expires_day >= ?3"   \
+	" AND d.kind = ?2 AND +d.state = 'valid' AND d.expires_day >= ?3"  \
 	" AND (?4 IS NULL OR d.serial <> ?4)"                              \
 	" ORDER BY d.issued_day DESC, d.rowid DESC LIMIT 1"
 static const char SQL_DOC_IN_FORCE_CASE[] =
