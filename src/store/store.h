@@ -521,6 +521,11 @@ int store_doc_add(struct store *s, const struct store_document *d,
 /* By serial (16 hex, upper case). TB_ENOTFOUND when absent. */
 int store_doc_get(struct store *s, const char *serial,
 		  struct store_document *out, struct buf *err);
+/* The same row without the case's village_code (left ""): what the
+ * verifier reads, which shows nothing of the case, one B-tree search
+ * cheaper. */
+int store_doc_lookup(struct store *s, const char *serial,
+		     struct store_document *out, struct buf *err);
 /* By the SHA-256 (64 lower-case hex) of the PDF bytes. */
 int store_doc_by_sha256(struct store *s, const char *sha256_hex,
 			struct store_document *out, struct buf *err);
