@@ -84,7 +84,8 @@ registry() {
 		sqlite3 "$CACHE/data/terbit.db" \
 			"SELECT token FROM documents WHERE kind = 'letter'" >"$CACHE/tokens" &&
 		[ "$(wc -l <"$CACHE/tokens")" -eq "$N_DOCS" ] || return 1
-	echo "$(echo "$t1 - $t0" | bc) $(echo "$t2 - $t1" | bc)" >"$CACHE/timing"
+	awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "%.2f %.2f\n", b - a, c - b }' \
+		>"$CACHE/timing"
 	touch "$CACHE/ok"
 }
 
@@ -96,7 +97,7 @@ registry_rows() {
 	printf 'verify scale: set-up of %d approved cases\t%.0f\ts\tbench_issue setup: real case operations, 200 cases a transaction; %s\n' \
 		"$N_DOCS" "$setup" "$note"
 	printf 'verify scale: issuing %d letters\t%.0f\ts\tterbit issue-many --batch 200: gate, render, sign, store (%.0f docs/s); %s\n' \
-		"$N_DOCS" "$issue" "$(echo "$N_DOCS / $issue" | bc -l)" "$note"
+		"$N_DOCS" "$issue" "$(awk -v n="$N_DOCS" -v t="$issue" 'BEGIN { print n / t }')" "$note"
 	local total registry pdfs
 	total=$(stat -c %s "$db")
 	# dbstat: the pages of each table and index.
