@@ -137,8 +137,9 @@ static const struct command commands[] = {
 	/* -- service -- */
 	{ "serve", cli_serve,
 	  "[--listen ALAMAT:PORT] [--threads N] [--config BERKAS] [--rate-limit N]"
-	  " [--policy BERKAS] [--root DIR]",
-	  "menjalankan layanan HTTP (verifikasi, API); berhenti rapi pada SIGTERM" },
+	  " [--policy BERKAS] [--root DIR] [--verify-only]",
+	  "menjalankan layanan HTTP (verifikasi, API); berhenti rapi pada SIGTERM;"
+	  " --verify-only: hanya verifikasi, basis data dibuka baca saja" },
 	/* -- backup and restore -- */
 	{ "backup", cli_backup, "DIREKTORI",
 	  "salinan utuh basis data dan kunci selagi layanan berjalan; "

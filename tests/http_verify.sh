@@ -59,7 +59,7 @@ for p in V v; do
 	t_grep "/$p/ page: HTML" '^Content-Type: text/html; charset=utf-8$' "$HDR"
 	t_grep "/$p/ page: SAH" '<div class="w">SAH</div>' "$BODY"
 done
-t_grep "page: no-store" '^Cache-Control: no-store$' "$HDR"
+t_grep "page: valid, cacheable for a minute" '^Cache-Control: public, max-age=60$' "$HDR"
 t_grep "page: CSP" "^Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'$" "$HDR"
 t_grep "page: nosniff" '^X-Content-Type-Options: nosniff$' "$HDR"
 t_grep "page: no referrer" '^Referrer-Policy: no-referrer$' "$HDR"

@@ -93,6 +93,30 @@ static int app_load(struct cli *c, const struct config *cfg,
 	return rc;
 }
 
+/*
+ * --verify-only: what a read-only verifier needs and nothing more. The
+ * keyring (token keys and the registry's seal key: every answer checks
+ * its row's seal) and the public routes that only read (the verifier,
+ * the public keys, /healthz, /metrics); no policy, layouts, templates,
+ * sign-in or web pages. Its database handles are read-only
+ * (store_open_readonly), so any write fails in SQLite itself.
+ */
+static int app_load_verifier(const struct config *cfg, struct app_state *st,
+			     struct buf *err)
+{
+	memset(st, 0, sizeof *st);
+	int rc = keyring_load(cfg->data, &st->keys, err);
+	if (rc == 0 && !(st->routes = calloc(http_routes_len, sizeof *st->routes)))
+		rc = tb_err(err, TB_ENOMEM, "memori habis");
+	for (size_t i = 0; rc == 0 && i < http_routes_len; i++)
+		if (http_routes[i].roles == ROUTE_PUBLIC &&
+		    !(http_routes[i].flags & ROUTE_WEB))
+			st->routes[st->nroutes++] = http_routes[i];
+	st->app = (struct http_app){ .keys = st->keys,
+				     .verifier_host = getenv("TERBIT_VERIFIER_HOST") };
+	return rc;
+}
+
 static void app_free(struct app_state *st)
 {
 	policy_free(st->policy);
@@ -133,11 +157,13 @@ static int load_config(struct cli *c, struct config *cfg)
 }
 
 /* Creates and migrates the database once, before any worker thread opens
- * its own handle, so two threads never race to migrate. */
-static int check_store(struct cli *c, const struct config *cfg)
+ * its own handle, so two threads never race to migrate. A read-only
+ * verifier only checks that the database is there at its version. */
+static int check_store(struct cli *c, const struct config *cfg, int readonly)
 {
 	struct store *s = NULL;
-	int rc = store_open(cfg->data, &s, &c->err);
+	int rc = readonly ? store_open_readonly(cfg->data, &s, &c->err)
+			  : store_open(cfg->data, &s, &c->err);
 	store_close(s);
 	return rc;
 }
@@ -146,7 +172,8 @@ int cli_serve(struct cli *c)
 {
 	static const char *const allowed[] = { "--listen", "--threads",
 					       "--config", "--rate-limit",
-					       "--policy", "--root", NULL };
+					       "--policy", "--root",
+					       "--verify-only", NULL };
 	struct config cfg;
 	struct http_server *srv = NULL;
 	struct app_state st;
@@ -163,17 +190,19 @@ int cli_serve(struct cli *c)
 	int lock = -1;
 	memset(&st, 0, sizeof st);
 	int rc = cli_expect(c, 0, allowed);
+	int verify_only = cli_flag(c, "--verify-only");
 	if (rc == 0)
 		rc = load_config(c, &cfg);
 	if (rc == 0)
-		rc = check_store(c, &cfg);
+		rc = check_store(c, &cfg, verify_only);
 	/* Shared with other terbit processes, held until exit: terbit
 	 * restore refuses while it is held, and a restore in progress
 	 * keeps the server from starting on a half-swapped directory. */
 	if (rc == 0)
 		rc = cli_data_lock(cfg.data, 0, &lock, &c->err);
 	if (rc == 0)
-		rc = app_load(c, &cfg, &st);
+		rc = verify_only ? app_load_verifier(&cfg, &st, &c->err)
+				 : app_load(c, &cfg, &st);
 	/* A data directory from before seals: the service runs, but says
 	 * at once why every answer will be FORGED and issuing refused. */
 	if (rc == 0 && !keyring_has_seal(st.keys))
@@ -182,7 +211,14 @@ int cli_serve(struct cli *c)
 			 "document seal, lalu mulai ulang layanan");
 	if (rc < 0)
 		goto out;
-	backend.web = web_hooks(st.web);
+	if (verify_only) {
+		backend.open = store_open_readonly;
+		backend.authenticate = NULL;  /* no route takes a user */
+		backend.audit_denied = NULL;  /* nothing is written */
+		backend.audit_unauth = NULL;
+	} else {
+		backend.web = web_hooks(st.web);
+	}
 
 	/* Blocked before the server's threads exist, so they inherit the
 	 * mask and only this thread takes the signals (sigwait below). */
@@ -197,9 +233,10 @@ int cli_serve(struct cli *c)
 		goto out;
 	/* http_server_start has checked that listen has a colon. */
 	int hostlen = (int)(strrchr(cfg.listen, ':') - cfg.listen);
-	printf("terbit melayani di http://%.*s:%u (%u thread, data %s)\n",
+	printf("terbit melayani di http://%.*s:%u (%u thread, data %s%s)\n",
 	       hostlen ? hostlen : 7, hostlen ? cfg.listen : "0.0.0.0",
-	       http_server_port(srv), cfg.threads, cfg.data);
+	       http_server_port(srv), cfg.threads, cfg.data,
+	       verify_only ? ", hanya verifikasi, baca saja" : "");
 	fflush(stdout);
 
 	int sig = 0;

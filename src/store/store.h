@@ -50,6 +50,16 @@ struct store;
  * refused (TB_EDB).
  */
 int store_open(const char *data_dir, struct store **out, struct buf *err);
+/*
+ * Opens data_dir's existing terbit.db for reading only (SQLite's
+ * SQLITE_OPEN_READONLY and PRAGMA query_only: every write fails): for
+ * read-only verifiers beside the writer on the same file, or on a copy
+ * (docs/scaling.md). Never creates nor migrates: a database at another
+ * schema version than this binary's is refused (TB_EDB). Stamps see the
+ * writers' commits as for any handle.
+ */
+int store_open_readonly(const char *data_dir, struct store **out,
+			struct buf *err);
 /* Same, for an explicit database file (tests; the directory must exist);
  * ":memory:" gives a private in-memory database (fuzzing). */
 int store_open_file(const char *path, struct store **out, struct buf *err);
@@ -523,6 +533,11 @@ int store_doc_add(struct store *s, const struct store_document *d,
 /* By serial (16 hex, upper case). TB_ENOTFOUND when absent. */
 int store_doc_get(struct store *s, const char *serial,
 		  struct store_document *out, struct buf *err);
+/* The same row without the case's village_code (left ""): what the
+ * verifier reads, which shows nothing of the case, one B-tree search
+ * cheaper. */
+int store_doc_lookup(struct store *s, const char *serial,
+		     struct store_document *out, struct buf *err);
 /* By the SHA-256 (64 lower-case hex) of the PDF bytes. */
 int store_doc_by_sha256(struct store *s, const char *sha256_hex,
 			struct store_document *out, struct buf *err);

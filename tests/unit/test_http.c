@@ -25,6 +25,7 @@
 #include "core/html.h"
 #include "core/str.h"
 #include "http/config.h"
+#include "http/etag.h"
 #include "http/form.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
@@ -1112,10 +1113,46 @@ static void test_service_routes(void **state)
 	assert_int_equal(r->roles, ROUTE_PUBLIC);
 }
 
+/* ---- entity tags ---- */
+
+static void test_etag(void **state)
+{
+	(void)state;
+	char tag[ETAG_LEN + 1], other[ETAG_LEN + 1];
+	/* SHA-256("abc") = ba7816bf 8f01cfea ... */
+	etag_of("abc", 3, tag);
+	assert_string_equal(tag, "\"ba7816bf8f01cfea\"");
+	etag_of("abd", 3, other);
+	assert_string_not_equal(tag, other);
+	static const struct {
+		const char *inm;
+		int match;
+	} cases[] = {
+		{ "\"ba7816bf8f01cfea\"", 1 },
+		{ "W/\"ba7816bf8f01cfea\"", 1 },
+		{ "\"x\", \"ba7816bf8f01cfea\"", 1 },
+		{ "\"x\",W/\"ba7816bf8f01cfea\" , \"y\"", 1 },
+		{ " * ", 1 },
+		{ "", 0 },
+		{ "\"x\"", 0 },
+		{ "ba7816bf8f01cfea", 0 },               /* unquoted */
+		{ "\"ba7816bf8f01cfe\"", 0 },          /* a prefix */
+		{ "\"ba7816bf8f01cfeaa\"", 0 },        /* longer */
+		{ "\"ba7816bf8f01cfea", 0 },            /* unterminated */
+		{ "\"x\" \"ba7816bf8f01cfea\"", 0 }, /* no comma */
+		{ "*, \"x\"", 0 },
+		{ "w/\"ba7816bf8f01cfea\"", 0 },       /* W/ is upper case */
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		assert_int_equal(etag_match(cases[i].inm, tag), cases[i].match);
+	assert_int_equal(etag_match(NULL, tag), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_route_match),
+		cmocka_unit_test(test_etag),
 		cmocka_unit_test(test_route_find),
 		cmocka_unit_test(test_route_types),
 		cmocka_unit_test(test_pool),
