@@ -212,6 +212,7 @@ int ui_docs(struct web_req *w);         /* GET /dokumen?q= */
 int ui_doc(struct web_req *w);          /* GET /dokumen/{serial}[.pdf] */
 int ui_doc_revoke(struct web_req *w);   /* POST /dokumen/{serial}/cabut */
 int ui_doc_reissue(struct web_req *w);  /* POST .../terbitkan-ulang */
+int ui_doc_reprint(struct web_req *w);  /* POST .../cetak-ulang */
 int ui_print(struct web_req *w);        /* GET /cetak */
 int ui_print_cards(struct web_req *w);  /* POST /cetak/kartu: to CUPS, or the sheet PDF */
 int ui_print_letters(struct web_req *w);/* POST /cetak/surat: to CUPS */
