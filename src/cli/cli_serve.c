@@ -110,11 +110,12 @@ static int load_config(struct cli *c, struct config *cfg)
 }
 
 /*
- * The print follower: every PRINT_FOLLOW_SECONDS it asks CUPS about the
- * jobs not ended (issue_print_follow), so a document is recorded as
- * printed soon after its job completes even when nobody opens the print
- * queue. Its own store handle; a pass with no job under way reads one
- * index and asks CUPS nothing. Woken early to stop.
+ * The print follower: every PRINT_FOLLOW_SECONDS (or
+ * TERBIT_PRINT_FOLLOW_SECONDS, 1..3600) it asks CUPS about the jobs not
+ * ended (issue_print_follow), so a document is recorded as printed soon
+ * after its job completes even when nobody opens the print queue. Its
+ * own store handle; a pass with no job under way reads one index and
+ * asks CUPS nothing. Woken early to stop.
  */
 #define PRINT_FOLLOW_SECONDS 5
 
@@ -123,6 +124,7 @@ struct follower {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int stop, started;
+	int seconds;
 	const char *data;
 };
 
@@ -135,7 +137,7 @@ static void *follower_main(void *arg)
 	while (!f->stop) {
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += PRINT_FOLLOW_SECONDS;
+		until.tv_sec += f->seconds;
 		pthread_cond_timedwait(&f->cv, &f->mu, &until);
 		if (f->stop)
 			break;
@@ -160,6 +162,10 @@ static void follower_start(struct follower *f, const char *data)
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->cv, NULL);
 	f->data = data;
+	const char *env = getenv("TERBIT_PRINT_FOLLOW_SECONDS");
+	f->seconds = env && str_all_digits(env) && strlen(env) <= 4 &&
+			     atoi(env) >= 1 && atoi(env) <= 3600
+		     ? atoi(env) : PRINT_FOLLOW_SECONDS;
 	f->started = pthread_create(&f->thread, NULL, follower_main, f) == 0;
 	if (!f->started)
 		log_warn("pengikut pekerjaan cetak tidak dapat dimulai; status "

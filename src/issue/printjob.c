@@ -440,18 +440,20 @@ static int follow_one(struct store *s, const struct store_print_job *j,
 		return rc;
 	}
 	buf_release(&lerr);
-	/* the printer's own words first: "Printer out of paper" says more
-	 * than "job-stopped" */
-	snprintf(reasons, sizeof reasons, "%s%s%s", pj.message,
-		 pj.message[0] && pj.reasons[0] ? "; " : "", pj.reasons);
-	/* what the row keeps, cut on a UTF-8 boundary, so the next pass
-	 * compares equal and a page shows no broken character */
-	size_t cut = STORE_TEXT_MAX - 1;
-	if (strlen(reasons) > cut) {
-		while (cut > 0 && ((unsigned char)reasons[cut] & 0xC0) == 0x80)
-			cut--;
-		reasons[cut] = '\0';
-	}
+	/* the printer's own words first ("Printer out of paper" says more
+	 * than a keyword), then CUPS's reasons in Indonesian; a job waiting
+	 * on a stopped printer says so, though CUPS gives it no reason */
+	struct buf text = BUF_INIT, why = BUF_INIT;
+	struct print_dest d;
+	print_reasons_text(pj.reasons, pj.state, &why);
+	if (!why.len && !print_state_final(pj.state) &&
+	    print_dest_get(j->printer, &d, NULL) == 0 && d.stopped)
+		print_reasons_text("printer-stopped", pj.state, &why);
+	buf_addf(&text, "%s%s%s", pj.message,
+		 pj.message[0] && why.len ? "; " : "", why.data);
+	buf_release(&why);
+	snprintf(reasons, sizeof reasons, "%s", text.data);
+	buf_release(&text);
 	const char *state = print_state_name(pj.state);
 	int ended = print_state_final(pj.state);
 	if (!ended && strcmp(state, j->state) == 0 &&

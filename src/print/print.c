@@ -40,6 +40,63 @@ static const struct {
 	{ PRINT_COMPLETED, "completed", "selesai" },
 };
 
+/* Keywords of RFC 8011 and CUPS: "" drops one that only restates the
+ * state. */
+static const struct {
+	const char *keyword, *text;
+} reason_texts[] = {
+	{ "none", "" },
+	{ "job-printing", "" },
+	{ "job-incoming", "" },
+	{ "job-queued", "" },
+	{ "job-completed-successfully", "" },
+	{ "processing-to-stop-point", "dihentikan sebelum selesai" },
+	{ "job-canceled-by-user", "dibatalkan oleh pengguna" },
+	{ "job-canceled-by-operator", "dibatalkan oleh operator" },
+	{ "job-canceled-at-device", "dibatalkan di printer" },
+	{ "aborted-by-system", "dihentikan oleh sistem cetak" },
+	{ "job-aborted-by-system", "dihentikan oleh sistem cetak" },
+	{ "job-completed-with-errors", "selesai dengan kesalahan" },
+	{ "job-completed-with-warnings", "selesai dengan peringatan" },
+	{ "job-hold-until-specified", "ditahan sampai waktu yang ditentukan" },
+	{ "job-held-for-review", "ditahan untuk diperiksa" },
+	{ "printer-stopped", "printer berhenti (cupsenable untuk "
+			     "melanjutkan)" },
+	{ "printer-stopped-partly", "printer berhenti sebagian" },
+	{ "document-format-error", "PDF ditolak printer" },
+	{ "document-unprintable-error", "PDF tidak dapat dicetak" },
+	{ "unsupported-document-format", "format dokumen tidak didukung" },
+	{ "resources-are-not-ready", "perlengkapan printer belum siap" },
+	{ "job-data-insufficient", "data pekerjaan belum lengkap" },
+};
+
+int print_reasons_text(const char *reasons, int state, struct buf *out)
+{
+	const char *p = reasons ? reasons : "";
+	int rc = 0, n = 0;
+	while (*p && rc == 0) {
+		size_t len = strcspn(p, ",");
+		const char *text = NULL;
+		for (size_t i = 0; i < ARRAY_SIZE(reason_texts); i++)
+			if (strlen(reason_texts[i].keyword) == len &&
+			    !strncmp(reason_texts[i].keyword, p, len))
+				text = reason_texts[i].text;
+		/* a completed job's leftovers say nothing any more */
+		if (state == PRINT_COMPLETED &&
+		    !strncmp(p, "processing-to-stop-point", len))
+			text = "";
+		if (!text || *text)
+			rc = text ? buf_addf(out, "%s%s (%.*s)", n ? "; " : "",
+					     text, (int)len, p)
+				  : buf_addf(out, "%s%.*s", n ? "; " : "",
+					     (int)len, p);
+		n += !text || *text;
+		p += len;
+		p += *p == ',';
+	}
+	return rc;
+}
+
 const char *print_state_name(int state)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(states); i++)

@@ -99,6 +99,15 @@ const char *print_state_name(int state);
 int print_state_parse(const char *name);
 /* Indonesian for the pages and the CLI ("menunggu", "selesai", ...). */
 const char *print_state_word(int state);
+/*
+ * CUPS's job-state-reasons (comma separated keywords) for people: the
+ * keywords that only restate the state ("none", "job-printing",
+ * "job-completed-successfully"; "processing-to-stop-point" once a job
+ * completed) left out, the others in Indonesian with the keyword kept
+ * in brackets ("dibatalkan sebelum selesai (processing-to-stop-point)").
+ * Appends to out; nothing when nothing is left.
+ */
+int print_reasons_text(const char *reasons, int state, struct buf *out);
 /* 1 for completed, cancelled and aborted: CUPS will not move the job
  * again, so it is no longer followed. */
 int print_state_final(int state);
