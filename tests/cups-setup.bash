@@ -19,6 +19,9 @@
 # User of cups-files.conf, here lp, who must reach the output directory.
 # As any other user it runs everything as that user.
 
+# cupsd, lpadmin, cupsenable and cupsdisable are in /usr/sbin, which is
+# not on every user's PATH
+PATH=$PATH:/usr/sbin
 CUPS_DIR=$T_TMP/cups
 CUPS_OUT=$CUPS_DIR/out
 CUPS_PID=
