@@ -132,7 +132,16 @@ t_run nz "printing a printed card again is refused" "$TERBIT" print "${C[0]}" --
 t_grep "says it was printed" "sudah pernah dicetak" "$ERR"
 t_run nz "a reprint without a reason is refused" "$TERBIT" print "${C[0]}" --reprint --by ds
 t_grep "says a reason is needed" "cetak ulang perlu alasan" "$ERR"
+t_run nz "cards to a printer without duplex are refused" "$TERBIT" print "${C[0]}" --printer biasa --reprint --reason x --by ds
+t_grep "says duplex is missing" 'biasa" tidak cocok untuk lembar kartu A4 .*bolak-balik' "$ERR"
+t_run nz "an unknown printer is refused" "$TERBIT" print "$LETTER" --printer tidakada --reprint --reason x --by ds
+t_grep "says unknown" 'printer "tidakada" tidak dikenal' "$ERR"
+t_run nz "11 copies are refused" "$TERBIT" print "$LETTER" --copies 11 --reprint --reason x --by ds
+t_grep "says 1..10" 'jumlah salinan harus 1..10' "$ERR"
+t_run nz "a village operator may not print" "$TERBIT" print "${C[0]}" --reprint --reason x --by op
+t_grep "says only the social office" 'hanya petugas Dinas Sosial' "$ERR"
 t_check "refusals changed nothing" test "$BEFORE" = "$(t_dbdump)"
+t_check "... and sent nothing to CUPS" test "$(lpstat -W all -o | wc -l)" = "$(q "SELECT count(*) FROM print_jobs")"
 
 # ---- a cancelled job: not printed, CUPS's reason kept --------------------
 
