@@ -20,11 +20,13 @@ mkdir -p "$W"
 DB=$TERBIT_DATA/terbit.db
 q() { sqlite3 "$DB" "$1"; }
 
-issue_setup 4 || { t_fail "set-up of approved cases"; t_done; exit 1; }
+issue_setup 24 || { t_fail "set-up of approved cases"; t_done; exit 1; }
 t_run 0 "issue 3 cards" "$TERBIT" issue-many card --by ds --count 3
 mapfile -t C <<<"$OUT"
 t_run 0 "issue a letter" "$TERBIT" issue 4 letter --by ds
 LETTER=$OUT
+t_run 0 "issue 20 more cards" "$TERBIT" issue-many card --by ds --batch 20 --count 20
+mapfile -t MANY <<<"$OUT"
 
 cups_start || { t_fail "cupsd started"; t_done; exit 1; }
 # Get-Job-Attributes as the job's owner: CUPS shows job-name only to it
@@ -111,6 +113,18 @@ JOB=$(q "SELECT cups_id FROM print_jobs WHERE id = 3")
 t_grep "A4 sheet, front and back" "^Pages: +2$" "$(pdfinfo "$CUPS_OUT/job-$JOB.pdf" 2>/dev/null)"
 t_grep "the sheet has the card's serial" "${C[1]}" "$(pdftotext "$CUPS_OUT/job-$JOB.pdf" - 2>/dev/null)"
 
+# ---- twenty cards: one job of two sheets, its name within IPP's 255 bytes
+
+t_run 0 "20 cards as sheets on kantor" "$TERBIT" print "${MANY[@]}" --printer kantor --by ds --wait 20
+ID=$(q "SELECT max(id) FROM print_jobs")
+JOB=$(q "SELECT cups_id FROM print_jobs WHERE id = $ID")
+t_grep "two A4 sheets, front and back" "^Pages: +4$" "$(pdfinfo "$CUPS_OUT/job-$JOB.pdf" 2>/dev/null)"
+ATTR=$(job_attrs "$JOB")
+t_grep "IPP: job name is the first serials and how many more" \
+	"job-name \(name(WithoutLanguage)?\) = ${MANY[0]} ${MANY[1]} [0-9A-F ]+ \+[0-9]+$" "$ATTR"
+t_check "the registry keeps all 20 on the job" test "$(q "SELECT count(*) FROM print_job_docs WHERE job_id = $ID")" = 20
+t_check "all 20 printed" test "$(q "SELECT count(*) FROM document_prints WHERE serial IN ($(printf "'%s'," "${MANY[@]}")'')")" = 20
+
 # ---- a stopped printer: pending, not printed until enabled --------------
 
 cupsdisable kartu
@@ -167,7 +181,7 @@ t_grep "shows how many times and when" "^Dicetak     : 2 kali, terakhir 20" "$OU
 t_grep "lists the cancelled job too" "dibatalkan" "$OUT"
 
 t_run 0 "print status lists the jobs" "$TERBIT" print status
-t_check "six jobs" test "$(printf '%s\n' "$OUT" | grep -c '^pekerjaan')" = 6
+t_check "seven jobs" test "$(printf '%s\n' "$OUT" | grep -c '^pekerjaan')" = 7
 t_run 0 "the registry still checks" "$TERBIT" document check
 t_run 0 "the audit chain holds" "$TERBIT" audit verify
 

@@ -110,34 +110,33 @@ int issue_print_setup(struct store *s, const struct cases_actor *a,
 	return store_commit(s, err);
 }
 
-/* The printer and mode of a request. */
+/* The printer and mode of a request: the one set up for the kind and
+ * its mode, or --printer; cards on a printer named there go one a page
+ * when it has CR80, else on sheets, unless it is the set-up one. */
 static int choose(struct store *s, const struct issue_print_req *req,
 		  enum issue_kind kind, struct print_dest *d, enum mode *m,
 		  const char **media, struct buf *err)
 {
-	struct store_print_setup p;
-	const char *name = req->printer;
+	struct store_print_setup p = { 0 };
 	int rc = store_print_setup_get(s, issue_kind_name(kind), &p, err);
 	if (rc < 0 && rc != TB_ENOTFOUND)
 		return rc;
-	if (rc == TB_ENOTFOUND && !name)
+	int set_up = rc == 0;
+	if (!set_up && !req->printer)
 		return tb_err(err, TB_ENOTFOUND, "belum ada printer untuk %s: "
 			      "atur dengan `terbit printer use %s NAMA`, atau "
 			      "sebutkan --printer NAMA",
 			      kind == ISSUE_LETTER ? "surat" : "kartu",
 			      issue_kind_name(kind));
-	if (!name)
-		name = p.printer;
+	const char *name = req->printer ? req->printer : p.printer;
 	if ((rc = print_dest_get(name, d, err)) < 0)
 		return rc;
 	if (kind == ISSUE_LETTER)
 		*m = MODE_A4;
-	else if (rc == 0 && !req->printer)
+	else if (set_up && strcmp(name, p.printer) == 0)
 		*m = (enum mode)mode_parse(p.mode);
-	else if (!req->printer || strcmp(req->printer, p.printer) != 0)
-		*m = card_mode_of(d);
 	else
-		*m = (enum mode)mode_parse(p.mode);
+		*m = card_mode_of(d);
 	return suitable(d, *m, media, err);
 }
 
@@ -226,18 +225,37 @@ static void plans_release(struct plan *p, size_t n)
 	free(p);
 }
 
-static int title_of(const struct plan *p, char *out, size_t cap)
+/* The job-name: the serials, and only they. IPP caps a name at 255
+ * bytes: a sheet of more cards names the first ones and how many more
+ * ("S1 S2 ... +86"); the registry keeps them all. */
+#define JOB_NAME_MAX 255
+static void title_of(const struct plan *p, char *out, size_t cap)
+{
+	size_t at = 0, i;
+	if (cap > JOB_NAME_MAX + 1)
+		cap = JOB_NAME_MAX + 1;
+	out[0] = '\0';
+	for (i = 0; i < p->n; i++) {
+		/* room for this serial and, when others follow, " +NNN" */
+		size_t need = (i ? 1 : 0) + strlen(p->serials[i]) +
+			      (i + 1 < p->n ? 5 : 0);
+		if (at + need >= cap)
+			break;
+		at += (size_t)snprintf(out + at, cap - at, "%s%s", i ? " " : "",
+				       p->serials[i]);
+	}
+	if (i < p->n)
+		snprintf(out + at, cap - at, " +%zu", p->n - i);
+}
+
+/* The serials of a job, all of them, for its row. */
+static void serials_of(const struct plan *p, char *out, size_t cap)
 {
 	size_t at = 0;
 	out[0] = '\0';
-	for (size_t i = 0; i < p->n; i++) {
-		int w = snprintf(out + at, cap - at, "%s%s", i ? " " : "",
-				 p->serials[i]);
-		if (w < 0 || (size_t)w >= cap - at)
-			return -1;
-		at += (size_t)w;
-	}
-	return 0;
+	for (size_t i = 0; i < p->n && at < cap; i++)
+		at += (size_t)snprintf(out + at, cap - at, "%s%s", i ? " " : "",
+				       p->serials[i]);
 }
 
 static int submit_one(struct issue_ctx *ctx, const struct cases_actor *a,
@@ -246,15 +264,14 @@ static int submit_one(struct issue_ctx *ctx, const struct cases_actor *a,
 		      const char *media, const struct plan *p,
 		      struct store_print_job *job, struct buf *err)
 {
-	char title[STORE_PRINT_DOCS_MAX * (SERIAL_LEN + 1)];
+	char title[JOB_NAME_MAX + 1];
 	struct print_opts o = { .media = media, .duplex = modes[m].duplex,
 				.copies = req->copies ? req->copies : 1,
 				.title = title };
 	struct buf note = BUF_INIT;
 	char object[32];
 	int rc;
-	if (title_of(p, title, sizeof title) < 0)
-		return tb_err(err, TB_EINTERNAL, "nama pekerjaan terlalu panjang");
+	title_of(p, title, sizeof title);
 	memset(job, 0, sizeof *job);
 	if ((rc = print_submit(d, &o, p->pdf.data, p->pdf.len, &job->cups_id,
 			       err)) < 0)
@@ -271,13 +288,13 @@ static int submit_one(struct issue_ctx *ctx, const struct cases_actor *a,
 	snprintf(job->state, sizeof job->state, "%s",
 		 print_state_name(PRINT_PENDING));
 	snprintf(job->by, sizeof job->by, "%s", a->name);
-	snprintf(job->serials, sizeof job->serials, "%s", title);
+	serials_of(p, job->serials, sizeof job->serials);
 	if ((rc = store_print_job_add(ctx->store, job, p->serials, p->n,
 				      err)) < 0)
 		goto out;
 	snprintf(object, sizeof object, "print:%lld", (long long)job->id);
 	if (buf_addf(&note, "CUPS %d printer %s %s x%d: %s%s%s", job->cups_id,
-		     job->printer, job->kind, job->copies, title,
+		     job->printer, job->kind, job->copies, job->serials,
 		     req->reprint ? "; cetak ulang: " : "",
 		     req->reprint ? req->reason : "") < 0) {
 		rc = tb_err(err, TB_ENOMEM, "memori habis");
