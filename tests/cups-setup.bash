@@ -174,9 +174,11 @@ EOF
 		>"$CUPS_DIR/log/stdout" 2>&1 &
 	CUPS_PID=$!
 	export CUPS_SERVER=$CUPS_DIR/cups.sock
-	# ready when it answers; a few seconds at most
-	for i in $(seq 100); do
-		lpstat -r >/dev/null 2>&1 && return 0
+	# ready when it answers (lpstat -r exits 0 either way: read what it
+	# says); a few seconds at most
+	for i in $(seq 200); do
+		[ "$(LC_ALL=C lpstat -r 2>/dev/null)" = "scheduler is running" ] &&
+			return 0
 		kill -0 "$CUPS_PID" 2>/dev/null || break
 		sleep 0.05
 	done
