@@ -13,8 +13,9 @@
 #     field and changes nothing, no CSRF token is 403, with a reason a
 #     reprint job; a document never printed offers no Cetak ulang (the
 #     module would refuse it);
-#   - screenshots of the queue with jobs in several states at 1280 and
-#     360 px (samples/ui/ with TERBIT_SAMPLES=1).
+#   - screenshots of the queue with jobs in several states, and of a
+#     card's page with its print history and a refused Cetak ulang, at
+#     1280 and 360 px (samples/ui/ with TERBIT_SAMPLES=1).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/http-lib.bash"
 source "$(dirname "$0")/web-lib.bash"
@@ -130,10 +131,10 @@ t_grep "... the reason escaped" 'cetak ulang: kartu &lt;b&gt;hilang&lt;/b&gt;' "
 cupsdisable kartu
 req -b "terbit_sid=$SID" -d "csrf=$CSRF&s${C[2]}=1" "$URL/cetak/kartu"
 [ -n "${TERBIT_SAMPLES:-}" ] && SHOTS=$ROOT/samples/ui && mkdir -p "$SHOTS"
-t_py - "$URL" "$PW" "${SHOTS:-$T_TMP}" <<'EOF'
+t_py - "$URL" "$PW" "${SHOTS:-$T_TMP}" "${C[0]}" <<'EOF'
 import sys
 from browser import Browser, check, done
-url, pw, shots = sys.argv[1:4]
+url, pw, shots, card = sys.argv[1:5]
 b = Browser(url)
 try:
     b.open("/masuk")
@@ -144,6 +145,14 @@ try:
     check("browser: jobs in several states", {"selesai", "dibatalkan", "menunggu"} <= set(states), states)
     b.shot(shots + "/cetak-pekerjaan-1280.png", 1280)
     b.shot(shots + "/cetak-pekerjaan-360.png", 360)
+    b.d.set_window_size(1280, 900)
+    b.open("/dokumen/" + card)
+    check("browser: the card's print history", "Riwayat cetak" in b.body(), b.h1())
+    b.submit(form_action="/dokumen/%s/cetak-ulang" % card)
+    check("browser: Cetak ulang without a reason: told beside the field",
+          "Tuliskan alasannya" in b.text("#reprint-err"), b.body()[:200])
+    b.shot(shots + "/dokumen-cetak-1280.png", 1280)
+    b.shot(shots + "/dokumen-cetak-360.png", 360)
     errs = b.csp_refusals()
     check("browser: the CSP refused nothing", not errs, errs)
 finally:
