@@ -127,6 +127,15 @@ req -b "terbit_sid=$SID" "$URL/dokumen/${C[0]}"
 t_grep "the page: 2 times" '<dt>Dicetak</dt><dd>2 kali' "$BODY"
 t_grep "... the reason escaped" 'cetak ulang: kartu &lt;b&gt;hilang&lt;/b&gt;' "$BODY"
 
+# ---- a printer that cannot take jobs: no send button, the reason said ----
+cupsreject kartu
+req -b "terbit_sid=$SID" "$URL/cetak"
+t_grep "a rejecting card printer: said on the page" 'Printer kartu tidak dapat dipakai sekarang: printer &quot;kartu&quot; menolak' "$BODY"
+t_check "... and no send button" test "$(printf '%s' "$BODY" | grep -c 'Cetak kartu terpilih')" -eq 0
+cupsaccept kartu
+req -b "terbit_sid=$SID" "$URL/cetak"
+t_check "accepting again: the button is back" test "$(printf '%s' "$BODY" | grep -c 'Cetak kartu terpilih')" -eq 1
+
 # ---- one more pending, for the picture: every state on the page -----------
 cupsdisable kartu
 req -b "terbit_sid=$SID" -d "csrf=$CSRF&s${C[2]}=1" "$URL/cetak/kartu"

@@ -365,7 +365,11 @@ int issue_print_setup(struct store *s, const struct cases_actor *a,
 int issue_print_jobs(struct store *s, const struct cases_actor *a,
 		     size_t limit, struct store_print_job **out, size_t *n,
 		     struct buf *err);
-/* The printer set up for kind; TB_ENOTFOUND when none. */
+/* The printer set up for kind; TB_ENOTFOUND when none. Then asks CUPS
+ * whether it can take the kind's jobs now, as issue_print_submit would
+ * (TB_EREFUSED: unsuitable or rejecting jobs, TB_ENOTFOUND: gone from
+ * CUPS, TB_EIO: CUPS unreachable; out is filled in all three), so a
+ * page offers the send button only when the send would be taken. */
 int issue_print_printer(struct store *s, enum issue_kind kind,
 			struct store_print_setup *out, struct buf *err);
 

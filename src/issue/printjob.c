@@ -565,5 +565,10 @@ int issue_print_jobs(struct store *s, const struct cases_actor *a,
 int issue_print_printer(struct store *s, enum issue_kind kind,
 			struct store_print_setup *out, struct buf *err)
 {
-	return store_print_setup_get(s, issue_kind_name(kind), out, err);
+	struct issue_print_req req = { 0 };
+	struct print_dest d;
+	enum mode m;
+	const char *media;
+	int rc = store_print_setup_get(s, issue_kind_name(kind), out, err);
+	return rc < 0 ? rc : choose(s, &req, kind, &d, &m, &media, err);
 }

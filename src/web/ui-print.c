@@ -144,17 +144,25 @@ static int put_jobs(struct web_req *w)
 	return 0;
 }
 
-/* The printer the kind goes to, or why there is none: the send button
- * is shown only when the submit would find a printer. */
+/* The printer the kind goes to, or why there is none or it cannot take
+ * the job now: the send buttons are shown only when the submit would
+ * be taken. */
 static void put_printer(struct web_req *w, enum issue_kind kind,
 			const char *key)
 {
-	struct store_print_setup p;
+	struct store_print_setup p = { 0 };
 	struct buf err = BUF_INIT;
-	if (issue_print_printer(w->store, kind, &p, &err) == 0) {
+	int rc = issue_print_printer(w->store, kind, &p, &err);
+	if (rc == 0) {
 		struct tmpl_view *v = tmpl_put_view(w->view, key);
 		tmpl_put_str(v, "name", p.printer);
 		tmpl_put_bool(v, "sheets", strcmp(p.mode, "sheet") == 0);
+	} else if (rc == TB_EREFUSED || rc == TB_EIO ||
+		   (rc == TB_ENOTFOUND && p.printer[0])) {
+		tmpl_put_fmt(w->view, kind == ISSUE_CARD ? "card_unready"
+							 : "letter_unready",
+			     "Printer %s tidak dapat dipakai sekarang: %s",
+			     p.printer, err.data);
 	}
 	buf_release(&err);
 }
