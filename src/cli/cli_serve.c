@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -19,6 +20,7 @@
 #include "http/handlers.h"
 #include "http/route.h"
 #include "http/server.h"
+#include "issue/issue.h"
 #include "issue/offline.h"
 #include "issue/status.h"
 #include "sign/trust.h"
@@ -156,6 +158,82 @@ static int load_config(struct cli *c, struct config *cfg)
 	return rc;
 }
 
+/*
+ * The print follower: every PRINT_FOLLOW_SECONDS (or
+ * TERBIT_PRINT_FOLLOW_SECONDS, 1..3600) it asks CUPS about the jobs not
+ * ended (issue_print_follow), so a document is recorded as printed soon
+ * after its job completes even when nobody opens the print queue. Its
+ * own store handle; a pass with no job under way reads one index and
+ * asks CUPS nothing. Woken early to stop.
+ */
+#define PRINT_FOLLOW_SECONDS 5
+
+struct follower {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop, started;
+	int seconds;
+	const char *data;
+};
+
+static void *follower_main(void *arg)
+{
+	struct follower *f = arg;
+	struct buf err = BUF_INIT;
+	struct store *s = NULL;
+	pthread_mutex_lock(&f->mu);
+	while (!f->stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += f->seconds;
+		pthread_cond_timedwait(&f->cv, &f->mu, &until);
+		if (f->stop)
+			break;
+		pthread_mutex_unlock(&f->mu);
+		buf_reset(&err);
+		if (!s && store_open(f->data, &s, &err) < 0)
+			log_warn("pekerjaan cetak tidak diikuti: %s", err.data);
+		else if (issue_print_follow(s, 0, &err) < 0)
+			log_warn("status pekerjaan cetak tidak terbaca: %s",
+				 err.data);
+		pthread_mutex_lock(&f->mu);
+	}
+	pthread_mutex_unlock(&f->mu);
+	store_close(s);
+	buf_release(&err);
+	return NULL;
+}
+
+static void follower_start(struct follower *f, const char *data)
+{
+	memset(f, 0, sizeof *f);
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	f->data = data;
+	const char *env = getenv("TERBIT_PRINT_FOLLOW_SECONDS");
+	f->seconds = env && str_all_digits(env) && strlen(env) <= 4 &&
+			     atoi(env) >= 1 && atoi(env) <= 3600
+		     ? atoi(env) : PRINT_FOLLOW_SECONDS;
+	f->started = pthread_create(&f->thread, NULL, follower_main, f) == 0;
+	if (!f->started)
+		log_warn("pengikut pekerjaan cetak tidak dapat dimulai; status "
+			 "diperbarui saat antrean cetak dibuka");
+}
+
+static void follower_stop(struct follower *f)
+{
+	if (!f->started)
+		return;
+	pthread_mutex_lock(&f->mu);
+	f->stop = 1;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->thread, NULL);
+	pthread_cond_destroy(&f->cv);
+	pthread_mutex_destroy(&f->mu);
+}
+
 /* Creates and migrates the database once, before any worker thread opens
  * its own handle, so two threads never race to migrate. A read-only
  * verifier only checks that the database is there at its version. */
@@ -175,6 +253,7 @@ int cli_serve(struct cli *c)
 					       "--policy", "--root",
 					       "--verify-only", NULL };
 	struct config cfg;
+	struct follower follow = { 0 };
 	struct http_server *srv = NULL;
 	struct app_state st;
 	struct http_backend backend = {
@@ -238,6 +317,9 @@ int cli_serve(struct cli *c)
 	       http_server_port(srv), cfg.threads, cfg.data,
 	       verify_only ? ", hanya verifikasi, baca saja" : "");
 	fflush(stdout);
+	/* A read-only verifier writes nothing, print records included. */
+	if (!verify_only)
+		follower_start(&follow, cfg.data);
 
 	int sig = 0;
 	while (sigwait(&set, &sig) != 0)
@@ -249,6 +331,7 @@ int cli_serve(struct cli *c)
 		log_warn("%d permintaan belum selesai saat batas waktu; diputus",
 			 left);
 	http_server_stop(srv);
+	follower_stop(&follow);
 	log_info("server berhenti");
 out:
 	app_free(&st);
