@@ -17,6 +17,7 @@
 #include "eligibility/eligibility.h"
 #include "http/config.h"
 #include "http/handlers.h"
+#include "http/offline.h"
 #include "http/route.h"
 #include "http/server.h"
 #include "render/render.h"
@@ -38,6 +39,7 @@ struct app_state {
 	struct render_ctx *render;
 	struct keyring *keys;
 	struct web *web;            /* templates, stylesheet, cookie */
+	struct offline_files *offline; /* the phone's offline verifier */
 	struct route *routes;       /* the API's and the pages' rows */
 	size_t nroutes;
 	struct http_app app;
@@ -62,11 +64,14 @@ static int app_load(struct cli *c, const struct config *cfg,
 	if (rc == 0)
 		rc = web_new(root.data, cfg, &st->web, &c->err);
 	if (rc == 0)
+		rc = offline_load(root.data, &st->offline, &c->err);
+	if (rc == 0)
 		rc = web_routes(http_routes, http_routes_len, &st->routes,
 				&st->nroutes, &c->err);
 	buf_release(&root);
 	st->app = (struct http_app){ .policy = st->policy,
 				     .render = st->render, .keys = st->keys,
+				     .offline = st->offline,
 				     .verifier_host = getenv("TERBIT_VERIFIER_HOST") };
 	return rc;
 }
@@ -77,6 +82,7 @@ static void app_free(struct app_state *st)
 	render_ctx_free(st->render);
 	keyring_free(st->keys);
 	web_free(st->web);
+	offline_free(st->offline);
 	free(st->routes);
 }
 

@@ -7,6 +7,7 @@
  * token routes keep their answers in this thread's cache (vcache.h),
  * good until anything is committed or the day changes.
  */
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -203,4 +204,59 @@ int h_keys(struct http_request *req, struct http_response *res,
 	/* Public and slow to change: caches may keep it for an hour. */
 	http_res_header(res, "Cache-Control", "public, max-age=3600");
 	return h_json_done(res, keyring_public_json(app->keys, &res->body), err);
+}
+
+/*
+ * The worker's files by handler, with the policy each answer carries: the
+ * worker may fetch from our own origin only; the shell is the page's
+ * policy without script. 404 from a server started without them.
+ */
+enum offline_which { OFFLINE_WORKER, OFFLINE_REG, OFFLINE_SHELL };
+static const struct {
+	size_t member;          /* offsetof(struct offline_files, ...) */
+	const char *csp;        /* NULL: none */
+} offline_rows[] = {
+	[OFFLINE_WORKER] = { offsetof(struct offline_files, worker),
+			     "default-src 'none'; connect-src 'self'" },
+	[OFFLINE_REG] = { offsetof(struct offline_files, reg), NULL },
+	[OFFLINE_SHELL] = { offsetof(struct offline_files, shell),
+			    PAGE_SHELL_CSP },
+};
+
+static int offline_file(struct http_request *req, struct http_response *res,
+			enum offline_which which, struct buf *err)
+{
+	const struct http_app *app;
+	int rc = h_app(req, &app, err);
+	if (rc < 0)
+		return rc;
+	if (!app->offline)
+		return tb_err(err, TB_ENOTFOUND, "tidak ada");
+	const struct offline_file *f =
+		(const void *)((const char *)app->offline +
+			       offline_rows[which].member);
+	if (offline_rows[which].csp)
+		rc = http_res_header(res, "Content-Security-Policy",
+				     offline_rows[which].csp);
+	if (rc == 0)
+		rc = offline_serve(f, req, res);
+	return rc < 0 ? tb_err(err, rc, "memori habis") : 0;
+}
+
+int h_offline_worker(struct http_request *req, struct http_response *res,
+		     struct buf *err)
+{
+	return offline_file(req, res, OFFLINE_WORKER, err);
+}
+
+int h_offline_register(struct http_request *req, struct http_response *res,
+		       struct buf *err)
+{
+	return offline_file(req, res, OFFLINE_REG, err);
+}
+
+int h_offline_shell(struct http_request *req, struct http_response *res,
+		    struct buf *err)
+{
+	return offline_file(req, res, OFFLINE_SHELL, err);
 }

@@ -6,6 +6,7 @@
  */
 #include "cases/cases.h"
 #include "core/jsonread.h"
+#include "http/offline.h"
 #include "http/server.h"
 #include "issue/issue.h"
 
@@ -27,6 +28,7 @@ struct http_app {
 	const struct render_ctx *render;
 	const struct keyring *keys;
 	const char *verifier_host;  /* NULL: the policy's */
+	const struct offline_files *offline; /* the phone's offline verifier */
 };
 
 /* -- shared handler steps (h_common.c) -- */
@@ -64,6 +66,14 @@ int h_verify_nik(struct http_request *req, struct http_response *res,
 /* GET /.well-known/terbit/keys: keyring_public_json. */
 int h_keys(struct http_request *req, struct http_response *res,
 	   struct buf *err);
+/* The offline verifier's files (http/offline.h): GET /V/sw.js and
+ * /v/sw.js, /V/sw-register.js, /V/offline.html. */
+int h_offline_worker(struct http_request *req, struct http_response *res,
+		     struct buf *err);
+int h_offline_register(struct http_request *req, struct http_response *res,
+		       struct buf *err);
+int h_offline_shell(struct http_request *req, struct http_response *res,
+		    struct buf *err);
 
 /* -- statistics (h_stats.c) -- */
 /* GET /api/v1/stats?days=30 or ?month=YYYY-MM: stats_to_json. */

@@ -5,6 +5,7 @@
 #include "core/err.h"
 #include "core/str.h"
 #include "core/html.h"
+#include "core/json.h"
 
 /*
  * One row per state: the word, what it means for the person at the
@@ -102,10 +103,14 @@ static int rows(struct buf *out, const struct verify_result *r)
 	return rc;
 }
 
-int page_verify(struct buf *out, const struct verify_result *r)
+/*
+ * The head and the top of <main>, shared by the page and the offline
+ * shell so that both look the same. word: the state's big word for the
+ * title, NULL for the shell. script: the page's one script, which only
+ * installs the offline verifier (the page is complete without it).
+ */
+static int page_head(struct buf *out, const char *word, int script)
 {
-	enum verify_state s = (unsigned)r->state <= VERIFY_FORGED ? r->state
-								   : VERIFY_FORGED;
 	/* Pieces appended in order, no printf: the page is made for every
 	 * verification and a format string this long cost half of it. */
 	const char *const head[] = {
@@ -114,16 +119,33 @@ int page_verify(struct buf *out, const struct verify_result *r)
 		"<meta name=\"viewport\" content=\"width=device-width,"
 		"initial-scale=1\">"
 		"<meta name=\"referrer\" content=\"no-referrer\">"
-		"<title>", looks[s].word, ": Verifikasi Dokumen</title><style>",
-		style, "</style></head><body><main>"
-		"<p class=\"top\">Verifikasi Dokumen &middot; terbit</p>"
+		"<title>", word ? word : "", word ? ": " : "",
+		"Verifikasi Dokumen</title><style>", style, "</style>",
+		script ? "<script src=\"" PAGE_SW_REGISTER "\" defer></script>"
+		       : "",
+		"</head><body><main>"
+		"<p class=\"top\">Verifikasi Dokumen &middot; terbit</p>",
+	};
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(head); i++)
+		rc = buf_adds(out, head[i]);
+	return rc;
+}
+
+int page_verify(struct buf *out, const struct verify_result *r)
+{
+	enum verify_state s = (unsigned)r->state <= VERIFY_FORGED ? r->state
+								   : VERIFY_FORGED;
+	const char *const open[] = {
 		"<section class=\"st ", looks[s].cls, "\"><div class=\"w\">",
 		looks[s].word, "</div>",
 	};
 	/* Room for the whole page at once (about 2 KB). */
 	int rc = buf_grow(out, 2560);
-	for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(head); i++)
-		rc = buf_adds(out, head[i]);
+	if (rc == 0)
+		rc = page_head(out, looks[s].word, 1);
+	for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(open); i++)
+		rc = buf_adds(out, open[i]);
 	/* The module's own word when it says more than the big one. */
 	if (rc == 0 && strcmp(verify_state_label(s), looks[s].word) != 0) {
 		rc = buf_adds(out, "<div class=\"sub\">");
@@ -154,5 +176,56 @@ int page_verify(struct buf *out, const struct verify_result *r)
 			      "<p class=\"n\">Nama dan NIK disamarkan untuk "
 			      "melindungi data pribadi. Cocokkan dengan KTP asli "
 			      "pemegang dokumen.</p></main></body></html>\n");
+	return rc;
+}
+
+/*
+ * The words the worker takes from here rather than keeping its own copy,
+ * so the offline page says what the online one says: per state its big
+ * word, the module's label, the colour class and the meaning; the
+ * document kinds by token kind byte.
+ */
+static int shell_words(struct buf *out)
+{
+	struct json j;
+	json_init(&j, out);
+	json_obj_open(&j, NULL);
+	json_obj_open(&j, "states");
+	for (int s = VERIFY_VALID; s <= VERIFY_FORGED; s++) {
+		json_obj_open(&j, verify_state_name(s));
+		json_str(&j, "word", looks[s].word);
+		json_str(&j, "label", verify_state_label(s));
+		json_str(&j, "cls", looks[s].cls);
+		json_str(&j, "meaning", looks[s].meaning);
+		json_obj_close(&j);
+	}
+	json_obj_close(&j);
+	json_obj_open(&j, "kinds");
+	json_str(&j, "1", verify_kind_label("letter"));
+	json_str(&j, "2", verify_kind_label("card"));
+	json_obj_close(&j);
+	json_obj_close(&j);
+	return json_finish(&j);
+}
+
+int page_offline_shell(struct buf *out)
+{
+	int rc = page_head(out, NULL, 0);
+	size_t start = out->len;
+	if (rc == 0)
+		rc = buf_adds(out, PAGE_SHELL_WORDS);
+	if (rc == 0)
+		rc = shell_words(out);
+	/* Inside an HTML comment: "--" would end it early. */
+	if (rc == 0 && memmem(out->data + start + strlen(PAGE_SHELL_WORDS),
+			      out->len - start - strlen(PAGE_SHELL_WORDS),
+			      "--", 2))
+		return TB_EINTERNAL;
+	if (rc == 0)
+		rc = buf_adds(out, "-->" PAGE_SHELL_VERDICT
+			      "<p class=\"n\">Kode QR tidak memuat nama dan NIK: "
+			      "cocokkan nomor seri dengan dokumen dan KTP asli "
+			      "pemegangnya, dan periksa lagi saat ada sinyal.</p>"
+			      "</main></body></html>\n");
 	return rc;
 }
