@@ -116,6 +116,10 @@ static const struct command commands[] = {
 	{ "verify", cli_verify, "TOKEN|URL|BERKAS.pdf [--json] [--policy BERKAS]",
 	  "periksa kode QR atau PDF: VALID, REVOKED, SUPERSEDED, EXPIRED, "
 	  "UNKNOWN, FORGED" },
+	{ "status export", cli_status_export,
+	  "[--out BERKAS] [--next-hours 24] [--policy BERKAS]",
+	  "daftar status bertanda tangan: dokumen yang tidak berlaku lagi "
+	  "(untuk pemeriksa luring)" },
 	/* -- reports -- */
 	{ "report monthly", cli_report_monthly,
 	  "YYYY-MM --csv BERKAS.csv [--out BERKAS.pdf] [--by PENGGUNA]",

@@ -120,6 +120,8 @@ int cli_audit_head(struct cli *c);
 int cli_document_sheet(struct cli *c);
 /* Exit 0 only for VALID; 10 + enum verify_state otherwise. */
 int cli_verify(struct cli *c);
+/* cli_trust.c */
+int cli_status_export(struct cli *c);
 /* -- reports (cli_report.c) -- */
 int cli_report_monthly(struct cli *c);
 /* -- service (cli_serve.c) -- */

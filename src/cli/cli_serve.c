@@ -20,6 +20,7 @@
 #include "http/offline.h"
 #include "http/route.h"
 #include "http/server.h"
+#include "issue/status.h"
 #include "render/render.h"
 #include "sign/keys.h"
 #include "store/store.h"
@@ -38,6 +39,7 @@ struct app_state {
 	struct policy *policy;
 	struct render_ctx *render;
 	struct keyring *keys;
+	struct issue_status_cache *status;
 	struct web *web;            /* templates, stylesheet, cookie */
 	struct offline_files *offline; /* the phone's offline verifier */
 	struct route *routes;       /* the API's and the pages' rows */
@@ -59,6 +61,11 @@ static int app_load(struct cli *c, const struct config *cfg,
 		rc = cli_load_password_list(c);
 	if (rc == 0)
 		rc = keyring_load(cfg->data, &st->keys, &c->err);
+	if (rc == 0)
+		rc = issue_status_cache_new(
+			st->keys, issue_status_issuer(policy_regency(st->policy)),
+			(int64_t)cfg->status_next_hours * 3600, &st->status,
+			&c->err);
 	/* Every template parsed now: a mistake in one stops the start with
 	 * its file and line, not a page later. */
 	if (rc == 0)
@@ -72,6 +79,7 @@ static int app_load(struct cli *c, const struct config *cfg,
 	st->app = (struct http_app){ .policy = st->policy,
 				     .render = st->render, .keys = st->keys,
 				     .offline = st->offline,
+				     .status = st->status,
 				     .verifier_host = getenv("TERBIT_VERIFIER_HOST") };
 	return rc;
 }
@@ -80,6 +88,7 @@ static void app_free(struct app_state *st)
 {
 	policy_free(st->policy);
 	render_ctx_free(st->render);
+	issue_status_cache_free(st->status);
 	keyring_free(st->keys);
 	web_free(st->web);
 	offline_free(st->offline);

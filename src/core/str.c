@@ -58,3 +58,16 @@ char *str_hex_upper(char *out, const void *in, size_t n)
 	*hex_put(out, in, n, hex_upper) = '\0';
 	return out;
 }
+
+int str_unhex_upper(unsigned char *out, const char *in, size_t n)
+{
+	for (size_t i = 0; i < 2 * n; i++) {
+		char c = in[i];
+		int d = c >= '0' && c <= '9' ? c - '0'
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return -1;
+		out[i / 2] = (unsigned char)(i % 2 ? out[i / 2] << 4 | d : d);
+	}
+	return 0;
+}

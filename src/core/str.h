@@ -39,5 +39,9 @@ char *str_hex(char *out, const void *in, size_t n);
 /* str_hex in upper case ("0A1B..."): the form document serials are
  * printed and typed in. */
 char *str_hex_upper(char *out, const void *in, size_t n);
+/* The reverse of str_hex_upper: exactly 2n upper-case hex digits at in
+ * (what follows is not looked at) into n bytes. 0, or -1 at the first
+ * character that is not one (lower case too: one spelling per value). */
+int str_unhex_upper(unsigned char *out, const char *in, size_t n);
 
 #endif

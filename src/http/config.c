@@ -63,6 +63,10 @@ static const struct key {
 	    "the sign-in cookie: on (Secure, __Host-; behind HTTPS), off, or auto "
 	    "(on unless listening on loopback)" },
 	  K_STR, offsetof(struct config, secure_cookies), 0, 0, "auto" },
+	{ { "status_next_hours",
+	    "hours from a status list's made to its next: offline checkers warn "
+	    "on a list older than that (docs/token.md)" },
+	  K_UINT, offsetof(struct config, status_next_hours), 1, 720, "24" },
 };
 #define NKEYS ARRAY_SIZE(keys)
 

@@ -33,6 +33,7 @@ struct config {
 	unsigned rate_limit;             /* requests per minute per address; 0 off */
 	unsigned drain_timeout;          /* seconds to finish requests on SIGTERM */
 	char secure_cookies[CONFIG_STR_MAX]; /* "on", "off", "auto" (web pages) */
+	unsigned status_next_hours;      /* the status list's "next" after "made" */
 };
 
 /* Fills c with the defaults. */

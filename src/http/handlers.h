@@ -29,6 +29,9 @@ struct http_app {
 	const struct keyring *keys;
 	const char *verifier_host;  /* NULL: the policy's */
 	const struct offline_files *offline; /* the phone's offline verifier */
+	/* The signed status list's shared copy (issue/status.h); NULL when
+	 * the server publishes none. */
+	struct issue_status_cache *status;
 };
 
 /* -- shared handler steps (h_common.c) -- */
@@ -74,6 +77,10 @@ int h_offline_register(struct http_request *req, struct http_response *res,
 		       struct buf *err);
 int h_offline_shell(struct http_request *req, struct http_response *res,
 		    struct buf *err);
+
+/* GET /.well-known/terbit/status: the signed status list (h_status.c). */
+int h_status(struct http_request *req, struct http_response *res,
+	     struct buf *err);
 
 /* -- statistics (h_stats.c) -- */
 /* GET /api/v1/stats?days=30 or ?month=YYYY-MM: stats_to_json. */

@@ -39,6 +39,7 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/verify/{token}/nik", h_verify_nik, ROUTE_PUBLIC, 256,
 	  JSON ",text/plain", ROUTE_STRICT_RATE },
 	{ "GET", "/.well-known/terbit/keys", h_keys, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "GET", "/.well-known/terbit/status", h_status, ROUTE_PUBLIC, 0, NULL, 0 },
 	/* -- statistics (docs/reports.md) -- */
 	{ "GET", "/api/v1/stats", h_stats, STATS_ROLES, 0, NULL, 0 },
 	/* -- cases and documents (staff and village API) -- */

@@ -50,6 +50,27 @@ void keys_kid_of_raw(const unsigned char *pub, size_t n,
 int keys_kid_of_pkey(EVP_PKEY *pkey, unsigned char kid[KEYS_KID_LEN]);
 void keys_kid_hex(const unsigned char kid[KEYS_KID_LEN], char hex[9]);
 
+#define KEYS_ED25519_SIG_LEN 64
+
+/* The QR key with this kid, or NULL. */
+const struct qr_key *keys_qr_find(const struct keyring *kr,
+				  const unsigned char kid[KEYS_KID_LEN]);
+/* Ed25519 (RFC 8032, pure) over msg with the current QR key; its kid
+ * into kid when not NULL. 0 or TB_ECRYPTO. Any thread. */
+int keys_qr_sign(const struct keyring *kr, const void *msg, size_t n,
+		 unsigned char sig[KEYS_ED25519_SIG_LEN],
+		 unsigned char kid[KEYS_KID_LEN]);
+/* 1 when sig is key's Ed25519 signature over msg (key may be a private
+ * or a public key), else 0. Any thread. */
+int keys_ed25519_ok(EVP_PKEY *key, const void *msg, size_t n,
+		    const unsigned char sig[KEYS_ED25519_SIG_LEN]);
+/* Unpadded base64url (RFC 4648 section 5) of n <= 96 bytes, appended. */
+int keys_b64url(struct buf *out, const unsigned char *p, size_t n);
+/* Decodes the canonical unpadded base64url of exactly want (<= 96)
+ * bytes from s[0..len). 0 or TB_EINVAL. */
+int keys_b64url_decode(const char *s, size_t len, unsigned char *out,
+		       size_t want);
+
 /* Size in bytes of a CMS this signer makes, for the /Contents reserve. */
 int pades_cms_size(const struct pdf_signer *s, size_t *size, struct buf *err);
 

@@ -901,10 +901,10 @@ void keyring_pdf_current(const struct keyring *kr, char kid_hex[9])
 
 /* ---- public export ---- */
 
-static int add_b64url(struct buf *out, const unsigned char *p, size_t n)
+int keys_b64url(struct buf *out, const unsigned char *p, size_t n)
 {
-	unsigned char enc[64];
-	if (n > 45)
+	unsigned char enc[132];
+	if (n > 96)
 		return TB_EINTERNAL;
 	int len = EVP_EncodeBlock(enc, p, (int)n);
 	while (len > 0 && enc[len - 1] == '=')
@@ -912,6 +912,86 @@ static int add_b64url(struct buf *out, const unsigned char *p, size_t n)
 	for (int i = 0; i < len; i++)
 		enc[i] = enc[i] == '+' ? '-' : enc[i] == '/' ? '_' : enc[i];
 	return buf_add(out, enc, (size_t)len);
+}
+
+int keys_b64url_decode(const char *s, size_t len, unsigned char *out,
+		       size_t want)
+{
+	/* Canonical only: exactly the length want encodes to, the URL
+	 * alphabet, no padding, and zero spare bits in the last character
+	 * (else two spellings would decode to the same bytes). */
+	unsigned char in[132], dec[100];
+	if (want > 96 || len != (want * 4 + 2) / 3)
+		return TB_EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return TB_EINVAL;
+		in[i] = c == '-' ? '+' : c == '_' ? '/' : (unsigned char)c;
+	}
+	size_t padded = len;
+	while (padded % 4)
+		in[padded++] = '=';
+	int n = EVP_DecodeBlock(dec, in, (int)padded);
+	if (n < 0)
+		return TB_EINVAL;
+	/* EVP_DecodeBlock counts the padding's zero bytes too. */
+	if ((size_t)n < want)
+		return TB_EINVAL;
+	for (size_t i = want; i < (size_t)n; i++)
+		if (dec[i])
+			return TB_EINVAL;
+	memcpy(out, dec, want);
+	/* Spare bits: re-encoding must give the same text. */
+	struct buf again = BUF_INIT;
+	int rc = keys_b64url(&again, out, want);
+	if (rc == 0 && (again.len != len || memcmp(again.data, s, len)))
+		rc = TB_EINVAL;
+	buf_release(&again);
+	return rc;
+}
+
+const struct qr_key *keys_qr_find(const struct keyring *kr,
+				  const unsigned char kid[KEYS_KID_LEN])
+{
+	for (size_t i = 0; i < kr->nqr; i++)
+		if (memcmp(kr->qr[i].kid, kid, KEYS_KID_LEN) == 0)
+			return &kr->qr[i];
+	return NULL;
+}
+
+int keys_qr_sign(const struct keyring *kr, const void *msg, size_t n,
+		 unsigned char sig[KEYS_ED25519_SIG_LEN],
+		 unsigned char kid[KEYS_KID_LEN])
+{
+	const struct qr_key *key = &kr->qr[kr->qr_current];
+	size_t siglen = KEYS_ED25519_SIG_LEN;
+	/* A context per call: the key is shared, the context is not. */
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx && EVP_DigestSignInit(ctx, NULL, NULL, NULL, key->pkey) == 1 &&
+		 EVP_DigestSign(ctx, sig, &siglen, msg, n) == 1 &&
+		 siglen == KEYS_ED25519_SIG_LEN;
+	EVP_MD_CTX_free(ctx);
+	if (!ok) {
+		ERR_clear_error();
+		return TB_ECRYPTO;
+	}
+	if (kid)
+		memcpy(kid, key->kid, KEYS_KID_LEN);
+	return 0;
+}
+
+int keys_ed25519_ok(EVP_PKEY *key, const void *msg, size_t n,
+		    const unsigned char sig[KEYS_ED25519_SIG_LEN])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key) == 1 &&
+		 EVP_DigestVerify(ctx, sig, KEYS_ED25519_SIG_LEN, msg, n) == 1;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		ERR_clear_error();
+	return ok;
 }
 
 int keyring_public_json(const struct keyring *kr, struct buf *out)
@@ -927,7 +1007,7 @@ int keyring_public_json(const struct keyring *kr, struct buf *out)
 	for (size_t i = 0; i < kr->nqr && !rc; i++) {
 		keys_kid_hex(kr->qr[i].kid, hex);
 		buf_reset(&tmp);
-		rc = add_b64url(&tmp, kr->qr[i].pub, 32);
+		rc = keys_b64url(&tmp, kr->qr[i].pub, 32);
 		json_obj_open(&j, NULL);
 		json_str(&j, "kid", hex);
 		json_str(&j, "kty", "OKP");

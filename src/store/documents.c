@@ -458,3 +458,44 @@ out:
 	sqlite3_finalize(wr);
 	return rc;
 }
+
+/*
+ * The status list's rows (issue/status.c): revoked and superseded ones,
+ * and valid ones past their last day. Written as the two ranges of the
+ * documents_status index (migration 11) that it is, so neither part
+ * reads the table (whose rows start with ~1 KB of the PDF's page); then
+ * sorted by serial.
+ */
+static const char SQL_DOC_STATUS[] =
+	"SELECT serial, state, revoked_at, expires_day FROM documents"
+	" WHERE state IN ('revoked', 'superseded')"
+	" OR (state = 'valid' AND expires_day < ?1) ORDER BY serial";
+
+int store_doc_status_each(struct store *s, int64_t today,
+			  int (*fn)(const struct store_doc_status *d, void *arg),
+			  void *arg, struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, SQL_DOC_STATUS, err);
+	if (!st)
+		return TB_EDB;
+	sqlite3_bind_int64(st, 1, today);
+	struct store_doc_status d;
+	int r, rc = 0;
+	char state[16];
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		store__col(st, 1, state, sizeof state);
+		int code = doc_state_parse(state);
+		if (code < 0)
+			return store__done(st, tb_err(err, TB_EDB, "status dokumen "
+						      "tidak dikenal"));
+		store__col(st, 0, d.serial, sizeof d.serial);
+		d.state = (enum doc_state)code;
+		store__col(st, 2, d.changed_at, sizeof d.changed_at);
+		d.expires_day = sqlite3_column_int64(st, 3);
+		if ((rc = fn(&d, arg)) != 0)
+			return store__done(st, rc);
+	}
+	if (r != SQLITE_DONE)
+		rc = store__err(s, "daftar status", err);
+	return store__done(st, rc);
+}

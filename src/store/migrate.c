@@ -43,6 +43,52 @@ static int seal_step(struct store *s, struct buf *err)
 }
 
 /*
+ * Token format 2 (docs/token.md) is 152 base32 characters: the CHECK on
+ * documents.token allowed 144 only. SQLite cannot alter a CHECK, and
+ * rebuilding the table would copy every stored PDF; widening it loosens
+ * a rule the rows already keep and changes nothing on disk, which is the
+ * case SQLite documents for editing the schema text in place
+ * (writable_schema, then a new schema_version so every connection
+ * re-reads it), inside the step's transaction. Run on a schema whose
+ * check is already wide it changes nothing. The index is the status
+ * list's (store_doc_status_each): the documents not in force as two
+ * ranges of it, without reading the table's rows.
+ */
+static const char STATUS_SQL[] =
+	"CREATE INDEX documents_status ON documents(state, expires_day, serial,"
+	" revoked_at);";
+
+static int token_v2_step(struct store *s, struct buf *err)
+{
+	static const char widen[] =
+		"UPDATE sqlite_schema SET sql = replace(sql,"
+		" 'CHECK (length(token) = 144)',"
+		" 'CHECK (length(token) IN (144, 152))')"
+		" WHERE type = 'table' AND name = 'documents'";
+	static const char check[] =
+		"SELECT instr(sql, 'CHECK (length(token) IN (144, 152))') > 0"
+		" FROM sqlite_schema WHERE type = 'table' AND name = 'documents'";
+	char bump[64];
+	int v = store__count(s, "PRAGMA schema_version", err);
+	if (v < 0)
+		return v;
+	/* Our own number, never outside input (PRAGMA takes no parameter). */
+	snprintf(bump, sizeof bump, "PRAGMA schema_version = %d", v + 1);
+	int ok = sqlite3_exec(s->db, "PRAGMA writable_schema = ON", NULL, NULL,
+			      NULL) == SQLITE_OK &&
+		 sqlite3_exec(s->db, widen, NULL, NULL, NULL) == SQLITE_OK &&
+		 sqlite3_exec(s->db, bump, NULL, NULL, NULL) == SQLITE_OK;
+	sqlite3_exec(s->db, "PRAGMA writable_schema = OFF", NULL, NULL, NULL);
+	if (!ok)
+		return tb_err(err, TB_EDB, "migrasi token versi 2 gagal: %s",
+			      sqlite3_errmsg(s->db));
+	if (store__count(s, check, err) != 1)
+		return tb_err(err, TB_EDB, "migrasi token versi 2: batasan "
+			      "kolom token tidak ditemukan");
+	return 0;
+}
+
+/*
  * What SQL alone cannot do (a hash), run after a step's SQL in the same
  * transaction, found by the address of the step's SQL text rather than
  * by its number, so steps from branches merged in either order keep
@@ -53,6 +99,7 @@ static const struct {
 	int (*fn)(struct store *s, struct buf *err);
 } step_fns[] = {
 	{ SEAL_SQL, seal_step },
+	{ STATUS_SQL, token_v2_step },
 };
 
 static const struct migration migrations[] = {
@@ -346,6 +393,11 @@ static const struct migration migrations[] = {
 	{ "web queues: cases by state and village",
 	  "CREATE INDEX cases_state_village ON cases(state, village_code,"
 	  " state_since, id);" },
+	/* Issue 12 (token format 2 and the status list): the token CHECK
+	 * widened to 152 characters and the status list's index (STATUS_SQL
+	 * above). Step 11: it follows the printing step 10 when both are
+	 * merged. */
+	{ "token format 2, status list index", STATUS_SQL },
 	/* Append new steps here: { "what and why", "SQL;" }, */
 };
 

@@ -548,6 +548,21 @@ int store_doc_each(struct store *s, const struct store_doc_filter *f,
 		   void *arg, struct buf *err);
 int store_doc_count(struct store *s, struct buf *err);
 
+/* One row of the status list: a document not in force on a given day. */
+struct store_doc_status {
+	char serial[SERIAL_LEN + 1];
+	enum doc_state state;       /* stored: valid (then expired), revoked,
+				     * superseded */
+	char changed_at[32];        /* revoked_at: "" for a valid one */
+	int64_t expires_day;
+};
+/* Every document revoked, superseded, or valid with expires_day < today,
+ * ascending serial (the status list, issue/status.h); fn as in
+ * store_region_each. */
+int store_doc_status_each(struct store *s, int64_t today,
+			  int (*fn)(const struct store_doc_status *d, void *arg),
+			  void *arg, struct buf *err);
+
 /* ---- web pages: resident search and edits (residents_edit.c) ------ */
 
 /*

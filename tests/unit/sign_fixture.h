@@ -8,7 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include "core/buf.h"
+#include "core/digest.h"
 #include "sign/keys.h"
 
 struct fixture {
@@ -75,3 +81,44 @@ static int fixture_teardown(void **state)
 	free(*state);
 	return 0;
 }
+
+/*
+ * The worked examples' key (docs/token.md): the Ed25519 key whose seed is
+ * the bytes 0x00..0x1f, installed as the current QR key of f's data
+ * directory (reload the keyring after). Ed25519 is deterministic, so
+ * what it signs is a fixed vector.
+ */
+static inline void install_fixed_key(struct fixture *f)
+{
+	unsigned char seed[32], pub[32], md[SHA256_LEN];
+	size_t publen = sizeof pub;
+	char path[256], hex[9];
+	for (int i = 0; i < 32; i++)
+		seed[i] = (unsigned char)i;
+	EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL,
+						   seed, sizeof seed);
+	if (!k)
+		abort();
+	if (EVP_PKEY_get_raw_public_key(k, pub, &publen) != 1)
+		abort();
+	digest_sha256(pub, sizeof pub, md);
+	snprintf(hex, sizeof hex, "%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
+	snprintf(path, sizeof path, "%s/keys/qr-%s.key", f->dir, hex);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		abort();
+	FILE *fp = fdopen(fd, "w");
+	if (PEM_write_PrivateKey(fp, k, NULL, NULL, 0, NULL, NULL) != 1)
+		abort();
+	fclose(fp);
+	snprintf(path, sizeof path, "%s/keys/qr-current", f->dir);
+	fp = fopen(path, "w");
+	fprintf(fp, "%s\n", hex);
+	fclose(fp);
+	EVP_PKEY_free(k);
+	printf("vector public key: ");
+	for (int i = 0; i < 32; i++)
+		printf("%02x", pub[i]);
+	printf("\nvector kid: %s\n", hex);
+}
+

@@ -307,36 +307,6 @@ static void test_make_refuses(void **state)
 	"LSPCDDGZZXRZNFUPQ77YG2GX6VOX4UQ6XUC5LN3E6EEIKDVYREL2MB2R" \
 	"KRYILYPKXVVMKNCW4TMXCRVJMYKKQHQB"
 
-static void install_fixed_key(struct fixture *f)
-{
-	unsigned char seed[32], pub[32], md[SHA256_LEN];
-	size_t publen = sizeof pub;
-	char path[256], hex[9];
-	for (int i = 0; i < 32; i++)
-		seed[i] = (unsigned char)i;
-	EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL,
-						   seed, sizeof seed);
-	assert_non_null(k);
-	assert_int_equal(EVP_PKEY_get_raw_public_key(k, pub, &publen), 1);
-	digest_sha256(pub, sizeof pub, md);
-	snprintf(hex, sizeof hex, "%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
-	snprintf(path, sizeof path, "%s/keys/qr-%s.key", f->dir, hex);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	assert_true(fd >= 0);
-	FILE *fp = fdopen(fd, "w");
-	assert_int_equal(PEM_write_PrivateKey(fp, k, NULL, NULL, 0, NULL, NULL), 1);
-	fclose(fp);
-	snprintf(path, sizeof path, "%s/keys/qr-current", f->dir);
-	fp = fopen(path, "w");
-	fprintf(fp, "%s\n", hex);
-	fclose(fp);
-	EVP_PKEY_free(k);
-	printf("vector public key: ");
-	for (int i = 0; i < 32; i++)
-		printf("%02x", pub[i]);
-	printf("\nvector kid: %s\n", hex);
-}
-
 static void test_vector(void **state)
 {
 	struct fixture *f = *state;
