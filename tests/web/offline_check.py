@@ -167,8 +167,13 @@ def pages_served():
 
 
 def shot(name):
+    """The whole page at 360 px: the window is the page's height plus
+    what the browser's frame takes of it."""
     if SHOTS:
-        b.shot(os.path.join(SHOTS, "offline-%s-360.png" % name), 360)
+        h = b.d.execute_script(
+            "return document.documentElement.scrollHeight +"
+            " window.outerHeight - window.innerHeight")
+        b.shot(os.path.join(SHOTS, "offline-%s-360.png" % name), 360, h)
         b.d.set_window_size(360, 780)
 
 
@@ -180,19 +185,20 @@ try:
     check("online: the page loads its one script, from us",
           b.d.find_elements("css selector",
                             "script[src='/V/sw-register.js']") != [])
+    # ready: the registration whose scope is this page's, once its worker
+    # is active (the script's timeout, 30 s, when it never is).
     state = run_js("""
-        navigator.serviceWorker.getRegistration('/V/').then(r => r ||
-            navigator.serviceWorker.ready).then(r => {
-            const sw = r.active || r.waiting || r.installing;
-            if (!sw) return done('none');
-            if (sw.state === 'activated') return done('activated');
-            sw.addEventListener('statechange', () => {
-                if (sw.state === 'activated' || sw.state === 'redundant')
-                    done(sw.state);
+        navigator.serviceWorker.ready.then(r => {
+            const w = r.active, fin = () =>
+                done(w.state + ' ' + new URL(r.scope).pathname);
+            if (w.state === 'activated')
+                return fin();
+            w.addEventListener('statechange', () => {
+                if (w.state !== 'activating') fin();
             });
         }, e => done('error ' + e));""")
-    check("the worker for /V/ is installed and active", state == "activated",
-          state)
+    check("the worker for /V/ is installed and active",
+          state == "activated /V/", state)
     # A second online page is one the worker serves from the network; its
     # refresh (after the page) keeps the status list too.
     b.open("/V/" + REVOKED)
