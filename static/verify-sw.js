@@ -70,8 +70,17 @@ self.addEventListener('fetch', (e) => {
 	e.respondWith(online(req).then((res) => {
 		e.waitUntil(refresh());
 		return res;
-	}, () => offline(m[1])));
+	}, () => offline(m[1]).catch(() => plain(
+		'Tidak ada sambungan, dan pemeriksaan tanpa sambungan gagal ' +
+		'di ponsel ini. Periksa lagi saat ada sinyal.'))));
 });
+
+// A short page in words only, for when there is nothing to fill in.
+function plain(text) {
+	return new Response(text + '\n', { status: 503, headers: {
+		'Content-Type': 'text/plain; charset=utf-8',
+		'Cache-Control': 'no-store' } });
+}
 
 // The server's page, or a rejection when there is none to show.
 function online(req) {
@@ -489,9 +498,8 @@ async function offline(text) {
 		'Referrer-Policy': 'no-referrer',
 	};
 	if (!shellRes)
-		return new Response('Tidak ada sambungan, dan pemeriksa tanpa ' +
-			'sambungan belum siap di ponsel ini.\n', { status: 503,
-			headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+		return plain('Tidak ada sambungan, dan pemeriksa tanpa ' +
+			'sambungan belum siap di ponsel ini.');
 	headers['Content-Security-Policy'] =
 		shellRes.headers.get('Content-Security-Policy') ||
 		"default-src 'none'; style-src 'unsafe-inline'";
