@@ -6,6 +6,7 @@
 #include "core/str.h"
 #include "core/html.h"
 #include "core/json.h"
+#include "sign/token.h"
 
 /*
  * One row per state: the word, what it means for the person at the
@@ -200,6 +201,9 @@ static int shell_words(struct buf *out)
 		json_obj_close(&j);
 	}
 	json_obj_close(&j);
+	/* By the token's kind byte, which is all the worker has. */
+	_Static_assert(TOKEN_LETTER == 1 && TOKEN_CARD == 2,
+		       "the kinds' keys below are the token's kind bytes");
 	json_obj_open(&j, "kinds");
 	json_str(&j, "1", verify_kind_label("letter"));
 	json_str(&j, "2", verify_kind_label("card"));

@@ -230,10 +230,21 @@ try:
     check("and nothing else: no /V/ answer, no API answer",
           all(u.startswith(CACHE + " ") and u.split(" ", 1)[1] in ALLOWED
               for u in urls), urls)
-    check("the registrations: /V/ and /v/", run_js("""
-        navigator.serviceWorker.getRegistrations().then(rs => done(
-            rs.map(r => new URL(r.scope).pathname).sort().join(' ')));""")
-          == "/V/ /v/")
+    # Both workers active before the network goes: each installs on its
+    # own, and a scope without an active worker is a browser error page
+    # offline.
+    regs = ""
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        regs = run_js("""
+            navigator.serviceWorker.getRegistrations().then(rs => done(
+                rs.map(r => new URL(r.scope).pathname + ':' +
+                    (r.active ? r.active.state : '-')).sort().join(' ')));""")
+        if regs == "/V/:activated /v/:activated":
+            break
+        time.sleep(0.2)
+    check("two registrations, /V/ and /v/, both active", regs ==
+          "/V/:activated /v/:activated", regs)
 
     # ---- offline through the DevTools protocol ----
     served = pages_served()
