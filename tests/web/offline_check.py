@@ -112,13 +112,41 @@ def kept_urls():
         .then(l => done([].concat(...l)), e => done(['error ' + e]));""")
 
 
-def put_status(text):
+def put_status(text, stored=None):
+    """Puts a status list in the worker's cache, as stored at the time
+    stored (ms; now by default; 0: so long ago that the next page online
+    fetches the list again)."""
     return run_js("""
         caches.open(arguments[0]).then(c => c.put(
             '/.well-known/terbit/status',
             new Response(arguments[1], {headers: {
-                'X-Terbit-Stored': String(Date.now())}})))
-        .then(() => done('ok'), e => done('error ' + e));""", CACHE, text)
+                'X-Terbit-Stored': String(arguments[2] === null ?
+                    Date.now() : arguments[2])}})))
+        .then(() => done('ok'), e => done('error ' + e));""", CACHE, text,
+                  stored)
+
+
+def kept_status():
+    return run_js("""
+        caches.open(arguments[0]).then(c =>
+            c.match('/.well-known/terbit/status'))
+        .then(r => r ? r.text() : '').then(done, e => done('error ' + e));""",
+                  CACHE)
+
+
+def status_fetches():
+    """How many times the server was asked for its status list."""
+    with open(LOG, errors="replace") as f:
+        return sum(1 for line in f
+                   if "route=/.well-known/terbit/status" in line)
+
+
+def wait_for(cond, seconds=20):
+    """Polls cond (the worker works after the page is in) until true."""
+    deadline = time.time() + seconds
+    while not cond() and time.time() < deadline:
+        time.sleep(0.1)
+    return cond()
 
 
 def verdict():
@@ -337,6 +365,34 @@ try:
               b.body())
         check("back online: the server answered it",
               pages_served() == served + 1, (served, pages_served()))
+        # Refreshing: a copy stored long ago is fetched again after the
+        # next page online; a newer list replaces a kept one, an older
+        # one (a replayed answer) never does.
+        office = office_key()
+        now = datetime.datetime.now(datetime.timezone.utc).replace(
+            microsecond=0)
+        hour = datetime.timedelta(hours=1)
+        older = status_list(office, now - 3 * hour, now + 21 * hour, [])
+        newer = status_list(office, now + hour, now + 25 * hour, [])
+        put_status(older, stored=0)
+        b.open("/V/" + VALID)
+        check("online: a kept list older than the server's is replaced",
+              wait_for(lambda: kept_status() not in (older, "")) and
+              kept_status().startswith("terbit-status 1\n"), kept_status())
+        asked = status_fetches()
+        put_status(newer, stored=0)
+        b.open("/V/" + VALID)
+        fetched = wait_for(lambda: status_fetches() > asked)
+        # Keeping leaves no trace to wait for: the worker decides within
+        # milliseconds of the answer, so 2 s without a change is a keep.
+        replaced = wait_for(lambda: kept_status() != newer, 2)
+        check("online: a kept list newer than the server's is kept "
+              "(the server was asked)", fetched and not replaced,
+              (fetched, kept_status()))
+        # The server's own again, for what follows.
+        put_status(older, stored=0)
+        b.open("/V/" + VALID)
+        wait_for(lambda: kept_status() != older)
     # The other way to be offline: the server itself gone (connection
     # refused), as when the office's line is down.
     if how == "DevTools offline":
