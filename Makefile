@@ -13,7 +13,7 @@
 
 SAN ?= 0
 CC ?= cc
-PKGS = sqlite3 libpng libcrypto libmicrohttpd libqrencode
+PKGS = sqlite3 libpng libcrypto libmicrohttpd libqrencode zlib
 
 ifeq ($(SAN),1)
 BUILD := build/san

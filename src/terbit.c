@@ -113,13 +113,22 @@ static const struct command commands[] = {
 	{ "document sheet", cli_document_sheet,
 	  "SERI... | --all-valid | --case KASUS --out BERKAS.pdf --by PENGGUNA",
 	  "cetak kartu berlaku 10 per lembar A4 dengan tanda potong (bolak-balik)" },
-	{ "verify", cli_verify, "TOKEN|URL|BERKAS.pdf [--json] [--policy BERKAS]",
+	{ "verify", cli_verify, "TOKEN|URL|BERKAS.pdf [--json] [--policy BERKAS]"
+	  " | --offline --trust DIR|DAFTAR [--trust-key KUNCI.pem]"
+	  " [--status BERKAS|DIR] TOKEN|URL|BERKAS.pdf [--json]",
 	  "periksa kode QR atau PDF: VALID, REVOKED, SUPERSEDED, EXPIRED, "
-	  "UNKNOWN, FORGED" },
+	  "UNKNOWN, FORGED; --offline tanpa basis data (STALE: daftar status "
+	  "kedaluwarsa)" },
 	{ "status export", cli_status_export,
 	  "[--out BERKAS] [--next-hours 24] [--policy BERKAS]",
 	  "daftar status bertanda tangan: dokumen yang tidak berlaku lagi "
 	  "(untuk pemeriksa luring)" },
+	{ "trust keygen", cli_trust_keygen, "DIR",
+	  "buat kunci penanda tangan daftar kepercayaan (Ed25519)" },
+	{ "trust make", cli_trust_make,
+	  "--key DIR/trust-KID.key --out DAFTAR KODE:NAMA:DIR[:URL-STATUS]...",
+	  "daftar kepercayaan bertanda tangan: penerbit (kode BPS, nama) dan "
+	  "kunci QR mereka dari keys export-public" },
 	/* -- reports -- */
 	{ "report monthly", cli_report_monthly,
 	  "YYYY-MM --csv BERKAS.csv [--out BERKAS.pdf] [--by PENGGUNA]",

@@ -45,7 +45,7 @@ done
 for f in l1 c1; do
 	pdftoppm -r 150 -f 1 -l 1 -png "$W/$f.pdf" "$W/$f-page"
 	URL=$(zbarimg -q --raw "$W/$f-page"-1.png 2>/dev/null | head -n1)
-	t_grep "$f: QR decodes to the verifier URL" '^HTTPS://SPM\.BANYUWANGIKAB\.GO\.ID/V/[A-Z2-7]{144}$' "$URL"
+	t_grep "$f: QR decodes to the verifier URL (token format 2, 152 characters)" '^HTTPS://SPM\.BANYUWANGIKAB\.GO\.ID/V/[A-Z2-7]{152}$' "$URL"
 	t_run 0 "$f: the QR URL verifies" "$TERBIT" verify "$URL"
 	t_grep "$f: QR says VALID" "^VALID" "$OUT"
 done
@@ -190,13 +190,14 @@ import sys
 A = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 t = sys.argv[1]
 # Every bit of a few characters (version/kid, serial, dates, digest,
-# signature), plus one bit at every 7th position across the token.
-pos = [0, 1, 3, 10, 20, 27, 30, 40, 60, 100, 143]
+# issuer and reserved byte of format 2, signature), plus one bit at every
+# 7th position across the token.
+pos = [0, 1, 3, 10, 20, 27, 30, 40, 43, 47, 49, 60, 100, 143, 151]
 out = set()
 for p in pos:
     for bit in range(5):
         out.add((p, 1 << bit))
-for p in range(2, 144, 7):
+for p in range(2, len(t), 7):
     out.add((p, 1 << (p % 5)))
 for p, mask in sorted(out):
     v = A.index(t[p]) ^ mask

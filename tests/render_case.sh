@@ -27,8 +27,8 @@ text=$(pdftotext -layout "$T_TMP/c.pdf" - 2>/dev/null)
 t_grep "card holds the NIK" "$nik" "$text"
 pdftoppm -r 150 -png -f 1 -l 1 "$T_TMP/l.pdf" "$T_TMP/lp"
 qr=$(zbarimg --raw -q "$T_TMP"/lp*.png 2>/dev/null)
-t_grep "letter QR: the verifier URL, upper case, 160 characters" "^HTTPS://[A-Z0-9.-]+/V/[A-Z0-9]+$" "$qr"
-t_check "QR payload is 160 characters" test "${#qr}" -eq 160
+t_grep "letter QR: the verifier URL, upper case, 190 characters" "^HTTPS://[A-Z0-9.-]+/V/[A-Z0-9]+$" "$qr"
+t_check "QR payload is 190 characters (version 8 like an issued one)" test "${#qr}" -eq 190
 t_check "QR carries no NIK" test "${qr#*$nik}" = "$qr"
 
 other=$("$TERBIT" case list --state draft | head -n1 | cut -f1)

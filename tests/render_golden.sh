@@ -55,10 +55,10 @@ id=$("$TERBIT" case list --state approved | head -n1 | cut -f1)
 t_check "an approved case ($id)" test -n "$id"
 t_run 0 "specimen letter of case $id" "$TERBIT" render letter "$id" --out "$T_TMP/sl.pdf"
 golden "specimen letter from the demo database" "$T_TMP/sl.pdf" \
-	5ddad1ef4de8d2b2432921395ab0068d3b08b87d99aebf5b4221e895926fe3aa
+	32a7f1191550bfc774b34a58373e9a9a5542494310e022ffbb9dbf222abb07ee
 t_run 0 "specimen card of case $id" "$TERBIT" render card "$id" --out "$T_TMP/sc.pdf"
 golden "specimen card from the demo database" "$T_TMP/sc.pdf" \
-	ee5509d5131191e71557e478aeee7669acec9e602171af324e0f8347396d70c1
+	118069a342513798822c459f18ea6947d6a5204fdb4d853626b7264a22604e7c
 
 # first_revision IN OUT: the bytes up to and including the first %%EOF line
 first_revision() {

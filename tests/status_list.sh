@@ -28,9 +28,10 @@ t_grep "the superseded letter: S, today" "^$SUPERSEDED S $today\$" "$st"
 t_check "nothing in force is listed" bash -c "! grep -Eq '^($VALID|$NEW|$CARD) ' '$T_TMP/st.txt'"
 t_check "file is 0644" test "$(stat -c %a "$T_TMP/st.txt")" = 644
 
-# A second implementation: Python's cryptography, from the format alone.
+# A second implementation: Python's cryptography (Debian's, in the system
+# python3), from the format alone.
 check_py() { # FILE -> prints OK or why not
-	python3 - "$1" "$T_TMP/pub/keys.json" <<'EOF'
+	/usr/bin/python3 - "$1" "$T_TMP/pub/keys.json" <<'EOF'
 import base64, json, sys, datetime
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 text = open(sys.argv[1], "rb").read()
@@ -54,6 +55,26 @@ print("OK", f["issuer"], n, int((nxt - made).total_seconds()))
 EOF
 }
 t_grep "Python verifies the signature" '^OK 3510 2 86400$' "$(check_py "$T_TMP/st.txt" 2>&1)"
+# The worked example of docs/token.md, recomputed in Python from the seed
+# 00..1f: the same bytes, the same signature (test_statuslist pins the C
+# side to the same text).
+t_grep "docs/token.md's status list vector, recomputed in Python" '^VECTOR OK$' "$(/usr/bin/python3 - "$ROOT/docs/token.md" <<'EOF'
+import base64, sys
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+doc = open(sys.argv[1]).read()
+ex = doc[doc.index("### Worked example\n"):]
+ex = ex[ex.index("```\n") + 4:]
+text = ex[:ex.index("```")].encode()
+at = text.rindex(b"\nsig ") + 1
+key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+sig = key.sign(b"terbit-status-v1\0" + text[:at])
+want = b"sig " + base64.urlsafe_b64encode(sig).rstrip(b"=") + b"\n"
+assert text[at:] == want, (text[at:], want)
+key.public_key().verify(sig, b"terbit-status-v1\0" + text[:at])
+assert text.startswith(b"terbit-status 1\nissuer 3510\nkid 56475aa7\n")
+print("VECTOR OK")
+EOF
+)"
 # A third: the openssl CLI, over the exact bytes signed.
 sigline=$(tail -n1 "$T_TMP/st.txt")
 { printf 'terbit-status-v1\0'; head -n -1 "$T_TMP/st.txt"; } >"$T_TMP/msg"

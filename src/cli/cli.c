@@ -8,7 +8,7 @@
 
 const char *const cli_bool_flags[] = { "--json", "--skip-bad", "--help",
 				       "--force", "--all-valid", "--passwords",
-				       NULL };
+				       "--offline", NULL };
 
 static int is_bool_flag(const char *arg)
 {

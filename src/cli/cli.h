@@ -122,6 +122,9 @@ int cli_document_sheet(struct cli *c);
 int cli_verify(struct cli *c);
 /* cli_trust.c */
 int cli_status_export(struct cli *c);
+int cli_verify_offline(struct cli *c);
+int cli_trust_keygen(struct cli *c);
+int cli_trust_make(struct cli *c);
 /* -- reports (cli_report.c) -- */
 int cli_report_monthly(struct cli *c);
 /* -- service (cli_serve.c) -- */

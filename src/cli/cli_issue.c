@@ -641,6 +641,9 @@ int cli_verify(struct cli *c)
 	struct verify_result r;
 	struct buf pdf = BUF_INIT, out = BUF_INIT;
 	const char *arg = cli_pos(c, 0);
+	/* Without the registry: cli_trust.c. */
+	if (cli_flag(c, "--offline"))
+		return cli_verify_offline(c);
 	int rc = cli_expect(c, 1, opts);
 	if (rc < 0)
 		return rc;

@@ -20,7 +20,9 @@
 #include "http/offline.h"
 #include "http/route.h"
 #include "http/server.h"
+#include "issue/offline.h"
 #include "issue/status.h"
+#include "sign/trust.h"
 #include "render/render.h"
 #include "sign/keys.h"
 #include "store/store.h"
@@ -40,6 +42,9 @@ struct app_state {
 	struct render_ctx *render;
 	struct keyring *keys;
 	struct issue_status_cache *status;
+	struct trust *trust;
+	struct offline_lists *trust_lists;
+	struct verify_others others;
 	struct web *web;            /* templates, stylesheet, cookie */
 	struct offline_files *offline; /* the phone's offline verifier */
 	struct route *routes;       /* the API's and the pages' rows */
@@ -66,6 +71,14 @@ static int app_load(struct cli *c, const struct config *cfg,
 			st->keys, issue_status_issuer(policy_regency(st->policy)),
 			(int64_t)cfg->status_next_hours * 3600, &st->status,
 			&c->err);
+	if (rc == 0 && cfg->trust[0])
+		rc = trust_load(cfg->trust, cfg->trust_key[0] ? cfg->trust_key : NULL,
+				&st->trust, &c->err);
+	if (rc == 0 && st->trust)
+		rc = offline_lists_load(st->trust, cfg->trust_status[0]
+						       ? cfg->trust_status : NULL,
+					&st->trust_lists, &c->err);
+	st->others = (struct verify_others){ st->trust, st->trust_lists };
 	/* Every template parsed now: a mistake in one stops the start with
 	 * its file and line, not a page later. */
 	if (rc == 0)
@@ -80,6 +93,7 @@ static int app_load(struct cli *c, const struct config *cfg,
 				     .render = st->render, .keys = st->keys,
 				     .offline = st->offline,
 				     .status = st->status,
+				     .others = st->trust ? &st->others : NULL,
 				     .verifier_host = getenv("TERBIT_VERIFIER_HOST") };
 	return rc;
 }
@@ -89,6 +103,8 @@ static void app_free(struct app_state *st)
 	policy_free(st->policy);
 	render_ctx_free(st->render);
 	issue_status_cache_free(st->status);
+	offline_lists_free(st->trust_lists);
+	trust_free(st->trust);
 	keyring_free(st->keys);
 	web_free(st->web);
 	offline_free(st->offline);

@@ -221,6 +221,9 @@ int cli_token_check(struct cli *c)
 		json_str(&j, "kid", kid);
 		json_str(&j, "kind", kind);
 		json_str(&j, "serial", serial.data);
+		json_int(&j, "version", t.version);
+		if (t.issuer)
+			json_int(&j, "issuer", t.issuer);
 		json_int(&j, "issued", t.issued);
 		json_int(&j, "expires", t.expires);
 		json_obj_close(&j);
@@ -239,6 +242,8 @@ int cli_token_check(struct cli *c)
 			rc = fmt_days_id(&out, t.expires);
 		if (!rc)
 			rc = buf_addc(&out, '\n');
+		if (!rc && t.issuer)
+			rc = buf_addf(&out, "Penerbit: %u\n", t.issuer);
 	}
 	if (!rc)
 		rc = write_stdout(&out);

@@ -5,14 +5,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli/cli.h"
 #include "core/err.h"
 #include "core/fmt.h"
 #include "eligibility/eligibility.h"
+#include "issue/offline.h"
 #include "issue/status.h"
 #include "sign/keys.h"
+#include "sign/trust.h"
 #include "store/store.h"
 
 /* Whole hours, 1..720 (30 days), as the server's status_next_hours. */
@@ -68,5 +72,150 @@ out:
 	policy_free(p);
 	keyring_free(kr);
 	store_close(s);
+	return rc;
+}
+
+/* ---- offline verification ---- */
+
+int cli_verify_offline(struct cli *c)
+{
+	static const char *const opts[] = { "--offline", "--trust", "--trust-key",
+					    "--status", "--json", NULL };
+	struct trust *t = NULL;
+	struct offline_lists *lists = NULL;
+	struct keyring *pub = NULL;
+	struct offline_result o;
+	struct buf pdf = BUF_INIT, out = BUF_INIT;
+	const char *arg = cli_pos(c, 0), *trust = cli_opt(c, "--trust");
+	struct stat st;
+	int rc = cli_expect(c, 1, opts);
+	if (rc < 0)
+		return rc;
+	if (!trust) {
+		rc = tb_err(&c->err, TB_EINVAL, "--offline perlu --trust DIR "
+			    "(keys export-public) atau daftar kepercayaan");
+		goto out;
+	}
+	if ((rc = trust_load(trust, cli_opt(c, "--trust-key"), &t, &c->err)) < 0 ||
+	    (rc = offline_lists_load(t, cli_opt(c, "--status"), &lists,
+				     &c->err)) < 0)
+		goto out;
+	int64_t now = offline_now();
+	if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
+		/* A PDF's signature chains to the CA certificates that only
+		 * an export-public directory carries. */
+		if (stat(trust, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			rc = tb_err(&c->err, TB_EINVAL, "memeriksa PDF tanpa "
+				    "sambungan perlu --trust DIR dari keys "
+				    "export-public (ca.pem)");
+			goto out;
+		}
+		if ((rc = keyring_load_public(trust, &pub, &c->err)) < 0 ||
+		    (rc = buf_read_file(&pdf, arg, VERIFY_PDF_MAX, &c->err)) < 0 ||
+		    (rc = verify_offline_pdf(pub, t, lists, pdf.data, pdf.len, now,
+					     &o, &c->err)) < 0)
+			goto out;
+	} else if (strlen(arg) > 4 && !strcasecmp(arg + strlen(arg) - 4, ".pdf")) {
+		rc = tb_err(&c->err, TB_ENOTFOUND, "berkas %s tidak ditemukan", arg);
+		goto out;
+	} else {
+		verify_offline_token(t, lists, arg, now, &o);
+	}
+	rc = cli_flag(c, "--json") ? offline_result_json(&o, &out)
+				   : offline_result_text(&o, &out);
+	if (rc == 0 && cli_flag(c, "--json"))
+		rc = buf_addc(&out, '\n');
+	if (rc < 0) {
+		rc = tb_err(&c->err, TB_ENOMEM, "memori habis");
+		goto out;
+	}
+	cli_fputs(out.data, stdout);
+	if (o.r.state == VERIFY_STALE)
+		cli_printf(stderr, "PERINGATAN: %s\n", o.r.detail);
+	/* The online command's exit codes: 0 only for VALID. */
+	rc = o.r.state == VERIFY_VALID ? 0 : 10 + (int)o.r.state;
+out:
+	buf_release(&pdf);
+	buf_release(&out);
+	keyring_free(pub);
+	offline_lists_free(lists);
+	trust_free(t);
+	return rc;
+}
+
+/* ---- trust lists ---- */
+
+int cli_trust_keygen(struct cli *c)
+{
+	char kid[9];
+	int rc = cli_expect(c, 1, NULL);
+	if (rc == 0)
+		rc = trust_keygen(cli_pos(c, 0), kid, &c->err);
+	if (rc == 0)
+		printf("Kunci daftar kepercayaan dibuat: %s/trust-%s.key (rahasia) "
+		       "dan trust-%s.pub.pem (untuk pemeriksa)\n", cli_pos(c, 0),
+		       kid, kid);
+	return rc;
+}
+
+/* "3510:Kabupaten Banyuwangi:DIR[:URL]" (the URL keeps its own colons). */
+static int parse_source(struct cli *c, char *spec, struct trust_source *s)
+{
+	char *name = strchr(spec, ':'), *dir = name ? strchr(name + 1, ':') : NULL;
+	char *url = dir ? strchr(dir + 1, ':') : NULL;
+	char *end;
+	if (!dir)
+		return tb_err(&c->err, TB_EINVAL, "penerbit harus KODE:NAMA:DIR"
+			      "[:URL-STATUS], bukan %s", spec);
+	*name++ = 0;
+	*dir++ = 0;
+	if (url)
+		*url++ = 0;
+	unsigned long code = strtoul(spec, &end, 10);
+	if (*end || !*spec || code > 9999)
+		return tb_err(&c->err, TB_EINVAL, "kode penerbit tidak sah: %s",
+			      spec);
+	*s = (struct trust_source){ (uint32_t)code, name, dir, url };
+	return 0;
+}
+
+int cli_trust_make(struct cli *c)
+{
+	static const char *const opts[] = { "--key", "--out", NULL };
+	const char *key = cli_opt(c, "--key"), *file = cli_opt(c, "--out");
+	struct trust_source *src = NULL;
+	struct buf out = BUF_INIT;
+	char **specs = NULL;
+	int n = cli_npos(c), rc = cli_expect(c, n, opts);
+	if (rc < 0)
+		return rc;
+	if (!key || !file || n < 1) {
+		rc = tb_err(&c->err, TB_EINVAL, "perlu --key, --out dan paling "
+			    "sedikit satu penerbit KODE:NAMA:DIR");
+		goto out;
+	}
+	if (!(src = calloc((size_t)n, sizeof *src)) ||
+	    !(specs = calloc((size_t)n, sizeof *specs))) {
+		rc = tb_err(&c->err, TB_ENOMEM, "memori habis");
+		goto out;
+	}
+	for (int i = 0; i < n && rc == 0; i++) {
+		if (!(specs[i] = strdup(cli_pos(c, i))))
+			rc = tb_err(&c->err, TB_ENOMEM, "memori habis");
+		else
+			rc = parse_source(c, specs[i], &src[i]);
+	}
+	if (rc == 0)
+		rc = trust_make(key, src, (size_t)n, (int64_t)time(NULL), &out,
+				&c->err);
+	if (rc == 0 &&
+	    (rc = buf_write_file(file, out.data, out.len, 0644, &c->err)) == 0)
+		printf("Daftar kepercayaan ditulis ke %s (%d penerbit)\n", file, n);
+out:
+	for (int i = 0; specs && i < n; i++)
+		free(specs[i]);
+	free(specs);
+	free(src);
+	buf_release(&out);
 	return rc;
 }

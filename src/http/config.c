@@ -67,6 +67,17 @@ static const struct key {
 	    "hours from a status list's made to its next: offline checkers warn "
 	    "on a list older than that (docs/token.md)" },
 	  K_UINT, offsetof(struct config, status_next_hours), 1, 720, "24" },
+	{ { "trust",
+	    "other issuers whose tokens the verifier checks: an export-public "
+	    "directory or a signed trust list (docs/trust.md); empty: none" },
+	  K_STR, offsetof(struct config, trust), 0, 0, "" },
+	{ { "trust_key",
+	    "the trust list's public key (PEM, terbit trust keygen)" },
+	  K_STR, offsetof(struct config, trust_key), 0, 0, "" },
+	{ { "trust_status",
+	    "those issuers' signed status lists: a file or a directory of "
+	    "them, read at start" },
+	  K_STR, offsetof(struct config, trust_status), 0, 0, "" },
 };
 #define NKEYS ARRAY_SIZE(keys)
 

@@ -25,12 +25,13 @@ static const char *const result_labels[] = {
 	[VERIFY_VALID] = "valid",       [VERIFY_REVOKED] = "revoked",
 	[VERIFY_SUPERSEDED] = "superseded", [VERIFY_EXPIRED] = "expired",
 	[VERIFY_UNKNOWN] = "unknown",   [VERIFY_FORGED] = "forged",
+	[VERIFY_STALE] = "stale",
 };
 
 static void count_state(int state)
 {
 	metrics_inc(METRIC_VERIFICATIONS,
-		    (unsigned)state <= VERIFY_FORGED ? result_labels[state]
+		    (unsigned)state <= VERIFY_STALE ? result_labels[state]
 						     : "forged");
 }
 
@@ -98,7 +99,8 @@ static int answer(struct http_request *req, enum vcache_kind k,
 		count_state(state);
 		return buf_add(out, body, len);
 	}
-	if ((rc = verify_token(s, app->keys, token, VERIFY_FAST, &r, err)) < 0)
+	if ((rc = verify_token_with(s, app->keys, app->others, token, VERIFY_FAST,
+				    &r, err)) < 0)
 		return rc;
 	count(&r);
 	size_t start = out->len;

@@ -32,6 +32,8 @@ struct http_app {
 	/* The signed status list's shared copy (issue/status.h); NULL when
 	 * the server publishes none. */
 	struct issue_status_cache *status;
+	/* Other issuers' keys and status lists (`trust`); NULL: none. */
+	const struct verify_others *others;
 };
 
 /* -- shared handler steps (h_common.c) -- */

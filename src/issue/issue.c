@@ -4,6 +4,7 @@
  * leaves a whole document or none (docs/issuance.md).
  */
 #include "issue/issue.h"
+#include "issue/status.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -205,8 +206,15 @@ static int make_token(struct issue_ctx *ctx, enum issue_kind kind,
 		return tb_err(err, TB_EINTERNAL, "masa berlaku tidak terbaca");
 	d->doc.issued_day = today;
 	d->doc.expires_day = date_to_days(y, m, dd);
-	int rc = token_make(ctx->keys, (enum token_kind)kind, d->serial, today,
-			    d->doc.expires_day, tf, 4, NULL, &d->token, err);
+	/* Format 2: the token names the office that issued it, so a
+	 * verifier trusting several regencies knows whose key to expect. */
+	uint32_t issuer = issue_status_issuer(policy_regency(ctx->policy));
+	if (!issuer)
+		return tb_err(err, TB_EINVAL, "kode kabupaten kebijakan tidak "
+			      "sah: %s", policy_regency(ctx->policy));
+	int rc = token_make(ctx->keys, (enum token_kind)kind, issuer, d->serial,
+			    today, d->doc.expires_day, tf, 4, NULL, &d->token,
+			    err);
 	if (rc < 0)
 		return rc;
 	const char *host = ctx->verifier_host

@@ -149,16 +149,17 @@ int issue_reissue(struct issue_ctx *ctx, const struct cases_actor *a,
 
 /*
  * Length of a specimen's stand-in QR payload. An issued payload is
- * "HTTPS://" + verifier host + "/V/" + the 144-character token: 165
- * characters with a 10-character host, 178 with the sample policy's
- * SPM.BANYUWANGIKAB.GO.ID. All of them, and 160, encode as QR version 7
- * (45 modules) at the level M that qr.c uses, so a specimen's code is
- * drawn at the size and density of an issued one, which is what a layout
- * check needs. A fixed length, not the exact one for the host, so that
- * specimens stay byte-for-byte the same (tests/render_case.sh reads 160
- * back from the printed code).
+ * "HTTPS://" + verifier host + "/V/" + the 152-character token (format
+ * 2, docs/token.md): 186 characters with the sample policy's
+ * SPM.BANYUWANGIKAB.GO.ID, 203 with a 40-character host. Every host
+ * from 16 to 58 characters, and 190, encode as QR version 8 (49 modules)
+ * at the level M that qr.c uses, so a specimen's code is drawn at the
+ * size and density of an issued one, which is what a layout check
+ * needs. A fixed length, not the exact one for the host, so that
+ * specimens stay byte-for-byte the same (tests/render_case.sh reads 190
+ * back from the printed code). It was 160 (version 7) for format 1.
  */
-#define ISSUE_SPECIMEN_QR_LEN 160
+#define ISSUE_SPECIMEN_QR_LEN 190
 
 /*
  * The fields of an unsigned specimen of case_id (`terbit render`), for

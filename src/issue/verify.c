@@ -5,6 +5,7 @@
 #include "issue/verify.h"
 
 #include "issue/issue.h"
+#include "issue/offline.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -29,16 +30,17 @@ static const struct {
 	[VERIFY_EXPIRED] = { "EXPIRED", "KEDALUWARSA" },
 	[VERIFY_UNKNOWN] = { "UNKNOWN", "TIDAK TERDAFTAR" },
 	[VERIFY_FORGED] = { "FORGED", "PALSU" },
+	[VERIFY_STALE] = { "STALE", "BELUM PASTI" },
 };
 
 const char *verify_state_name(enum verify_state s)
 {
-	return (unsigned)s <= VERIFY_FORGED ? states[s].name : "FORGED";
+	return (unsigned)s <= VERIFY_STALE ? states[s].name : "FORGED";
 }
 
 const char *verify_state_label(enum verify_state s)
 {
-	return (unsigned)s <= VERIFY_FORGED ? states[s].label : "PALSU";
+	return (unsigned)s <= VERIFY_STALE ? states[s].label : "PALSU";
 }
 
 static int verdict(struct verify_result *out, enum verify_state st,
@@ -113,11 +115,27 @@ static int lookup(struct store *s, const char *serial, struct verify_result *out
 static int same_token(const struct verify_result *out, const struct buf *canon)
 {
 	return strlen(out->doc.token) == canon->len &&
-	       canon->len == TOKEN_STR_LEN &&
+	       canon->len <= TOKEN_STR_MAX &&
 	       digest_equal(out->doc.token, canon->data, canon->len);
 }
 
+/* Another issuer's token: its key and status list decide. */
+static int foreign(const struct verify_others *others, const struct token *t,
+		   struct verify_result *out)
+{
+	struct offline_result o;
+	verify_offline_parsed(others->trust, others->lists, t, offline_now(), &o);
+	if (o.r.state == VERIFY_FORGED)
+		return verdict(out, VERIFY_FORGED, o.r.detail);
+	char msg[600]; /* cut to the detail's size by verdict */
+	snprintf(msg, sizeof msg, "penerbit %u%s%.128s, diperiksa dengan daftar "
+		 "statusnya%s%.255s", o.issuer, o.issuer_name[0] ? " " : "",
+		 o.issuer_name, o.r.detail[0] ? ": " : "", o.r.detail);
+	return verdict(out, o.r.state, msg);
+}
+
 static int check_token(struct store *s, const struct keyring *kr,
+		       const struct verify_others *others,
 		       const struct token *t, const struct buf *canon,
 		       int flags, struct verify_result *out, struct buf *err)
 {
@@ -134,6 +152,8 @@ static int check_token(struct store *s, const struct keyring *kr,
 	case TOKEN_OK:
 		break;
 	case TOKEN_UNKNOWN_KEY:
+		if (others && others->trust)
+			return foreign(others, t, out);
 		return verdict(out, VERIFY_FORGED,
 			       "kunci penanda tangan tidak dikenal");
 	default:
@@ -154,6 +174,13 @@ static int check_token(struct store *s, const struct keyring *kr,
 int verify_token(struct store *s, const struct keyring *kr, const char *in,
 		 int flags, struct verify_result *out, struct buf *err)
 {
+	return verify_token_with(s, kr, NULL, in, flags, out, err);
+}
+
+int verify_token_with(struct store *s, const struct keyring *kr,
+		      const struct verify_others *others, const char *in,
+		      int flags, struct verify_result *out, struct buf *err)
+{
 	struct token t;
 	struct buf canon = BUF_INIT;
 	memset(out, 0, sizeof *out);
@@ -163,7 +190,7 @@ int verify_token(struct store *s, const struct keyring *kr, const char *in,
 		buf_release(&canon);
 		return tb_err(err, TB_ENOMEM, "memori habis");
 	}
-	int rc = check_token(s, kr, &t, &canon, flags, out, err);
+	int rc = check_token(s, kr, others, &t, &canon, flags, out, err);
 	buf_release(&canon);
 	return rc;
 }

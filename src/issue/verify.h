@@ -47,6 +47,13 @@ enum verify_state {
 	VERIFY_EXPIRED,
 	VERIFY_UNKNOWN,
 	VERIFY_FORGED,
+	/*
+	 * Only without the registry (issue/offline.h): the signature holds
+	 * and the status list does not name the document, but the list is
+	 * past its "next" (or there is none for the token's issuer), so
+	 * whether it is still in force is not known: never a plain VALID.
+	 */
+	VERIFY_STALE,
 };
 
 /* "VALID", "REVOKED", ...: the stable names (CLI first word, JSON). */
@@ -84,6 +91,27 @@ enum {
  */
 int verify_token(struct store *s, const struct keyring *kr, const char *in,
 		 int flags, struct verify_result *out, struct buf *err);
+
+/*
+ * Other issuers a server vouches for (`trust` in its configuration,
+ * docs/trust.md): their keys and the status lists it holds for them.
+ */
+struct trust;
+struct offline_lists;
+struct verify_others {
+	const struct trust *trust;
+	const struct offline_lists *lists;  /* may be NULL: STALE answers */
+};
+/*
+ * verify_token, but a token whose kid is not the office's is checked
+ * against others (issue/offline.h: its issuer's key and status list,
+ * STALE without a current list) instead of being FORGED at once. Only
+ * a kid the keyring lacks takes that path: the office's own tokens cost
+ * nothing more. others NULL: verify_token.
+ */
+int verify_token_with(struct store *s, const struct keyring *kr,
+		      const struct verify_others *others, const char *in,
+		      int flags, struct verify_result *out, struct buf *err);
 
 /*
  * A token is valid wherever it is shown, but one printed under another

@@ -60,6 +60,9 @@ const struct qr_key *keys_qr_find(const struct keyring *kr,
 int keys_qr_sign(const struct keyring *kr, const void *msg, size_t n,
 		 unsigned char sig[KEYS_ED25519_SIG_LEN],
 		 unsigned char kid[KEYS_KID_LEN]);
+/* Ed25519 with a private key; 1 on success, 0 on failure. */
+int keys_sign_with(EVP_PKEY *key, const void *msg, size_t n,
+		   unsigned char sig[KEYS_ED25519_SIG_LEN]);
 /* 1 when sig is key's Ed25519 signature over msg (key may be a private
  * or a public key), else 0. Any thread. */
 int keys_ed25519_ok(EVP_PKEY *key, const void *msg, size_t n,
@@ -70,6 +73,19 @@ int keys_b64url(struct buf *out, const unsigned char *p, size_t n);
  * bytes from s[0..len). 0 or TB_EINVAL. */
 int keys_b64url_decode(const char *s, size_t len, unsigned char *out,
 		       size_t want);
+
+/* A new file dir/name with exactly mode, O_EXCL (an existing key is
+ * never overwritten), fsync-ed. TB_ECONFLICT when it exists. */
+int keys_write_new(const char *dir, const char *name, const void *data,
+		   size_t n, int mode, struct buf *err);
+/* A new Ed25519 key written as dir/<prefix>-<kid>.key (PKCS#8 PEM, 0600);
+ * its kid into kid, the key into *out when out is not NULL (the
+ * caller's to free). */
+int keys_ed25519_new(const char *dir, const char *prefix,
+		     unsigned char kid[KEYS_KID_LEN], EVP_PKEY **out,
+		     struct buf *err);
+/* The PEM private key dir/name; NULL with the reason in err. */
+EVP_PKEY *keys_load_private(const char *dir, const char *name, struct buf *err);
 
 /* Size in bytes of a CMS this signer makes, for the /Contents reserve. */
 int pades_cms_size(const struct pdf_signer *s, size_t *size, struct buf *err);

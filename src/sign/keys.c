@@ -97,8 +97,8 @@ static int crypto_err(struct buf *err, const char *what)
  * overwritten, and the mode given to open so a private key is never for a
  * moment readable by others (no chmod afterwards).
  */
-static int write_new(const char *dir, const char *name, const void *data,
-		     size_t n, int mode, struct buf *err)
+int keys_write_new(const char *dir, const char *name, const void *data,
+		   size_t n, int mode, struct buf *err)
 {
 	struct buf path = BUF_INIT;
 	int rc = TB_EIO, fd = -1;
@@ -156,7 +156,7 @@ static int write_key(const char *dir, const char *name, EVP_PKEY *key,
 	if (rc)
 		rc = crypto_err(err, "menulis kunci");
 	else
-		rc = write_new(dir, name, pem.data, pem.len, 0600, err);
+		rc = keys_write_new(dir, name, pem.data, pem.len, 0600, err);
 	OPENSSL_cleanse(pem.data, pem.len);
 	buf_release(&pem);
 	return rc;
@@ -172,7 +172,7 @@ static int write_certs(const char *dir, const char *name, X509 *cert,
 	if (rc)
 		rc = crypto_err(err, "menulis sertifikat");
 	else
-		rc = write_new(dir, name, pem.data, pem.len, 0644, err);
+		rc = keys_write_new(dir, name, pem.data, pem.len, 0644, err);
 	buf_release(&pem);
 	return rc;
 }
@@ -281,25 +281,36 @@ out:
 
 /* ---- administration ---- */
 
-static int new_qr_key(const char *dir, unsigned char kid[KEYS_KID_LEN],
-		      struct buf *err)
+int keys_ed25519_new(const char *dir, const char *prefix,
+		     unsigned char kid[KEYS_KID_LEN], EVP_PKEY **out,
+		     struct buf *err)
 {
 	EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
 	unsigned char pub[32];
 	size_t publen = sizeof pub;
-	char name[32], hex[9];
+	char name[64], hex[9];
 	int rc;
 	if (!key || !EVP_PKEY_get_raw_public_key(key, pub, &publen)) {
-		rc = crypto_err(err, "membuat kunci QR");
+		rc = crypto_err(err, "membuat kunci Ed25519");
 		goto out;
 	}
 	keys_kid_of_raw(pub, publen, kid);
 	keys_kid_hex(kid, hex);
-	snprintf(name, sizeof name, "qr-%s.key", hex);
+	snprintf(name, sizeof name, "%s-%s.key", prefix, hex);
 	rc = write_key(dir, name, key, err);
+	if (rc == 0 && out) {
+		*out = key;
+		key = NULL;
+	}
 out:
 	EVP_PKEY_free(key);
 	return rc;
+}
+
+static int new_qr_key(const char *dir, unsigned char kid[KEYS_KID_LEN],
+		      struct buf *err)
+{
+	return keys_ed25519_new(dir, "qr", kid, NULL, err);
 }
 
 /* A new seal key: random bytes straight into a new 0600 file. */
@@ -307,7 +318,7 @@ static int new_seal_key(const char *dir, struct buf *err)
 {
 	unsigned char key[KEYS_SEAL_LEN];
 	int rc = rand_bytes(key, sizeof key) == 0
-			 ? write_new(dir, KEYS_SEAL_FILE, key, sizeof key, 0600,
+			 ? keys_write_new(dir, KEYS_SEAL_FILE, key, sizeof key, 0600,
 				     err)
 			 : tb_err(err, TB_ECRYPTO, "gagal membuat kunci segel");
 	OPENSSL_cleanse(key, sizeof key);
@@ -539,7 +550,7 @@ static int read_pem_file(const char *dir, const char *name, struct buf *out,
 	return rc;
 }
 
-static EVP_PKEY *load_key(const char *dir, const char *name, struct buf *err)
+EVP_PKEY *keys_load_private(const char *dir, const char *name, struct buf *err)
 {
 	struct buf pem = BUF_INIT;
 	EVP_PKEY *key = NULL;
@@ -609,7 +620,7 @@ static int add_qr(struct keyring *kr, const char *dir, const char *name,
 	unsigned char kid[KEYS_KID_LEN];
 	size_t publen = 32;
 	struct qr_key *q;
-	EVP_PKEY *key = load_key(dir, name, err);
+	EVP_PKEY *key = keys_load_private(dir, name, err);
 	if (!key)
 		return TB_ECRYPTO;
 	q = realloc(kr->qr, (kr->nqr + 1) * sizeof *q);
@@ -653,7 +664,7 @@ static int add_pdf(struct keyring *kr, const char *dir, const char *name,
 	if (rc)
 		return rc;
 	snprintf(keyname, sizeof keyname, "pdf-%.8s.key", name + 4);
-	if (!(s->pkey = load_key(dir, keyname, err)))
+	if (!(s->pkey = keys_load_private(dir, keyname, err)))
 		return TB_ECRYPTO;
 	if (X509_check_private_key(s->cert, s->pkey) != 1) {
 		ERR_clear_error();
@@ -870,6 +881,37 @@ out:
 	return rc;
 }
 
+int keyring_load_public(const char *dir, struct keyring **out,
+			struct buf *err)
+{
+	X509 *first = NULL;
+	STACK_OF(X509) *rest = sk_X509_new_null();
+	struct keyring *kr = calloc(1, sizeof *kr);
+	int rc = 0;
+	*out = NULL;
+	if (!rest || !kr || !(kr->trusted = sk_X509_new_null()) ||
+	    !(kr->store = X509_STORE_new()))
+		rc = tb_err(err, TB_ENOMEM, "memori habis");
+	if (rc == 0)
+		rc = load_certs(dir, "ca.pem", &first, rest, err);
+	if (rc == 0)
+		rc = add_trusted(kr, first);
+	for (int i = 0; rc == 0 && i < sk_X509_num(rest); i++)
+		rc = add_trusted(kr, sk_X509_value(rest, i));
+	/* The export lists every anchor the office trusts, an imported
+	 * chain's top among them even when it is not a root. */
+	if (rc == 0)
+		X509_STORE_set_flags(kr->store, X509_V_FLAG_PARTIAL_CHAIN);
+	X509_free(first);
+	sk_X509_pop_free(rest, X509_free);
+	if (rc) {
+		keyring_free(kr);
+		return err->len ? rc : tb_err(err, rc, "gagal memuat %s/ca.pem", dir);
+	}
+	*out = kr;
+	return 0;
+}
+
 void keyring_free(struct keyring *kr)
 {
 	if (!kr)
@@ -961,22 +1003,28 @@ const struct qr_key *keys_qr_find(const struct keyring *kr,
 	return NULL;
 }
 
+int keys_sign_with(EVP_PKEY *key, const void *msg, size_t n,
+		   unsigned char sig[KEYS_ED25519_SIG_LEN])
+{
+	size_t siglen = KEYS_ED25519_SIG_LEN;
+	/* A context per call: the key is shared, the context is not. */
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx && EVP_DigestSignInit(ctx, NULL, NULL, NULL, key) == 1 &&
+		 EVP_DigestSign(ctx, sig, &siglen, msg, n) == 1 &&
+		 siglen == KEYS_ED25519_SIG_LEN;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		ERR_clear_error();
+	return ok;
+}
+
 int keys_qr_sign(const struct keyring *kr, const void *msg, size_t n,
 		 unsigned char sig[KEYS_ED25519_SIG_LEN],
 		 unsigned char kid[KEYS_KID_LEN])
 {
 	const struct qr_key *key = &kr->qr[kr->qr_current];
-	size_t siglen = KEYS_ED25519_SIG_LEN;
-	/* A context per call: the key is shared, the context is not. */
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int ok = ctx && EVP_DigestSignInit(ctx, NULL, NULL, NULL, key->pkey) == 1 &&
-		 EVP_DigestSign(ctx, sig, &siglen, msg, n) == 1 &&
-		 siglen == KEYS_ED25519_SIG_LEN;
-	EVP_MD_CTX_free(ctx);
-	if (!ok) {
-		ERR_clear_error();
+	if (!keys_sign_with(key->pkey, msg, n, sig))
 		return TB_ECRYPTO;
-	}
 	if (kid)
 		memcpy(kid, key->kid, KEYS_KID_LEN);
 	return 0;

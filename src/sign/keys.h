@@ -69,6 +69,14 @@ struct keyring;
  */
 int keyring_load(const char *data_dir, struct keyring **out, struct buf *err);
 void keyring_free(struct keyring *kr);
+/*
+ * A keyring that only checks PDF signatures: the CA certificates of an
+ * export-public directory (dir/ca.pem, docs/token.md), for the offline
+ * checker. It holds no QR key and signs nothing: pass it to pades_verify
+ * only.
+ */
+int keyring_load_public(const char *dir, struct keyring **out,
+			struct buf *err);
 
 /*
  * The public half for offline checkers, as one JSON document (what

@@ -3,15 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/err.h>
-
 #include "core/digest.h"
 #include "core/err.h"
 #include "core/random.h"
 #include "sign/base32.h"
 #include "sign/keyring_int.h"
 
-/* Byte offsets in the 90-byte token (docs/token.md has the table). */
+/* Byte offsets in the token (docs/token.md has the table). Both formats
+ * share the first 26 bytes; format 2 adds the issuer and a reserved
+ * byte before the signature. */
 enum {
 	OFF_VERSION = 0,
 	OFF_KID = 1,
@@ -20,17 +20,26 @@ enum {
 	OFF_ISSUED = 14,
 	OFF_EXPIRES = 16,
 	OFF_DIGEST = 18,
-	OFF_SIG = 26, /* everything before is what gets signed */
+	OFF_SIG_V1 = 26, /* everything before the signature is signed */
+	OFF_ISSUER = 26, /* format 2 */
+	OFF_RESERVED = 30,
+	OFF_SIG_V2 = 31,
 };
+_Static_assert(OFF_SIG_V1 + TOKEN_SIG_LEN == TOKEN_V1_BIN_LEN, "format 1");
+_Static_assert(OFF_SIG_V2 + TOKEN_SIG_LEN == TOKEN_V2_BIN_LEN, "format 2");
 
 /* Domain separation: a signature over a token can never be mistaken for
- * one over anything else the key might sign later. */
-static const char sig_prefix[] = "terbit-qr-v1"; /* + its NUL */
+ * one over anything else the key might sign later, nor one format's for
+ * the other's. Both 12 characters. */
+static const char sig_prefix_v1[] = "terbit-qr-v1"; /* + its NUL */
+static const char sig_prefix_v2[] = "terbit-qr-v2";
+#define PREFIX_LEN sizeof sig_prefix_v1
 static const char fields_prefix[] = "terbit-fields-v1\n";
 
 /* QR version 8 at level M holds 221 alphanumeric characters: "HTTPS://"
- * + host + "/V/" + 144 leaves 66 for the host. */
-#define HOST_MAX 66
+ * + host + "/V/" + the token leaves 66 for the host with a format 1
+ * token, TOKEN_HOST_MAX (58) with format 2. */
+#define QR_V8M_ALNUM 221
 
 int token_serial_new(unsigned char serial[TOKEN_SERIAL_LEN], struct buf *err)
 {
@@ -119,7 +128,18 @@ static uint16_t get16(const unsigned char *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static void pack(const struct token *t, unsigned char b[TOKEN_BIN_LEN])
+/* Bytes of t's format: 90 or 95. */
+static size_t bin_len(const struct token *t)
+{
+	return t->version == TOKEN_V2 ? TOKEN_V2_BIN_LEN : TOKEN_V1_BIN_LEN;
+}
+
+static size_t sig_off(const struct token *t)
+{
+	return t->version == TOKEN_V2 ? OFF_SIG_V2 : OFF_SIG_V1;
+}
+
+static void pack(const struct token *t, unsigned char b[TOKEN_BIN_MAX])
 {
 	b[OFF_VERSION] = t->version;
 	memcpy(b + OFF_KID, t->kid, KEYS_KID_LEN);
@@ -128,26 +148,34 @@ static void pack(const struct token *t, unsigned char b[TOKEN_BIN_LEN])
 	put16(b + OFF_ISSUED, t->issued);
 	put16(b + OFF_EXPIRES, t->expires);
 	memcpy(b + OFF_DIGEST, t->digest, TOKEN_DIGEST_LEN);
-	memcpy(b + OFF_SIG, t->sig, TOKEN_SIG_LEN);
+	if (t->version == TOKEN_V2) {
+		put16(b + OFF_ISSUER, (uint16_t)(t->issuer >> 16));
+		put16(b + OFF_ISSUER + 2, (uint16_t)t->issuer);
+		b[OFF_RESERVED] = 0;
+	}
+	memcpy(b + sig_off(t), t->sig, TOKEN_SIG_LEN);
 }
 
-/* The signed message: prefix, its NUL, then the 26 header bytes. */
-static void signed_input(const unsigned char b[TOKEN_BIN_LEN],
-			 unsigned char msg[sizeof sig_prefix + OFF_SIG])
+/* The signed message: the format's prefix, its NUL, then every byte
+ * before the signature. Returns its length. */
+static size_t signed_input(const struct token *t,
+			   const unsigned char b[TOKEN_BIN_MAX],
+			   unsigned char msg[PREFIX_LEN + OFF_SIG_V2])
 {
-	memcpy(msg, sig_prefix, sizeof sig_prefix);
-	memcpy(msg + sizeof sig_prefix, b, OFF_SIG);
+	memcpy(msg, t->version == TOKEN_V2 ? sig_prefix_v2 : sig_prefix_v1,
+	       PREFIX_LEN);
+	memcpy(msg + PREFIX_LEN, b, sig_off(t));
+	return PREFIX_LEN + sig_off(t);
 }
 
 int token_make(const struct keyring *kr, enum token_kind kind,
-	       const unsigned char serial[TOKEN_SERIAL_LEN], int64_t issued,
-	       int64_t expires, const struct token_field *fields, size_t n,
-	       struct token *out_t, struct buf *out, struct buf *err)
+	       uint32_t issuer, const unsigned char serial[TOKEN_SERIAL_LEN],
+	       int64_t issued, int64_t expires, const struct token_field *fields,
+	       size_t n, struct token *out_t, struct buf *out, struct buf *err)
 {
-	struct token t = { .version = TOKEN_VERSION, .kind = (uint8_t)kind };
-	unsigned char b[TOKEN_BIN_LEN], msg[sizeof sig_prefix + OFF_SIG];
-	size_t siglen = TOKEN_SIG_LEN;
-	EVP_MD_CTX *ctx = NULL;
+	struct token t = { .version = issuer ? TOKEN_V2 : TOKEN_V1,
+			   .kind = (uint8_t)kind, .issuer = issuer };
+	unsigned char b[TOKEN_BIN_MAX], msg[PREFIX_LEN + OFF_SIG_V2];
 	int rc;
 	if (kind != TOKEN_LETTER && kind != TOKEN_CARD)
 		return tb_err(err, TB_EINVAL, "jenis dokumen token tidak dikenal");
@@ -155,55 +183,48 @@ int token_make(const struct keyring *kr, enum token_kind kind,
 		return tb_err(err, TB_EINVAL, "tanggal token di luar jangkauan");
 	if ((rc = token_field_digest(fields, n, t.digest, err)))
 		return rc;
-	const struct qr_key *key = &kr->qr[kr->qr_current];
-	memcpy(t.kid, key->kid, KEYS_KID_LEN);
 	memcpy(t.serial, serial, TOKEN_SERIAL_LEN);
 	t.issued = (uint16_t)issued;
 	t.expires = (uint16_t)expires;
+	/* The kid is part of what is signed: the current key's. */
+	memcpy(t.kid, kr->qr[kr->qr_current].kid, KEYS_KID_LEN);
 	pack(&t, b);
-	signed_input(b, msg);
-	/* A context per call: the key is shared, the context is not. */
-	if (!(ctx = EVP_MD_CTX_new()) ||
-	    EVP_DigestSignInit(ctx, NULL, NULL, NULL, key->pkey) != 1 ||
-	    EVP_DigestSign(ctx, t.sig, &siglen, msg, sizeof msg) != 1 ||
-	    siglen != TOKEN_SIG_LEN) {
-		ERR_clear_error();
-		rc = tb_err(err, TB_ECRYPTO, "gagal menandatangani token");
-		goto out;
-	}
-	if ((rc = token_format(&t, out))) {
-		tb_err(err, rc, "memori habis");
-		goto out;
-	}
+	size_t mlen = signed_input(&t, b, msg);
+	if (keys_qr_sign(kr, msg, mlen, t.sig, NULL) < 0)
+		return tb_err(err, TB_ECRYPTO, "gagal menandatangani token");
+	if ((rc = token_format(&t, out)))
+		return tb_err(err, rc, "memori habis");
 	if (out_t)
 		*out_t = t;
-out:
-	EVP_MD_CTX_free(ctx);
-	return rc;
+	return 0;
 }
 
 int token_format(const struct token *t, struct buf *out)
 {
-	unsigned char b[TOKEN_BIN_LEN];
+	unsigned char b[TOKEN_BIN_MAX];
 	pack(t, b);
-	return base32_encode(out, b, sizeof b);
+	return base32_encode(out, b, bin_len(t));
 }
 
 int token_parse(const char *s, size_t len, struct token *t, struct buf *err)
 {
 	struct buf bin = BUF_INIT;
 	int rc = TB_EINVAL;
-	if (len != TOKEN_STR_LEN) {
-		tb_err(err, rc, "panjang token salah (%zu, seharusnya %d)", len,
-		       TOKEN_STR_LEN);
+	/* The length says the format; byte 0 must agree. */
+	size_t want = len == TOKEN_V1_STR_LEN ? TOKEN_V1_BIN_LEN
+		      : len == TOKEN_V2_STR_LEN ? TOKEN_V2_BIN_LEN : 0;
+	if (!want) {
+		tb_err(err, rc, "panjang token salah (%zu, seharusnya %d atau %d)",
+		       len, TOKEN_V1_STR_LEN, TOKEN_V2_STR_LEN);
 		goto out;
 	}
-	if (base32_decode(&bin, s, len) != TOKEN_BIN_LEN) {
+	if (base32_decode(&bin, s, len) != (int)want) {
 		tb_err(err, rc, "token memuat karakter tidak sah");
 		goto out;
 	}
 	const unsigned char *b = (const unsigned char *)bin.data;
-	if (b[OFF_VERSION] != TOKEN_VERSION) {
+	uint8_t version = want == TOKEN_V2_BIN_LEN ? TOKEN_V2 : TOKEN_V1;
+	if (b[OFF_VERSION] != version) {
 		tb_err(err, rc, "versi token tidak dikenal: %u", b[OFF_VERSION]);
 		goto out;
 	}
@@ -211,14 +232,23 @@ int token_parse(const char *s, size_t len, struct token *t, struct buf *err)
 		tb_err(err, rc, "jenis dokumen token tidak dikenal");
 		goto out;
 	}
-	t->version = b[OFF_VERSION];
+	memset(t, 0, sizeof *t);
+	t->version = version;
+	if (version == TOKEN_V2) {
+		t->issuer = (uint32_t)get16(b + OFF_ISSUER) << 16 |
+			    get16(b + OFF_ISSUER + 2);
+		if (!t->issuer || b[OFF_RESERVED]) {
+			tb_err(err, rc, "penerbit token tidak sah");
+			goto out;
+		}
+	}
 	memcpy(t->kid, b + OFF_KID, KEYS_KID_LEN);
 	t->kind = b[OFF_KIND];
 	memcpy(t->serial, b + OFF_SERIAL, TOKEN_SERIAL_LEN);
 	t->issued = get16(b + OFF_ISSUED);
 	t->expires = get16(b + OFF_EXPIRES);
 	memcpy(t->digest, b + OFF_DIGEST, TOKEN_DIGEST_LEN);
-	memcpy(t->sig, b + OFF_SIG, TOKEN_SIG_LEN);
+	memcpy(t->sig, b + sig_off(t), TOKEN_SIG_LEN);
 	rc = 0;
 out:
 	buf_release(&bin);
@@ -268,15 +298,17 @@ int token_parse_url(const char *in, struct token *t, struct buf *err)
 int token_url(struct buf *out, const char *host, const char *token,
 	      struct buf *err)
 {
-	size_t n = strlen(host), colon = strcspn(host, ":");
-	int ok = n > 0 && n <= HOST_MAX && colon > 0 &&
-		 strlen(token) == TOKEN_STR_LEN;
+	size_t n = strlen(host), colon = strcspn(host, ":"), tl = strlen(token);
+	size_t host_max = QR_V8M_ALNUM - 11 - tl;
+	int ok = n > 0 && n <= host_max && colon > 0 &&
+		 (tl == TOKEN_V1_STR_LEN || tl == TOKEN_V2_STR_LEN);
 	for (size_t i = 0; ok && i < n; i++)
 		ok = i < colon ? host_char(host[i]) && host[i] != ':'
 			       : i == colon || (host[i] >= '0' && host[i] <= '9');
 	if (!ok || (colon < n && colon + 1 == n))
 		return tb_err(err, TB_EINVAL, "nama host verifikasi tidak sah "
-			      "(paling banyak %d karakter)", HOST_MAX);
+			      "(paling banyak %zu karakter)",
+			      tl <= TOKEN_V2_STR_LEN ? host_max : (size_t)0);
 	size_t start = out->len;
 	int rc = buf_adds(out, "HTTPS://");
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -296,22 +328,17 @@ int token_url(struct buf *out, const char *host, const char *token,
 
 enum token_status token_verify(const struct token *t, const struct keyring *kr)
 {
-	unsigned char b[TOKEN_BIN_LEN], msg[sizeof sig_prefix + OFF_SIG];
-	const struct qr_key *key = NULL;
-	for (size_t i = 0; i < kr->nqr && !key; i++)
-		if (memcmp(kr->qr[i].kid, t->kid, KEYS_KID_LEN) == 0)
-			key = &kr->qr[i];
-	if (!key)
-		return TOKEN_UNKNOWN_KEY;
+	const struct qr_key *key = keys_qr_find(kr, t->kid);
+	return key ? token_verify_pkey(t, key->pkey) : TOKEN_UNKNOWN_KEY;
+}
+
+enum token_status token_verify_pkey(const struct token *t, EVP_PKEY *key)
+{
+	unsigned char b[TOKEN_BIN_MAX], msg[PREFIX_LEN + OFF_SIG_V2];
 	pack(t, b);
-	signed_input(b, msg);
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key->pkey) == 1 &&
-		 EVP_DigestVerify(ctx, t->sig, TOKEN_SIG_LEN, msg, sizeof msg) == 1;
-	EVP_MD_CTX_free(ctx);
-	if (!ok)
-		ERR_clear_error();
-	return ok ? TOKEN_OK : TOKEN_BAD_SIGNATURE;
+	size_t mlen = signed_input(t, b, msg);
+	return keys_ed25519_ok(key, msg, mlen, t->sig) ? TOKEN_OK
+						       : TOKEN_BAD_SIGNATURE;
 }
 
 int token_fields_match(const struct token *t, const struct token_field *fields,

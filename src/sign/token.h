@@ -1,36 +1,52 @@
 #ifndef TERBIT_TOKEN_H
 #define TERBIT_TOKEN_H
 /*
- * The QR verification token (format in docs/token.md): 90 bytes
+ * The QR verification token (format in docs/token.md). Format 2, made
+ * for every new document, is 95 bytes
  *
- *   version(1) kid(4) kind(1) serial(8) issued(2) expires(2)
- *   field digest(8) Ed25519 signature(64)
+ *   version=2(1) kid(4) kind(1) serial(8) issued(2) expires(2)
+ *   field digest(8) issuer(4) reserved=0(1) Ed25519 signature(64)
  *
- * written as 144 upper-case base32 characters (RFC 4648, no padding), and
- * put in the QR code as "HTTPS://<HOST>/V/<TOKEN>" (upper case so the
- * whole URL encodes in QR alphanumeric mode: version 8-M with a host of up
- * to ~60 characters). The token carries no personal data: the printed
- * fields are bound only through a truncated SHA-256.
+ * written as 152 upper-case base32 characters (RFC 4648, no padding);
+ * format 1, which documents issued before it carry and which still
+ * verifies, is the same without issuer and reserved byte: 90 bytes, 144
+ * characters. The QR code holds "HTTPS://<HOST>/V/<TOKEN>" (upper case
+ * so the whole URL encodes in QR alphanumeric mode: version 8-M with a
+ * host of up to TOKEN_HOST_MAX characters). The token carries no
+ * personal data: the printed fields are bound only through a truncated
+ * SHA-256.
  *
  * Parsing accepts lower or mixed case (phones and scanners lower-case
  * URLs; base32 letters are case-insensitive) and nothing else loose: no
- * padding, no spaces, exactly 144 characters, version 1.
+ * padding, no spaces, exactly 144 (version 1) or 152 (version 2)
+ * characters, a version byte that agrees with the length, a non-zero
+ * issuer and a zero reserved byte.
  */
 #include <stddef.h>
 #include <stdint.h>
+
+#include <openssl/evp.h>
 
 #include "core/buf.h"
 #include "core/ids.h"
 #include "sign/keys.h"
 
-#define TOKEN_VERSION 1
+#define TOKEN_V1 1
+#define TOKEN_V2 2
 #define TOKEN_SERIAL_LEN 8
 /* The text form of a serial (core/ids.h) is these bytes in hex. */
 _Static_assert(SERIAL_LEN == 2 * TOKEN_SERIAL_LEN, "SERIAL_LEN is the hex of the serial");
 #define TOKEN_DIGEST_LEN 8
 #define TOKEN_SIG_LEN 64
-#define TOKEN_BIN_LEN 90  /* bytes */
-#define TOKEN_STR_LEN 144 /* base32 characters */
+#define TOKEN_V1_BIN_LEN 90  /* bytes */
+#define TOKEN_V2_BIN_LEN 95
+#define TOKEN_BIN_MAX TOKEN_V2_BIN_LEN
+#define TOKEN_V1_STR_LEN 144 /* base32 characters */
+#define TOKEN_V2_STR_LEN 152
+#define TOKEN_STR_MAX TOKEN_V2_STR_LEN
+/* The longest verifier host (port included) whose URL with a format 2
+ * token fits QR version 8 at level M: 221 - 8 - 3 - 152. */
+#define TOKEN_HOST_MAX 58
 
 enum token_kind {
 	TOKEN_LETTER = 1, /* the SPM letter */
@@ -44,7 +60,8 @@ enum token_status {
 };
 
 struct token {
-	uint8_t version;
+	uint8_t version;                   /* TOKEN_V1 or TOKEN_V2 */
+	uint32_t issuer;                   /* BPS code (3510); 0 in format 1 */
 	unsigned char kid[KEYS_KID_LEN];
 	uint8_t kind;                      /* enum token_kind */
 	unsigned char serial[TOKEN_SERIAL_LEN];
@@ -74,13 +91,16 @@ int token_field_digest(const struct token_field *fields, size_t n,
 
 /*
  * Makes and signs a token with the keyring's current QR key and appends
- * its 144-character string to out. Dates must fit 0..65535; expires must
- * not be before issued. Fills *t (may be NULL) with the signed struct.
+ * its string to out: format 2 naming issuer (the issuing office's BPS
+ * code, 3510), or format 1 when issuer is 0 (what documents issued
+ * before format 2 carry; kept for tests of that path). Dates must fit
+ * 0..65535; expires must not be before issued. Fills *t (may be NULL)
+ * with the signed struct.
  */
 int token_make(const struct keyring *kr, enum token_kind kind,
-	       const unsigned char serial[TOKEN_SERIAL_LEN], int64_t issued,
-	       int64_t expires, const struct token_field *fields, size_t n,
-	       struct token *t, struct buf *out, struct buf *err);
+	       uint32_t issuer, const unsigned char serial[TOKEN_SERIAL_LEN],
+	       int64_t issued, int64_t expires, const struct token_field *fields,
+	       size_t n, struct token *t, struct buf *out, struct buf *err);
 
 /* Appends the canonical (upper-case) string of t to out. */
 int token_format(const struct token *t, struct buf *out);
@@ -104,6 +124,9 @@ int token_url(struct buf *out, const char *host, const char *token,
  * many threads on one keyring. */
 enum token_status token_verify(const struct token *t,
 			       const struct keyring *kr);
+/* Checks the signature with key (an Ed25519 public or private key): the
+ * trust module's check, for keys that are not the office's own. */
+enum token_status token_verify_pkey(const struct token *t, EVP_PKEY *key);
 
 /* 1 when t's field digest matches fields (constant time), else 0. */
 int token_fields_match(const struct token *t, const struct token_field *fields,

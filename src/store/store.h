@@ -447,7 +447,8 @@ struct store_document {
 	int64_t issued_day;         /* days since 1970-01-01 */
 	int64_t expires_day;        /* last day the document is valid */
 	enum doc_state state;       /* stored: valid, revoked or superseded */
-	char token[145];            /* the QR token, 144 base32 characters */
+	char token[153];            /* the QR token: 152 base32 characters
+				     * (format 2), 144 (format 1) */
 	char sha256[65];            /* hex of the stored PDF bytes */
 	char policy_version[64];
 	double score;

@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < rounds; i++) {
 		buf_reset(&tok);
 		serial[0] = (unsigned char)i;
-		if (token_make(kr, TOKEN_LETTER, serial, 20780, 21145, fields, 4,
+		if (token_make(kr, TOKEN_LETTER, 3510, serial, 20780, 21145, fields, 4,
 			       &t, &tok, &err))
 			goto out;
 	}

@@ -21,6 +21,7 @@
 #include "core/fmt.h"
 #include "core/str.h"
 #include "issue/issue.h"
+#include "issue/seal.h"
 #include "issue/verify.h"
 #include "render/qr.h"
 #include "render/render.h"
@@ -102,7 +103,7 @@ static void test_issue_letter(void **state)
 	assert_int_equal(res.doc.state, DOC_VALID);
 	assert_string_equal(res.doc.kind, "letter");
 	assert_int_equal(strlen(res.doc.serial), 16);
-	assert_int_equal(strlen(res.doc.token), TOKEN_STR_LEN);
+	assert_int_equal(strlen(res.doc.token), TOKEN_V2_STR_LEN);
 	assert_true(res.doc.expires_day > res.doc.issued_day);
 	assert_int_equal(res.doc.seq, 1);
 	digest_sha256_hex(&hex, pdf.data, pdf.len);
@@ -321,7 +322,7 @@ static void test_verify_states(void **state)
 	unsigned char serial[TOKEN_SERIAL_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 	struct token_field tf[] = { { "name", "X" } };
 	struct buf tok = BUF_INIT;
-	assert_int_equal(token_make(e->kr, TOKEN_LETTER, serial, 20000, 20400,
+	assert_int_equal(token_make(e->kr, TOKEN_LETTER, 3510, serial, 20000, 20400,
 				    tf, 1, NULL, &tok, &e->err),
 			 0);
 	verify_token(e->s, e->kr, tok.data, 0, &v, &e->err);
@@ -985,6 +986,59 @@ static void test_correct_after_issue(void **state)
 	assert_string_equal(again.doc.name, "Nama Dibetulkan");
 }
 
+/*
+ * A registry row from before token format 2 carries a 144-character
+ * format 1 token: it still answers VALID, on the full path and the fast
+ * one, and still becomes REVOKED. The row is written as the gate of
+ * that time wrote it (a copy of case 7's letter with a new serial, a
+ * format 1 token and its own number), sealed like any row.
+ */
+static void test_v1_row_still_verifies(void **state)
+{
+	struct env *e = *state;
+	struct store_document d, back;
+	struct verify_result v;
+	struct buf tok = BUF_INIT, hex = BUF_INIT;
+	unsigned char serial[TOKEN_SERIAL_LEN], sha[SHA256_LEN];
+	struct token_field tf[] = { { "name", "X" } };
+	assert_int_equal(store_doc_in_force(e->s, 7, NULL, "letter", date_today(),
+					    NULL, &d, &e->err),
+			 0);
+	assert_int_equal(token_serial_new(serial, &e->err), 0);
+	assert_int_equal(token_make(e->kr, TOKEN_LETTER, 0, serial, d.issued_day,
+				    d.expires_day, tf, 1, NULL, &tok, &e->err),
+			 0);
+	assert_int_equal(tok.len, TOKEN_V1_STR_LEN);
+	str_hex_upper(d.serial, serial, TOKEN_SERIAL_LEN);
+	snprintf(d.token, sizeof d.token, "%s", tok.data);
+	d.seq += 1000;
+	snprintf(d.number, sizeof d.number, "V1/%lld", (long long)d.seq);
+	digest_sha256(d.serial, strlen(d.serial), sha);
+	buf_addhex(&hex, sha, sizeof sha);
+	snprintf(d.sha256, sizeof d.sha256, "%s", hex.data);
+	d.state = DOC_VALID;
+	d.replaces[0] = d.superseded_by[0] = 0;
+	assert_int_equal(store_begin(e->s, &e->err), 0);
+	assert_int_equal(store_doc_add(e->s, &d, "%PDF-", 5, "{}", &e->err), 0);
+	assert_int_equal(issue__reseal(e->s, e->kr, d.serial, &back, &e->err), 0);
+	assert_int_equal(store_commit(e->s, &e->err), 0);
+	assert_string_equal(back.token, tok.data);
+	for (int fast = 0; fast < 2; fast++) {
+		assert_int_equal(verify_token(e->s, e->kr, tok.data,
+					      fast ? VERIFY_FAST : 0, &v, &e->err),
+				 0);
+		assert_int_equal(v.state, VERIFY_VALID);
+		assert_string_equal(v.doc.serial, d.serial);
+	}
+	assert_int_equal(issue_revoke(&e->ctx, &e->ds, d.serial, "uji format 1",
+				      &e->err),
+			 0);
+	assert_int_equal(verify_token(e->s, e->kr, tok.data, 0, &v, &e->err), 0);
+	assert_int_equal(v.state, VERIFY_REVOKED);
+	buf_release(&tok);
+	buf_release(&hex);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1010,6 +1064,7 @@ int main(void)
 		cmocka_unit_test(test_doc_search),
 		cmocka_unit_test(test_correct_after_issue),
 		cmocka_unit_test(test_issue_refusal_audited),
+		cmocka_unit_test(test_v1_row_still_verifies),
 	};
 	return cmocka_run_group_tests(tests, env_setup, env_teardown);
 }

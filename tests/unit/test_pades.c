@@ -209,7 +209,7 @@ static void *work(void *arg)
 		struct token t;
 		struct pades_info info;
 		if (token_serial_new(serial, NULL) ||
-		    token_make(w->kr, TOKEN_CARD, serial, 20780, 21145, f, 1, &t,
+		    token_make(w->kr, TOKEN_CARD, 3510, serial, 20780, 21145, f, 1, &t,
 			       &tok, NULL) ||
 		    token_verify(&t, w->kr) != TOKEN_OK)
 			w->failures++;

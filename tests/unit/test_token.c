@@ -30,15 +30,23 @@ static const unsigned char serial[TOKEN_SERIAL_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8 }
 #define ISSUED 20780
 #define EXPIRES 21145
 
-static void make(struct keyring *kr, struct buf *tok, struct token *t)
+/* Format 2 for issuer 3510 (what the gate makes), or format 1 with
+ * issuer 0 (the old path, whose tokens are still out there). */
+static void make_as(struct keyring *kr, uint32_t issuer, struct buf *tok,
+		    struct token *t)
 {
 	struct buf err = BUF_INIT;
-	int rc = token_make(kr, TOKEN_LETTER, serial, ISSUED, EXPIRES, fields,
-			    NFIELDS, t, tok, &err);
+	int rc = token_make(kr, TOKEN_LETTER, issuer, serial, ISSUED, EXPIRES,
+			    fields, NFIELDS, t, tok, &err);
 	if (rc)
 		fprintf(stderr, "%s\n", err.data);
 	assert_int_equal(rc, 0);
 	buf_release(&err);
+}
+
+static void make(struct keyring *kr, struct buf *tok, struct token *t)
+{
+	make_as(kr, 3510, tok, t);
 }
 
 static void test_round_trip(void **state)
@@ -47,7 +55,9 @@ static void test_round_trip(void **state)
 	struct buf tok = BUF_INIT;
 	struct token t, p;
 	make(f->kr, &tok, &t);
-	assert_int_equal(tok.len, TOKEN_STR_LEN);
+	assert_int_equal(tok.len, TOKEN_V2_STR_LEN);
+	assert_int_equal(t.version, TOKEN_V2);
+	assert_int_equal(t.issuer, 3510);
 	assert_int_equal(token_parse(tok.data, tok.len, &p, NULL), 0);
 	assert_memory_equal(&t, &p, sizeof t);
 	assert_int_equal(p.kind, TOKEN_LETTER);
@@ -70,16 +80,16 @@ static void test_round_trip(void **state)
 	buf_release(&tok);
 }
 
-/* Flipping any one of the 720 bits must never give a valid token. */
-static void test_every_bit_flip_fails(void **state)
+/* Flipping any one of the 760 bits (720 in format 1) must never give a
+ * valid token. */
+static void flips(struct fixture *f, uint32_t issuer, int nbytes)
 {
-	struct fixture *f = *state;
 	struct buf tok = BUF_INIT, bin = BUF_INIT;
 	struct token t;
 	int refused = 0, forged = 0, unknown = 0;
-	make(f->kr, &tok, &t);
-	assert_int_equal(base32_decode(&bin, tok.data, tok.len), TOKEN_BIN_LEN);
-	for (int bit = 0; bit < TOKEN_BIN_LEN * 8; bit++) {
+	make_as(f->kr, issuer, &tok, &t);
+	assert_int_equal(base32_decode(&bin, tok.data, tok.len), nbytes);
+	for (int bit = 0; bit < nbytes * 8; bit++) {
 		struct buf s = BUF_INIT;
 		struct token p;
 		bin.data[bit / 8] ^= (char)(1 << (bit % 8));
@@ -95,10 +105,67 @@ static void test_every_bit_flip_fails(void **state)
 		}
 		buf_release(&s);
 	}
-	assert_int_equal(refused + forged + unknown, TOKEN_BIN_LEN * 8);
+	assert_int_equal(refused + forged + unknown, nbytes * 8);
 	assert_int_equal(unknown, 32); /* the kid bits */
 	assert_true(forged > 600);
+	/* The version byte (8 bits) never parses as the other format at
+	 * this length; in format 2 neither does a reserved byte not 0. */
+	assert_true(refused >= (issuer ? 16 : 8));
 	buf_release(&tok);
+	buf_release(&bin);
+}
+
+static void test_every_bit_flip_fails(void **state)
+{
+	flips(*state, 3510, TOKEN_V2_BIN_LEN);
+	flips(*state, 0, TOKEN_V1_BIN_LEN);
+}
+
+/* Format 1 tokens, made by the old path, keep verifying; the two
+ * formats cannot be passed off as each other. */
+static void test_v1_still_verifies(void **state)
+{
+	struct fixture *f = *state;
+	struct buf tok = BUF_INIT, s = BUF_INIT, bin = BUF_INIT;
+	struct token t, p;
+	make_as(f->kr, 0, &tok, &t);
+	assert_int_equal(tok.len, TOKEN_V1_STR_LEN);
+	assert_int_equal(token_parse(tok.data, tok.len, &p, NULL), 0);
+	assert_int_equal(p.version, TOKEN_V1);
+	assert_int_equal(p.issuer, 0);
+	assert_int_equal(token_verify(&p, f->kr), TOKEN_OK);
+	/* The same fields relabelled as format 2 (issuer 3510 added, the
+	 * format 1 signature kept): parses, never verifies. */
+	p.version = TOKEN_V2;
+	p.issuer = 3510;
+	assert_int_equal(token_format(&p, &s), 0);
+	assert_int_equal(s.len, TOKEN_V2_STR_LEN);
+	assert_int_equal(token_parse(s.data, s.len, &p, NULL), 0);
+	assert_int_equal(token_verify(&p, f->kr), TOKEN_BAD_SIGNATURE);
+	/* Version byte and length must agree; issuer 0 and a reserved byte
+	 * not 0 are refused in format 2. */
+	static const struct {
+		int off, val;
+	} bad[] = { { 0, 1 }, { 0, 3 }, { 26, 0 }, { 30, 1 } };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct buf b = BUF_INIT;
+		buf_reset(&bin);
+		assert_int_equal(base32_decode(&bin, s.data, s.len), TOKEN_V2_BIN_LEN);
+		bin.data[bad[i].off] = (char)bad[i].val;
+		if (bad[i].off == 26) /* issuer 0: all four bytes */
+			memset(bin.data + 26, 0, 4);
+		assert_int_equal(base32_encode(&b, bin.data, bin.len), 0);
+		assert_int_equal(token_parse(b.data, b.len, &p, NULL), TB_EINVAL);
+		buf_release(&b);
+	}
+	buf_reset(&bin);
+	assert_int_equal(base32_decode(&bin, tok.data, tok.len), TOKEN_V1_BIN_LEN);
+	bin.data[0] = 2;
+	buf_reset(&s);
+	assert_int_equal(base32_encode(&s, bin.data, bin.len), 0);
+	assert_int_equal(token_parse(s.data, s.len, &p, NULL), TB_EINVAL);
+	buf_release(&tok);
+	buf_release(&s);
 	buf_release(&bin);
 }
 
@@ -222,29 +289,46 @@ static void test_url_forms(void **state)
 	buf_release(&err);
 }
 
-/* The URL must fit QR version 8 at level M, for a 25-character host and
- * for the longest host token_url accepts. */
-static void test_url_fits_qr_version_8(void **state)
+/* The URL must fit QR version 8 at level M, for a 24-character host, a
+ * 40-character one (issue 12's target) and the longest host token_url
+ * accepts: 58 with a format 2 token (docs/token.md), 66 with format 1.
+ * One character more is refused. */
+static void fits(struct keyring *kr, uint32_t issuer, size_t longest)
 {
-	struct fixture *f = *state;
-	struct buf tok = BUF_INIT;
+	struct buf tok = BUF_INIT, host = BUF_INIT, url = BUF_INIT;
 	struct token t;
-	make(f->kr, &tok, &t);
+	make_as(kr, issuer, &tok, &t);
+	buf_adds(&host, "a23456789.b23456789.c23456789.d23456789.e23456789."
+			"f23456789.g23456789");
+	buf_truncate(&host, longest - 3);
+	buf_adds(&host, ".id");
 	const char *hosts[] = { "verifikasi.banyuwangi.id",
-				"a23456789.b23456789.c23456789.d23456789."
-				"e23456789.g234567890123.id" };
-	for (int i = 0; i < 2; i++) {
-		struct buf url = BUF_INIT;
+				"verifikasi-spm.dinsos.kabupaten-contoh.id",
+				host.data };
+	assert_int_equal(strlen(hosts[1]), 41);
+	for (size_t i = 0; i < ARRAY_SIZE(hosts); i++) {
+		buf_reset(&url);
 		assert_int_equal(token_url(&url, hosts[i], tok.data, NULL), 0);
 		QRcode *qr = QRcode_encodeString(url.data, 0, QR_ECLEVEL_M,
 						 QR_MODE_8, 1);
 		assert_non_null(qr);
 		assert_true(qr->version <= 8);
 		QRcode_free(qr);
-		buf_release(&url);
 	}
-	assert_int_equal(strlen(hosts[1]), 66);
+	assert_int_equal(url.len, 221); /* the last host fills 8-M exactly */
+	buf_addc(&host, 'x');
+	buf_reset(&url);
+	assert_int_equal(token_url(&url, host.data, tok.data, NULL), TB_EINVAL);
 	buf_release(&tok);
+	buf_release(&host);
+	buf_release(&url);
+}
+
+static void test_url_fits_qr_version_8(void **state)
+{
+	struct fixture *f = *state;
+	fits(f->kr, 3510, TOKEN_HOST_MAX);
+	fits(f->kr, 0, 66);
 }
 
 static void test_field_digest(void **state)
@@ -280,13 +364,13 @@ static void test_make_refuses(void **state)
 {
 	struct fixture *f = *state;
 	struct buf tok = BUF_INIT;
-	assert_int_equal(token_make(f->kr, 3, serial, ISSUED, EXPIRES, fields,
+	assert_int_equal(token_make(f->kr, 3, 3510, serial, ISSUED, EXPIRES, fields,
 				    NFIELDS, NULL, &tok, NULL), TB_EINVAL);
-	assert_int_equal(token_make(f->kr, TOKEN_CARD, serial, ISSUED, ISSUED - 1,
+	assert_int_equal(token_make(f->kr, TOKEN_CARD, 3510, serial, ISSUED, ISSUED - 1,
 				    fields, NFIELDS, NULL, &tok, NULL), TB_EINVAL);
-	assert_int_equal(token_make(f->kr, TOKEN_CARD, serial, -1, 5, fields,
+	assert_int_equal(token_make(f->kr, TOKEN_CARD, 3510, serial, -1, 5, fields,
 				    NFIELDS, NULL, &tok, NULL), TB_EINVAL);
-	assert_int_equal(token_make(f->kr, TOKEN_CARD, serial, 1, 65536, fields,
+	assert_int_equal(token_make(f->kr, TOKEN_CARD, 3510, serial, 1, 65536, fields,
 				    NFIELDS, NULL, &tok, NULL), TB_EINVAL);
 	assert_int_equal(tok.len, 0);
 	unsigned char s1[TOKEN_SERIAL_LEN], s2[TOKEN_SERIAL_LEN];
@@ -306,6 +390,10 @@ static void test_make_refuses(void **state)
 	"AFLEOWVHAEAQEAYEAUDAOCCRFRJJS6DKHVMVGFNISLTV22BBOCSN5NEU" \
 	"LSPCDDGZZXRZNFUPQ77YG2GX6VOX4UQ6XUC5LN3E6EEIKDVYREL2MB2R" \
 	"KRYILYPKXVVMKNCW4TMXCRVJMYKKQHQB"
+#define VECTOR_TOKEN_V2                                               \
+	"AJLEOWVHAEAQEAYEAUDAOCCRFRJJS6DKHVMVGFNISIAAADNWAAYDLGHF" \
+	"4VAZV5RHN5PQJRNZPGYWXIHFKBTGS2JTYRKOQXPYTA2SFPW5D4LM4AOR" \
+	"F35WJGVILE3IYKGVCV76622VESU6MFQO23O4R2AJ"
 
 static void test_vector(void **state)
 {
@@ -317,7 +405,7 @@ static void test_vector(void **state)
 	assert_int_equal(keyring_load(f->dir, &f->kr, &err), 0);
 	char kid[9];
 	keyring_qr_current(f->kr, kid);
-	make(f->kr, &tok, &t);
+	make_as(f->kr, 0, &tok, &t);
 	token_url(&url, "verifikasi.banyuwangi.id", tok.data, NULL);
 	printf("vector digest: ");
 	for (int i = 0; i < TOKEN_DIGEST_LEN; i++)
@@ -325,6 +413,15 @@ static void test_vector(void **state)
 	printf("\nvector token: %s\nvector url: %s\n", tok.data, url.data);
 	assert_string_equal(kid, VECTOR_KID);
 	assert_string_equal(tok.data, VECTOR_TOKEN);
+	/* Format 2, issuer 3510: the same fields; computed independently
+	 * with Python's cryptography when it was made. */
+	buf_reset(&tok);
+	buf_reset(&url);
+	make(f->kr, &tok, &t);
+	token_url(&url, "verifikasi.banyuwangi.id", tok.data, NULL);
+	printf("vector token v2: %s\nvector url v2: %s\n", tok.data, url.data);
+	assert_string_equal(tok.data, VECTOR_TOKEN_V2);
+	assert_int_equal(url.len, 187);
 	buf_release(&tok);
 	buf_release(&err);
 	buf_release(&url);
@@ -336,6 +433,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_every_bit_flip_fails,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_v1_still_verifies,
 						fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_rotated_key_still_verifies,
 						fixture_setup, fixture_teardown),
