@@ -213,52 +213,52 @@ int h_keys(struct http_request *req, struct http_response *res,
  * worker may fetch from our own origin only; the shell is the page's
  * policy without script. 404 from a server started without them.
  */
-enum offline_which { OFFLINE_WORKER, OFFLINE_REG, OFFLINE_SHELL };
+enum sw_which { SW_WORKER, SW_REG, SW_SHELL };
 static const struct {
-	size_t member;          /* offsetof(struct offline_files, ...) */
+	size_t member;          /* offsetof(struct sw_files, ...) */
 	const char *csp;        /* NULL: none */
-} offline_rows[] = {
-	[OFFLINE_WORKER] = { offsetof(struct offline_files, worker),
+} sw_rows[] = {
+	[SW_WORKER] = { offsetof(struct sw_files, worker),
 			     "default-src 'none'; connect-src 'self'" },
-	[OFFLINE_REG] = { offsetof(struct offline_files, reg), NULL },
-	[OFFLINE_SHELL] = { offsetof(struct offline_files, shell),
+	[SW_REG] = { offsetof(struct sw_files, reg), NULL },
+	[SW_SHELL] = { offsetof(struct sw_files, shell),
 			    PAGE_SHELL_CSP },
 };
 
-static int offline_file(struct http_request *req, struct http_response *res,
-			enum offline_which which, struct buf *err)
+static int sw_file(struct http_request *req, struct http_response *res,
+			enum sw_which which, struct buf *err)
 {
 	const struct http_app *app;
 	int rc = h_app(req, &app, err);
 	if (rc < 0)
 		return rc;
-	if (!app->offline)
+	if (!app->sw)
 		return tb_err(err, TB_ENOTFOUND, "tidak ada");
-	const struct offline_file *f =
-		(const void *)((const char *)app->offline +
-			       offline_rows[which].member);
-	if (offline_rows[which].csp)
+	const struct sw_file *f =
+		(const void *)((const char *)app->sw +
+			       sw_rows[which].member);
+	if (sw_rows[which].csp)
 		rc = http_res_header(res, "Content-Security-Policy",
-				     offline_rows[which].csp);
+				     sw_rows[which].csp);
 	if (rc == 0)
-		rc = offline_serve(f, req, res);
+		rc = sw_file_serve(f, req, res);
 	return rc < 0 ? tb_err(err, rc, "memori habis") : 0;
 }
 
-int h_offline_worker(struct http_request *req, struct http_response *res,
+int h_sw_worker(struct http_request *req, struct http_response *res,
 		     struct buf *err)
 {
-	return offline_file(req, res, OFFLINE_WORKER, err);
+	return sw_file(req, res, SW_WORKER, err);
 }
 
-int h_offline_register(struct http_request *req, struct http_response *res,
+int h_sw_register(struct http_request *req, struct http_response *res,
 		       struct buf *err)
 {
-	return offline_file(req, res, OFFLINE_REG, err);
+	return sw_file(req, res, SW_REG, err);
 }
 
-int h_offline_shell(struct http_request *req, struct http_response *res,
+int h_sw_shell(struct http_request *req, struct http_response *res,
 		    struct buf *err)
 {
-	return offline_file(req, res, OFFLINE_SHELL, err);
+	return sw_file(req, res, SW_SHELL, err);
 }

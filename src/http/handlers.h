@@ -6,7 +6,7 @@
  */
 #include "cases/cases.h"
 #include "core/jsonread.h"
-#include "http/offline.h"
+#include "http/sw.h"
 #include "http/server.h"
 #include "issue/issue.h"
 
@@ -28,7 +28,7 @@ struct http_app {
 	const struct render_ctx *render;
 	const struct keyring *keys;
 	const char *verifier_host;  /* NULL: the policy's */
-	const struct offline_files *offline; /* the phone's offline verifier */
+	const struct sw_files *sw;   /* the phone's offline verifier */
 	/* The signed status list's shared copy (issue/status.h); NULL when
 	 * the server publishes none. */
 	struct issue_status_cache *status;
@@ -71,13 +71,13 @@ int h_verify_nik(struct http_request *req, struct http_response *res,
 /* GET /.well-known/terbit/keys: keyring_public_json. */
 int h_keys(struct http_request *req, struct http_response *res,
 	   struct buf *err);
-/* The offline verifier's files (http/offline.h): GET /V/sw.js and
+/* The offline verifier's files (http/sw.h): GET /V/sw.js and
  * /v/sw.js, /V/sw-register.js, /V/offline.html. */
-int h_offline_worker(struct http_request *req, struct http_response *res,
+int h_sw_worker(struct http_request *req, struct http_response *res,
 		     struct buf *err);
-int h_offline_register(struct http_request *req, struct http_response *res,
+int h_sw_register(struct http_request *req, struct http_response *res,
 		       struct buf *err);
-int h_offline_shell(struct http_request *req, struct http_response *res,
+int h_sw_shell(struct http_request *req, struct http_response *res,
 		    struct buf *err);
 
 /* GET /.well-known/terbit/status: the signed status list (h_status.c). */

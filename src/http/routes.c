@@ -27,10 +27,10 @@ const struct route http_routes[] = {
 	/* -- verification -- */
 	/* The offline verifier's files before the token rows, which would
 	 * take their last segment for a token. */
-	{ "GET", "/V/sw.js", h_offline_worker, ROUTE_PUBLIC, 0, NULL, 0 },
-	{ "GET", "/v/sw.js", h_offline_worker, ROUTE_PUBLIC, 0, NULL, 0 },
-	{ "GET", "/V/sw-register.js", h_offline_register, ROUTE_PUBLIC, 0, NULL, 0 },
-	{ "GET", "/V/offline.html", h_offline_shell, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "GET", "/V/sw.js", h_sw_worker, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "GET", "/v/sw.js", h_sw_worker, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "GET", "/V/sw-register.js", h_sw_register, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "GET", "/V/offline.html", h_sw_shell, ROUTE_PUBLIC, 0, NULL, 0 },
 	{ "GET", "/V/{token}", h_verify_page, ROUTE_PUBLIC, 0, NULL, 0 },
 	{ "GET", "/v/{token}", h_verify_page, ROUTE_PUBLIC, 0, NULL, 0 },
 	{ "GET", "/api/v1/verify/{token}", h_verify_json, ROUTE_PUBLIC, 0, NULL, 0 },

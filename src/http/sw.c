@@ -1,4 +1,4 @@
-#include "http/offline.h"
+#include "http/sw.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +11,7 @@
 /* A script is a few KB; anything near this is not ours. */
 #define OFFLINE_FILE_MAX (256u * 1024)
 
-static void etag_of(struct offline_file *f)
+static void etag_of(struct sw_file *f)
 {
 	unsigned char md[SHA256_LEN];
 	digest_sha256(f->body.data, f->body.len, md);
@@ -21,7 +21,7 @@ static void etag_of(struct offline_file *f)
 }
 
 static int read_static(const char *root, const char *name,
-		       struct offline_file *f, struct buf *err)
+		       struct sw_file *f, struct buf *err)
 {
 	struct buf path = BUF_INIT;
 	int rc = buf_addf(&path, "%s/static/%s", root, name);
@@ -33,16 +33,16 @@ static int read_static(const char *root, const char *name,
 	return rc;
 }
 
-int offline_load(const char *root, struct offline_files **out,
+int sw_files_load(const char *root, struct sw_files **out,
 		 struct buf *err)
 {
-	struct offline_files *f = calloc(1, sizeof *f);
+	struct sw_files *f = calloc(1, sizeof *f);
 	if (!f)
 		return tb_err(err, TB_ENOMEM, "kehabisan memori");
-	f->worker = (struct offline_file){ "text/javascript; charset=utf-8",
+	f->worker = (struct sw_file){ "text/javascript; charset=utf-8",
 					   BUF_INIT, "" };
 	f->reg = f->worker;
-	f->shell = (struct offline_file){ "text/html; charset=utf-8",
+	f->shell = (struct sw_file){ "text/html; charset=utf-8",
 					  BUF_INIT, "" };
 	int rc = read_static(root, "verify-sw.js", &f->worker, err);
 	if (rc == 0)
@@ -52,14 +52,14 @@ int offline_load(const char *root, struct offline_files **out,
 	if (rc == 0)
 		etag_of(&f->shell);
 	if (rc < 0) {
-		offline_free(f);
+		sw_files_free(f);
 		return rc;
 	}
 	*out = f;
 	return 0;
 }
 
-void offline_free(struct offline_files *f)
+void sw_files_free(struct sw_files *f)
 {
 	if (!f)
 		return;
@@ -69,7 +69,7 @@ void offline_free(struct offline_files *f)
 	free(f);
 }
 
-int offline_serve(const struct offline_file *f, struct http_request *req,
+int sw_file_serve(const struct sw_file *f, struct http_request *req,
 		  struct http_response *res)
 {
 	const char *inm = http_header(req, "If-None-Match");

@@ -1,5 +1,5 @@
-#ifndef TERBIT_OFFLINE_H
-#define TERBIT_OFFLINE_H
+#ifndef TERBIT_HTTP_SW_H
+#define TERBIT_HTTP_SW_H
 /*
  * The offline verifier for phones (docs/token.md, "Offline on a phone"):
  * the files a /V/ page brings along, read or made once at start and then
@@ -19,30 +19,30 @@
 #include "core/buf.h"
 #include "http/server.h"
 
-struct offline_file {
+struct sw_file {
 	const char *type;       /* Content-Type */
 	struct buf body;
 	char etag[19];          /* "\"" + 16 hex + "\"" */
 };
 
-struct offline_files {
-	struct offline_file worker, reg, shell;
+struct sw_files {
+	struct sw_file worker, reg, shell;
 };
 
 /*
  * Reads root/static/verify-sw.js and verify-register.js and makes the
- * shell. *out is the caller's to free with offline_free. 0, TB_EIO (a
+ * shell. *out is the caller's to free with sw_files_free. 0, TB_EIO (a
  * file missing: the message names it), TB_ENOMEM.
  */
-int offline_load(const char *root, struct offline_files **out,
+int sw_files_load(const char *root, struct sw_files **out,
 		 struct buf *err);
-void offline_free(struct offline_files *f);
+void sw_files_free(struct sw_files *f);
 
 /*
  * Answers a GET with f: 200 and the bytes, or 304 when the request's
  * If-None-Match is f's ETag. 0 or TB_ENOMEM/TB_EINVAL.
  */
-int offline_serve(const struct offline_file *f, struct http_request *req,
+int sw_file_serve(const struct sw_file *f, struct http_request *req,
 		  struct http_response *res);
 
 #endif
