@@ -262,10 +262,11 @@ function tokenParse(text) {
 	const lay = b && LAYOUTS[b[0]];
 	if (!lay || lay.chars !== s.length || (b[5] !== 1 && b[5] !== 2))
 		return null;
-	// v2: issuer and a reserved byte after the digest.
-	if (b[0] === 2 && b[30] !== 0)
-		return null;
 	const u16 = (i) => (b[i] << 8) | b[i + 1];
+	// v2: a nonzero issuer and a reserved 0 after the digest.
+	if (u16(16) < u16(14) || (b[0] === 2 &&
+	    (b[30] !== 0 || !(b[26] | b[27] | b[28] | b[29]))))
+		return null;
 	return {
 		version: b[0],
 		kid: hex(b.subarray(1, 5)),
@@ -302,12 +303,13 @@ async function statusCheck(body, keysBody) {
 	if (!/^[\n\x20-\x7e]*$/.test(text) || at < 0)
 		return { ok: false, why: 'format' };
 	const head = text.slice(0, at).split('\n');
-	const sigm = /^sig ([A-Za-z0-9_-]{86})\n?$/.exec(text.slice(at + 1));
-	const m = [/^terbit-status 1$/, /^issuer (\d{1,10})$/,
+	// The file ends with the LF of the sig line, and nothing after it.
+	const sigm = /^sig ([A-Za-z0-9_-]{86})\n$/.exec(text.slice(at + 1));
+	const m = [/^terbit-status 1$/, /^issuer ([1-9]\d{0,9})$/,
 		/^kid ([0-9a-f]{8})$/, /^made (.*)$/, /^next (.*)$/,
-		/^count (\d{1,9})$/].map((re, i) => re.exec(head[i] || ''));
+		/^count (0|[1-9]\d{0,8})$/].map((re, i) => re.exec(head[i] || ''));
 	if (!sigm || m.some((x) => !x) || !ISO_RE.test(m[3][1]) ||
-	    !ISO_RE.test(m[4][1]))
+	    !ISO_RE.test(m[4][1]) || Date.parse(m[3][1]) > Date.parse(m[4][1]))
 		return { ok: false, why: 'format' };
 	const lines = head.slice(6);
 	if (lines.length !== Number(m[5][1]))

@@ -25,6 +25,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import signal
 import struct
 import sys
@@ -112,18 +113,17 @@ def kept_urls():
         .then(l => done([].concat(...l)), e => done(['error ' + e]));""")
 
 
-def put_status(text, stored=None):
-    """Puts a status list in the worker's cache, as stored at the time
-    stored (ms; now by default; 0: so long ago that the next page online
-    fetches the list again)."""
+def put_status(text, stored=None, path="/.well-known/terbit/status"):
+    """Puts a status list (or what path names) in the worker's cache, as
+    stored at the time stored (ms; now by default; 0: so long ago that
+    the next page online fetches it again)."""
     return run_js("""
-        caches.open(arguments[0]).then(c => c.put(
-            '/.well-known/terbit/status',
+        caches.open(arguments[0]).then(c => c.put(arguments[3],
             new Response(arguments[1], {headers: {
                 'X-Terbit-Stored': String(arguments[2] === null ?
                     Date.now() : arguments[2])}})))
         .then(() => done('ok'), e => done('error ' + e));""", CACHE, text,
-                  stored)
+                  stored, path)
 
 
 def kept_status():
@@ -441,6 +441,28 @@ try:
     b.open("/V/" + REVOKED)
     check("offline, a list signed by another key: BELUM PASTI",
           verdict()[1] == "NO_STATUS")
+
+    # The worked example of docs/token.md, as the docs print it: its key
+    # (seed 00 01 .. 1f) as the kept keys, its list as the kept list, and
+    # a token of that key for its revoked serial.
+    docs = open(os.path.join(os.path.dirname(__file__), "..", "..", "docs",
+                             "token.md")).read()
+    vector = re.search(r"```\n(terbit-status 1\nissuer 3510\nkid 56475aa7\n"
+                       r".*?\nsig [A-Za-z0-9_-]+\n)```", docs, re.S)
+    check("docs/token.md has the status list's worked example", vector)
+    seed = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+    put_status(json.dumps({"format": "terbit-keys-1", "qr_keys": [{
+        "kid": kid_of(seed).hex(), "kty": "OKP", "crv": "Ed25519",
+        "x": base64.urlsafe_b64encode(raw_pub(seed)).decode().rstrip("="),
+        "current": True}]}), path="/.well-known/terbit/keys")
+    put_status(vector.group(1) if vector else "")
+    b.open("/V/" + token(seed, 2, bytes.fromhex("0123456789ABCDEF"), today,
+                         today + 365))
+    word, st, line, stale, body = verdict()
+    check("the docs' list read by the worker: its R entry is DICABUT",
+          st == "REVOKED", (word, st, body))
+    check("the docs' list: status per 30 November 2026 pukul 17.30 WIB",
+          "status per 30 November 2026 pukul 17.30 WIB" in line, line)
 
     check("offline: still nothing but the three copies kept",
           {u.split(" ", 1)[1] for u in kept_urls()} <= ALLOWED)
