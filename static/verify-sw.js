@@ -469,9 +469,12 @@ function verdictHtml(v, words, now) {
 			dayLabel(v.tok.expires * DAY_MS) + '.');
 	if (v.why)
 		h += div('why', NO_STATUS_WHY[v.why] || '');
-	h += div('why', v.list ? 'Diperiksa tanpa sambungan, status per ' +
-		timeLabel(v.list.made) + '.' : 'Diperiksa tanpa sambungan.',
-		'offline');
+	// The phone's time too, as the online page has the server's: an old
+	// screenshot must not pass for a check made now.
+	h += div('why', 'Diperiksa tanpa sambungan' + (v.list ?
+		', status per ' + timeLabel(v.list.made) : '') + '.', 'offline') +
+		div('why', 'Waktu pemeriksaan: ' + timeLabel(now) +
+		' (jam ponsel).', 'checked');
 	if (stale)
 		h += div('why', 'Peringatan: daftar status ini seharusnya sudah ' +
 			'diperbarui pada ' + timeLabel(v.list.next) + '; pencabutan ' +

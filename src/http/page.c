@@ -53,6 +53,19 @@ static const char style[] =
 	"dd:last-child{border-bottom:0}"
 	".n{font-size:.85rem;color:#555;margin:1rem .25rem}";
 
+/* The head before the title, and after the style up to <main>'s first
+ * line: the page's and the offline shell's, so both look the same. */
+#define HEAD_META "<!doctype html><html lang=\"id\"><head>" \
+		  "<meta charset=\"utf-8\">" \
+		  "<meta name=\"viewport\" content=\"width=device-width," \
+		  "initial-scale=1\">" \
+		  "<meta name=\"referrer\" content=\"no-referrer\">"
+#define HEAD_MAIN "</head><body><main>" \
+		  "<p class=\"top\">Verifikasi Dokumen &middot; terbit</p>"
+/* The page's one script: it only installs the offline verifier (the page
+ * is complete without it); the shell has none. */
+#define PAGE_SW_SCRIPT "<script src=\"" PAGE_SW_REGISTER "\" defer></script>"
+
 const char *page_status_word(enum verify_state s)
 {
 	return (unsigned)s <= VERIFY_FORGED ? looks[s].word : "TIDAK SAH";
@@ -104,49 +117,23 @@ static int rows(struct buf *out, const struct verify_result *r)
 	return rc;
 }
 
-/*
- * The head and the top of <main>, shared by the page and the offline
- * shell so that both look the same. word: the state's big word for the
- * title, NULL for the shell. script: the page's one script, which only
- * installs the offline verifier (the page is complete without it).
- */
-static int page_head(struct buf *out, const char *word, int script)
-{
-	/* Pieces appended in order, no printf: the page is made for every
-	 * verification and a format string this long cost half of it. */
-	const char *const head[] = {
-		"<!doctype html><html lang=\"id\"><head>"
-		"<meta charset=\"utf-8\">"
-		"<meta name=\"viewport\" content=\"width=device-width,"
-		"initial-scale=1\">"
-		"<meta name=\"referrer\" content=\"no-referrer\">"
-		"<title>", word ? word : "", word ? ": " : "",
-		"Verifikasi Dokumen</title><style>", style, "</style>",
-		script ? "<script src=\"" PAGE_SW_REGISTER "\" defer></script>"
-		       : "",
-		"</head><body><main>"
-		"<p class=\"top\">Verifikasi Dokumen &middot; terbit</p>",
-	};
-	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(head); i++)
-		rc = buf_adds(out, head[i]);
-	return rc;
-}
-
 int page_verify(struct buf *out, const struct verify_result *r)
 {
 	enum verify_state s = (unsigned)r->state <= VERIFY_FORGED ? r->state
 								   : VERIFY_FORGED;
-	const char *const open[] = {
+	/* Pieces appended in order, no printf: the page is made for every
+	 * verification and a format string this long cost half of it. */
+	const char *const head[] = {
+		HEAD_META
+		"<title>", looks[s].word, ": Verifikasi Dokumen</title><style>",
+		style, "</style>" PAGE_SW_SCRIPT HEAD_MAIN
 		"<section class=\"st ", looks[s].cls, "\"><div class=\"w\">",
 		looks[s].word, "</div>",
 	};
 	/* Room for the whole page at once (about 2 KB). */
 	int rc = buf_grow(out, 2560);
-	if (rc == 0)
-		rc = page_head(out, looks[s].word, 1);
-	for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(open); i++)
-		rc = buf_adds(out, open[i]);
+	for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(head); i++)
+		rc = buf_adds(out, head[i]);
 	/* The module's own word when it says more than the big one. */
 	if (rc == 0 && strcmp(verify_state_label(s), looks[s].word) != 0) {
 		rc = buf_adds(out, "<div class=\"sub\">");
@@ -214,7 +201,11 @@ static int shell_words(struct buf *out)
 
 int page_offline_shell(struct buf *out)
 {
-	int rc = page_head(out, NULL, 0);
+	int rc = buf_adds(out, HEAD_META "<title>Verifikasi Dokumen</title><style>");
+	if (rc == 0)
+		rc = buf_adds(out, style);
+	if (rc == 0)
+		rc = buf_adds(out, "</style>" HEAD_MAIN);
 	size_t start = out->len;
 	if (rc == 0)
 		rc = buf_adds(out, PAGE_SHELL_WORDS);

@@ -300,6 +300,10 @@ try:
           line.startswith("Diperiksa tanpa sambungan, status per ") and
           line.endswith(" WIB."), line)
     check("offline, valid: the list is fresh, no warning", stale == "", stale)
+    check("offline, valid: the phone's time of the check",
+          re.fullmatch(r"Waktu pemeriksaan: \d{1,2} \w+ \d{4} pukul "
+                       r"\d\d\.\d\d WIB \(jam ponsel\)\.",
+                       b.text("#checked")), b.text("#checked"))
     check("offline, valid: the serial, not the holder's name",
           serial_of(VALID) in body and
           "Nama pemegang" not in b.d.page_source, body)
