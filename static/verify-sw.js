@@ -34,6 +34,10 @@ const STORED = 'X-Terbit-Stored';
 const WORDS_MARK = '<!--terbit-words ';
 const VERDICT_MARK = '<!--terbit-verdict-->';
 const DAY_MS = 86400 * 1000;
+// A valid Ed25519 public key (docs/token.md's worked example), to learn
+// whether this browser's WebCrypto has Ed25519.
+const DOCS_KEY = Uint8Array.from(('03a107bff3ce10be1d70dd18e74bc099' +
+	'67e4d6309ba50d5f1ddc8664125531b8').match(/../g), (h) => parseInt(h, 16));
 const WIB_MS = 7 * 3600 * 1000; // the office's clock, as on the online page
 
 // ---- lifecycle ---------------------------------------------------------
@@ -44,7 +48,11 @@ self.addEventListener('install', (e) => {
 	// list is said on the page instead. Copies younger than REFRESH_MS
 	// are kept: the worker of the other spelling of /V/ has just
 	// fetched them.
-	e.waitUntil(refresh().then((ok) => {
+	// A browser without Ed25519 in WebCrypto could not check a code
+	// offline at all: the worker does not install there, and such a
+	// phone shows its own "no connection" page, not a wrong verdict.
+	e.waitUntil(crypto.subtle.importKey('raw', DOCS_KEY, { name: 'Ed25519' },
+		false, ['verify']).then(() => refresh()).then((ok) => {
 		if (!ok)
 			throw new Error('shell or keys not fetched');
 		return self.skipWaiting();
@@ -237,9 +245,15 @@ async function ed25519(keys, kid, sig, data) {
 	const md = new Uint8Array(await crypto.subtle.digest('SHA-256', raw));
 	if (hex(md.subarray(0, 4)) !== kid)
 		return 'UNKNOWN_KEY';
+	let key;
 	try {
-		const key = await crypto.subtle.importKey('raw', raw,
-			{ name: 'Ed25519' }, false, ['verify']);
+		key = await crypto.subtle.importKey('raw', raw, { name: 'Ed25519' },
+			false, ['verify']);
+	} catch (err) {
+		// Our key, not the code, is what failed here: no verdict.
+		return 'NO_CRYPTO';
+	}
+	try {
 		return await crypto.subtle.verify({ name: 'Ed25519' }, key, sig,
 			data) ? 'OK' : 'FORGED';
 	} catch (err) {
@@ -349,7 +363,7 @@ function statusFind(list, serial) {
 
 // {state, tok, list, entry, why}: state VALID, REVOKED, SUPERSEDED,
 // EXPIRED, NOT_IN_FORCE, NO_STATUS (good signature, no usable list),
-// UNKNOWN_KEY or FORGED.
+// UNKNOWN_KEY, FORGED, or NO_CRYPTO (this browser could not check).
 async function verdict(text, keysBody, statusBody, now) {
 	const tok = tokenParse(text);
 	if (!tok)
@@ -419,6 +433,9 @@ const OFFLINE_LOOKS = {
 		meaning: 'Kode asli dari kantor penerbit, tetapi belum dapat ' +
 		'dipastikan dokumen ini tidak dicabut: daftar status tidak ' +
 		'tersedia di ponsel ini. Periksa lagi saat ada sinyal.' },
+	NO_CRYPTO: { word: 'BELUM PASTI', label: 'BELUM PASTI', cls: 'warn',
+		meaning: 'Ponsel ini tidak dapat memeriksa tanda tangan kode ' +
+		'tanpa sambungan. Periksa lagi saat ada sinyal.' },
 };
 
 const NO_STATUS_WHY = {
@@ -481,7 +498,8 @@ function verdictHtml(v, words, now) {
 			'sesudah tanggal daftar belum terlihat. Periksa lagi saat ' +
 			'ada sinyal.', 'stale');
 	h += '</section>';
-	if (!v.tok || v.state === 'UNKNOWN_KEY' || v.state === 'FORGED')
+	if (!v.tok || v.state === 'UNKNOWN_KEY' || v.state === 'FORGED' ||
+	    v.state === 'NO_CRYPTO')
 		return h; // nothing of a code we did not sign, as online
 	h += '<dl>' + row('Jenis dokumen', words.kinds[v.tok.kind] || '') +
 		row('Nomor seri', v.tok.serial) +
