@@ -18,6 +18,7 @@
 #include "eligibility/eligibility.h"
 #include "http/config.h"
 #include "http/handlers.h"
+#include "http/sw.h"
 #include "http/route.h"
 #include "http/server.h"
 #include "issue/issue.h"
@@ -47,6 +48,7 @@ struct app_state {
 	struct offline_lists *trust_lists;
 	struct verify_others others;
 	struct web *web;            /* templates, stylesheet, cookie */
+	struct sw_files *sw;         /* the phone's offline verifier */
 	struct route *routes;       /* the API's and the pages' rows */
 	size_t nroutes;
 	struct http_app app;
@@ -84,11 +86,14 @@ static int app_load(struct cli *c, const struct config *cfg,
 	if (rc == 0)
 		rc = web_new(root.data, cfg, &st->web, &c->err);
 	if (rc == 0)
+		rc = sw_files_load(root.data, &st->sw, &c->err);
+	if (rc == 0)
 		rc = web_routes(http_routes, http_routes_len, &st->routes,
 				&st->nroutes, &c->err);
 	buf_release(&root);
 	st->app = (struct http_app){ .policy = st->policy,
 				     .render = st->render, .keys = st->keys,
+				     .sw = st->sw,
 				     .status = st->status,
 				     .others = st->trust ? &st->others : NULL,
 				     .verifier_host = getenv("TERBIT_VERIFIER_HOST") };
@@ -128,6 +133,7 @@ static void app_free(struct app_state *st)
 	trust_free(st->trust);
 	keyring_free(st->keys);
 	web_free(st->web);
+	sw_files_free(st->sw);
 	free(st->routes);
 }
 

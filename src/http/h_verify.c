@@ -7,6 +7,7 @@
  * token routes keep their answers in this thread's cache (vcache.h),
  * good until anything is committed or the day changes.
  */
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -319,4 +320,59 @@ int h_keys(struct http_request *req, struct http_response *res,
 	/* Public and slow to change: caches may keep it for an hour. */
 	http_res_header(res, "Cache-Control", "public, max-age=3600");
 	return h_json_done(res, keyring_public_json(app->keys, &res->body), err);
+}
+
+/*
+ * The worker's files by handler, with the policy each answer carries: the
+ * worker may fetch from our own origin only; the shell is the page's
+ * policy without script. 404 from a server started without them.
+ */
+enum sw_which { SW_WORKER, SW_REG, SW_SHELL };
+static const struct {
+	size_t member;          /* offsetof(struct sw_files, ...) */
+	const char *csp;        /* NULL: none */
+} sw_rows[] = {
+	[SW_WORKER] = { offsetof(struct sw_files, worker),
+			     "default-src 'none'; connect-src 'self'" },
+	[SW_REG] = { offsetof(struct sw_files, reg), NULL },
+	[SW_SHELL] = { offsetof(struct sw_files, shell),
+			    PAGE_SHELL_CSP },
+};
+
+static int sw_file(struct http_request *req, struct http_response *res,
+			enum sw_which which, struct buf *err)
+{
+	const struct http_app *app;
+	int rc = h_app(req, &app, err);
+	if (rc < 0)
+		return rc;
+	if (!app->sw)
+		return tb_err(err, TB_ENOTFOUND, "tidak ada");
+	const struct sw_file *f =
+		(const void *)((const char *)app->sw +
+			       sw_rows[which].member);
+	if (sw_rows[which].csp)
+		rc = http_res_header(res, "Content-Security-Policy",
+				     sw_rows[which].csp);
+	if (rc == 0)
+		rc = sw_file_serve(f, req, res);
+	return rc < 0 ? tb_err(err, rc, "memori habis") : 0;
+}
+
+int h_sw_worker(struct http_request *req, struct http_response *res,
+		     struct buf *err)
+{
+	return sw_file(req, res, SW_WORKER, err);
+}
+
+int h_sw_register(struct http_request *req, struct http_response *res,
+		       struct buf *err)
+{
+	return sw_file(req, res, SW_REG, err);
+}
+
+int h_sw_shell(struct http_request *req, struct http_response *res,
+		    struct buf *err)
+{
+	return sw_file(req, res, SW_SHELL, err);
 }
