@@ -26,7 +26,7 @@ XFLAGS := -O2
 endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lhpdf -lm -lpthread
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lhpdf -lcups -lm -lpthread
 CFLAGS = -std=c11 -Wall -Wextra -Werror -g -D_DEFAULT_SOURCE -D_GNU_SOURCE \
          -Isrc $(PKG_CFLAGS) $(XFLAGS) -MMD -MP
 LDFLAGS = $(XFLAGS)

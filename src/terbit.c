@@ -117,6 +117,21 @@ static const struct command commands[] = {
 	{ "document sheet", cli_document_sheet,
 	  "SERI... | --all-valid | --case KASUS --out BERKAS.pdf --by PENGGUNA",
 	  "cetak kartu berlaku 10 per lembar A4 dengan tanda potong (bolak-balik)" },
+	{ "printers", cli_printers, "",
+	  "daftar printer CUPS (A4, CR80, bolak-balik, warna) dan printer "
+	  "surat/kartu yang diatur" },
+	{ "printer use", cli_printer_use,
+	  "letter|card PRINTER [--sheets] [--by PENGGUNA]",
+	  "atur printer surat atau kartu (--sheets: kartu 10 per lembar A4)" },
+	{ "print", cli_print,
+	  "SERI... [--printer NAMA] [--copies N] [--reprint --reason TEKS] "
+	  "--by PENGGUNA [--wait DETIK]",
+	  "kirim dokumen ke printer lewat CUPS; tercatat dicetak setelah "
+	  "pekerjaan selesai" },
+	{ "print status", cli_print_status, "[PEKERJAAN...]",
+	  "perbarui dan tampilkan status pekerjaan cetak" },
+	{ "print wait", cli_print_wait, "PEKERJAAN... [--timeout DETIK]",
+	  "tunggu sampai pekerjaan cetak selesai (gagal bila dibatalkan)" },
 	{ "verify", cli_verify, "TOKEN|URL|BERKAS.pdf [--json] [--policy BERKAS]"
 	  " | --offline --trust DIR|DAFTAR [--trust-key KUNCI.pem]"
 	  " [--status BERKAS|DIR] TOKEN|URL|BERKAS.pdf [--json]",
@@ -141,8 +156,9 @@ static const struct command commands[] = {
 	/* -- service -- */
 	{ "serve", cli_serve,
 	  "[--listen ALAMAT:PORT] [--threads N] [--config BERKAS] [--rate-limit N]"
-	  " [--policy BERKAS] [--root DIR]",
-	  "menjalankan layanan HTTP (verifikasi, API); berhenti rapi pada SIGTERM" },
+	  " [--policy BERKAS] [--root DIR] [--verify-only]",
+	  "menjalankan layanan HTTP (verifikasi, API); berhenti rapi pada SIGTERM;"
+	  " --verify-only: hanya verifikasi, basis data dibuka baca saja" },
 	/* -- backup and restore -- */
 	{ "backup", cli_backup, "DIREKTORI",
 	  "salinan utuh basis data dan kunci selagi layanan berjalan; "

@@ -68,12 +68,14 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
 else
 	NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 	N=$T_TMP/nginx
-	mkdir -p "$N"
+	mkdir -p "$N/cache"
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 		-subj /CN=spm.example.go.id -days 1 -keyout "$N/privkey.pem" \
 		-out "$N/fullchain.pem" 2>/dev/null
-	sed "s|/etc/ssl/terbit/|$N/|" "$NGINX_CONF" >"$N/site.conf"
-	cat >"$N/nginx.conf" <<CONF
+	for conf in "$NGINX_CONF" "$ROOT/deploy/nginx-verifier.conf"; do
+		sed -e "s|/etc/ssl/terbit/|$N/|" -e "s|/var/cache/nginx/|$N/cache/|" \
+			"$conf" >"$N/site.conf"
+		cat >"$N/nginx.conf" <<CONF
 pid $N/nginx.pid;
 error_log $N/error.log;
 events {}
@@ -84,12 +86,17 @@ http {
     include $N/site.conf;
 }
 CONF
-	if out=$("$NGINX" -t -c "$N/nginx.conf" -p "$N" 2>&1); then
-		t_ok "nginx -t accepts nginx-terbit.conf"
-	else
-		t_fail "nginx -t: $out"
-	fi
+		if out=$("$NGINX" -t -c "$N/nginx.conf" -p "$N" 2>&1); then
+			t_ok "nginx -t accepts $(basename "$conf")"
+		else
+			t_fail "nginx -t $(basename "$conf"): $out"
+		fi
+	done
 fi
 t_grep "nginx example tells terbit it is behind HTTPS" 'secure_cookies = on' "$(cat "$NGINX_CONF")"
 t_grep "nginx example sends HSTS" 'Strict-Transport-Security' "$(cat "$NGINX_CONF")"
+VCONF=$(cat "$ROOT/deploy/nginx-verifier.conf")
+t_grep "verifier example caches the token routes" 'proxy_cache terbit_verify;' "$VCONF"
+t_grep "verifier example revalidates with the ETag" 'proxy_cache_revalidate on;' "$VCONF"
+t_grep "verifier example runs read-only verifiers" 'serve --verify-only' "$VCONF"
 t_done

@@ -30,7 +30,7 @@ field() { awk -F'\t' -v s="$1" -v k="$2" '$1 == s { print $k }' "$W/docs.tsv"; }
 
 t_run 0 "sheet of 12 cards" "$TERBIT" document sheet "${S[@]:0:12}" \
 	--out "$W/sheet.pdf" --by ds
-t_grep "stderr: 12 cards on 2 sheets (Indonesian)" "^12 kartu dicetak pada 2 lembar A4" "$ERR"
+t_grep "stderr: 12 cards on 2 sheets (Indonesian)" "^12 kartu ditata pada 2 lembar A4" "$ERR"
 t_run 0 "qpdf --check" qpdf --check "$W/sheet.pdf"
 INFO=$(pdfinfo "$W/sheet.pdf")
 t_grep "4 pages: 2 sheets, front and back" "^Pages: +4$" "$INFO"
@@ -75,9 +75,12 @@ t_run 0 "printing changed no document (registry still checks)" \
 	"$TERBIT" document check
 
 AUDIT=$(sqlite3 "$TERBIT_DATA/terbit.db" \
-	"SELECT actor || ' ' || object || ' ' || note FROM audit WHERE action = 'document.print' ORDER BY id")
+	"SELECT actor || ' ' || object || ' ' || note FROM audit WHERE action = 'document.sheet' ORDER BY id")
 t_grep "audit: sheet 1 of 2 by ds, ten serials" "^ds sheet:1/2 10 kartu: ${S[0]} ${S[1]} " "$AUDIT"
 t_grep "audit: sheet 2 of 2" "ds sheet:2/2 2 kartu: ${S[10]} ${S[11]}$" "$AUDIT"
+# a file is not a print: only a completed CUPS job counts (print_cups.sh)
+t_check "the sheet file marks no card printed" test \
+	"$(sqlite3 "$TERBIT_DATA/terbit.db" "SELECT count(*) FROM document_prints")" = 0
 
 # ---- refusals: nothing written -------------------------------------------
 
@@ -106,10 +109,10 @@ t_check "database unchanged by the refusals" test "$BEFORE" = "$(t_dbdump)"
 
 t_run 0 "--all-valid: every card in force" "$TERBIT" document sheet --all-valid \
 	--out "$W/all.pdf" --by ds
-t_grep "--all-valid: 12 cards (the revoked one left out)" "^12 kartu dicetak pada 2 lembar" "$ERR"
+t_grep "--all-valid: 12 cards (the revoked one left out)" "^12 kartu ditata pada 2 lembar" "$ERR"
 t_run 0 "--case 2: that case's card" "$TERBIT" document sheet --case 2 \
 	--out "$W/case.pdf" --by ds
-t_grep "--case: 1 card on 1 sheet" "^1 kartu dicetak pada 1 lembar" "$ERR"
+t_grep "--case: 1 card on 1 sheet" "^1 kartu ditata pada 1 lembar" "$ERR"
 t_grep "--case: the case's card" "No. seri ${S[1]}" "$(pdftotext "$W/case.pdf" - 2>/dev/null)"
 
 t_done

@@ -165,9 +165,10 @@ t_grep "names the damage" 'basis data rusak' "$OUT$ERR"
 # log, the old rows are FORGED until `document seal`, which seals them
 # once and never again. The seals are step 6 (src/store/migrate.c); the
 # steps after it run again too, so their objects go as well (7: token
-# expiry, 8: the statistics' index, 9: the queues' index, 11: the status
-# list's index; its other half, the token CHECK widened to 152
-# characters, is left wide: the step runs again as a no-op on it).
+# expiry, 8: the statistics' index, 9: the queues' index, 10: the print
+# jobs, 11: the status list's index; its other half, the token CHECK
+# widened to 152 characters, is left wide: the step runs again as a
+# no-op on it).
 v=$(sqlite3 "$U/terbit.db" "PRAGMA user_version")
 seal_step=6
 sqlite3 "$U/terbit.db" "ALTER TABLE documents DROP COLUMN seal;
@@ -176,6 +177,7 @@ sqlite3 "$U/terbit.db" "ALTER TABLE documents DROP COLUMN seal;
     ALTER TABLE users DROP COLUMN token_expires_at;
     DROP INDEX audit_action_at; DROP INDEX cases_state_village;
     DROP INDEX documents_status;
+    DROP TABLE print_job_docs; DROP TABLE print_jobs; DROP TABLE print_setup;
     PRAGMA user_version = $((seal_step - 1))"
 rm "$U/keys/seal.key"
 u() { env TERBIT_DATA="$U" "$TERBIT" "$@"; }

@@ -1,18 +1,28 @@
 #!/bin/bash
-# HTTP throughput: terbit answering verifications (GET /api/v1/verify/{token}
-# and the HTML page GET /V/{token}, random tokens among 1,500 letters
-# issued through the real gate, --rate-limit 0), and nginx serving a static
-# file of each answer's size as the yardstick, all measured with
-# `wrk -t2 -c64 -d10s --latency` on loopback; the ratio, p99, and the
-# server's resident memory after the runs. Both servers write an access
-# log line per request to a file, buffered the same way (8 KiB, flushed
-# at least every second: nginx "buffer=8k flush=1s", terbit's own policy
-# for a log file, docs/server.md), so neither is measured without the
-# log the issue requires. Prints rows
-# "name<TAB>value<TAB>unit<TAB>note" (scripts/bench).
+# The verifier as it is really used: every scan a different token.
+# 100,000 letters are issued through the real gate into a bench database
+# (tests/bench/bench_issue.c's set-up of approved cases, then `terbit
+# issue-many`), kept under BENCH_CACHE between runs; then, in the same
+# run, three rounds of:
+#   - terbit serve (--rate-limit 0) on GET /api/v1/verify/{token} and
+#     GET /V/{token}, a random one of the 100,000 tokens per request;
+#   - nginx serving 100,000 distinct static files of the same size at the
+#     same paths, the same random choice (the yardstick);
+# and then nginx with proxy_cache (deploy/nginx-verifier.conf, made
+# loopback-only) in front of two read-only verifiers (serve
+# --verify-only) on the same database file. All with `wrk -t2 -c64
+# --latency` on loopback; every server writes a buffered access log to a
+# file (nginx "buffer=8k flush=1s", terbit's own policy for a file).
+# Medians of the three rounds; ratio terbit / nginx from the medians.
+# Also the set-up's time and the database's size per document.
+# Prints rows "name<TAB>value<TAB>unit<TAB>note" (scripts/bench).
 set -u
 
 DURATION=${BENCH_HTTP_DURATION:-10s}
+N_DOCS=${BENCH_VERIFY_DOCS:-100000}
+ROUNDS=${BENCH_VERIFY_ROUNDS:-3}
+CACHE=${BENCH_CACHE:-${TMPDIR:-/tmp}/terbit-bench-cache}/verify-$N_DOCS
+say() { echo "40-verify-http: $*" >&2; }
 
 # Bench-only tools, installed here rather than by scripts/install-deps.
 need_tools() {
@@ -22,20 +32,22 @@ need_tools() {
 	[ -z "$missing" ] && return 0
 	local sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo=sudo
-	echo "40-verify-http: installing$missing" >&2
+	say "installing$missing"
 	$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null &&
 		# shellcheck disable=SC2086
 		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 			--no-install-recommends $missing >&2
 }
 
-# A loopback port nobody listens on: 18000 + pid % 1000, then upwards.
+# A loopback port nobody listens on, from 18000 + pid % 1000 upwards,
+# never one handed out before in this run.
+NEXT_PORT=$((18000 + $$ % 1000))
 free_port() {
-	local p=$((18000 + $$ % 1000))
-	while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do
-		p=$((p + 1))
+	while (exec 3<>"/dev/tcp/127.0.0.1/$NEXT_PORT") 2>/dev/null; do
+		NEXT_PORT=$((NEXT_PORT + 1))
 	done
-	echo "$p"
+	PORT=$NEXT_PORT
+	NEXT_PORT=$((NEXT_PORT + 1))
 }
 
 # wait_port PORT: until something accepts there (5 s at most).
@@ -47,16 +59,85 @@ wait_port() {
 	return 1
 }
 
-# run_wrk URL NAME NOTE: one wrk run, two rows (requests/s and p99 in ms).
+now() { date +%s.%N; }
+
+# registry: $CACHE/data with N_DOCS letters issued, their tokens one a
+# line in $CACHE/tokens and the set-up times in $CACHE/timing; made once,
+# reused while $CACHE/ok is there (BENCH_FRESH=1 makes it again).
+registry() {
+	if [ -z "${BENCH_FRESH:-}" ] && [ -f "$CACHE/ok" ] && [ -s "$CACHE/tokens" ]; then
+		FROM_CACHE=1
+		return 0
+	fi
+	FROM_CACHE=0
+	rm -rf "$CACHE"
+	mkdir -p "$CACHE" || return 1
+	say "issuing $N_DOCS letters into $CACHE (kept for later runs)"
+	local t0 t1 t2
+	t0=$(now)
+	TERBIT_ROOT=$PWD "$BENCH_BUILD/bench_issue" setup "$CACHE/data" "$N_DOCS" >/dev/null || return 1
+	t1=$(now)
+	TERBIT_DATA="$CACHE/data" TERBIT_VERIFIER_HOST=127.0.0.1:8080 \
+		"$TERBIT" issue-many letter --by ds --batch 200 >"$CACHE/serials" || return 1
+	t2=$(now)
+	sqlite3 "$CACHE/data/terbit.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null &&
+		sqlite3 "$CACHE/data/terbit.db" \
+			"SELECT token FROM documents WHERE kind = 'letter'" >"$CACHE/tokens" &&
+		[ "$(wc -l <"$CACHE/tokens")" -eq "$N_DOCS" ] || return 1
+	awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "%.2f %.2f\n", b - a, c - b }' \
+		>"$CACHE/timing"
+	touch "$CACHE/ok"
+}
+
+registry_rows() {
+	local setup issue note db=$CACHE/data/terbit.db
+	read -r setup issue <"$CACHE/timing"
+	note="made in this run"
+	[ "$FROM_CACHE" = 1 ] && note="made by an earlier run, kept in $CACHE"
+	printf 'verify scale: set-up of %d approved cases\t%.0f\ts\tbench_issue setup: real case operations, 200 cases a transaction; %s\n' \
+		"$N_DOCS" "$setup" "$note"
+	printf 'verify scale: issuing %d letters\t%.0f\ts\tterbit issue-many --batch 200: gate, render, sign, store (%.0f docs/s); %s\n' \
+		"$N_DOCS" "$issue" "$(awk -v n="$N_DOCS" -v t="$issue" 'BEGIN { print n / t }')" "$note"
+	local total registry pdfs
+	total=$(stat -c %s "$db")
+	# dbstat: the pages of each table and index.
+	registry=$(sqlite3 "$db" "SELECT sum(pgsize) FROM dbstat WHERE name = 'documents'
+		OR name IN (SELECT name FROM sqlite_schema WHERE tbl_name = 'documents')")
+	pdfs=$(sqlite3 "$db" "SELECT sum(pgsize) FROM dbstat WHERE name = 'document_pdfs'
+		OR name IN (SELECT name FROM sqlite_schema WHERE tbl_name = 'document_pdfs')")
+	printf 'database bytes per issued letter (whole file)\t%d\tB\t%d MB for %d letters with their cases, audit rows and PDFs\n' \
+		"$((total / N_DOCS))" "$((total / 1000000))" "$N_DOCS"
+	printf 'database bytes per letter: registry row + indexes\t%d\tB\twhat a verification reads (documents table)\n' \
+		"$((registry / N_DOCS))"
+	printf 'database bytes per letter: the signed PDF\t%d\tB\tdocument_pdfs\n' "$((pdfs / N_DOCS))"
+}
+
+# The wrk script: PREFIX + a random line of TOKENS for every request
+# (each wrk thread loads its own copy and seeds its own generator).
+write_lua() {
+	cat >"$1" <<'LUA'
+local tokens = {}
+for line in io.lines(os.getenv("TOKENS")) do tokens[#tokens + 1] = line end
+local prefix = os.getenv("PREFIX")
+math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)"), 16) % 100000)
+request = function()
+	return wrk.format("GET", prefix .. tokens[math.random(#tokens)])
+end
+LUA
+}
+
+# run_wrk URL PREFIX OUT [TOKENS]: one wrk run over random tokens (of
+# all N_DOCS unless TOKENS names another file); OUT gets "requests/s
+# p99_ms".
 run_wrk() {
-	local url=$1 name=$2 note=$3 out
-	out=$(wrk -t2 -c64 -d"$DURATION" --latency \
-		${WRK_SCRIPT:+-s "$WRK_SCRIPT"} "$url" 2>&1) || {
-		echo "$out" >&2
-		return 1
-	}
+	local out rps p99
+	out=$(TOKENS="${4:-$CACHE/tokens}" PREFIX="$2" wrk -t2 -c64 -d"$DURATION" --latency \
+		-s "$BENCH_TMP/verify/random.lua" "$1" 2>&1) || { echo "$out" >&2; return 1; }
 	echo "$out" >&2
-	local rps p99
+	if echo "$out" | grep -q 'Non-2xx'; then
+		say "non-2xx answers: $(echo "$out" | grep Non-2xx)"
+		return 1
+	fi
 	rps=$(echo "$out" | awk '/^Requests\/sec:/ { print $2 }')
 	# "     99%    1.23ms" -> milliseconds, whatever unit wrk chose.
 	p99=$(echo "$out" | awk '$1 == "99%" {
@@ -65,25 +146,158 @@ run_wrk() {
 		else if (u == "m") v *= 60000
 		printf "%.2f", v }')
 	[ -n "$rps" ] && [ -n "$p99" ] || return 1
-	printf '%s: requests/s\t%s\treq/s\t%s\n' "$name" "$rps" "$note"
-	printf '%s: p99 latency\t%s\tms\t%s\n' "$name" "$p99" "$note"
+	echo "$rps $p99" >>"$3"
 }
 
-# run_wrk_script BASE_URL LUA NAME NOTE: run_wrk with a request script.
-run_wrk_script() {
-	WRK_SCRIPT=$2 run_wrk "$1" "$3" "$4"
+# median FILE COLUMN: the median of a column (odd counts: the middle).
+median() {
+	sort -g -k"$2","$2" "$1" | awk -v c="$2" '{ v[NR] = $c }
+		END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# bench_nginx_static SIZE_BYTES: nginx, as the current user, with a
-# temporary config on a loopback port, serving one file of that size.
-bench_nginx_static() {
-	local size=$1 dir="$BENCH_TMP/nginx" port pid rc=0
-	mkdir -p "$dir/www" "$dir/tmp"
-	head -c "$size" /dev/zero | tr '\0' 'x' >"$dir/www/answer.html"
-	port=$(free_port)
+# nginx_conf DIR PORT: the yardstick's config, the static files in DIR/www.
+nginx_conf() {
 	{
 		# Only root may switch users; as root, stay root so the
 		# private temporary directory stays readable.
+		[ "$(id -u)" -eq 0 ] && echo "user root;"
+		cat <<EOF
+worker_processes 2;
+pid $1/nginx.pid;
+error_log $1/error.log warn;
+events { worker_connections 1024; }
+http {
+	access_log $1/access.log combined buffer=8k flush=1s;
+	client_body_temp_path $1/tmp/body;
+	proxy_temp_path $1/tmp/proxy;
+	fastcgi_temp_path $1/tmp/fastcgi;
+	uwsgi_temp_path $1/tmp/uwsgi;
+	scgi_temp_path $1/tmp/scgi;
+	server {
+		listen 127.0.0.1:$2;
+		root $1/www;
+	}
+}
+EOF
+	} >"$1/nginx.conf"
+}
+
+# static_files DIR ROUTE SIZE: one file of SIZE bytes per token at
+# DIR/www/ROUTE/<token>: the same paths terbit answers.
+static_files() {
+	mkdir -p "$1/www/$2"
+	python3 - "$1/www/$2" "$3" "$CACHE/tokens" <<'PY'
+import os, sys
+d, size, tokens = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+body = b"x" * size
+for t in open(tokens):
+    with open(os.path.join(d, t.strip()), "wb") as f:
+        f.write(body)
+PY
+}
+
+# start_nginx DIR: nginx -p DIR (its config in DIR/nginx.conf); NGINX_PID.
+start_nginx() {
+	mkdir -p "$1/tmp"
+	nginx -p "$1" -c "$1/nginx.conf" -g 'daemon off;' 2>>"$1/error.log" &
+	NGINX_PID=$!
+}
+
+stop_pid() {
+	kill -"${2:-TERM}" "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# start_terbit NAME PORT ARGS...: terbit serve on the bench registry;
+# sets SERVE_PID.
+start_terbit() {
+	local name=$1 port=$2
+	shift 2
+	# max_per_ip: behind nginx every connection comes from 127.0.0.1.
+	TERBIT_DATA="$CACHE/data" TERBIT_ACCESS_LOG="$BENCH_TMP/verify/$name.access" \
+		TERBIT_MAX_PER_IP=256 \
+		"$TERBIT" serve --listen "127.0.0.1:$port" --rate-limit 0 "$@" \
+		>"$BENCH_TMP/verify/$name.out" 2>"$BENCH_TMP/verify/$name.err" &
+	SERVE_PID=$!
+	wait_port "$port" || { cat "$BENCH_TMP/verify/$name.err" >&2; return 1; }
+}
+
+# rows NAME NOTE TERBIT_FILE NGINX_FILE: median rows, ratio, p99 verdict.
+rows() {
+	local name=$1 note=$2 t=$3 n=$4 trps tp99 nrps np99
+	trps=$(median "$t" 1); tp99=$(median "$t" 2)
+	nrps=$(median "$n" 1); np99=$(median "$n" 2)
+	printf '%s: requests/s\t%s\treq/s\tmedian of %d; %s\n' "$name" "$trps" "$ROUNDS" "$note"
+	printf '%s: p99 latency\t%s\tms\tmedian of %d\n' "$name" "$tp99" "$ROUNDS"
+	printf 'nginx, %d static files of that size: requests/s\t%s\treq/s\tmedian of %d, the same random paths\n' \
+		"$N_DOCS" "$nrps" "$ROUNDS"
+	printf 'nginx, %d static files of that size: p99 latency\t%s\tms\tmedian of %d\n' \
+		"$N_DOCS" "$np99" "$ROUNDS"
+	local per_round
+	per_round=$(paste -d' ' "$t" "$n" | awk '{ printf "%s%.2f", (NR > 1 ? ", " : ""), $1 / $3 }')
+	awk -v a="$trps" -v b="$nrps" -v n="$name" -v r="$per_round" 'BEGIN {
+		printf "%s / nginx\t%.2f\tx\ttarget >= 1.2 (rounds: %s)\n", n, a / b, r }'
+	awk -v p="$tp99" -v n="$name" 'BEGIN {
+		printf "%s: p99 under 10 ms\t%s\t-\ttarget p99 < 10 ms\n", n, (p + 0 < 10 ? "yes" : "NO") }'
+}
+
+bench_direct() {
+	local dir=$BENCH_TMP/verify port nport pid first rc=0
+	free_port; port=$PORT
+	start_terbit direct "$port" || return 1
+	pid=$SERVE_PID
+	first=$(head -n1 "$CACHE/tokens")
+	if ! curl -s "http://127.0.0.1:$port/api/v1/verify/$first" | grep -q '"state":"VALID"'; then
+		say "the bench registry does not verify; remove $CACHE"
+		stop_pid "$pid"
+		return 1
+	fi
+	local jsize psize
+	jsize=$(curl -s "http://127.0.0.1:$port/api/v1/verify/$first" | wc -c)
+	psize=$(curl -s "http://127.0.0.1:$port/V/$first" | wc -c)
+	say "static files for nginx: $N_DOCS of $jsize B and $N_DOCS of $psize B"
+	mkdir -p "$dir/nginx"
+	static_files "$dir/nginx" api/v1/verify "$jsize"
+	static_files "$dir/nginx" V "$psize"
+	free_port; nport=$PORT
+	nginx_conf "$dir/nginx" "$nport"
+	start_nginx "$dir/nginx"
+	wait_port "$nport" || { cat "$dir/nginx/error.log" >&2; stop_pid "$pid"; return 1; }
+	: >"$dir/t.json"; : >"$dir/n.json"; : >"$dir/t.page"; : >"$dir/n.page"
+	for round in $(seq 1 "$ROUNDS"); do
+		say "round $round of $ROUNDS"
+		run_wrk "http://127.0.0.1:$port" /api/v1/verify/ "$dir/t.json" &&
+			run_wrk "http://127.0.0.1:$nport" /api/v1/verify/ "$dir/n.json" &&
+			run_wrk "http://127.0.0.1:$port" /V/ "$dir/t.page" &&
+			run_wrk "http://127.0.0.1:$nport" /V/ "$dir/n.page" || { rc=1; break; }
+	done
+	if [ "$rc" = 0 ]; then
+		rows "terbit verify JSON /api/v1/verify/{token}, $N_DOCS distinct" \
+			"random over $N_DOCS issued tokens, $jsize B answer, 4 threads" \
+			"$dir/t.json" "$dir/n.json"
+		rows "terbit verify page /V/{token}, $N_DOCS distinct" \
+			"random over $N_DOCS issued tokens, $psize B answer, 4 threads" \
+			"$dir/t.page" "$dir/n.page"
+		local rss hwm anon
+		rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+		hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
+		anon=$(awk '/^RssAnon:/ { print $2 }' "/proc/$pid/status")
+		printf 'terbit serve resident memory after the runs\t%s\tKiB\tVmRSS; 4 threads\n' "$rss"
+		printf 'terbit serve private memory after the runs\t%s\tKiB\tRssAnon: heap, stacks, page caches\n' "$anon"
+		printf 'terbit serve peak resident memory\t%s\tKiB\tVmHWM\n' "$hwm"
+	fi
+	stop_pid "$NGINX_PID" QUIT
+	kill -TERM "$pid"
+	wait "$pid" || { say "serve did not exit 0"; rc=1; }
+	return $rc
+}
+
+# deploy/nginx-verifier.conf on loopback: the TLS lines and the per-client
+# limits left out (one client here: terbit runs with --rate-limit 0 too),
+# the cache in the bench directory, the verifiers' ports this run's.
+fronted_conf() {
+	local dir=$1 port=$2 v1=$3 v2=$4 w=$5
+	{
 		[ "$(id -u)" -eq 0 ] && echo "user root;"
 		cat <<EOF
 worker_processes 2;
@@ -91,122 +305,91 @@ pid $dir/nginx.pid;
 error_log $dir/error.log warn;
 events { worker_connections 1024; }
 http {
-	access_log $dir/access.log combined buffer=8k flush=1s;
+	log_format cache '\$upstream_cache_status \$status';
+	access_log $dir/access.log cache buffer=8k flush=1s;
 	client_body_temp_path $dir/tmp/body;
 	proxy_temp_path $dir/tmp/proxy;
 	fastcgi_temp_path $dir/tmp/fastcgi;
 	uwsgi_temp_path $dir/tmp/uwsgi;
 	scgi_temp_path $dir/tmp/scgi;
-	server {
-		listen 127.0.0.1:$port;
-		root $dir/www;
-	}
-}
 EOF
+		sed -e '/^ *ssl_/d' -e '/limit_req\|limit_conn/d' -e '/^ *listen \[::\]/d' \
+			-e "s|listen 443 ssl http2;|listen 127.0.0.1:$port;|" \
+			-e "s|/var/cache/nginx/terbit-verify|$dir/cache|" \
+			-e "s|127.0.0.1:8081;|127.0.0.1:$v1;|" -e "s|127.0.0.1:8082;|127.0.0.1:$v2;|" \
+			-e "s|127.0.0.1:8080;|127.0.0.1:$w;|" \
+			-e '/Strict-Transport-Security/d' \
+			deploy/nginx-verifier.conf
+		echo "}"
 	} >"$dir/nginx.conf"
-	nginx -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' 2>>"$dir/error.log" &
-	pid=$!
-	if wait_port "$port"; then
-		run_wrk "http://127.0.0.1:$port/answer.html" \
-			"nginx static file ${size} B" \
-			"wrk -t2 -c64 -d$DURATION, loopback, yardstick" \
-			>"$BENCH_TMP/nginx.rows" || rc=1
-		cat "$BENCH_TMP/nginx.rows"
-		NGINX_RPS=$(awk -F'\t' 'NR == 1 { print $2 }' "$BENCH_TMP/nginx.rows")
-	else
-		cat "$dir/error.log" >&2
-		rc=1
-	fi
-	kill -QUIT "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	return $rc
 }
 
-N_DOCS=${BENCH_VERIFY_DOCS:-1500}
-
-# make_registry DIR: N_DOCS approved cases (tests/bench/bench_issue.c's
-# set-up, the real case operations), each issued a letter by the real gate
-# (terbit issue-many); their tokens one a line in DIR/tokens.
-make_registry() {
-	local dir=$1
-	TERBIT_ROOT=$PWD "$BENCH_BUILD/bench_issue" setup "$dir/data" "$N_DOCS" >/dev/null &&
-		TERBIT_DATA="$dir/data" TERBIT_VERIFIER_HOST=127.0.0.1:8080 \
-			"$TERBIT" issue-many letter --by ds >"$dir/serials" &&
-		sqlite3 "$dir/data/terbit.db" \
-			"SELECT token FROM documents WHERE kind = 'letter'" >"$dir/tokens" &&
-		[ "$(wc -l <"$dir/tokens")" -ge "$N_DOCS" ]
-}
-
-# A wrk script requesting PREFIX + a random token of TOKENS each time
-# (each wrk thread runs its own copy).
-write_lua() {
-	cat >"$1" <<'LUA'
-local tokens = {}
-for line in io.lines(os.getenv("TOKENS")) do tokens[#tokens + 1] = line end
-local prefix = os.getenv("PREFIX")
-math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)"), 16) % 1000)
-request = function()
-	return wrk.format("GET", prefix .. tokens[math.random(#tokens)])
-end
-LUA
-}
-
-# bench_terbit_verify: the server on its own loopback port over the
-# registry, then for each route: wrk, nginx at the same answer size, the
-# ratio; then the server's memory.
-bench_terbit_verify() {
-	local dir="$BENCH_TMP/verify" port pid rc=0
-	mkdir -p "$dir"
-	echo "40-verify-http: issuing $N_DOCS letters" >&2
-	make_registry "$dir" || { echo "40-verify-http: registry set-up failed" >&2; return 1; }
-	write_lua "$dir/random.lua"
-	port=$(free_port)
-	# Access log to a file, as nginx's is here (same buffering).
-	TERBIT_DATA="$dir/data" TERBIT_ACCESS_LOG="$dir/access.log" \
-		"$TERBIT" serve --listen "127.0.0.1:$port" \
-		--rate-limit 0 >"$dir/serve.out" 2>"$dir/serve.err" &
-	pid=$!
+bench_fronted() {
+	local dir=$BENCH_TMP/verify/fronted port v1 v2 p1 p2 rc=0
+	mkdir -p "$dir/tmp" "$dir/cache"
+	free_port; v1=$PORT; free_port; v2=$PORT; free_port; port=$PORT
+	start_terbit ro1 "$v1" --verify-only --threads "${BENCH_VERIFIER_THREADS:-1}" || return 1
+	p1=$SERVE_PID
+	start_terbit ro2 "$v2" --verify-only --threads "${BENCH_VERIFIER_THREADS:-1}" || { stop_pid "$p1"; return 1; }
+	p2=$SERVE_PID
+	# The writer is not started: the bench only verifies.
+	fronted_conf "$dir" "$port" "$v1" "$v2" "$v1"
+	start_nginx "$dir"
 	if ! wait_port "$port"; then
-		cat "$dir/serve.err" >&2
-		kill "$pid" 2>/dev/null
+		cat "$dir/error.log" >&2
+		stop_pid "$p1"; stop_pid "$p2"
 		return 1
 	fi
-	local first
-	first=$(head -n1 "$dir/tokens")
-	for route in "api/v1/verify" "V"; do
-		local name size url="http://127.0.0.1:$port/$route/$first"
-		size=$(curl -s "$url" | wc -c)
-		case $route in V) name="terbit verify page /V/{token}" ;;
-			*) name="terbit verify JSON /api/v1/verify/{token}" ;; esac
-		TOKENS="$dir/tokens" PREFIX="/$route/" \
-			run_wrk_script "http://127.0.0.1:$port" "$dir/random.lua" \
-			"$name" "$N_DOCS random valid tokens, ${size} B answer, --rate-limit 0" \
-			>"$dir/rows" || rc=1
-		cat "$dir/rows"
-		local rps p99
-		rps=$(awk -F'\t' 'NR == 1 { print $2 }' "$dir/rows")
-		p99=$(awk -F'\t' 'NR == 2 { print $2 }' "$dir/rows")
-		NGINX_RPS=
-		bench_nginx_static "$size" || rc=1
-		if [ -n "$rps" ] && [ -n "$NGINX_RPS" ]; then
-			awk -v a="$rps" -v b="$NGINX_RPS" -v n="$name" 'BEGIN {
-				printf "%s / nginx static\t%.2f\tx\ttarget >= 1.0\n", n, a / b }'
-		fi
-		[ -n "$p99" ] && awk -v p="$p99" -v n="$name" 'BEGIN {
-			printf "%s: p99 under 10 ms\t%s\t-\ttarget p99 < 10 ms\n", n,
-				(p + 0 < 10 ? "yes" : "NO") }'
+	: >"$dir/page"; : >"$dir/json"; : >"$dir/hot"
+	# The hot set: the same 1,500 letters scanned again and again (a
+	# day's patients at the facilities), after the distinct rounds.
+	head -n 1500 "$CACHE/tokens" >"$dir/hot.tokens"
+	for round in $(seq 1 "$ROUNDS"); do
+		say "nginx-fronted round $round of $ROUNDS"
+		run_wrk "http://127.0.0.1:$port" /V/ "$dir/page" &&
+			run_wrk "http://127.0.0.1:$port" /api/v1/verify/ "$dir/json" || { rc=1; break; }
 	done
-	local rss hwm anon
-	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
-	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
-	anon=$(awk '/^RssAnon:/ { print $2 }' "/proc/$pid/status")
-	printf 'terbit serve resident memory after the runs\t%s\tKiB\tVmRSS; 4 threads\n' "$rss"
-	printf 'terbit serve private memory after the runs\t%s\tKiB\tRssAnon: heap, stacks, page caches\n' "$anon"
-	printf 'terbit serve peak resident memory\t%s\tKiB\tVmHWM\n' "$hwm"
-	kill -TERM "$pid"
-	wait "$pid" || { echo "40-verify-http: serve did not exit 0" >&2; rc=1; }
+	# Flushes the access log: the cache's share of the distinct rounds.
+	kill -USR1 "$NGINX_PID"
+	sleep 1.5
+	local hits all
+	hits=$(grep -c '^HIT ' "$dir/access.log")
+	all=$(wc -l <"$dir/access.log")
+	for round in $(seq 1 "$ROUNDS"); do
+		[ "$rc" = 0 ] || break
+		run_wrk "http://127.0.0.1:$port" /V/ "$dir/hot" "$dir/hot.tokens" || rc=1
+	done
+	stop_pid "$NGINX_PID" QUIT
+	if [ "$rc" = 0 ]; then
+		local note="nginx proxy_cache (deploy/nginx-verifier.conf) over 2 read-only verifiers x ${BENCH_VERIFIER_THREADS:-1} thread, random over $N_DOCS tokens"
+		printf 'nginx-fronted verify page /V/{token}: requests/s\t%s\treq/s\tmedian of %d; %s\n' \
+			"$(median "$dir/page" 1)" "$ROUNDS" "$note"
+		printf 'nginx-fronted verify page /V/{token}: p99 latency\t%s\tms\tmedian of %d\n' \
+			"$(median "$dir/page" 2)" "$ROUNDS"
+		printf 'nginx-fronted verify JSON: requests/s\t%s\treq/s\tmedian of %d\n' \
+			"$(median "$dir/json" 1)" "$ROUNDS"
+		printf 'nginx-fronted verify JSON: p99 latency\t%s\tms\tmedian of %d\n' \
+			"$(median "$dir/json" 2)" "$ROUNDS"
+		printf 'nginx-fronted: answers from the cache\t%s\t%%\t%d of %d requests (a token asked again within its minute)\n' \
+			"$(awk -v h="$hits" -v a="$all" 'BEGIN { printf "%.1f", a ? 100 * h / a : 0 }')" "$hits" "$all"
+		printf 'nginx-fronted verify page, 1,500 letters scanned again: requests/s\t%s\treq/s\tmedian of %d; answers from the cache\n' \
+			"$(median "$dir/hot" 1)" "$ROUNDS"
+		printf 'nginx-fronted verify page, 1,500 letters scanned again: p99 latency\t%s\tms\tmedian of %d\n' \
+			"$(median "$dir/hot" 2)" "$ROUNDS"
+	fi
+	kill -TERM "$p1" "$p2"
+	wait "$p1" || { say "verifier 1 did not exit 0"; rc=1; }
+	wait "$p2" || { say "verifier 2 did not exit 0"; rc=1; }
 	return $rc
 }
 
-need_tools || { echo "40-verify-http: wrk/nginx unavailable" >&2; exit 1; }
-bench_terbit_verify
+need_tools || { say "wrk/nginx unavailable"; exit 1; }
+mkdir -p "$BENCH_TMP/verify"
+write_lua "$BENCH_TMP/verify/random.lua"
+registry || { say "registry set-up failed"; exit 1; }
+registry_rows
+rc=0
+# BENCH_VERIFY_PART=direct or fronted runs only that half.
+[ "${BENCH_VERIFY_PART:-direct}" = direct ] && { bench_direct || rc=1; }
+[ "${BENCH_VERIFY_PART:-fronted}" = fronted ] && { bench_fronted || rc=1; }
+exit $rc

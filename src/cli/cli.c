@@ -8,7 +8,8 @@
 
 const char *const cli_bool_flags[] = { "--json", "--skip-bad", "--help",
 				       "--force", "--all-valid", "--passwords",
-				       "--offline", NULL };
+				       "--offline", "--verify-only", "--reprint",
+				       "--sheets", NULL };
 
 static int is_bool_flag(const char *arg)
 {

@@ -113,6 +113,12 @@ int cli_issue_many(struct cli *c);
 int cli_revoke(struct cli *c);
 int cli_reissue(struct cli *c);
 int cli_document_show(struct cli *c);
+/* printing through CUPS (cli_issue.c, docs/printing.md) */
+int cli_printers(struct cli *c);
+int cli_printer_use(struct cli *c);
+int cli_print(struct cli *c);
+int cli_print_status(struct cli *c);
+int cli_print_wait(struct cli *c);
 int cli_document_get(struct cli *c);
 int cli_document_list(struct cli *c);
 int cli_document_check(struct cli *c);

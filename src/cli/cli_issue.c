@@ -8,14 +8,19 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
+
+#include <cups/cups.h>
 
 #include "cases/cases.h"
 #include "cli/cli.h"
 #include "core/err.h"
 #include "core/fmt.h"
 #include "core/ids.h"
+#include "core/str.h"
 #include "issue/issue.h"
 #include "issue/verify.h"
+#include "print/print.h"
 #include "render/render.h"
 #include "sign/keys.h"
 #include "store/store.h"
@@ -294,6 +299,34 @@ static void doc_text(const struct store_document *d)
 		cli_printf(stdout, "Mengganti   : %s\n", d->replaces);
 }
 
+static void job_line(const struct store_print_job *j);
+
+/* How many times the document was printed, when, and its jobs: a second
+ * card in circulation is a fraud risk, so every print shows. */
+static int doc_prints(struct cli *c, struct store *s,
+		      const struct cases_actor *a, const char *serial)
+{
+	struct store_print_job *jobs = NULL;
+	size_t n = 0;
+	int count;
+	char last[32];
+	int rc = issue_print_history(s, a, serial, 50, &jobs, &n, &count,
+				     last, &c->err);
+	if (rc < 0)
+		return rc;
+	if (count)
+		cli_printf(stdout, "Dicetak     : %d kali, terakhir %s\n", count,
+			   last);
+	else
+		cli_printf(stdout, "Dicetak     : belum pernah\n");
+	for (size_t i = 0; i < n; i++) {
+		cli_printf(stdout, "  %s  ", jobs[i].submitted_at);
+		job_line(&jobs[i]);
+	}
+	free(jobs);
+	return 0;
+}
+
 static int doc_read(struct cli *c, int get)
 {
 	static const char *const opts[] = { "--by", "--json", "--out", NULL };
@@ -319,6 +352,7 @@ static int doc_read(struct cli *c, int get)
 			cli_printf(stdout, "%s\n", out.data);
 	} else {
 		doc_text(&d);
+		rc = doc_prints(c, s, a, d.serial);
 	}
 out:
 	store_close(s);
@@ -540,7 +574,8 @@ static int collect_card(const struct store_document *d, void *arg)
 
 /*
  * terbit document sheet SERIAL... --out FILE.pdf --by USER: cards on A4
- * sheets of ten for an ordinary printer (issue_print_cards). --all-valid
+ * sheets of ten for an ordinary printer, as a file (issue_card_sheet);
+ * they count as printed only through `terbit print`. --all-valid
  * or --case KASUS take the cards in force instead of serials.
  */
 int cli_document_sheet(struct cli *c)
@@ -585,9 +620,11 @@ int cli_document_sheet(struct cli *c)
 	}
 	for (size_t i = 0; i < n; i++)
 		names[i] = l.n ? l.sn[i] : cli_pos(c, (int)i);
-	rc = issue_print_cards(&e.ctx, &e.actor, names, n, &pdf, &c->err);
+	rc = issue_card_sheet(&e.ctx, &e.actor, names, n, &pdf, &c->err);
+	/* a file is not a print: the cards stay in the print queue until
+	 * `terbit print` sends them and the job completes */
 	if (rc > 0 && (rc = write_out(c, &pdf)) == 0)
-		fprintf(stderr, "%zu kartu dicetak pada %zu lembar A4 (%zu "
+		fprintf(stderr, "%zu kartu ditata pada %zu lembar A4 (%zu "
 				"halaman: depan, lalu belakang; cetak bolak-balik, "
 				"balik pada sisi panjang): %s\n",
 			n, (n + RENDER_SHEET_CARDS - 1) / RENDER_SHEET_CARDS,
@@ -685,5 +722,284 @@ out:
 	env_close(&e);
 	buf_release(&pdf);
 	buf_release(&out);
+	return rc;
+}
+
+/* ---- printing through CUPS (docs/printing.md) --------------------- */
+
+/* "ya"/"tidak" for a capability column. */
+static const char *yn(int v)
+{
+	return v ? "ya" : "tidak";
+}
+
+/*
+ * terbit printers: every CUPS destination with what it can do, then the
+ * printers set up for letters and cards.
+ */
+int cli_printers(struct cli *c)
+{
+	struct print_dest *d = NULL;
+	struct store *s = NULL;
+	struct store_print_setup p;
+	size_t n = 0;
+	int rc = cli_expect(c, 0, NULL);
+	if (rc < 0 || (rc = print_dests(&d, &n, &c->err)) < 0)
+		return rc;
+	if (n == 0)
+		cli_printf(stdout, "server CUPS %s tidak punya printer\n",
+			   cupsServer());
+	for (size_t i = 0; i < n; i++)
+		cli_printf(stdout, "%s%s  A4: %s  CR80: %s  bolak-balik: %s  "
+			   "warna: %s  %s%s\n", d[i].name,
+			   d[i].is_default ? " (bawaan)" : "",
+			   d[i].media_a4[0] ? d[i].media_a4 : "tidak",
+			   d[i].media_cr80[0] ? d[i].media_cr80 : "tidak",
+			   yn(d[i].duplex), yn(d[i].color),
+			   d[i].stopped ? "berhenti" : "siap",
+			   d[i].accepting ? "" : ", menolak pekerjaan");
+	free(d);
+	if ((rc = cli_open_store(c, &s)) < 0)
+		return rc;
+	static const char *const roles[] = { "letter", "card" };
+	for (size_t i = 0; i < ARRAY_SIZE(roles) && rc == 0; i++) {
+		rc = store_print_setup_get(s, roles[i], &p, &c->err);
+		if (rc == 0)
+			cli_printf(stdout, "printer %s: %s (%s), diatur oleh %s "
+				   "%s\n", i ? "kartu" : "surat", p.printer,
+				   strcmp(p.mode, "sheet") == 0
+					   ? "lembar A4 isi 10"
+				   : strcmp(p.mode, "card") == 0
+					   ? "satu kartu per halaman" : "A4",
+				   p.set_by, p.set_at);
+		else if (rc == TB_ENOTFOUND)
+			rc = 0, cli_printf(stdout, "printer %s: belum diatur\n",
+					   i ? "kartu" : "surat");
+	}
+	store_close(s);
+	return rc;
+}
+
+/* terbit printer use letter|card NAME [--sheets] [--by USER] */
+int cli_printer_use(struct cli *c)
+{
+	static const char *const opts[] = { "--by", "--sheets", NULL };
+	struct store *s = NULL;
+	struct cases_actor actor;
+	const struct cases_actor *a;
+	int rc = cli_expect(c, 2, opts);
+	if (rc < 0)
+		return rc;
+	int kind = issue_kind_parse(cli_pos(c, 0), &c->err);
+	if (kind < 0)
+		return kind;
+	if (kind == ISSUE_LETTER && cli_flag(c, "--sheets"))
+		return tb_err(&c->err, TB_EINVAL, "--sheets hanya untuk kartu");
+	if ((rc = cli_open_store(c, &s)) == 0 &&
+	    (rc = reader(c, s, &actor, &a)) == 0 &&
+	    (rc = issue_print_setup(s, a, kind, cli_pos(c, 1),
+				    cli_flag(c, "--sheets"), &c->err)) == 0)
+		cli_printf(stdout, "printer %s: %s\n",
+			   kind == ISSUE_LETTER ? "surat" : "kartu",
+			   cli_pos(c, 1));
+	store_close(s);
+	return rc;
+}
+
+static void job_line(const struct store_print_job *j)
+{
+	cli_printf(stdout, "pekerjaan %lld  CUPS %d  %s  %s  %s x%d  %s%s%s%s%s"
+		   "  %s\n", (long long)j->id, j->cups_id, j->printer,
+		   print_state_word(print_state_parse(j->state)), j->kind,
+		   j->copies, j->sides, j->reprint ? "  cetak ulang: " : "",
+		   j->reprint ? j->reason : "", j->reasons[0] ? "  sebab: " : "",
+		   j->reasons, j->serials);
+}
+
+/*
+ * Polls the jobs until each has ended or timeout seconds have passed.
+ * 0 when all completed; TB_EREFUSED naming a job that ended otherwise;
+ * TB_EIO when time ran out.
+ */
+static int wait_jobs(struct cli *c, struct store *s, const int64_t *ids,
+		     size_t n, double timeout)
+{
+	struct store_print_job j;
+	struct timespec nap = { 0, 100 * 1000 * 1000 };
+	double waited = 0;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		for (;;) {
+			if ((rc = issue_print_follow(s, ids[i], &c->err)) < 0 ||
+			    (rc = store_print_job_get(s, ids[i], &j,
+						      &c->err)) < 0)
+				return rc;
+			if (j.ended_at[0] || waited >= timeout)
+				break;
+			nanosleep(&nap, NULL);
+			waited += 0.1;
+		}
+		job_line(&j);
+		if (!j.ended_at[0])
+			rc = tb_err(&c->err, TB_EIO, "pekerjaan %lld belum "
+				    "selesai setelah %.0f detik (%s): dokumennya "
+				    "belum tercatat dicetak", (long long)j.id,
+				    timeout, print_state_word(
+					    print_state_parse(j.state)));
+		else if (strcmp(j.state, "completed") != 0)
+			rc = tb_err(&c->err, TB_EREFUSED, "pekerjaan %lld %s%s%s: "
+				    "dokumen tidak tercatat dicetak",
+				    (long long)j.id, print_state_word(
+					    print_state_parse(j.state)),
+				    j.reasons[0] ? ": " : "", j.reasons);
+	}
+	return rc;
+}
+
+static int parse_timeout(struct cli *c, double *out)
+{
+	const char *t = cli_opt(c, "--wait");
+	if (!t)
+		t = cli_opt(c, "--timeout");
+	*out = 0;
+	if (!t)
+		return 0;
+	char *end;
+	*out = strtod(t, &end);
+	if (*end || *out < 0 || *out > 3600)
+		return tb_err(&c->err, TB_EINVAL, "batas waktu harus 0..3600 "
+			      "detik");
+	return 1;
+}
+
+/*
+ * terbit print SERIAL... [--printer NAME] [--copies N] [--reprint --reason
+ * TEXT] --by USER [--wait S]: sends the documents to CUPS
+ * (issue_print_submit); prints one line per job. With --wait, follows
+ * them until they end.
+ */
+int cli_print(struct cli *c)
+{
+	static const char *const opts[] = { "--by", "--printer", "--copies",
+					    "--reprint", "--reason", "--wait",
+					    "--policy", "--root", NULL };
+	struct env e;
+	struct store_print_job *jobs = NULL;
+	size_t njobs = 0, n = (size_t)cli_npos(c);
+	const char **names = NULL;
+	int64_t *ids = NULL;
+	double timeout;
+	int rc = cli_expect(c, (int)n, opts), wait;
+	if (rc < 0 || (rc = wait = parse_timeout(c, &timeout)) < 0)
+		return rc;
+	if (n == 0)
+		return tb_err(&c->err, TB_EINVAL, "sebutkan nomor seri dokumen "
+			      "yang dicetak");
+	struct issue_print_req req = {
+		.n = n, .printer = cli_opt(c, "--printer"),
+		.reprint = cli_flag(c, "--reprint"),
+		.reason = cli_opt(c, "--reason"),
+	};
+	if (cli_opt(c, "--copies")) {
+		const char *v = cli_opt(c, "--copies");
+		if (!str_all_digits(v) || strlen(v) > 2 || !(req.copies = atoi(v)))
+			return tb_err(&c->err, TB_EINVAL, "--copies harus 1..%d",
+				      PRINT_COPIES_MAX);
+	}
+	if (req.reason && !req.reprint)
+		return tb_err(&c->err, TB_EINVAL, "--reason hanya bersama "
+			      "--reprint");
+	if (!(names = calloc(n, sizeof *names)))
+		return tb_err(&c->err, TB_ENOMEM, "memori habis");
+	for (size_t i = 0; i < n; i++)
+		names[i] = cli_pos(c, (int)i);
+	req.serials = names;
+	if ((rc = env_open(c, &e, 1)) == 0 &&
+	    (rc = issue_print_submit(&e.ctx, &e.actor, &req, &jobs, &njobs,
+				     &c->err)) == 0) {
+		if (!wait)
+			for (size_t i = 0; i < njobs; i++)
+				job_line(&jobs[i]);
+		if (wait && !(ids = calloc(njobs, sizeof *ids)))
+			rc = tb_err(&c->err, TB_ENOMEM, "memori habis");
+		for (size_t i = 0; ids && i < njobs; i++)
+			ids[i] = jobs[i].id;
+		if (wait && rc == 0)
+			rc = wait_jobs(c, e.s, ids, njobs, timeout);
+	}
+	env_close(&e);
+	free(names);
+	free(jobs);
+	free(ids);
+	return rc;
+}
+
+static int parse_job_ids(struct cli *c, int64_t **ids, size_t *n)
+{
+	*n = (size_t)cli_npos(c);
+	*ids = NULL;
+	if (*n && !(*ids = calloc(*n, sizeof **ids)))
+		return tb_err(&c->err, TB_ENOMEM, "memori habis");
+	for (size_t i = 0; i < *n; i++) {
+		const char *v = cli_pos(c, (int)i);
+		if (!str_all_digits(v) || strlen(v) > 15 ||
+		    ((*ids)[i] = atoll(v)) <= 0)
+			return tb_err(&c->err, TB_EINVAL, "nomor pekerjaan cetak "
+				      "tidak sah: %s", v);
+	}
+	return 0;
+}
+
+/* terbit print status [JOB...]: follows the jobs under way once, then
+ * lists the named jobs, or the latest 20. */
+int cli_print_status(struct cli *c)
+{
+	struct store *s = NULL;
+	struct store_print_job *jobs = NULL, j;
+	int64_t *ids = NULL;
+	size_t n = 0, nj = 0;
+	int rc = cli_expect(c, cli_npos(c), NULL);
+	if (rc < 0 || (rc = parse_job_ids(c, &ids, &n)) < 0 ||
+	    (rc = cli_open_store(c, &s)) < 0 ||
+	    (rc = issue_print_follow(s, 0, &c->err)) < 0)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if ((rc = store_print_job_get(s, ids[i], &j, &c->err)) == 0)
+			job_line(&j);
+	if (n == 0 && (rc = store_print_jobs(s, 0, NULL, 20, &jobs, &nj,
+					     &c->err)) == 0)
+		for (size_t i = 0; i < nj; i++)
+			job_line(&jobs[i]);
+out:
+	free(ids);
+	free(jobs);
+	store_close(s);
+	return rc;
+}
+
+/* terbit print wait JOB... [--timeout S]: until each has ended. */
+int cli_print_wait(struct cli *c)
+{
+	static const char *const opts[] = { "--timeout", NULL };
+	struct store *s = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	double timeout;
+	int rc = cli_expect(c, cli_npos(c), opts), given;
+	if (rc < 0 || (rc = given = parse_timeout(c, &timeout)) < 0 ||
+	    (rc = parse_job_ids(c, &ids, &n)) < 0)
+		goto out;
+	if (!given)
+		timeout = 60;
+	if (n == 0) {
+		rc = tb_err(&c->err, TB_EINVAL, "sebutkan nomor pekerjaan cetak");
+		goto out;
+	}
+	if ((rc = cli_open_store(c, &s)) == 0)
+		rc = wait_jobs(c, s, ids, n, timeout);
+out:
+	free(ids);
+	store_close(s);
 	return rc;
 }

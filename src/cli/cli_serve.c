@@ -18,8 +18,10 @@
 #include "eligibility/eligibility.h"
 #include "http/config.h"
 #include "http/handlers.h"
+#include "http/sw.h"
 #include "http/route.h"
 #include "http/server.h"
+#include "issue/issue.h"
 #include "issue/offline.h"
 #include "issue/status.h"
 #include "sign/trust.h"
@@ -46,6 +48,7 @@ struct app_state {
 	struct offline_lists *trust_lists;
 	struct verify_others others;
 	struct web *web;            /* templates, stylesheet, cookie */
+	struct sw_files *sw;         /* the phone's offline verifier */
 	struct route *routes;       /* the API's and the pages' rows */
 	size_t nroutes;
 	struct http_app app;
@@ -83,13 +86,40 @@ static int app_load(struct cli *c, const struct config *cfg,
 	if (rc == 0)
 		rc = web_new(root.data, cfg, &st->web, &c->err);
 	if (rc == 0)
+		rc = sw_files_load(root.data, &st->sw, &c->err);
+	if (rc == 0)
 		rc = web_routes(http_routes, http_routes_len, &st->routes,
 				&st->nroutes, &c->err);
 	buf_release(&root);
 	st->app = (struct http_app){ .policy = st->policy,
 				     .render = st->render, .keys = st->keys,
+				     .sw = st->sw,
 				     .status = st->status,
 				     .others = st->trust ? &st->others : NULL,
+				     .verifier_host = getenv("TERBIT_VERIFIER_HOST") };
+	return rc;
+}
+
+/*
+ * --verify-only: what a read-only verifier needs and nothing more. The
+ * keyring (token keys and the registry's seal key: every answer checks
+ * its row's seal) and the public routes that only read (the verifier,
+ * the public keys, /healthz, /metrics); no policy, layouts, templates,
+ * sign-in or web pages. Its database handles are read-only
+ * (store_open_readonly), so any write fails in SQLite itself.
+ */
+static int app_load_verifier(const struct config *cfg, struct app_state *st,
+			     struct buf *err)
+{
+	memset(st, 0, sizeof *st);
+	int rc = keyring_load(cfg->data, &st->keys, err);
+	if (rc == 0 && !(st->routes = calloc(http_routes_len, sizeof *st->routes)))
+		rc = tb_err(err, TB_ENOMEM, "memori habis");
+	for (size_t i = 0; rc == 0 && i < http_routes_len; i++)
+		if (http_routes[i].roles == ROUTE_PUBLIC &&
+		    !(http_routes[i].flags & ROUTE_WEB))
+			st->routes[st->nroutes++] = http_routes[i];
+	st->app = (struct http_app){ .keys = st->keys,
 				     .verifier_host = getenv("TERBIT_VERIFIER_HOST") };
 	return rc;
 }
@@ -103,6 +133,7 @@ static void app_free(struct app_state *st)
 	trust_free(st->trust);
 	keyring_free(st->keys);
 	web_free(st->web);
+	sw_files_free(st->sw);
 	free(st->routes);
 }
 
@@ -133,12 +164,90 @@ static int load_config(struct cli *c, struct config *cfg)
 	return rc;
 }
 
+/*
+ * The print follower: every PRINT_FOLLOW_SECONDS (or
+ * TERBIT_PRINT_FOLLOW_SECONDS, 1..3600) it asks CUPS about the jobs not
+ * ended (issue_print_follow), so a document is recorded as printed soon
+ * after its job completes even when nobody opens the print queue. Its
+ * own store handle; a pass with no job under way reads one index and
+ * asks CUPS nothing. Woken early to stop.
+ */
+#define PRINT_FOLLOW_SECONDS 5
+
+struct follower {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop, started;
+	int seconds;
+	const char *data;
+};
+
+static void *follower_main(void *arg)
+{
+	struct follower *f = arg;
+	struct buf err = BUF_INIT;
+	struct store *s = NULL;
+	pthread_mutex_lock(&f->mu);
+	while (!f->stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += f->seconds;
+		pthread_cond_timedwait(&f->cv, &f->mu, &until);
+		if (f->stop)
+			break;
+		pthread_mutex_unlock(&f->mu);
+		buf_reset(&err);
+		if (!s && store_open(f->data, &s, &err) < 0)
+			log_warn("pekerjaan cetak tidak diikuti: %s", err.data);
+		else if (issue_print_follow(s, 0, &err) < 0)
+			log_warn("status pekerjaan cetak tidak terbaca: %s",
+				 err.data);
+		pthread_mutex_lock(&f->mu);
+	}
+	pthread_mutex_unlock(&f->mu);
+	store_close(s);
+	buf_release(&err);
+	return NULL;
+}
+
+static void follower_start(struct follower *f, const char *data)
+{
+	memset(f, 0, sizeof *f);
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	f->data = data;
+	const char *env = getenv("TERBIT_PRINT_FOLLOW_SECONDS");
+	f->seconds = env && str_all_digits(env) && strlen(env) <= 4 &&
+			     atoi(env) >= 1 && atoi(env) <= 3600
+		     ? atoi(env) : PRINT_FOLLOW_SECONDS;
+	f->started = pthread_create(&f->thread, NULL, follower_main, f) == 0;
+	if (!f->started)
+		log_warn("pengikut pekerjaan cetak tidak dapat dimulai; status "
+			 "diperbarui saat antrean cetak dibuka");
+}
+
+static void follower_stop(struct follower *f)
+{
+	if (!f->started)
+		return;
+	pthread_mutex_lock(&f->mu);
+	f->stop = 1;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->thread, NULL);
+	pthread_cond_destroy(&f->cv);
+	pthread_mutex_destroy(&f->mu);
+}
+
 /* Creates and migrates the database once, before any worker thread opens
- * its own handle, so two threads never race to migrate. */
-static int check_store(struct cli *c, const struct config *cfg)
+ * its own handle, so two threads never race to migrate. A read-only
+ * verifier only checks that the database is there at its version. */
+static int check_store(struct cli *c, const struct config *cfg, int readonly)
 {
 	struct store *s = NULL;
-	int rc = store_open(cfg->data, &s, &c->err);
+	int rc = readonly ? store_open_readonly(cfg->data, &s, &c->err)
+			  : store_open(cfg->data, &s, &c->err);
 	store_close(s);
 	return rc;
 }
@@ -147,8 +256,10 @@ int cli_serve(struct cli *c)
 {
 	static const char *const allowed[] = { "--listen", "--threads",
 					       "--config", "--rate-limit",
-					       "--policy", "--root", NULL };
+					       "--policy", "--root",
+					       "--verify-only", NULL };
 	struct config cfg;
+	struct follower follow = { 0 };
 	struct http_server *srv = NULL;
 	struct app_state st;
 	struct http_backend backend = {
@@ -164,17 +275,19 @@ int cli_serve(struct cli *c)
 	int lock = -1;
 	memset(&st, 0, sizeof st);
 	int rc = cli_expect(c, 0, allowed);
+	int verify_only = cli_flag(c, "--verify-only");
 	if (rc == 0)
 		rc = load_config(c, &cfg);
 	if (rc == 0)
-		rc = check_store(c, &cfg);
+		rc = check_store(c, &cfg, verify_only);
 	/* Shared with other terbit processes, held until exit: terbit
 	 * restore refuses while it is held, and a restore in progress
 	 * keeps the server from starting on a half-swapped directory. */
 	if (rc == 0)
 		rc = cli_data_lock(cfg.data, 0, &lock, &c->err);
 	if (rc == 0)
-		rc = app_load(c, &cfg, &st);
+		rc = verify_only ? app_load_verifier(&cfg, &st, &c->err)
+				 : app_load(c, &cfg, &st);
 	/* A data directory from before seals: the service runs, but says
 	 * at once why every answer will be FORGED and issuing refused. */
 	if (rc == 0 && !keyring_has_seal(st.keys))
@@ -190,7 +303,14 @@ int cli_serve(struct cli *c)
 			 ? "kedaluwarsa" : "belum ada (keys/ca.crl)");
 	if (rc < 0)
 		goto out;
-	backend.web = web_hooks(st.web);
+	if (verify_only) {
+		backend.open = store_open_readonly;
+		backend.authenticate = NULL;  /* no route takes a user */
+		backend.audit_denied = NULL;  /* nothing is written */
+		backend.audit_unauth = NULL;
+	} else {
+		backend.web = web_hooks(st.web);
+	}
 
 	/* Blocked before the server's threads exist, so they inherit the
 	 * mask and only this thread takes the signals (sigwait below). */
@@ -205,10 +325,14 @@ int cli_serve(struct cli *c)
 		goto out;
 	/* http_server_start has checked that listen has a colon. */
 	int hostlen = (int)(strrchr(cfg.listen, ':') - cfg.listen);
-	printf("terbit melayani di http://%.*s:%u (%u thread, data %s)\n",
+	printf("terbit melayani di http://%.*s:%u (%u thread, data %s%s)\n",
 	       hostlen ? hostlen : 7, hostlen ? cfg.listen : "0.0.0.0",
-	       http_server_port(srv), cfg.threads, cfg.data);
+	       http_server_port(srv), cfg.threads, cfg.data,
+	       verify_only ? ", hanya verifikasi, baca saja" : "");
 	fflush(stdout);
+	/* A read-only verifier writes nothing, print records included. */
+	if (!verify_only)
+		follower_start(&follow, cfg.data);
 
 	int sig = 0;
 	while (sigwait(&set, &sig) != 0)
@@ -220,6 +344,7 @@ int cli_serve(struct cli *c)
 		log_warn("%d permintaan belum selesai saat batas waktu; diputus",
 			 left);
 	http_server_stop(srv);
+	follower_stop(&follow);
 	log_info("server berhenti");
 out:
 	app_free(&st);

@@ -7,6 +7,7 @@
  * token routes keep their answers in this thread's cache (vcache.h),
  * good until anything is committed or the day changes.
  */
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -15,6 +16,7 @@
 #include "core/ids.h"
 #include "core/json.h"
 #include "http/form.h"
+#include "http/etag.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
 #include "http/page.h"
@@ -85,7 +87,7 @@ static int render(enum vcache_kind k, const struct verify_result *r,
  * newer than its stamp says.
  */
 static int answer(struct http_request *req, enum vcache_kind k,
-		  struct buf *out, struct buf *err)
+		  struct buf *out, int *state_out, struct buf *err)
 {
 	const struct http_app *app;
 	struct store *s;
@@ -109,12 +111,14 @@ static int answer(struct http_request *req, enum vcache_kind k,
 	int state;
 	if (vc && vcache_get(vc, token, &st, today, k, &body, &len, &state) == 0) {
 		count_state(state);
+		*state_out = state;
 		return emit(k, out, body, len);
 	}
 	if ((rc = verify_token_with(s, app->keys, app->others, token, VERIFY_FAST,
 				    &r, err)) < 0)
 		return rc;
 	count(&r);
+	*state_out = (int)r.state;
 	struct buf made = BUF_INIT;
 	if ((rc = render(k, &r, &made)) == 0) {
 		/* A full cache entry only costs speed, never the answer. */
@@ -127,12 +131,52 @@ static int answer(struct http_request *req, enum vcache_kind k,
 	return rc;
 }
 
+/*
+ * How long others may keep an answer (docs/server.md). A VALID one for a
+ * minute, by any cache, so a cache in front absorbs a code scanned again
+ * and again; a revocation then shows everywhere within that minute.
+ * REVOKED, SUPERSEDED and EXPIRED are final but asked again each time
+ * (no-cache: the ETag makes that a 304). UNKNOWN and FORGED are not kept
+ * at all: a document issued a moment ago is UNKNOWN on a verifier whose
+ * copy of the registry has not caught up yet, and junk should not fill
+ * caches.
+ */
+static const char *cache_control(int state)
+{
+	switch (state) {
+	case VERIFY_VALID:
+		return "public, max-age=60";
+	case VERIFY_REVOKED:
+	case VERIFY_SUPERSEDED:
+	case VERIFY_EXPIRED:
+		return "no-cache";
+	default:
+		return "no-store";
+	}
+}
+
+/* The answer of kind k as the response, with its ETag (a 304 when the
+ * client has it already). */
+static int respond(struct http_request *req, struct http_response *res,
+		   enum vcache_kind k, struct buf *err)
+{
+	int state = VERIFY_FORGED;
+	int rc = answer(req, k, &res->body, &state, err);
+	if (rc == 0 && k == VCACHE_JSON)
+		rc = h_json_done(res, 0, err);
+	if (rc == 0)
+		rc = http_res_etag(req, res, cache_control(state));
+	if (rc < 0)
+		return err->len ? rc : tb_err(err, rc, "memori habis");
+	return 0;
+}
+
 int h_verify_page(struct http_request *req, struct http_response *res,
 		  struct buf *err)
 {
-	int rc = answer(req, VCACHE_PAGE, &res->body, err);
+	int rc = respond(req, res, VCACHE_PAGE, err);
 	if (rc < 0)
-		return err->len ? rc : tb_err(err, rc, "memori habis");
+		return rc;
 	res->content_type = "text/html; charset=utf-8";
 	http_res_header(res, "Content-Security-Policy", PAGE_CSP);
 	http_res_header(res, "Referrer-Policy", "no-referrer");
@@ -142,7 +186,7 @@ int h_verify_page(struct http_request *req, struct http_response *res,
 int h_verify_json(struct http_request *req, struct http_response *res,
 		  struct buf *err)
 {
-	return h_json_done(res, answer(req, VCACHE_JSON, &res->body, err), err);
+	return respond(req, res, VCACHE_JSON, err);
 }
 
 int h_verify_pdf(struct http_request *req, struct http_response *res,
@@ -276,4 +320,59 @@ int h_keys(struct http_request *req, struct http_response *res,
 	/* Public and slow to change: caches may keep it for an hour. */
 	http_res_header(res, "Cache-Control", "public, max-age=3600");
 	return h_json_done(res, keyring_public_json(app->keys, &res->body), err);
+}
+
+/*
+ * The worker's files by handler, with the policy each answer carries: the
+ * worker may fetch from our own origin only; the shell is the page's
+ * policy without script. 404 from a server started without them.
+ */
+enum sw_which { SW_WORKER, SW_REG, SW_SHELL };
+static const struct {
+	size_t member;          /* offsetof(struct sw_files, ...) */
+	const char *csp;        /* NULL: none */
+} sw_rows[] = {
+	[SW_WORKER] = { offsetof(struct sw_files, worker),
+			     "default-src 'none'; connect-src 'self'" },
+	[SW_REG] = { offsetof(struct sw_files, reg), NULL },
+	[SW_SHELL] = { offsetof(struct sw_files, shell),
+			    PAGE_SHELL_CSP },
+};
+
+static int sw_file(struct http_request *req, struct http_response *res,
+			enum sw_which which, struct buf *err)
+{
+	const struct http_app *app;
+	int rc = h_app(req, &app, err);
+	if (rc < 0)
+		return rc;
+	if (!app->sw)
+		return tb_err(err, TB_ENOTFOUND, "tidak ada");
+	const struct sw_file *f =
+		(const void *)((const char *)app->sw +
+			       sw_rows[which].member);
+	if (sw_rows[which].csp)
+		rc = http_res_header(res, "Content-Security-Policy",
+				     sw_rows[which].csp);
+	if (rc == 0)
+		rc = sw_file_serve(f, req, res);
+	return rc < 0 ? tb_err(err, rc, "memori habis") : 0;
+}
+
+int h_sw_worker(struct http_request *req, struct http_response *res,
+		     struct buf *err)
+{
+	return sw_file(req, res, SW_WORKER, err);
+}
+
+int h_sw_register(struct http_request *req, struct http_response *res,
+		       struct buf *err)
+{
+	return sw_file(req, res, SW_REG, err);
+}
+
+int h_sw_shell(struct http_request *req, struct http_response *res,
+		    struct buf *err)
+{
+	return sw_file(req, res, SW_SHELL, err);
 }

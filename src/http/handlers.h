@@ -6,6 +6,7 @@
  */
 #include "cases/cases.h"
 #include "core/jsonread.h"
+#include "http/sw.h"
 #include "http/server.h"
 #include "issue/issue.h"
 
@@ -27,6 +28,7 @@ struct http_app {
 	const struct render_ctx *render;
 	const struct keyring *keys;
 	const char *verifier_host;  /* NULL: the policy's */
+	const struct sw_files *sw;   /* the phone's offline verifier */
 	/* The signed status list's shared copy (issue/status.h); NULL when
 	 * the server publishes none. */
 	struct issue_status_cache *status;
@@ -73,6 +75,14 @@ int h_verify_page_nik(struct http_request *req, struct http_response *res,
 /* GET /.well-known/terbit/keys: keyring_public_json. */
 int h_keys(struct http_request *req, struct http_response *res,
 	   struct buf *err);
+/* The offline verifier's files (http/sw.h): GET /V/sw.js and
+ * /v/sw.js, /V/sw-register.js, /V/offline.html. */
+int h_sw_worker(struct http_request *req, struct http_response *res,
+		     struct buf *err);
+int h_sw_register(struct http_request *req, struct http_response *res,
+		       struct buf *err);
+int h_sw_shell(struct http_request *req, struct http_response *res,
+		    struct buf *err);
 
 /* GET /.well-known/terbit/status: the signed status list (h_status.c). */
 int h_status(struct http_request *req, struct http_response *res,

@@ -6,6 +6,8 @@
 #include "core/fmt.h"
 #include "core/str.h"
 #include "core/html.h"
+#include "core/json.h"
+#include "sign/token.h"
 
 /*
  * One row per state: the word, what it means for the person at the
@@ -68,6 +70,19 @@ static const char style[] =
 	"button{margin-top:.6rem;width:100%;font:inherit;font-weight:700;"
 	"padding:.7rem;border:0;border-radius:10px;background:#1d4f91;color:#fff}"
 	".n{font-size:.85rem;color:#555;margin:1rem .25rem}";
+
+/* The head before the title, and after the style up to <main>'s first
+ * line: the page's and the offline shell's, so both look the same. */
+#define HEAD_META "<!doctype html><html lang=\"id\"><head>" \
+		  "<meta charset=\"utf-8\">" \
+		  "<meta name=\"viewport\" content=\"width=device-width," \
+		  "initial-scale=1\">" \
+		  "<meta name=\"referrer\" content=\"no-referrer\">"
+#define HEAD_MAIN "</head><body><main>" \
+		  "<p class=\"top\">Verifikasi Dokumen &middot; terbit</p>"
+/* The page's one script: it only installs the offline verifier (the page
+ * is complete without it); the shell has none. */
+#define PAGE_SW_SCRIPT "<script src=\"" PAGE_SW_REGISTER "\" defer></script>"
 
 const char *page_status_word(enum verify_state s)
 {
@@ -184,14 +199,9 @@ int page_verify(struct buf *out, const struct verify_result *r,
 	/* Pieces appended in order, no printf: the page is made for every
 	 * verification and a format string this long cost half of it. */
 	const char *const head[] = {
-		"<!doctype html><html lang=\"id\"><head>"
-		"<meta charset=\"utf-8\">"
-		"<meta name=\"viewport\" content=\"width=device-width,"
-		"initial-scale=1\">"
-		"<meta name=\"referrer\" content=\"no-referrer\">"
+		HEAD_META
 		"<title>", looks[s].word, ": Verifikasi Dokumen</title><style>",
-		style, "</style></head><body><main>"
-		"<p class=\"top\">Verifikasi Dokumen &middot; terbit</p>"
+		style, "</style>" PAGE_SW_SCRIPT HEAD_MAIN
 		"<section class=\"st ", looks[s].cls, "\"><div class=\"w\">",
 		looks[s].word, "</div>",
 	};
@@ -252,4 +262,62 @@ int page_stamp(struct buf *out, const char *body, size_t len, int64_t now)
 	if (rc == 0)
 		rc = fmt_time_id(out, now);
 	return rc ? rc : buf_add(out, mark + 1, len - head - 1);
+}
+
+/*
+ * The words the worker takes from here rather than keeping its own copy,
+ * so the offline page says what the online one says: per state its big
+ * word, the module's label, the colour class and the meaning; the
+ * document kinds by token kind byte.
+ */
+static int shell_words(struct buf *out)
+{
+	struct json j;
+	json_init(&j, out);
+	json_obj_open(&j, NULL);
+	json_obj_open(&j, "states");
+	for (int s = VERIFY_VALID; s <= VERIFY_FORGED; s++) {
+		json_obj_open(&j, verify_state_name(s));
+		json_str(&j, "word", looks[s].word);
+		json_str(&j, "label", verify_state_label(s));
+		json_str(&j, "cls", looks[s].cls);
+		json_str(&j, "meaning", looks[s].meaning);
+		json_obj_close(&j);
+	}
+	json_obj_close(&j);
+	/* By the token's kind byte, which is all the worker has. */
+	_Static_assert(TOKEN_LETTER == 1 && TOKEN_CARD == 2,
+		       "the kinds' keys below are the token's kind bytes");
+	json_obj_open(&j, "kinds");
+	json_str(&j, "1", verify_kind_label("letter"));
+	json_str(&j, "2", verify_kind_label("card"));
+	json_obj_close(&j);
+	json_obj_close(&j);
+	return json_finish(&j);
+}
+
+int page_offline_shell(struct buf *out)
+{
+	int rc = buf_adds(out, HEAD_META "<title>Verifikasi Dokumen</title><style>");
+	if (rc == 0)
+		rc = buf_adds(out, style);
+	if (rc == 0)
+		rc = buf_adds(out, "</style>" HEAD_MAIN);
+	size_t start = out->len;
+	if (rc == 0)
+		rc = buf_adds(out, PAGE_SHELL_WORDS);
+	if (rc == 0)
+		rc = shell_words(out);
+	/* Inside an HTML comment: "--" would end it early. */
+	if (rc == 0 && memmem(out->data + start + strlen(PAGE_SHELL_WORDS),
+			      out->len - start - strlen(PAGE_SHELL_WORDS),
+			      "--", 2))
+		return TB_EINTERNAL;
+	if (rc == 0)
+		rc = buf_adds(out, "-->" PAGE_SHELL_VERDICT
+			      "<p class=\"n\">Kode QR tidak memuat nama dan NIK: "
+			      "cocokkan nomor seri dengan dokumen dan KTP asli "
+			      "pemegangnya, dan periksa lagi saat ada sinyal.</p>"
+			      "</main></body></html>\n");
+	return rc;
 }

@@ -25,6 +25,12 @@ const struct route http_routes[] = {
 	{ "GET", "/healthz", h_healthz, ROUTE_PUBLIC, 0, NULL, 0 },
 	{ "GET", "/metrics", h_metrics, ROUTE_PUBLIC, 0, NULL, 0 },
 	/* -- verification -- */
+	/* The offline verifier's files before the token rows, which would
+	 * take their last segment for a token. */
+	{ "GET", "/V/sw.js", h_sw_worker, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "GET", "/v/sw.js", h_sw_worker, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "GET", "/V/sw-register.js", h_sw_register, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "GET", "/V/offline.html", h_sw_shell, ROUTE_PUBLIC, 0, NULL, 0 },
 	{ "GET", "/V/{token}", h_verify_page, ROUTE_PUBLIC, 0, NULL, 0 },
 	{ "GET", "/v/{token}", h_verify_page, ROUTE_PUBLIC, 0, NULL, 0 },
 	/* The page's NIK form: the NIK API's limit (ROUTE_STRICT_RATE). */

@@ -195,24 +195,23 @@ int issue_fetch(struct store *s, const struct cases_actor *a,
 		struct buf *pdf, struct buf *err);
 
 /*
- * Batch printing (docs/printing.md): the cards named by serials (as
- * issue_serial_parse takes them) on A4 sheets of ten, render_card_sheet,
+ * Cards on A4 sheets of ten as a file (docs/printing.md): the cards
+ * named by serials (as issue_serial_parse takes them), render_card_sheet,
  * each card drawn from the fields stored when it was issued, so the
  * printed card is the issued one, same QR token. The social office
  * prints: role dinsos, cases it may see (TB_EPERM). Every card must be
  * in force: a letter (TB_EINVAL), a revoked, superseded or expired card
  * (TB_ECONFLICT), an unknown serial (TB_ENOTFOUND) or one named twice
- * (TB_EINVAL) refuses the whole batch with its serial in err. Then, in
- * one transaction, one audit row "document.print" per sheet (object
- * "sheet:K/M", the card count and serials in the note) and each card's
- * print count (store_doc_printed: it leaves the print queue). The PDF is
- * appended to pdf (unchanged on failure); it is unsigned and not stored:
- * a print-out of signed documents, not a document. The sheet's footer
- * carries today's date. Returns the number of sheets.
+ * (TB_EINVAL) refuses the whole batch with its serial in err. One audit
+ * row "document.sheet" per sheet (object "sheet:K/M", the card count and
+ * serials in the note). A file is not a print: the cards stay in the
+ * print queue until a CUPS job carrying them completes
+ * (issue_print_submit). The PDF is appended to pdf (unchanged on
+ * failure); it is unsigned and not stored. Returns the number of sheets.
  */
-int issue_print_cards(struct issue_ctx *ctx, const struct cases_actor *a,
-		      const char *const *serials, size_t n, struct buf *pdf,
-		      struct buf *err);
+int issue_card_sheet(struct issue_ctx *ctx, const struct cases_actor *a,
+		     const char *const *serials, size_t n, struct buf *pdf,
+		     struct buf *err);
 
 /* Documents the actor may see, oldest first. */
 int issue_list(struct store *s, const struct cases_actor *a,
@@ -286,17 +285,6 @@ int issue_print_queue(struct store *s, const struct cases_actor *a,
 		      struct store_document **out, size_t *n, size_t *total,
 		      struct buf *err);
 
-/*
- * Marks letters printed (one by one or merged into one PDF by the
- * caller): role dinsos, each a letter in force of a case it may see
- * (TB_EINVAL for a card: cards are printed by issue_print_cards, which
- * marks them itself). One transaction: per letter a "document.print"
- * audit row (object "document:SERIAL", note "1 surat: SERIAL") and its
- * print count. Returns n.
- */
-int issue_letters_printed(struct store *s, const struct cases_actor *a,
-			  const char *const *serials, size_t n,
-			  struct buf *err);
 
 /*
  * Documents in any state of cases the actor may see (a NULL actor: all),
@@ -310,5 +298,87 @@ int issue_doc_search(struct store *s, const struct cases_actor *a,
 		     const char *query, size_t offset,
 		     struct store_document **out, size_t *n, size_t *total,
 		     struct buf *err);
+
+/* ---- printing through CUPS (printjob.c, docs/printing.md) -------- */
+
+/* A print request: documents of one kind, by serial. */
+struct issue_print_req {
+	const char *const *serials;
+	size_t n;                 /* 1..STORE_PRINT_DOCS_MAX */
+	const char *printer;      /* NULL: the one set up for the kind */
+	int copies;               /* 0 is 1; at most PRINT_COPIES_MAX */
+	int reprint;              /* documents printed (or in a job) before */
+	const char *reason;       /* a reprint's reason, required with it */
+	int dry_run;              /* every check, nothing sent or written:
+				   * may a page offer this request? */
+};
+
+/*
+ * Sends documents to a printer through CUPS. Role dinsos, cases it may
+ * see. Every document in force and sealed, all letters or all cards,
+ * none twice. A document already printed, or in a job not ended yet, is
+ * refused unless reprint is set with a reason (TB_ECONFLICT / TB_EINVAL);
+ * reprint of a document never printed is refused too, so a reprint in
+ * the log always is one. The printer: req->printer, else the one set
+ * up (issue_print_setup; TB_ENOTFOUND when none); it must exist in CUPS
+ * and accept jobs, and have what the kind needs: A4 for letters and
+ * sheets, CR80 for one card a page, long-edge duplex for cards (front
+ * and back) (TB_EREFUSED, saying what is missing). Letters go one job
+ * each as their signed PDF, one-sided; cards one job each as their
+ * signed one-card PDF on a card printer, or all in one job as A4 sheets
+ * of ten on an A4 printer; cards two-sided long edge. The job name is
+ * the serials. Each job accepted is recorded (store_print_job_add) with
+ * an audit row "print.submit" (object "print:ID", note CUPS id,
+ * printer, serials, reprint reason), in one transaction with the
+ * checks; when anything fails the jobs already sent are cancelled.
+ * Nothing counts as printed yet: issue_print_follow does that. *jobs
+ * gets the rows (malloc'd), *njobs their count. Returns 0.
+ */
+int issue_print_submit(struct issue_ctx *ctx, const struct cases_actor *a,
+		       const struct issue_print_req *req,
+		       struct store_print_job **jobs, size_t *njobs,
+		       struct buf *err);
+
+/*
+ * Follows the jobs not ended (only job_id when it is not 0): asks CUPS
+ * each one's state and stores it. A completed job counts its documents
+ * printed (document_prints) with one audit row each, "document.print"
+ * or "document.reprint", actor the officer who sent it, object
+ * "document:SERIAL", note "pekerjaan ID (CUPS N) printer P selesai"
+ * (and the reprint's reason); a cancelled or aborted one (or one CUPS
+ * no longer knows) ends with CUPS's reason in the row and one audit row
+ * "print.failed", its documents unprinted. One transaction per job
+ * that changed. Returns how many jobs ended.
+ */
+int issue_print_follow(struct store *s, int64_t job_id, struct buf *err);
+
+/* Which printer prints letters (kind ISSUE_LETTER: an A4 printer) or
+ * cards (ISSUE_CARD; sheets 1: A4 sheets of ten on an A4 printer, 0:
+ * one card a page on a CR80 printer); checked with CUPS as the submit
+ * checks it (TB_ENOTFOUND, TB_EREFUSED), stored, audited
+ * "print.setup". Role dinsos or the console (NULL). */
+int issue_print_setup(struct store *s, const struct cases_actor *a,
+		      enum issue_kind kind, const char *printer, int sheets,
+		      struct buf *err);
+
+/* The latest limit jobs, newest first, for the social office (dinsos;
+ * TB_EPERM otherwise); *out malloc'd. */
+int issue_print_jobs(struct store *s, const struct cases_actor *a,
+		     size_t limit, struct store_print_job **out, size_t *n,
+		     struct buf *err);
+/* The printer set up for kind; TB_ENOTFOUND when none. Then asks CUPS
+ * whether it can take the kind's jobs now, as issue_print_submit would
+ * (TB_EREFUSED: unsuitable or rejecting jobs, TB_ENOTFOUND: gone from
+ * CUPS, TB_EIO: CUPS unreachable; out is filled in all three), so a
+ * page offers the send button only when the send would be taken. */
+int issue_print_printer(struct store *s, enum issue_kind kind,
+			struct store_print_setup *out, struct buf *err);
+
+/* A document's print record: how many times its jobs completed and
+ * when (document_prints), and its jobs newest first (up to limit). */
+int issue_print_history(struct store *s, const struct cases_actor *a,
+			const char *serial, size_t limit,
+			struct store_print_job **jobs, size_t *njobs,
+			int *count, char last_at[32], struct buf *err);
 
 #endif

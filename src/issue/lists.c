@@ -1,6 +1,6 @@
 /*
  * The document lists of the web pages: the print queue (cards and
- * letters in force never printed), marking letters printed, and the
+ * letters in force never printed nor in a print job under way) and the
  * document search. Read through the registry's one row reader
  * (store_doc_get); scope through cases_scope, the prefix form of
  * wf_can_see.
@@ -72,53 +72,6 @@ int issue_print_queue(struct store *s, const struct cases_actor *a,
 	rc = docs_of(s, a, refs, nrefs, out, n, err);
 	free(refs);
 	return rc;
-}
-
-/* One letter: in force, of a case the actor sees, audited and counted. */
-static int letter_printed(struct store *s, const struct cases_actor *a,
-			  const char *serial, int64_t today, struct buf *err)
-{
-	struct store_document d;
-	char object[32], note[48];
-	int rc = issue_get(s, a, serial, &d, NULL, err);
-	if (rc < 0)
-		return rc;
-	if (strcmp(d.kind, "letter") != 0)
-		return tb_err(err, TB_EINVAL, "dokumen %s adalah kartu; kartu "
-			      "dicetak per lembar", d.serial);
-	if (!issue_doc_in_force(&d, today))
-		return tb_err(err, TB_ECONFLICT, "surat %s sudah %s; tidak dicetak",
-			      d.serial, issue_doc_state_word(issue_doc_state(&d, today)));
-	/* The note has the card sheets' shape ("N kartu: S1 S2"), which
-	 * migration 5 reads back. */
-	snprintf(object, sizeof object, "document:%s", d.serial);
-	snprintf(note, sizeof note, "1 surat: %s", d.serial);
-	if ((rc = store_audit_add(s, a->name, role_name(a->role),
-				  "document.print", object, note, err)) < 0)
-		return rc;
-	return store_doc_printed(s, d.serial, a->name, err);
-}
-
-int issue_letters_printed(struct store *s, const struct cases_actor *a,
-			  const char *const *serials, size_t n,
-			  struct buf *err)
-{
-	int64_t today = date_today();
-	int rc = need_printer(a, err);
-	if (rc < 0)
-		return rc;
-	if (n == 0)
-		return tb_err(err, TB_EINVAL, "tidak ada surat yang dicetak");
-	if ((rc = store_begin(s, err)) < 0)
-		return rc;
-	for (size_t i = 0; i < n; i++)
-		if ((rc = letter_printed(s, a, serials[i], today, err)) < 0) {
-			store_rollback(s);
-			return rc;
-		}
-	if ((rc = store_commit(s, err)) < 0)
-		return rc;
-	return (int)n;
 }
 
 static int search_run(struct store *s, const struct store_doc_query *q,

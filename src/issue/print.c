@@ -1,9 +1,10 @@
 /*
- * Batch printing of cards: sheets of ten (render_card_sheet) drawn from
- * the registry's stored fields, so that every printed card is the issued
- * one, QR token included. Writes the audit log and the print count
- * (document_prints), never a document row: a sheet is a print-out of
- * signed documents, not a document.
+ * Cards on sheets of ten (render_card_sheet) drawn from the registry's
+ * stored fields, so that every printed card is the issued one, QR token
+ * included. A sheet made here is a file: it is audited as made
+ * ("document.sheet"), never counted as printed. A card counts as
+ * printed only when a CUPS job carrying it completes (printjob.c, which
+ * draws its sheets through issue__sheet_render).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "core/ids.h"
 #include "core/jsonread.h"
 #include "issue/issue.h"
+#include "issue/print_int.h"
 
 /* The fields a card was rendered from, as the gate stored them: the hash
  * the row's seal covers must match, or the card would be printed from
@@ -75,7 +77,7 @@ static int printable(const struct keyring *kr, const struct store_document *d,
 	return 0;
 }
 
-/* One audit row per sheet: which cards were printed on it. */
+/* One audit row per sheet: which cards were put on it. */
 static int audit_sheets(struct store *s, const struct cases_actor *a,
 			const struct render_fields *cards, size_t n,
 			struct buf *err)
@@ -98,24 +100,25 @@ static int audit_sheets(struct store *s, const struct cases_actor *a,
 			rc = tb_err(err, TB_ENOMEM, "memori habis");
 		else
 			rc = store_audit_add(s, a->name, role_name(a->role),
-					     "document.print", object,
+					     "document.sheet", object,
 					     note.data, err);
 	}
 	buf_release(&note);
 	return rc;
 }
 
-int issue_print_cards(struct issue_ctx *ctx, const struct cases_actor *a,
-		      const char *const *serials, size_t n, struct buf *pdf,
-		      struct buf *err)
+int issue__sheet_render(struct issue_ctx *ctx, const struct cases_actor *a,
+			const char *const *serials, size_t n,
+			struct render_fields **out, struct buf *pdf,
+			struct buf *err)
 {
 	struct render_fields *cards = NULL;
 	struct store_document d;
 	int64_t today = date_today();
-	int y, m, dd, rc;
+	int y, m, dd, rc = 0;
 	char iso[DATE_LEN + 1];
 	size_t before = pdf->len;
-	int begun = 0;
+	*out = NULL;
 	if (!a || a->role != ROLE_DINSOS)
 		return tb_err(err, TB_EPERM, "hanya petugas Dinas Sosial yang "
 			      "boleh mencetak kartu (--by PENGGUNA)");
@@ -128,9 +131,6 @@ int issue_print_cards(struct issue_ctx *ctx, const struct cases_actor *a,
 		return tb_err(err, TB_ENOMEM, "memori habis");
 	for (size_t i = 0; i < n; i++)
 		render_fields_init(&cards[i]);
-	if ((rc = store_begin(ctx->store, err)) < 0)
-		goto out;
-	begun = 1;
 	for (size_t i = 0; i < n; i++) {
 		rc = issue_get(ctx->store, a, serials[i], &d, NULL, err);
 		if (rc == TB_ENOTFOUND)
@@ -155,27 +155,48 @@ int issue_print_cards(struct issue_ctx *ctx, const struct cases_actor *a,
 	}
 	days_to_date(today, &y, &m, &dd);
 	snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, dd);
-	if ((rc = render_card_sheet(ctx->render, cards, n, iso, 0, pdf,
-				    err)) < 0 ||
-	    (rc = audit_sheets(ctx->store, a, cards, n, err)) < 0)
-		goto out;
-	/* The print queue lists cards never printed (document_prints). */
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = store_doc_printed(ctx->store,
-				       render_fields_get(&cards[i], "serial"),
-				       a->name, err);
-	if (rc < 0)
-		goto out;
-	begun = 0; /* a failed commit has ended the transaction itself */
-	rc = store_commit(ctx->store, err);
+	rc = render_card_sheet(ctx->render, cards, n, iso, 0, pdf, err);
 out:
-	if (rc < 0 && begun)
-		store_rollback(ctx->store);
-	if (rc < 0)
+	if (rc < 0) {
 		buf_truncate(pdf, before);
-	for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++)
+			render_fields_release(&cards[i]);
+		free(cards);
+		return rc;
+	}
+	*out = cards;
+	return 0;
+}
+
+void issue__sheet_release(struct render_fields *cards, size_t n)
+{
+	for (size_t i = 0; cards && i < n; i++)
 		render_fields_release(&cards[i]);
 	free(cards);
-	return rc < 0 ? rc : (int)((n + RENDER_SHEET_CARDS - 1) /
-				   RENDER_SHEET_CARDS);
+}
+
+int issue_card_sheet(struct issue_ctx *ctx, const struct cases_actor *a,
+		     const char *const *serials, size_t n, struct buf *pdf,
+		     struct buf *err)
+{
+	struct render_fields *cards = NULL;
+	size_t before = pdf->len;
+	int rc = store_begin(ctx->store, err);
+	if (rc < 0)
+		return rc;
+	if ((rc = issue__sheet_render(ctx, a, serials, n, &cards, pdf,
+				      err)) < 0 ||
+	    (rc = audit_sheets(ctx->store, a, cards, n, err)) < 0) {
+		store_rollback(ctx->store);
+		buf_truncate(pdf, before);
+		issue__sheet_release(cards, n);
+		return rc;
+	}
+	issue__sheet_release(cards, n);
+	/* a failed commit has ended the transaction itself */
+	if ((rc = store_commit(ctx->store, err)) < 0) {
+		buf_truncate(pdf, before);
+		return rc;
+	}
+	return (int)((n + RENDER_SHEET_CARDS - 1) / RENDER_SHEET_CARDS);
 }

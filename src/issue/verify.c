@@ -106,7 +106,7 @@ static int row_state(const struct keyring *kr, struct verify_result *out)
 static int lookup(struct store *s, const char *serial, struct verify_result *out,
 		  struct buf *err)
 {
-	int rc = store_doc_get(s, serial, &out->doc, err);
+	int rc = store_doc_lookup(s, serial, &out->doc, err);
 	if (rc == TB_ENOTFOUND)
 		return 0;
 	return rc < 0 ? rc : 1;

@@ -393,6 +393,44 @@ static const struct migration migrations[] = {
 	{ "web queues: cases by state and village",
 	  "CREATE INDEX cases_state_village ON cases(state, village_code,"
 	  " state_since, id);" },
+	/* Printing through CUPS (issue 13, src/store/prints.c): each job
+	 * sent to a printer, its CUPS id and last state, and the
+	 * documents on it. A document counts as printed (document_prints)
+	 * only when its job completes; a job's row is updated while CUPS
+	 * moves it and frozen when it ends (ended_at). print_setup names
+	 * the printer of letters and of cards, and how cards go out. */
+	{ "printing through CUPS: jobs, their documents, the printers used",
+	  "CREATE TABLE print_jobs ("
+	  " id INTEGER PRIMARY KEY,"
+	  " cups_id INTEGER NOT NULL CHECK (cups_id > 0),"
+	  " printer TEXT NOT NULL,"
+	  " kind TEXT NOT NULL CHECK (kind IN ('letter', 'card', 'sheet')),"
+	  " media TEXT NOT NULL,"
+	  " sides TEXT NOT NULL,"
+	  " copies INTEGER NOT NULL CHECK (copies BETWEEN 1 AND 10),"
+	  " reprint INTEGER NOT NULL CHECK (reprint IN (0, 1)),"
+	  " reason TEXT NOT NULL,"
+	  " state TEXT NOT NULL,"
+	  " reasons TEXT NOT NULL DEFAULT '',"
+	  " submitted_by TEXT NOT NULL REFERENCES users(name),"
+	  " submitted_at TEXT NOT NULL,"
+	  " ended_at TEXT,"
+	  " CHECK (reprint = 0 OR length(trim(reason)) > 0)"
+	  ") STRICT;"
+	  "CREATE INDEX print_jobs_open ON print_jobs(id) WHERE ended_at IS NULL;"
+	  "CREATE TABLE print_job_docs ("
+	  " job_id INTEGER NOT NULL REFERENCES print_jobs(id),"
+	  " serial TEXT NOT NULL REFERENCES documents(serial),"
+	  " PRIMARY KEY (job_id, serial)"
+	  ") STRICT;"
+	  "CREATE INDEX print_job_docs_serial ON print_job_docs(serial, job_id);"
+	  "CREATE TABLE print_setup ("
+	  " role TEXT PRIMARY KEY CHECK (role IN ('letter', 'card')),"
+	  " printer TEXT NOT NULL,"
+	  " mode TEXT NOT NULL CHECK (mode IN ('a4', 'card', 'sheet')),"
+	  " set_by TEXT NOT NULL,"
+	  " set_at TEXT NOT NULL"
+	  ") STRICT;" },
 	/* Issue 12 (token format 2 and the status list): the token CHECK
 	 * widened to 152 characters and the status list's index (STATUS_SQL
 	 * above). Step 11: it follows the printing step 10 when both are

@@ -159,7 +159,9 @@ int store_case_count_in(struct store *s, const char *prefix,
 
 #define UNPRINTED                                                          \
 	" WHERE d.kind = ?1 AND" IN_FORCE " AND" IN_PREFIX("c.village_code", "?2") \
-	" AND p.serial IS NULL"
+	" AND p.serial IS NULL AND NOT EXISTS (SELECT 1 FROM print_job_docs jd" \
+	" JOIN print_jobs j ON j.id = jd.job_id WHERE jd.serial = d.serial"  \
+	" AND j.ended_at IS NULL)"
 static const char SQL_UNPRINTED_OLD[] =
 	REF_COLS UNPRINTED " ORDER BY d.issued_at, d.serial LIMIT ?4 OFFSET ?5";
 static const char SQL_UNPRINTED_NEW[] =

@@ -185,26 +185,30 @@ static int bump_gen(void *arg, sqlite3 *db, const char *name, int pages)
 }
 
 /* Maps "<db>-gen" (created 0600, 8 bytes). Any failure leaves s->gen
- * NULL: slower stamps, same answers. */
-static void map_gen(struct store *s, const char *path)
+ * NULL: slower stamps, same answers. A read-only handle only reads it
+ * (and never creates it: the writers do). */
+static void map_gen(struct store *s, const char *path, int readonly)
 {
 	struct buf name = BUF_INIT;
 	int fd = -1;
 	if (strcmp(path, ":memory:") == 0 || buf_addf(&name, "%s-gen", path) < 0)
 		goto out;
-	fd = open(name.data, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(name.data, readonly ? O_RDONLY | O_CLOEXEC
+				      : O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0)
 		goto out;
 	if (st.st_size < (off_t)sizeof *s->gen &&
-	    ftruncate(fd, sizeof *s->gen) != 0)
+	    (readonly || ftruncate(fd, sizeof *s->gen) != 0))
 		goto out;
-	void *p = mmap(NULL, sizeof *s->gen, PROT_READ | PROT_WRITE,
+	void *p = mmap(NULL, sizeof *s->gen,
+		       readonly ? PROT_READ : PROT_READ | PROT_WRITE,
 		       MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		goto out;
 	s->gen = p;
-	sqlite3_wal_hook(s->db, bump_gen, s);
+	if (!readonly)
+		sqlite3_wal_hook(s->db, bump_gen, s);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -311,7 +315,7 @@ int store_open_file(const char *path, struct store **out, struct buf *err)
 	s->dv_at_ms = -1;
 	if ((rc = set_pragmas(s, err)) < 0)
 		goto out;
-	map_gen(s, path);
+	map_gen(s, path, 0);
 	if ((rc = store__migrate(s, err)) < 0)
 		goto out;
 	/* After the migrations: a schema change would make SQLite prepare
@@ -338,6 +342,67 @@ int store_open(const char *data_dir, struct store **out, struct buf *err)
 	if (buf_addf(&path, "%s/terbit.db", data_dir) < 0)
 		return tb_err(err, TB_ENOMEM, "memori habis");
 	int rc = store_open_file(path.data, out, err);
+	buf_release(&path);
+	return rc;
+}
+
+int store_open_readonly(const char *data_dir, struct store **out,
+			struct buf *err)
+{
+	static const char *const pragmas[] = {
+		/* SQLite refuses every write on the handle, CREATE TEMP too. */
+		"PRAGMA query_only = ON",
+		"PRAGMA trusted_schema = OFF",
+		"PRAGMA cache_size = -8192",
+	};
+	struct buf path = BUF_INIT;
+	struct store *s = calloc(1, sizeof *s);
+	int rc = TB_ENOMEM;
+	*out = NULL;
+	if (!s || buf_addf(&path, "%s/terbit.db", data_dir) < 0) {
+		rc = tb_err(err, rc, "memori habis");
+		goto out;
+	}
+	/* No SQLITE_OPEN_CREATE: a missing file is an error, not a new
+	 * empty database. The WAL mode is in the file; its -shm index is
+	 * shared with the writer as for any reader. */
+	if (sqlite3_open_v2(path.data, &s->db,
+			    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		rc = tb_err(err, TB_EDB, "tidak dapat membuka basis data %s: %s",
+			    path.data, s->db ? sqlite3_errmsg(s->db) : "memori habis");
+		goto out;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	s->dv_at_ms = -1;
+	for (size_t i = 0; i < ARRAY_SIZE(pragmas); i++)
+		if (sqlite3_exec(s->db, pragmas[i], NULL, NULL, NULL) != SQLITE_OK) {
+			rc = tb_err(err, TB_EDB, "basis data: %s: %s", pragmas[i],
+				    sqlite3_errmsg(s->db));
+			goto out;
+		}
+	/* It cannot migrate, and statements written for another schema
+	 * would fail later and less clearly. */
+	int v = store_schema_version(s), latest = store_schema_latest();
+	if (v != latest) {
+		rc = tb_err(err, TB_EDB,
+			    v < 0 ? "basis data %s tidak terbaca"
+			    : v < latest
+				    ? "basis data %s versi %d, program versi %d: "
+				      "jalankan dulu terbit yang menulis "
+				      "(terbit serve) agar dimigrasi"
+				    : "basis data %s versi %d lebih baru dari "
+				      "program ini (versi %d); perbarui terbit",
+			    path.data, v, latest);
+		goto out;
+	}
+	map_gen(s, path.data, 1);
+	*out = s;
+	s = NULL;
+	rc = 0;
+out:
+	store_close(s);
 	buf_release(&path);
 	return rc;
 }

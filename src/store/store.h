@@ -50,6 +50,16 @@ struct store;
  * refused (TB_EDB).
  */
 int store_open(const char *data_dir, struct store **out, struct buf *err);
+/*
+ * Opens data_dir's existing terbit.db for reading only (SQLite's
+ * SQLITE_OPEN_READONLY and PRAGMA query_only: every write fails): for
+ * read-only verifiers beside the writer on the same file, or on a copy
+ * (docs/scaling.md). Never creates nor migrates: a database at another
+ * schema version than this binary's is refused (TB_EDB). Stamps see the
+ * writers' commits as for any handle.
+ */
+int store_open_readonly(const char *data_dir, struct store **out,
+			struct buf *err);
 /* Same, for an explicit database file (tests; the directory must exist);
  * ":memory:" gives a private in-memory database (fuzzing). */
 int store_open_file(const char *path, struct store **out, struct buf *err);
@@ -523,6 +533,11 @@ int store_doc_add(struct store *s, const struct store_document *d,
 /* By serial (16 hex, upper case). TB_ENOTFOUND when absent. */
 int store_doc_get(struct store *s, const char *serial,
 		  struct store_document *out, struct buf *err);
+/* The same row without the case's village_code (left ""): what the
+ * verifier reads, which shows nothing of the case, one B-tree search
+ * cheaper. */
+int store_doc_lookup(struct store *s, const char *serial,
+		     struct store_document *out, struct buf *err);
 /* By the SHA-256 (64 lower-case hex) of the PDF bytes. */
 int store_doc_by_sha256(struct store *s, const char *sha256_hex,
 			struct store_document *out, struct buf *err);
@@ -797,5 +812,58 @@ int store_stats_events(struct store *s, const char *prefix, const char *from,
  * reissues, refusals), "" when there is none: the stats cache asks
  * whether a row of the current second may have been left out. */
 int store_stats_last_at(struct store *s, char out[32], struct buf *err);
+
+/* ---- printing (prints.c, migration 10) ---------------------------- */
+
+/* A print job as the registry keeps it: what was sent where, by whom,
+ * and the last state the follower saw (print_state_name's names). */
+#define STORE_PRINT_DOCS_MAX 100
+struct store_print_job {
+	int64_t id;
+	int cups_id;                  /* CUPS's job id */
+	char printer[128];
+	char kind[8];                 /* letter, card (one per page), sheet */
+	char media[64];
+	char sides[32];
+	int copies;
+	int reprint;
+	char reason[STORE_TEXT_MAX];  /* a reprint's reason, else "" */
+	char state[16];
+	char reasons[STORE_TEXT_MAX]; /* CUPS's job-state-reasons / message */
+	char by[STORE_NAME_MAX];
+	char submitted_at[32];
+	char ended_at[32];            /* "" while the job is followed */
+	char serials[STORE_PRINT_DOCS_MAX * (SERIAL_LEN + 1)]; /* "S1 S2" */
+};
+/* Records a job CUPS accepted and its n documents (inside the caller's
+ * transaction); sets j->id and j->submitted_at. */
+int store_print_job_add(struct store *s, struct store_print_job *j,
+			const char *const *serials, size_t n, struct buf *err);
+int store_print_job_get(struct store *s, int64_t id,
+			struct store_print_job *out, struct buf *err);
+/* The state the follower saw; ended freezes the row (ended_at, given
+ * back). 1 when the row changed, 0 when it had already ended. */
+int store_print_job_state(struct store *s, int64_t id, const char *state,
+			  const char *reasons, int ended, char ended_at[32],
+			  struct buf *err);
+/* Up to limit jobs: those not ended, oldest first (open_only); or those
+ * with serial on them; or all; newest first. *out malloc'd. */
+int store_print_jobs(struct store *s, int open_only, const char *serial,
+		     size_t limit, struct store_print_job **out, size_t *n,
+		     struct buf *err);
+/* Which printer prints letters (role "letter", mode "a4") and cards
+ * (role "card", mode "card": one card a page on a card printer, or
+ * "sheet": A4 sheets of ten). TB_ENOTFOUND when not set yet. */
+struct store_print_setup {
+	char role[8];
+	char printer[128];
+	char mode[8];
+	char set_by[STORE_NAME_MAX];
+	char set_at[32];
+};
+int store_print_setup_get(struct store *s, const char *role,
+			  struct store_print_setup *out, struct buf *err);
+int store_print_setup_set(struct store *s, struct store_print_setup *p,
+			  struct buf *err);
 
 #endif

@@ -16,6 +16,7 @@
 #include "core/str.h"
 #include "http/pool.h"
 #include "issue/issue.h"
+#include "print/print.h"
 #include "issue/verify.h"
 #include "web/web.h"
 
@@ -129,14 +130,70 @@ static const struct {
 	{ "terbit-ulang", "Dokumen baru sudah diterbitkan dan dokumen lama "
 			  "diganti. Unduh dan cetak dokumen baru ini untuk "
 			  "pemegangnya." },
+	{ "cetak-ulang", "Cetak ulang dikirim ke printer. Dokumen tercatat "
+			 "dicetak lagi setelah printer menyelesaikan "
+			 "pekerjaannya." },
 };
+
+/* How many times the document was printed, when, and by which jobs (a
+ * second card in circulation is a fraud risk, so every print shows);
+ * for the social office, "Cetak ulang" when the module would take it
+ * (a dry run of the same request). */
+static int put_prints(struct web_req *w, struct issue_ctx *ctx,
+		      const struct store_document *d)
+{
+	struct store_print_job *jobs = NULL;
+	size_t n = 0;
+	int count;
+	char last[32];
+	int rc = issue_print_history(w->store, w->actor, d->serial, 20, &jobs,
+				     &n, &count, last, w->err);
+	if (rc < 0)
+		return rc;
+	tmpl_put_int(w->view, "print_count", count);
+	if (count)
+		ui_put_when(w->view, "printed_at", last);
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_view *row = tmpl_add_row(w->view, "prints");
+		int st = print_state_parse(jobs[i].state);
+		tmpl_put_int(row, "id", jobs[i].id);
+		tmpl_put_str(row, "printer", jobs[i].printer);
+		tmpl_put_str(row, "state", print_state_word(st));
+		tmpl_put_bool(row, "done", st == PRINT_COMPLETED);
+		tmpl_put_bool(row, "failed", st == PRINT_CANCELED ||
+						     st == PRINT_ABORTED);
+		tmpl_put_str(row, "reasons", jobs[i].reasons);
+		tmpl_put_str(row, "by", jobs[i].by);
+		ui_put_when(row, "at", jobs[i].submitted_at);
+		tmpl_put_bool(row, "reprint", jobs[i].reprint);
+		tmpl_put_str(row, "reason", jobs[i].reason);
+	}
+	tmpl_put_bool(w->view, "has_prints", n > 0);
+	free(jobs);
+	if (w->actor->role == ROLE_DINSOS && ctx) {
+		const char *one[] = { d->serial };
+		struct store_print_job *none = NULL;
+		size_t nn = 0;
+		struct buf derr = BUF_INIT;
+		struct issue_print_req req = { .serials = one, .n = 1,
+					       .reprint = 1, .reason = "?",
+					       .dry_run = 1 };
+		tmpl_put_bool(w->view, "can_reprint",
+			      issue_print_submit(ctx, w->actor, &req, &none,
+						 &nn, &derr) == 0);
+		buf_release(&derr);
+	}
+	return 0;
+}
 
 static int doc_page(struct web_req *w, const char *serial)
 {
 	struct store_document d;
+	struct issue_ctx ctx;
 	int rc = issue_get(w->store, w->actor, serial, &d, NULL, w->err);
 	const char *ok = http_query(w->http, "ok");
-	if (rc < 0)
+	if (rc < 0 || (rc = web_issue_ctx(w, &ctx)) < 0 ||
+	    (rc = put_prints(w, &ctx, &d)) < 0)
 		return rc;
 	for (size_t i = 0; ok && i < ARRAY_SIZE(notices); i++)
 		if (strcmp(ok, notices[i].key) == 0)
@@ -279,6 +336,40 @@ static int doc_change(struct web_req *w, int reissue)
 		return rc;
 	else
 		snprintf(path, sizeof path, "/dokumen/%s?ok=dicabut", sn);
+	return web_redirect(w, path);
+}
+
+/* Cetak ulang: the reason, then the document to its printer again
+ * (issue_print_submit, reprint); 303 back to the page, which lists the
+ * new job. */
+int ui_doc_reprint(struct web_req *w)
+{
+	const char *serial = http_param(w->http, "serial"), *reason;
+	struct issue_ctx ctx;
+	struct store_print_job *jobs = NULL;
+	size_t nj = 0;
+	char sn[SERIAL_LEN + 1], path[64];
+	int rc = web_issue_ctx(w, &ctx);
+	if (rc < 0)
+		return rc;
+	if (reason_of(w, "reprint_error", &reason))
+		return refused(w, serial, "reprint_reason", web_form(w, "reason"));
+	if ((rc = issue_serial_parse(serial, sn, w->err)) < 0)
+		return rc;
+	const char *one[] = { sn };
+	struct issue_print_req req = { .serials = one, .n = 1, .reprint = 1,
+				       .reason = reason };
+	rc = issue_print_submit(&ctx, w->actor, &req, &jobs, &nj, w->err);
+	free(jobs);
+	if (rc == TB_ECONFLICT || rc == TB_EREFUSED || rc == TB_EINVAL ||
+	    rc == TB_ENOTFOUND || rc == TB_EIO) {
+		tmpl_put_str(w->view, "reprint_error", w->err->data);
+		buf_reset(w->err);
+		return refused(w, serial, "reprint_reason", reason);
+	}
+	if (rc < 0)
+		return rc;
+	snprintf(path, sizeof path, "/dokumen/%s?ok=cetak-ulang", sn);
 	return web_redirect(w, path);
 }
 

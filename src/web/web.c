@@ -64,6 +64,8 @@ const struct web_page web_pages[] = {
 	  ROUTE_ROLE(ROLE_DINSOS), WEB_FORM_MAX, 0 },
 	{ "POST", "/dokumen/{serial}/terbitkan-ulang", ui_doc_reissue,
 	  ROUTE_ROLE(ROLE_DINSOS), WEB_FORM_MAX, 0 },
+	{ "POST", "/dokumen/{serial}/cetak-ulang", ui_doc_reprint,
+	  ROUTE_ROLE(ROLE_DINSOS), WEB_FORM_MAX, 0 },
 	{ "GET", "/cetak", ui_print, ROUTE_ROLE(ROLE_DINSOS), 0, 0 },
 	{ "POST", "/cetak/kartu", ui_print_cards, ROUTE_ROLE(ROLE_DINSOS),
 	  WEB_FORM_MAX, 0 },

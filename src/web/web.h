@@ -216,9 +216,10 @@ int ui_docs(struct web_req *w);         /* GET /dokumen?q= */
 int ui_doc(struct web_req *w);          /* GET /dokumen/{serial}[.pdf] */
 int ui_doc_revoke(struct web_req *w);   /* POST /dokumen/{serial}/cabut */
 int ui_doc_reissue(struct web_req *w);  /* POST .../terbitkan-ulang */
+int ui_doc_reprint(struct web_req *w);  /* POST .../cetak-ulang */
 int ui_print(struct web_req *w);        /* GET /cetak */
-int ui_print_cards(struct web_req *w);  /* POST /cetak/kartu: the sheet PDF */
-int ui_print_letters(struct web_req *w);/* POST /cetak/surat: mark printed */
+int ui_print_cards(struct web_req *w);  /* POST /cetak/kartu: to CUPS, or the sheet PDF */
+int ui_print_letters(struct web_req *w);/* POST /cetak/surat: to CUPS */
 /* Pieces the office pages share (ui-queue.c, ui-docs.c). */
 struct store_document;
 /* ?hal=N (1 when absent or malformed) as a list offset; *page gets N. */

@@ -23,8 +23,10 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/html.h"
+#include "core/jsonread.h"
 #include "core/str.h"
 #include "http/config.h"
+#include "http/etag.h"
 #include "http/form.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
@@ -34,6 +36,7 @@
 #include "http/route.h"
 #include "http/server.h"
 #include "http/vcache.h"
+#include "issue/verify.h"
 #include "workflow/workflow.h"
 
 /* ---- route matching ---- */
@@ -1025,7 +1028,12 @@ static void test_page_states(void **state)
 		if (!strstr(b.data, want.data))
 			fail_msg("state %zu: no %s in %s", i, want.data, b.data);
 		assert_true(b.len < 10240);
-		assert_null(strstr(b.data, "<script"));
+		/* One script: ours, installing the offline verifier. */
+		const char *js = strstr(b.data, "<script");
+		assert_non_null(js);
+		assert_memory_equal(js, "<script src=\"" PAGE_SW_REGISTER "\"",
+				    strlen("<script src=\"" PAGE_SW_REGISTER "\""));
+		assert_null(strstr(js + 1, "<script"));
 		assert_null(strstr(b.data, "<b>"));
 		assert_null(strstr(b.data, "3510014101900001"));
 		assert_int_equal(strstr(b.data, "Puskesmas Licin") != NULL,
@@ -1112,10 +1120,98 @@ static void test_service_routes(void **state)
 	assert_int_equal(r->roles, ROUTE_PUBLIC);
 }
 
+/* ---- entity tags ---- */
+
+static void test_etag(void **state)
+{
+	(void)state;
+	char tag[ETAG_LEN + 1], other[ETAG_LEN + 1];
+	/* SHA-256("abc") = ba7816bf 8f01cfea ... */
+	etag_of("abc", 3, tag);
+	assert_string_equal(tag, "\"ba7816bf8f01cfea\"");
+	etag_of("abd", 3, other);
+	assert_string_not_equal(tag, other);
+	static const struct {
+		const char *inm;
+		int match;
+	} cases[] = {
+		{ "\"ba7816bf8f01cfea\"", 1 },
+		{ "W/\"ba7816bf8f01cfea\"", 1 },
+		{ "\"x\", \"ba7816bf8f01cfea\"", 1 },
+		{ "\"x\",W/\"ba7816bf8f01cfea\" , \"y\"", 1 },
+		{ " * ", 1 },
+		{ "", 0 },
+		{ "\"x\"", 0 },
+		{ "ba7816bf8f01cfea", 0 },               /* unquoted */
+		{ "\"ba7816bf8f01cfe\"", 0 },          /* a prefix */
+		{ "\"ba7816bf8f01cfeaa\"", 0 },        /* longer */
+		{ "\"ba7816bf8f01cfea", 0 },            /* unterminated */
+		{ "\"x\" \"ba7816bf8f01cfea\"", 0 }, /* no comma */
+		{ "*, \"x\"", 0 },
+		{ "w/\"ba7816bf8f01cfea\"", 0 },       /* W/ is upper case */
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		assert_int_equal(etag_match(cases[i].inm, tag), cases[i].match);
+	assert_int_equal(etag_match(NULL, tag), 0);
+}
+
+/* The offline verifier's shell: the page's own style, no script, the two
+ * markers, and the words the worker reads, the page's own. */
+static void test_page_offline_shell(void **state)
+{
+	(void)state;
+	struct buf shell = BUF_INIT, page = BUF_INIT;
+	struct verify_result r;
+	memset(&r, 0, sizeof r);
+	r.state = VERIFY_FORGED;
+	assert_int_equal(page_offline_shell(&shell), 0);
+	assert_int_equal(page_verify(&page, &r,
+				     &(struct page_check){ .now = -1 }), 0);
+	assert_null(strstr(shell.data, "<script"));
+	assert_non_null(strstr(shell.data, PAGE_SHELL_VERDICT));
+	/* The same <style> element, byte for byte. */
+	const char *a = strstr(shell.data, "<style>"), *b = strstr(page.data, "<style>");
+	assert_non_null(a);
+	assert_non_null(b);
+	size_t n = (size_t)(strstr(a, "</style>") - a);
+	assert_int_equal(n, (size_t)(strstr(b, "</style>") - b));
+	assert_memory_equal(a, b, n);
+	/* The words, as JSON inside the comment. */
+	const char *w = strstr(shell.data, PAGE_SHELL_WORDS);
+	assert_non_null(w);
+	w += strlen(PAGE_SHELL_WORDS);
+	const char *end = strstr(w, "-->");
+	assert_non_null(end);
+	assert_true(end < strstr(shell.data, PAGE_SHELL_VERDICT));
+	struct jsonread d = { 0 };
+	struct buf err = BUF_INIT;
+	assert_int_equal(jsonread_parse(&d, w, (size_t)(end - w), &err), 0);
+	const struct jr_val *states = jsonread_get(&d, jsonread_root(&d), "states");
+	for (int s = VERIFY_VALID; s <= VERIFY_FORGED; s++) {
+		const struct jr_val *o = jsonread_get(&d, states,
+						      verify_state_name(s));
+		assert_non_null(o);
+		assert_string_equal(jsonread_str(&d, o, "word"),
+				    page_status_word(s));
+		assert_string_equal(jsonread_str(&d, o, "label"),
+				    verify_state_label(s));
+		assert_non_null(jsonread_str(&d, o, "cls"));
+		assert_non_null(jsonread_str(&d, o, "meaning"));
+	}
+	const struct jr_val *kinds = jsonread_get(&d, jsonread_root(&d), "kinds");
+	assert_string_equal(jsonread_str(&d, kinds, "1"), verify_kind_label("letter"));
+	assert_string_equal(jsonread_str(&d, kinds, "2"), verify_kind_label("card"));
+	jsonread_release(&d);
+	buf_release(&err);
+	buf_release(&shell);
+	buf_release(&page);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_route_match),
+		cmocka_unit_test(test_etag),
 		cmocka_unit_test(test_route_find),
 		cmocka_unit_test(test_route_types),
 		cmocka_unit_test(test_pool),
@@ -1141,6 +1237,7 @@ int main(void)
 		cmocka_unit_test(test_page_escape),
 		cmocka_unit_test(test_page_states),
 		cmocka_unit_test(test_verify_page_card),
+		cmocka_unit_test(test_page_offline_shell),
 		cmocka_unit_test(test_service_routes),
 		cmocka_unit_test(test_server_web),
 	};

@@ -876,8 +876,9 @@ static int in_list(const struct store_document *d, size_t n,
 	return -1;
 }
 
-/* Cards in force leave the queue when a sheet is printed; letters when
- * marked printed; neither a desa operator nor a card-as-letter may. */
+/* Cards in force leave the queue when a job carrying them is under way
+ * or has completed, not when a sheet file is made; a desa operator may
+ * not print, a reprint needs a reason, letters and cards go apart. */
 static void test_print_queue(void **state)
 {
 	struct env *e = *state;
@@ -901,34 +902,61 @@ static void test_print_queue(void **state)
 	free(q);
 	assert_int_equal(issue_print_queue(e->s, &e->op, ISSUE_CARD, 0, 0, &q, &n,
 					   &total, &e->err), TB_EPERM);
+	/* a sheet file is not a print: the card stays in the queue */
 	const char *sheet[] = { a.doc.serial };
-	assert_int_equal(issue_print_cards(&e->ctx, &e->ds, sheet, 1, &pdf,
-					   &e->err), 1);
+	assert_int_equal(issue_card_sheet(&e->ctx, &e->ds, sheet, 1, &pdf,
+					  &e->err), 1);
+	assert_int_equal(print_queue(e, ISSUE_CARD, 0, &q), cards);
+	free(q);
+	/* in a job under way it is no longer waiting (print_cups.sh sends
+	 * real ones); once its job completes it is printed */
+	struct store_print_job j = { .cups_id = 7, .printer = "kartu",
+				     .kind = "card", .media = "cr80",
+				     .sides = "two-sided-long-edge",
+				     .copies = 1, .state = "pending",
+				     .by = "ds" };
+	char ended[32];
+	assert_int_equal(store_print_job_add(e->s, &j, sheet, 1, &e->err), 0);
 	assert_int_equal(print_queue(e, ISSUE_CARD, 0, &q), cards - 1);
 	assert_int_equal(in_list(q, cards - 1, a.doc.serial), -1);
 	assert_true(in_list(q, cards - 1, b.doc.serial) >= 0);
 	free(q);
-	/* printing it again is allowed and does not bring it back */
-	assert_int_equal(issue_print_cards(&e->ctx, &e->ds, sheet, 1, &pdf,
-					   &e->err), 1);
+	assert_int_equal(store_print_job_state(e->s, j.id, "cancelled", "x", 1,
+					       ended, &e->err), 1);
+	assert_int_equal(print_queue(e, ISSUE_CARD, 0, &q), cards);
+	free(q);
+	/* an ended job is frozen */
+	assert_int_equal(store_print_job_state(e->s, j.id, "completed", "", 1,
+					       ended, &e->err), 0);
+	assert_int_equal(store_doc_printed(e->s, a.doc.serial, "ds", &e->err), 0);
 	assert_int_equal(print_queue(e, ISSUE_CARD, 0, &q), cards - 1);
 	free(q);
-	size_t letters = print_queue(e, ISSUE_LETTER, 0, &q);
-	assert_true(in_list(q, letters, l.doc.serial) >= 0);
-	free(q);
-	const char *one[] = { l.doc.serial }, *card[] = { b.doc.serial };
-	assert_int_equal(issue_letters_printed(e->s, &e->ds, card, 1, &e->err),
-			 TB_EINVAL);
-	assert_int_equal(issue_letters_printed(e->s, &e->op, one, 1, &e->err),
-			 TB_EPERM);
-	assert_int_equal(issue_letters_printed(e->s, &e->ds, one, 1, &e->err), 1);
-	assert_int_equal(print_queue(e, ISSUE_LETTER, 0, &q), letters - 1);
-	assert_int_equal(in_list(q, letters - 1, l.doc.serial), -1);
-	free(q);
+	/* the rules that refuse before any printer is asked */
+	struct store_print_job *jobs = NULL;
+	size_t nj = 0;
+	const char *mixed[] = { b.doc.serial, l.doc.serial };
+	struct issue_print_req req = { .serials = sheet, .n = 1 };
+	assert_int_equal(issue_print_submit(&e->ctx, &e->op, &req, &jobs, &nj,
+					    &e->err), TB_EPERM);
+	req.reprint = 1;
+	assert_int_equal(issue_print_submit(&e->ctx, &e->ds, &req, &jobs, &nj,
+					    &e->err), TB_EINVAL);
+	assert_non_null(strstr(e->err.data, "perlu alasan"));
+	req = (struct issue_print_req){ .serials = mixed, .n = 2 };
+	assert_int_equal(issue_print_submit(&e->ctx, &e->ds, &req, &jobs, &nj,
+					    &e->err), TB_EINVAL);
+	req = (struct issue_print_req){ .serials = sheet, .n = 1, .copies = 11 };
+	assert_int_equal(issue_print_submit(&e->ctx, &e->ds, &req, &jobs, &nj,
+					    &e->err), TB_EINVAL);
+	assert_null(jobs);
+	assert_int_equal(nj, 0);
 	/* a revoked card is not waiting for the printer any more */
 	assert_int_equal(issue_revoke(&e->ctx, &e->ds, b.doc.serial, "salah cetak",
 				      &e->err), 0);
 	assert_int_equal(print_queue(e, ISSUE_CARD, 0, &q), cards - 2);
+	free(q);
+	size_t letters = print_queue(e, ISSUE_LETTER, 0, &q);
+	assert_true(in_list(q, letters, l.doc.serial) >= 0);
 	free(q);
 	buf_release(&pdf);
 }

@@ -475,6 +475,53 @@ static void stamp_moves_on_every_commit(void **state)
 	assert_true(b.own != a.own);
 }
 
+/* A read-only handle reads what the writer commits (its stamp moves
+ * with the writer's commits), refuses every write, and never creates or
+ * migrates a database. */
+static void readonly_handle_refuses_writes(void **state)
+{
+	struct fx *f = *state;
+	struct store *ro = NULL;
+	struct store_stamp a, b;
+	assert_int_equal(store_open_readonly(f->dir, &ro, &f->err), 0);
+	sqlite3 *db = raw_open(f);
+	int before = raw_int(db, "SELECT count(*) FROM audit");
+	sqlite3_close(db);
+	assert_int_equal(store_stamp(ro, &a, &f->err), 0);
+	assert_int_equal(store_audit_add(f->s, "t", "t", "x", "y", "", &f->err), 0);
+	assert_int_equal(store_stamp(ro, &b, &f->err), 0);
+	assert_true(b.others != a.others);
+	buf_reset(&f->err);
+	assert_true(store_audit_add(ro, "t", "t", "x", "z", "", &f->err) < 0);
+	assert_true(f->err.len > 0);
+	struct store_region r = { .code = "3510", .name = "X", .kind = "kabupaten" };
+	assert_true(store_region_put(ro, &r, &f->err) < 0);
+	assert_true(store_begin(ro, &f->err) < 0);
+	store_rollback(ro);
+	db = raw_open(f);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM audit"), before + 1);
+	sqlite3_close(db);
+	store_close(ro);
+
+	/* No database there: refused, and nothing created. */
+	char missing[128];
+	snprintf(missing, sizeof missing, "%s/none", f->dir);
+	buf_reset(&f->err);
+	assert_int_equal(store_open_readonly(missing, &ro, &f->err), TB_EDB);
+	assert_null(ro);
+	struct stat st;
+	assert_int_not_equal(stat(missing, &st), 0);
+
+	/* Another schema version: refused with the reason. */
+	db = raw_open(f);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL,
+				      NULL), SQLITE_OK);
+	sqlite3_close(db);
+	buf_reset(&f->err);
+	assert_int_equal(store_open_readonly(f->dir, &ro, &f->err), TB_EDB);
+	assert_non_null(strstr(f->err.data, "versi 1"));
+}
+
 /* ---- web pages' statements ------------------------------------------ */
 
 static void raw_exec(struct fx *f, const char *sql)
@@ -866,6 +913,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(stamp_moves_on_every_commit, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(readonly_handle_refuses_writes,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
