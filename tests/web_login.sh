@@ -43,6 +43,21 @@ css=$(printf '%s' "$BODY" | sed -n 's/.*href="\(\/static\/terbit.css[^"]*\)".*/\
 req "$URL$css"
 t_grep "stylesheet: text/css" 'Content-Type: text/css' "$HDR"
 t_grep "stylesheet: cached long" 'Cache-Control: public, max-age=31536000, immutable' "$HDR"
+# Every block closed where it should be: an @media left open swallows
+# every rule after it at the other widths (it once hid half the sheet
+# from desktops), and browsers say nothing.
+t_check "stylesheet: blocks balance, no @media inside a block" python3 -c '
+import re, sys
+depth = 0
+for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
+    for m in re.finditer(r"@media|[{}]", re.sub(r"/\*.*?\*/", "", line)):
+        t = m.group()
+        if t == "@media" and depth:
+            sys.exit("line %d: @media inside a block" % n)
+        depth += 1 if t == "{" else -1 if t == "}" else 0
+        if depth < 0:
+            sys.exit("line %d: } with no block open" % n)
+sys.exit("unclosed block at the end" if depth else 0)' "$T_TMP/body"
 etag=$(printf '%s\n' "$HDR" | sed -n 's/^ETag: //p')
 t_check "stylesheet: an ETag" test -n "$etag"
 t_check "stylesheet + page under 30 KB" \
