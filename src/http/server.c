@@ -120,6 +120,7 @@ struct req_ctx {
 	int bad_form;               /* ... because the form was malformed: 400 */
 	int raw_sent;               /* answered by raw_answer, not libmicrohttpd */
 	int bad_target;             /* an encoded control byte: 400 */
+	int no_host;                /* HTTP/1.1 without Host: 400 */
 	size_t discarded;
 	const char *session;        /* cookie value, on ROUTE_WEB rows */
 	struct watch *watch;        /* the connection's deadlines; may be NULL */
@@ -438,7 +439,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
 }
 
 /* The marker on_uri leaves in *con_cls for a request target holding an
- * encoded control byte: on_request answers it 400. */
+ * encoded control byte or a raw space: on_request answers it 400. */
 static char bad_target_mark;
 
 static int hexval(char ch)
@@ -454,13 +455,18 @@ static int hexval(char ch)
  * decodes to a NUL, and the path we are handed then simply ends there:
  * "/v/TOKEN%00junk" was served as "/v/TOKEN". Any encoded control byte
  * (below 0x20, or DEL) in the path or the query is refused, so no
- * decoded string a handler sees can hold one.
+ * decoded string a handler sees can hold one. A raw space is refused too:
+ * libmicrohttpd's strict mode, which would refuse it, is off (see
+ * http_server_start), and a target of "/a b" is no request a client of ours
+ * sends.
  */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	(void)cls;
 	(void)conn;
 	for (const char *p = uri; *p; p++) {
+		if (*p == ' ')
+			return &bad_target_mark;
 		if (*p != '%')
 			continue;
 		int hi = hexval(p[1]), lo = hi < 0 ? -1 : hexval(p[2]);
@@ -931,7 +937,10 @@ static enum MHD_Result begin(struct http_server *srv, struct req_ctx *c)
 		r = reject_rate(srv, c, retry);
 	else if (c->bad_target)
 		r = reject(srv, c, 400, TB_EINVAL,
-			   "The request target holds an encoded control character.");
+			   "The request target holds a space or an encoded control character.");
+	else if (c->no_host)
+		r = reject(srv, c, 400, TB_EINVAL,
+			   "An HTTP/1.1 request must carry a Host header.");
 	else if (status == 400)
 		r = reject(srv, c, 0, TB_EINVAL,
 			   "The request target must be a path starting with /.");
@@ -996,13 +1005,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 {
 	struct http_server *srv = cls;
 	struct req_ctx *c = *con_cls;
-	(void)version;
 	if (!c || c == (void *)&bad_target_mark) {
 		int bad = c != NULL;
 		c = ctx_new(srv, conn, url, method);
 		if (!c)
 			return MHD_NO;
 		c->bad_target = bad;
+		/* HTTP/1.1 (and any later 1.x) needs a Host header (RFC 9112
+		 * 3.2). We check it here, not libmicrohttpd: its own 400 for
+		 * this goes out with the status line and headers twice. */
+		c->no_host = version && !strncmp(version, "HTTP/1.", 7) &&
+			     strcmp(version, "HTTP/1.0") &&
+			     !http_header(&c->req, "Host");
 		*con_cls = c;
 		/* The headers are in: the body's clock starts. */
 		if (watch_set(srv, c->watch, WATCH_BODY))
@@ -1251,7 +1265,11 @@ int http_server_start(const struct config *cfg, const struct http_backend *be,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-		MHD_OPTION_STRICT_FOR_CLIENT, 1,
+		/* Not strict: in 0.9.75 strictness only refuses a missing
+		 * Host and a space in the target, and its 400 for the first
+		 * sends the status line and headers twice; on_uri and
+		 * on_request refuse both themselves, with one clean 400. */
+		MHD_OPTION_STRICT_FOR_CLIENT, 0,
 		MHD_OPTION_END);
 	if (!srv->d) {
 		rc = tb_err(err, TB_EIO, "tidak dapat mendengarkan di %s: %s",
