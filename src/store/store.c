@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -277,6 +278,27 @@ static int set_pragmas(struct store *s, struct buf *err)
 	return 0;
 }
 
+/*
+ * SQLite counts every allocation in its memory statistics, under one
+ * process-wide mutex: the server's threads, each on its own handle,
+ * queued on it for every row read (futex waits in sqlite3Malloc were
+ * the largest share of the verifier's lock waits). Nothing here reads
+ * those statistics. It can only be set before SQLite initialises, so
+ * it is done once, before the first handle is opened; if SQLite was
+ * initialised already (another library), the call fails and changes
+ * nothing.
+ */
+static void sqlite_global_once(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+static void sqlite_global(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_global_once);
+}
+
 int store_open_file(const char *path, struct store **out, struct buf *err)
 {
 	int rc = TB_ENOMEM;
@@ -291,6 +313,7 @@ int store_open_file(const char *path, struct store **out, struct buf *err)
 	 * it, so another thread's handle (the server opens one per thread)
 	 * would go on unlocked and corrupt the database (SQLite's
 	 * "howtocorrupt", section 2.2). */
+	sqlite_global();
 	int fd = strcmp(path, ":memory:") == 0
 			 ? -2
 			 : open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -359,6 +382,7 @@ int store_open_readonly(const char *data_dir, struct store **out,
 	struct store *s = calloc(1, sizeof *s);
 	int rc = TB_ENOMEM;
 	*out = NULL;
+	sqlite_global();
 	if (!s || buf_addf(&path, "%s/terbit.db", data_dir) < 0) {
 		rc = tb_err(err, rc, "memori habis");
 		goto out;

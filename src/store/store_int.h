@@ -76,6 +76,9 @@ int store__case_clock(struct store *s, int64_t id, int created,
 		      struct buf *err);
 
 /* migrate.c: brings the schema to the latest version. */
+/* The verifier's row read (store_doc_lookup), for test_store to check
+ * its plan reads the covering index only. */
+const char *store__doc_lookup_sql(void);
 int store__migrate(struct store *s, struct buf *err);
 int store__migrations_count(void);
 /* Migration 6's steps in C (canon.c, documents.c): chain the audit rows

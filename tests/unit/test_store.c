@@ -22,6 +22,7 @@
 #include "core/digest.h"
 #include "core/err.h"
 #include "store/store.h"
+#include "store/store_int.h"
 
 struct fx {
 	char dir[64];
@@ -841,6 +842,32 @@ static void audit_chain_links_and_breaks(void **state)
 }
 
 /* A file with a page overwritten: integrity_check says so. */
+/* The verifier reads one index and never the table (migration 12):
+ * a column added to the lookup but not to documents_verify would turn
+ * the plan into "USING INDEX" plus a table read on every scan. */
+static void doc_lookup_reads_only_the_covering_index(void **state)
+{
+	struct fx *f = *state;
+	struct buf sql = BUF_INIT;
+	sqlite3 *raw = raw_open(f);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(buf_addf(&sql, "EXPLAIN QUERY PLAN %s",
+				  store__doc_lookup_sql()),
+			 0);
+	assert_int_equal(sqlite3_prepare_v2(raw, sql.data, -1, &st, NULL),
+			 SQLITE_OK);
+	int rows = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(st, 3);
+		assert_non_null(strstr(d, "USING COVERING INDEX documents_verify"));
+		rows++;
+	}
+	assert_int_equal(rows, 1);
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+	buf_release(&sql);
+}
+
 static void integrity_check_sees_a_bad_page(void **state)
 {
 	struct fx *f = *state;
@@ -909,6 +936,8 @@ int main(void)
 		cmocka_unit_test(audit_hash_vector),
 		cmocka_unit_test_setup_teardown(audit_chain_links_and_breaks,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			doc_lookup_reads_only_the_covering_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(integrity_check_sees_a_bad_page,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(stamp_moves_on_every_commit, setup,
