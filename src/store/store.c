@@ -148,6 +148,8 @@ int store_stamp(struct store *s, struct store_stamp *out, struct buf *err)
 	static const char sql[] = "PRAGMA data_version";
 	int64_t now = monotonic_ms();
 	if (!s->gen || s->dv_at_ms < 0 || now - s->dv_at_ms >= STAMP_RECHECK_MS) {
+		/* Inside a held snapshot data_version would not move. */
+		store_read_release(s);
 		sqlite3_stmt *st = store__prep(s, sql, err);
 		if (!st)
 			return TB_EDB;
@@ -161,6 +163,46 @@ int store_stamp(struct store *s, struct store_stamp *out, struct buf *err)
 	/* Both counters in one number: either moving changes the stamp. */
 	out->others = (int64_t)(((uint64_t)s->dv << 32) ^ g);
 	out->own = sqlite3_total_changes64(s->db);
+	return 0;
+}
+
+static void rollback_now(struct store *s);
+
+static const char begin_sql[] = "BEGIN";
+static const char end_sql[] = "COMMIT";
+
+void store_read_release(struct store *s)
+{
+	if (!s || !s->held)
+		return;
+	s->held = 0;
+	/* A read transaction: COMMIT only drops the read lock. */
+	sqlite3_stmt *st = store__prep(s, end_sql, NULL);
+	if (st && !sqlite3_get_autocommit(s->db) && s->depth == 0) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	if (!sqlite3_get_autocommit(s->db) && s->depth == 0)
+		rollback_now(s);
+}
+
+int store_read_hold(struct store *s, const struct store_stamp *st,
+		    struct buf *err)
+{
+	if (s->held && s->held_stamp.others == st->others &&
+	    s->held_stamp.own == st->own && !sqlite3_get_autocommit(s->db))
+		return 0;
+	store_read_release(s);
+	if (s->depth > 0 || !sqlite3_get_autocommit(s->db))
+		return 0;
+	sqlite3_stmt *b = store__prep(s, begin_sql, err);
+	if (!b)
+		return TB_EDB;
+	if (sqlite3_step(b) != SQLITE_DONE)
+		return store__done(b, store__err(s, "transaksi baca", err));
+	store__done(b, 0);
+	s->held = 1;
+	s->held_stamp = *st;
 	return 0;
 }
 
@@ -443,6 +485,8 @@ void store_close(struct store *s)
 		return;
 	if (s->depth > 0 && s->db)
 		rollback_now(s);
+	if (s->db)
+		store_read_release(s);
 	for (size_t i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].st);
 	sqlite3_close(s->db);

@@ -27,6 +27,10 @@ struct store {
 	uint64_t *gen;
 	int64_t dv;         /* PRAGMA data_version when last asked */
 	int64_t dv_at_ms;   /* when that was (monotonic), -1 never */
+	/* store_read_hold: a read transaction is held, begun for this
+	 * stamp. */
+	int held;
+	struct store_stamp held_stamp;
 	size_t ncache;
 	struct store_stmt cache[STORE_CACHE_MAX];
 	/* store_clock_set: NULL, or the clock whose time the store writes
