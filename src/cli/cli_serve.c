@@ -265,6 +265,7 @@ int cli_serve(struct cli *c)
 	struct http_backend backend = {
 		.open = store_open,
 		.close = store_close,
+		.release = store_read_release,
 		.authenticate = cases_authenticate,
 		.ping = ping,
 		.audit_denied = cases_audit_denied,

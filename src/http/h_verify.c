@@ -94,16 +94,25 @@ static int answer(struct http_request *req, enum vcache_kind k,
 	struct verify_result r;
 	struct store_stamp st;
 	int rc = h_app(req, &app, err);
-	if (rc < 0 || (rc = http_store(req, &s, err)) < 0)
+	/* The snapshot held since the last answer stays (store_read_hold
+	 * below decides whether it may). */
+	if (rc < 0 || (rc = http_store_keep(req, &s, err)) < 0)
 		return rc;
 	const char *token = http_param(req, "token");
 	if (!token)
 		token = "";
 	int64_t today = date_today();
 	struct vcache *vc = thread_cache(req);
-	if (vc && store_stamp(s, &st, err) < 0) {
+	/* Every answer not from the cache is read on a snapshot begun
+	 * after the stamp (store.h), so a commit that moved the stamp is
+	 * in it. Without a cache there is no stamp: nothing is held. */
+	if (!vc)
+		store_read_release(s);
+	if (vc && (store_stamp(s, &st, err) < 0 ||
+		   store_read_hold(s, &st, err) < 0)) {
 		/* The lookup below will say what is wrong. */
 		buf_reset(err);
+		store_read_release(s);
 		vc = NULL;
 	}
 	const char *body;

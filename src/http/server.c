@@ -200,6 +200,15 @@ struct http_thread_slot *http_thread_slot(struct http_request *req)
 
 int http_store(struct http_request *req, struct store **out, struct buf *err)
 {
+	int rc = http_store_keep(req, out, err);
+	if (rc == 0 && req->srv->be->release)
+		req->srv->be->release(*out);
+	return rc;
+}
+
+int http_store_keep(struct http_request *req, struct store **out,
+		    struct buf *err)
+{
 	struct http_server *srv = req->srv;
 	struct tls_store *t = pthread_getspecific(srv->tls);
 	if (t && t->s) {

@@ -66,6 +66,9 @@ struct http_web {
 struct http_backend {
 	int (*open)(const char *data_dir, struct store **out, struct buf *err);
 	void (*close)(struct store *s);
+	/* Ends what the verifier may hold on a handle between requests
+	 * (store_read_release); called by http_store. May be NULL. */
+	void (*release)(struct store *s);
 	/* Who presents this credential: cases_authenticate's contract
 	 * (the server passes CASES_CRED_BEARER and the raw token; TB_EAUTH
 	 * when not known). */
@@ -132,6 +135,11 @@ const char *http_param(struct http_request *req, const char *name);
  * to close. */
 int http_store(struct http_request *req, struct store **out,
 	       struct buf *err);
+/* The same handle as the previous request on this thread left it: a read
+ * snapshot the verifier holds (store_read_hold) stays held. Only for the
+ * verifier's token routes; http_store releases it for everyone else. */
+int http_store_keep(struct http_request *req, struct store **out,
+		    struct buf *err);
 /*
  * One pointer a handler may keep per worker thread (the verifier's answer
  * cache): NULL until the handler sets it. free_fn, when set, is called

@@ -436,6 +436,20 @@ static const struct migration migrations[] = {
 	 * above). Step 11: it follows the printing step 10 when both are
 	 * merged. */
 	{ "token format 2, status list index", STATUS_SQL },
+	/* The verifier's row read (store_doc_lookup) as one search of
+	 * one index holding every column it reads: before, it searched
+	 * the serial's index and then the table, whose rows carry the
+	 * printed fields' JSON (~1 KB) and fill two to a page, so nearly
+	 * every scan of a new token read a table page from the file. The
+	 * entries (~570 B) pack six or seven to a page. The columns are
+	 * DOC_COLS_HEAD and DOC_COLS_TAIL in documents.c; the writer pays
+	 * one more index entry per insert and state change. Step 12. */
+	{ "verifier: the registry row in one covering index",
+	  "CREATE INDEX documents_verify ON documents(serial, kind, case_id,"
+	  " nik, name, number, year, seq, issued_day, expires_day, state,"
+	  " token, sha256, policy_version, score, office, faskes, issued_by,"
+	  " issued_at, revoked_at, revoked_by, reason, superseded_by,"
+	  " replaces, size, fields_sha256, seal);" },
 	/* Append new steps here: { "what and why", "SQL;" }, */
 };
 

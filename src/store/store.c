@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -147,6 +148,8 @@ int store_stamp(struct store *s, struct store_stamp *out, struct buf *err)
 	static const char sql[] = "PRAGMA data_version";
 	int64_t now = monotonic_ms();
 	if (!s->gen || s->dv_at_ms < 0 || now - s->dv_at_ms >= STAMP_RECHECK_MS) {
+		/* Inside a held snapshot data_version would not move. */
+		store_read_release(s);
 		sqlite3_stmt *st = store__prep(s, sql, err);
 		if (!st)
 			return TB_EDB;
@@ -160,6 +163,46 @@ int store_stamp(struct store *s, struct store_stamp *out, struct buf *err)
 	/* Both counters in one number: either moving changes the stamp. */
 	out->others = (int64_t)(((uint64_t)s->dv << 32) ^ g);
 	out->own = sqlite3_total_changes64(s->db);
+	return 0;
+}
+
+static void rollback_now(struct store *s);
+
+static const char begin_sql[] = "BEGIN";
+static const char end_sql[] = "COMMIT";
+
+void store_read_release(struct store *s)
+{
+	if (!s || !s->held)
+		return;
+	s->held = 0;
+	/* A read transaction: COMMIT only drops the read lock. */
+	sqlite3_stmt *st = store__prep(s, end_sql, NULL);
+	if (st && !sqlite3_get_autocommit(s->db) && s->depth == 0) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	if (!sqlite3_get_autocommit(s->db) && s->depth == 0)
+		rollback_now(s);
+}
+
+int store_read_hold(struct store *s, const struct store_stamp *st,
+		    struct buf *err)
+{
+	if (s->held && s->held_stamp.others == st->others &&
+	    s->held_stamp.own == st->own && !sqlite3_get_autocommit(s->db))
+		return 0;
+	store_read_release(s);
+	if (s->depth > 0 || !sqlite3_get_autocommit(s->db))
+		return 0;
+	sqlite3_stmt *b = store__prep(s, begin_sql, err);
+	if (!b)
+		return TB_EDB;
+	if (sqlite3_step(b) != SQLITE_DONE)
+		return store__done(b, store__err(s, "transaksi baca", err));
+	store__done(b, 0);
+	s->held = 1;
+	s->held_stamp = *st;
 	return 0;
 }
 
@@ -277,6 +320,27 @@ static int set_pragmas(struct store *s, struct buf *err)
 	return 0;
 }
 
+/*
+ * SQLite counts every allocation in its memory statistics, under one
+ * process-wide mutex: the server's threads, each on its own handle,
+ * queued on it for every row read (futex waits in sqlite3Malloc were
+ * the largest share of the verifier's lock waits). Nothing here reads
+ * those statistics. It can only be set before SQLite initialises, so
+ * it is done once, before the first handle is opened; if SQLite was
+ * initialised already (another library), the call fails and changes
+ * nothing.
+ */
+static void sqlite_global_once(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+static void sqlite_global(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_global_once);
+}
+
 int store_open_file(const char *path, struct store **out, struct buf *err)
 {
 	int rc = TB_ENOMEM;
@@ -291,6 +355,7 @@ int store_open_file(const char *path, struct store **out, struct buf *err)
 	 * it, so another thread's handle (the server opens one per thread)
 	 * would go on unlocked and corrupt the database (SQLite's
 	 * "howtocorrupt", section 2.2). */
+	sqlite_global();
 	int fd = strcmp(path, ":memory:") == 0
 			 ? -2
 			 : open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -359,6 +424,7 @@ int store_open_readonly(const char *data_dir, struct store **out,
 	struct store *s = calloc(1, sizeof *s);
 	int rc = TB_ENOMEM;
 	*out = NULL;
+	sqlite_global();
 	if (!s || buf_addf(&path, "%s/terbit.db", data_dir) < 0) {
 		rc = tb_err(err, rc, "memori habis");
 		goto out;
@@ -419,6 +485,8 @@ void store_close(struct store *s)
 		return;
 	if (s->depth > 0 && s->db)
 		rollback_now(s);
+	if (s->db)
+		store_read_release(s);
 	for (size_t i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].st);
 	sqlite3_close(s->db);

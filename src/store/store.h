@@ -83,6 +83,27 @@ struct store_stamp {
 };
 int store_stamp(struct store *s, struct store_stamp *out, struct buf *err);
 /*
+ * The verifier's reads on one read transaction held across requests
+ * while the stamp st (taken just before, by store_stamp) stands still:
+ * SQLite otherwise takes and drops its WAL read lock around every
+ * statement (a mutex shared by the threads, fcntl, an fstat), a tenth
+ * of an uncached verification. The first hold, or one after the stamp
+ * moved, ends the old transaction and begins a new one, whose snapshot
+ * is then taken by the next statement: never older than the stamp, so
+ * any commit that moved the stamp (a revocation) is seen at once.
+ * store_stamp releases the hold before its once-a-second data_version
+ * check, so a snapshot is never kept more than about a second while the
+ * handle is used. Inside a store_begin transaction it does nothing.
+ * Every other use of the handle must store_read_release first (the
+ * server does, for every handler but the verifier's): a held snapshot
+ * does not see commits that did not go through this handle's stamp. 0 or
+ * TB_EDB.
+ */
+int store_read_hold(struct store *s, const struct store_stamp *st,
+		    struct buf *err);
+/* Ends a held read transaction, if any. */
+void store_read_release(struct store *s);
+/*
  * The part of the stamp every handle on the database shares: the commit
  * counter of "terbit.db-gen", moved by every terbit commit in any thread
  * or process, so a number read on one handle may be compared with one

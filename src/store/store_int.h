@@ -27,6 +27,10 @@ struct store {
 	uint64_t *gen;
 	int64_t dv;         /* PRAGMA data_version when last asked */
 	int64_t dv_at_ms;   /* when that was (monotonic), -1 never */
+	/* store_read_hold: a read transaction is held, begun for this
+	 * stamp. */
+	int held;
+	struct store_stamp held_stamp;
 	size_t ncache;
 	struct store_stmt cache[STORE_CACHE_MAX];
 	/* store_clock_set: NULL, or the clock whose time the store writes
@@ -76,6 +80,9 @@ int store__case_clock(struct store *s, int64_t id, int created,
 		      struct buf *err);
 
 /* migrate.c: brings the schema to the latest version. */
+/* The verifier's row read (store_doc_lookup), for test_store to check
+ * its plan reads the covering index only. */
+const char *store__doc_lookup_sql(void);
 int store__migrate(struct store *s, struct buf *err);
 int store__migrations_count(void);
 /* Migration 6's steps in C (canon.c, documents.c): chain the audit rows

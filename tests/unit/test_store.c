@@ -22,6 +22,7 @@
 #include "core/digest.h"
 #include "core/err.h"
 #include "store/store.h"
+#include "store/store_int.h"
 
 struct fx {
 	char dir[64];
@@ -475,6 +476,54 @@ static void stamp_moves_on_every_commit(void **state)
 	assert_true(b.own != a.own);
 }
 
+/* The verifier's held read transaction (store_read_hold): kept while
+ * the stamp stands still, so a read on it sees the snapshot; begun anew
+ * when a commit moved the stamp, so that commit is seen by the very
+ * next read; released, it leaves no transaction behind. */
+static void held_snapshot_follows_the_stamp(void **state)
+{
+	struct fx *f = *state;
+	struct store *ro = NULL;
+	struct store_stamp a, b;
+	static const char count[] = "SELECT count(*) FROM audit";
+	assert_int_equal(store_open_readonly(f->dir, &ro, &f->err), 0);
+	assert_int_equal(store_stamp(ro, &a, &f->err), 0);
+	assert_int_equal(store_read_hold(ro, &a, &f->err), 0);
+	int before = store__count(ro, count, &f->err);
+	assert_true(before >= 0);
+	assert_int_equal(store_audit_add(f->s, "t", "t", "x", "y", "", &f->err), 0);
+	/* Held: the commit is not in the snapshot, and the same stamp
+	 * keeps it. */
+	assert_int_equal(store_read_hold(ro, &a, &f->err), 0);
+	assert_int_equal(store__count(ro, count, &f->err), before);
+	/* The commit moved the stamp: a new snapshot, the row in it. */
+	assert_int_equal(store_stamp(ro, &b, &f->err), 0);
+	assert_true(b.others != a.others);
+	assert_int_equal(store_read_hold(ro, &b, &f->err), 0);
+	assert_int_equal(store__count(ro, count, &f->err), before + 1);
+	/* Released: every read sees the latest commit again. */
+	store_read_release(ro);
+	assert_int_equal(store_audit_add(f->s, "t", "t", "x", "y", "", &f->err), 0);
+	assert_int_equal(store__count(ro, count, &f->err), before + 2);
+	/* Inside a write transaction a hold does nothing (the writer's
+	 * handle): the write commits as ever. */
+	assert_int_equal(store_stamp(f->s, &a, &f->err), 0);
+	assert_int_equal(store_begin(f->s, &f->err), 0);
+	assert_int_equal(store_read_hold(f->s, &a, &f->err), 0);
+	assert_int_equal(store_audit_add(f->s, "t", "t", "x", "y", "", &f->err), 0);
+	assert_int_equal(store_commit(f->s, &f->err), 0);
+	assert_int_equal(store__count(ro, count, &f->err), before + 3);
+	/* A hold on the writer's handle, then a write: store_begin ends
+	 * the read transaction and the write goes through. */
+	assert_int_equal(store_stamp(f->s, &a, &f->err), 0);
+	assert_int_equal(store_read_hold(f->s, &a, &f->err), 0);
+	assert_true(store__count(f->s, count, &f->err) == before + 3);
+	store_read_release(f->s);
+	assert_int_equal(store_audit_add(f->s, "t", "t", "x", "y", "", &f->err), 0);
+	assert_int_equal(store__count(ro, count, &f->err), before + 4);
+	store_close(ro);
+}
+
 /* A read-only handle reads what the writer commits (its stamp moves
  * with the writer's commits), refuses every write, and never creates or
  * migrates a database. */
@@ -841,6 +890,32 @@ static void audit_chain_links_and_breaks(void **state)
 }
 
 /* A file with a page overwritten: integrity_check says so. */
+/* The verifier reads one index and never the table (migration 12):
+ * a column added to the lookup but not to documents_verify would turn
+ * the plan into "USING INDEX" plus a table read on every scan. */
+static void doc_lookup_reads_only_the_covering_index(void **state)
+{
+	struct fx *f = *state;
+	struct buf sql = BUF_INIT;
+	sqlite3 *raw = raw_open(f);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(buf_addf(&sql, "EXPLAIN QUERY PLAN %s",
+				  store__doc_lookup_sql()),
+			 0);
+	assert_int_equal(sqlite3_prepare_v2(raw, sql.data, -1, &st, NULL),
+			 SQLITE_OK);
+	int rows = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(st, 3);
+		assert_non_null(strstr(d, "USING COVERING INDEX documents_verify"));
+		rows++;
+	}
+	assert_int_equal(rows, 1);
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+	buf_release(&sql);
+}
+
 static void integrity_check_sees_a_bad_page(void **state)
 {
 	struct fx *f = *state;
@@ -909,10 +984,14 @@ int main(void)
 		cmocka_unit_test(audit_hash_vector),
 		cmocka_unit_test_setup_teardown(audit_chain_links_and_breaks,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			doc_lookup_reads_only_the_covering_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(integrity_check_sees_a_bad_page,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(stamp_moves_on_every_commit, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(held_snapshot_follows_the_stamp,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(readonly_handle_refuses_writes,
 						setup, teardown),
 	};
