@@ -67,6 +67,20 @@ t_run 0 "CLI reissues the replacement" \
 	"$TERBIT" reissue "$NEW" --reason "uji tembolok" --by dinsos
 ask "replacement right after its supersession" "$N_TOK" SUPERSEDED DIGANTI
 
+# The threads hold their read snapshot across answers (store_read_hold)
+# and are idle now, their connections closed: a later commit must still
+# be checkpointed to the end, or an idle verifier would let the WAL grow.
+t_run 0 "CLI commits once more while the verifier threads are idle" \
+	"$TERBIT" user add idle-check --role faskes
+checkpointed() { # the WAL copied back whole and emptied: "0|0|0"
+	local i
+	for i in $(seq 1 50); do
+		[ "$(sqlite3 "$TERBIT_DATA/terbit.db" 'PRAGMA busy_timeout = 100; PRAGMA wal_checkpoint(TRUNCATE)' | tail -n1)" = "0|0|0" ] && return 0
+	done
+	return 1
+}
+t_check "no idle thread keeps the checkpoint from the end" checkpointed
+
 srv_stop
 t_grep "server: exit 0 on SIGTERM" '^0$' "$STOP_RC"
 t_check "no sanitizer report" bash -c "! grep -Eq 'Sanitizer|runtime error' '$T_TMP/main.err'"

@@ -437,6 +437,13 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
 		*socket_context = w;
 		return;
 	}
+	/* Closed, in the thread that served it: a verifier's snapshot held
+	 * across answers (store_read_hold) ends here too, so a thread left
+	 * idle does not keep the writer's checkpoints from passing it for
+	 * longer than its last connection lives (the idle timeout). */
+	struct tls_store *t = pthread_getspecific(srv->tls);
+	if (t && t->s && srv->be && srv->be->release)
+		srv->be->release(t->s);
 	if (!w)
 		return;
 	pthread_mutex_lock(&srv->watch_mu);
