@@ -152,11 +152,6 @@ static const char *kind_label(const char *kind)
 	return kind;
 }
 
-static const char *doc_kind_label(const char *kind)
-{
-	return strcmp(kind, "card") == 0 ? "Kartu SPM" : "Surat SPM";
-}
-
 /* The verifier's words and colours for a document's state. */
 static void put_doc_state(struct tmpl_view *row, const struct store_document *d)
 {
@@ -357,7 +352,7 @@ static int doc_row(const struct store_document *d, void *arg)
 	if (!row)
 		return TB_ENOMEM;
 	tmpl_put_str(row, "serial", d->serial);
-	tmpl_put_str(row, "kind", doc_kind_label(d->kind));
+	tmpl_put_str(row, "kind", web_kind_label(d->kind));
 	tmpl_put_str(row, "number", d->number);
 	put_doc_state(row, d);
 	web_put_when(row, "issued", d->issued_at);

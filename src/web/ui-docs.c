@@ -24,11 +24,6 @@
  * longer one would come back cut, maybe inside a character. */
 #define REASON_MAX (STORE_TEXT_MAX - 1)
 
-static const char *kind_label(const char *kind)
-{
-	return strcmp(kind, "card") == 0 ? "Kartu" : "Surat SPM";
-}
-
 /* The verifier's word and colour for what the document is today. */
 int ui_put_doc_state(struct tmpl_view *v, const struct store_document *d)
 {
@@ -56,7 +51,7 @@ int ui_put_doc_state(struct tmpl_view *v, const struct store_document *d)
 static int put_doc_row(struct tmpl_view *row, const struct store_document *d)
 {
 	tmpl_put_str(row, "serial", d->serial);
-	tmpl_put_str(row, "kind", kind_label(d->kind));
+	tmpl_put_str(row, "kind", web_kind_label(d->kind));
 	tmpl_put_str(row, "name", d->name);
 	tmpl_put_str(row, "nik", d->nik);
 	tmpl_put_str(row, "number", d->number);
@@ -237,7 +232,7 @@ static int doc_page(struct web_req *w, const char *serial)
 		tmpl_put_bool(w->view, "can_revoke",
 			      issue_doc_state(&d, date_today()) == DOC_VALID);
 	}
-	return web_render(w, "doc", kind_label(d.kind));
+	return web_render(w, "doc", web_kind_label(d.kind));
 }
 
 /* The PDF: its bytes through issue_fetch, which writes the download's

@@ -67,7 +67,7 @@ int ui_home_desa(struct web_req *w)
 		struct tmpl_view *row = tmpl_add_row(ready, "items");
 		const struct store_document *d = &h.ready[i];
 		tmpl_put_str(row, "serial", d->serial);
-		tmpl_put_str(row, "kind", d->kind[0] == 'c' ? "Kartu SPM" : "Surat SPM");
+		tmpl_put_str(row, "kind", web_kind_label(d->kind));
 		tmpl_put_str(row, "name", d->name);
 		tmpl_put_int(row, "case", d->case_id);
 		web_put_when(row, "issued", d->issued_at);

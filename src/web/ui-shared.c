@@ -15,6 +15,11 @@
 #include "web/web_int.h"
 #include "workflow/workflow.h"
 
+const char *web_kind_label(const char *kind)
+{
+	return strcmp(kind, "card") == 0 ? "Kartu KIS" : "Surat SPM";
+}
+
 int web_headers(struct http_response *res, unsigned flags)
 {
 	/* Once per answer: an error page may follow a handler that set them. */

@@ -177,6 +177,9 @@ int web_error_page(struct http_request *req, struct http_response *res,
 int web_layout_view(struct web_req *w);
 /* Adds the security headers every web answer carries. */
 int web_headers(struct http_response *res, unsigned flags);
+/* A document kind ("letter", "card") as the staff pages name it, one
+ * name on every page: the card is the KIS the card itself says it is. */
+const char *web_kind_label(const char *kind);
 
 /* ---- shared page helpers ------------------------------------------ */
 
