@@ -145,42 +145,48 @@ static int el_para(struct flow *f, const struct render_block *b)
 	return rc;
 }
 
-/* One table row at f->y: measured first (the tallest cell), then the
- * tint, the cells and the rule under it. */
+/* Row r's cells, measured only (the tallest cell's height in *h) or
+ * drawn; *x_end is where the row ends. */
+static int row_cells(struct flow *f, const struct render_block *b,
+		     const double *w, size_t r, int measure, double *h,
+		     double *x_end)
+{
+	double x = f->x0;
+	int font = r == 0 ? FONT_BOLD : FONT_REGULAR;
+	*h = 0;
+	for (size_t c = 0; c < b->cols; c++) {
+		double ch;
+		int rc = box(f->d, b->cells[r * b->cols + c], x + CELL_PAD,
+			     f->y + ROW_PAD, w[c] - 2 * CELL_PAD, CELL_SIZE,
+			     font, c == 0 ? LAYOUT_LEFT : LAYOUT_RIGHT, 1,
+			     measure, &ch);
+		if (rc < 0)
+			return rc;
+		*h = fmax(*h, ch);
+		x += w[c];
+	}
+	*x_end = x;
+	return 0;
+}
+
+/* The row's height into *out_h; drawn too unless measure: measured
+ * first either way, since the header's fill goes under its text. */
 static int table_row(struct flow *f, const struct render_block *b,
 		     const double *w, size_t r, int measure, double *out_h)
 {
 	struct doc *d = f->d;
-	double h = 0, x = f->x0;
-	int font = r == 0 ? FONT_BOLD : FONT_REGULAR;
-	for (size_t c = 0; c < b->cols; c++) {
-		double ch;
-		int rc = box(d, b->cells[r * b->cols + c], x + CELL_PAD,
-			     f->y + ROW_PAD, w[c] - 2 * CELL_PAD, CELL_SIZE,
-			     font, c == 0 ? LAYOUT_LEFT : LAYOUT_RIGHT, 1, 1,
-			     &ch);
-		if (rc < 0)
-			return rc;
-		h = fmax(h, ch);
-		x += w[c];
-	}
+	double h, x, unused;
+	int rc = row_cells(f, b, w, r, 1, &h, &x);
+	if (rc < 0)
+		return rc;
 	h += 2 * ROW_PAD;
 	*out_h = h;
 	if (measure)
 		return 0;
 	if (r == 0)
 		fill_rect(d, f->x0, f->y, x - f->x0, h, 0xE8EEF5);
-	x = f->x0;
-	for (size_t c = 0; c < b->cols; c++) {
-		double ch;
-		int rc = box(d, b->cells[r * b->cols + c], x + CELL_PAD,
-			     f->y + ROW_PAD, w[c] - 2 * CELL_PAD, CELL_SIZE,
-			     font, c == 0 ? LAYOUT_LEFT : LAYOUT_RIGHT, 1, 0,
-			     &ch);
-		if (rc < 0)
-			return rc;
-		x += w[c];
-	}
+	if ((rc = row_cells(f, b, w, r, 0, &unused, &x)) < 0)
+		return rc;
 	hline(d, f->x0, f->y + h, x - f->x0, r == 0 ? 0.35 : 0.15,
 	      r == 0 ? 0x123C69 : 0xB8BEC6);
 	return 0;
