@@ -169,10 +169,12 @@ t_grep "names the damage" 'basis data rusak' "$OUT$ERR"
 # jobs, 11: the status list's index; its other half, the token CHECK
 # widened to 152 characters, is left wide: the step runs again as a
 # no-op on it; 12: the verifier's covering index, which names the seal
-# column, so it goes first).
+# column, so it goes first; 13: the log of changed documents).
 v=$(sqlite3 "$U/terbit.db" "PRAGMA user_version")
 seal_step=6
-sqlite3 "$U/terbit.db" "DROP INDEX documents_verify;
+sqlite3 "$U/terbit.db" "DROP INDEX documents_verify; DROP TABLE doc_changes;
+    DROP TRIGGER doc_changes_insert; DROP TRIGGER doc_changes_update;
+    DROP TRIGGER doc_changes_delete;
     ALTER TABLE documents DROP COLUMN seal;
     ALTER TABLE documents DROP COLUMN fields_sha256;
     ALTER TABLE audit DROP COLUMN prev_hash; ALTER TABLE audit DROP COLUMN hash;

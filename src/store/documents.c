@@ -52,6 +52,15 @@ const char *store__doc_lookup_sql(void)
 	return SQL_DOC_LOOKUP;
 }
 
+/* Every row as SQL_DOC_LOOKUP reads it, from the same index. */
+static const char SQL_DOC_SCAN[] =
+	"SELECT " DOC_COLS_HEAD " ''," DOC_COLS_TAIL
+	" FROM documents d INDEXED BY documents_verify";
+static const char SQL_DOC_CHANGES[] =
+	"SELECT seq, serial FROM doc_changes WHERE seq > ?1 ORDER BY seq";
+static const char SQL_DOC_CHANGES_LAST[] =
+	"SELECT coalesce(max(seq), 0) FROM doc_changes";
+
 static const char SQL_DOC_BY_HASH[] =
 	"SELECT " DOC_COLS " WHERE d.sha256 = ?1";
 static const char SQL_DOC_BLOB[] =
@@ -392,6 +401,22 @@ int store_doc_supersede(struct store *s, const char *serial,
 			    new_serial, err);
 }
 
+/* Each row of the bound statement st (doc_row's columns) to fn. */
+static int doc_rows(struct store *s, sqlite3_stmt *st,
+		    int (*fn)(const struct store_document *d, void *arg),
+		    void *arg, struct buf *err)
+{
+	struct store_document d;
+	int r, rc = 0;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = doc_row(st, &d, err)) < 0 || (rc = fn(&d, arg)) != 0)
+			return store__done(st, rc);
+	}
+	if (r != SQLITE_DONE)
+		rc = store__err(s, "daftar dokumen", err);
+	return store__done(st, rc);
+}
+
 int store_doc_each(struct store *s, const struct store_doc_filter *f,
 		   int (*fn)(const struct store_document *d, void *arg),
 		   void *arg, struct buf *err)
@@ -402,15 +427,48 @@ int store_doc_each(struct store *s, const struct store_doc_filter *f,
 	sqlite3_bind_int64(st, 1, f ? f->case_id : 0);
 	store__bind(st, 2, f ? f->nik : NULL);
 	store__bind(st, 3, f ? f->kind : NULL);
-	struct store_document d;
+	return doc_rows(s, st, fn, arg, err);
+}
+
+int store_doc_scan(struct store *s,
+		   int (*fn)(const struct store_document *d, void *arg),
+		   void *arg, struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, SQL_DOC_SCAN, err);
+	if (!st)
+		return TB_EDB;
+	return doc_rows(s, st, fn, arg, err);
+}
+
+int store_doc_changes(struct store *s, int64_t after,
+		      int (*fn)(int64_t seq, const char *serial, void *arg),
+		      void *arg, struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, SQL_DOC_CHANGES, err);
+	if (!st)
+		return TB_EDB;
+	sqlite3_bind_int64(st, 1, after);
 	int r, rc = 0;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((rc = doc_row(st, &d, err)) < 0 || (rc = fn(&d, arg)) != 0)
+		const char *serial = (const char *)sqlite3_column_text(st, 1);
+		if ((rc = fn(sqlite3_column_int64(st, 0), serial ? serial : "",
+			     arg)) != 0)
 			return store__done(st, rc);
 	}
 	if (r != SQLITE_DONE)
-		rc = store__err(s, "daftar dokumen", err);
+		rc = store__err(s, "perubahan dokumen", err);
 	return store__done(st, rc);
+}
+
+int store_doc_changes_last(struct store *s, int64_t *out, struct buf *err)
+{
+	sqlite3_stmt *st = store__prep(s, SQL_DOC_CHANGES_LAST, err);
+	if (!st)
+		return TB_EDB;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return store__done(st, store__err(s, "perubahan dokumen", err));
+	*out = sqlite3_column_int64(st, 0);
+	return store__done(st, 0);
 }
 
 int store_doc_count(struct store *s, struct buf *err)

@@ -450,6 +450,23 @@ static const struct migration migrations[] = {
 	  " token, sha256, policy_version, score, office, faskes, issued_by,"
 	  " issued_at, revoked_at, revoked_by, reason, superseded_by,"
 	  " replaces, size, fields_sha256, seal);" },
+	/* The verifier's registry in memory (issue/vindex.h) learns which
+	 * rows changed since it last looked from this log, one row per
+	 * insert, update or delete of a document, written by triggers so
+	 * every path that writes (the gate, revocation, the seal, and
+	 * also sqlite3 on the file behind terbit's back) leaves its
+	 * serial here. seq only grows: rows are never deleted. Step 13. */
+	{ "verifier: a log of the documents changed, for its memory",
+	  "CREATE TABLE doc_changes ("
+	  " seq INTEGER PRIMARY KEY,"
+	  " serial TEXT NOT NULL"
+	  ") STRICT;"
+	  "CREATE TRIGGER doc_changes_insert AFTER INSERT ON documents BEGIN"
+	  " INSERT INTO doc_changes (serial) VALUES (NEW.serial); END;"
+	  "CREATE TRIGGER doc_changes_update AFTER UPDATE ON documents BEGIN"
+	  " INSERT INTO doc_changes (serial) VALUES (NEW.serial); END;"
+	  "CREATE TRIGGER doc_changes_delete AFTER DELETE ON documents BEGIN"
+	  " INSERT INTO doc_changes (serial) VALUES (OLD.serial); END;" },
 	/* Append new steps here: { "what and why", "SQL;" }, */
 };
 

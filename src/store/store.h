@@ -559,6 +559,22 @@ int store_doc_get(struct store *s, const char *serial,
  * cheaper. */
 int store_doc_lookup(struct store *s, const char *serial,
 		     struct store_document *out, struct buf *err);
+/* Every row as store_doc_lookup reads it, in serial order, to fn (a
+ * non-zero return stops the scan and is returned). */
+int store_doc_scan(struct store *s,
+		   int (*fn)(const struct store_document *d, void *arg),
+		   void *arg, struct buf *err);
+/*
+ * The change log (migration 13): triggers add one (seq, serial) for
+ * every insert, update or delete of a document row, by any writer.
+ * store_doc_changes gives fn those after seq `after`, oldest first (a
+ * non-zero return stops and is returned); store_doc_changes_last the
+ * newest seq (0 when none).
+ */
+int store_doc_changes(struct store *s, int64_t after,
+		      int (*fn)(int64_t seq, const char *serial, void *arg),
+		      void *arg, struct buf *err);
+int store_doc_changes_last(struct store *s, int64_t *out, struct buf *err);
 /* By the SHA-256 (64 lower-case hex) of the PDF bytes. */
 int store_doc_by_sha256(struct store *s, const char *sha256_hex,
 			struct store_document *out, struct buf *err);
