@@ -6,6 +6,7 @@
 
 #include "issue/issue.h"
 #include "issue/offline.h"
+#include "issue/vindex.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -67,11 +68,12 @@ static int verdict(struct verify_result *out, enum verify_state st,
  * path (fast, full, PDF) before any state is read, at the cost of one
  * HMAC over ~800 bytes.
  */
-static int row_state(const struct keyring *kr, struct verify_result *out)
+static int row_state(const struct keyring *kr, struct verify_result *out,
+		     int sealed)
 {
 	const struct store_document *d = &out->doc;
 	char msg[400];
-	if (!issue_doc_seal_ok(kr, d)) {
+	if (!sealed && !issue_doc_seal_ok(kr, d)) {
 		/* The operator's alarm; the serial only, never the NIK. */
 		log_error("verify: registri %s: segel %s", d->serial,
 			  d->seal[0] ? "tidak cocok" : "tidak ada");
@@ -102,14 +104,26 @@ static int row_state(const struct keyring *kr, struct verify_result *out)
 	return verdict(out, VERIFY_FORGED, "status dokumen tidak dikenal");
 }
 
-/* Registry lookup; 1 when found, 0 when absent, or a TB_E code. */
-static int lookup(struct store *s, const char *serial, struct verify_result *out,
-		  struct buf *err)
+/* Where registry rows are read: the index's (sealed when they were
+ * read) when it holds the serial, else the store's. */
+struct rows {
+	struct store *s;
+	struct vindex *ix; /* may be NULL */
+};
+
+enum { ROW_ABSENT, ROW_READ, ROW_SEALED };
+
+/* Registry lookup: ROW_SEALED from the index, ROW_READ from the store
+ * (its seal still to check), ROW_ABSENT, or a TB_E code. */
+static int lookup(const struct rows *src, const char *serial,
+		  struct verify_result *out, struct buf *err)
 {
-	int rc = store_doc_lookup(s, serial, &out->doc, err);
+	if (vindex_get(src->ix, serial, &out->doc))
+		return ROW_SEALED;
+	int rc = store_doc_lookup(src->s, serial, &out->doc, err);
 	if (rc == TB_ENOTFOUND)
-		return 0;
-	return rc < 0 ? rc : 1;
+		return ROW_ABSENT;
+	return rc < 0 ? rc : ROW_READ;
 }
 
 static int same_token(const struct verify_result *out, const struct buf *canon)
@@ -134,7 +148,7 @@ static int foreign(const struct verify_others *others, const struct token *t,
 	return verdict(out, o.r.state, msg);
 }
 
-static int check_token(struct store *s, const struct keyring *kr,
+static int check_token(const struct rows *src, const struct keyring *kr,
 		       const struct verify_others *others,
 		       const struct token *t, const struct buf *canon,
 		       int flags, struct verify_result *out, struct buf *err)
@@ -143,10 +157,10 @@ static int check_token(struct store *s, const struct keyring *kr,
 	str_hex_upper(serial, t->serial, TOKEN_SERIAL_LEN);
 	int rc;
 	if (flags & VERIFY_FAST) {
-		if ((rc = lookup(s, serial, out, err)) < 0)
+		if ((rc = lookup(src, serial, out, err)) < 0)
 			return rc;
-		if (rc == 1 && same_token(out, canon))
-			return row_state(kr, out);
+		if (rc != ROW_ABSENT && same_token(out, canon))
+			return row_state(kr, out, rc == ROW_SEALED);
 	}
 	switch (token_verify(t, kr)) {
 	case TOKEN_OK:
@@ -159,16 +173,16 @@ static int check_token(struct store *s, const struct keyring *kr,
 	default:
 		return verdict(out, VERIFY_FORGED, "tanda tangan tidak sah");
 	}
-	if ((rc = lookup(s, serial, out, err)) < 0)
+	if ((rc = lookup(src, serial, out, err)) < 0)
 		return rc;
-	if (rc == 0)
+	if (rc == ROW_ABSENT)
 		return verdict(out, VERIFY_UNKNOWN,
 			       "tanda tangan sah, tetapi dokumen tidak "
 			       "terdaftar di sini");
 	if (!same_token(out, canon))
 		return verdict(out, VERIFY_FORGED,
 			       "kode tidak sama dengan yang diterbitkan");
-	return row_state(kr, out);
+	return row_state(kr, out, rc == ROW_SEALED);
 }
 
 /*
@@ -177,13 +191,15 @@ static int check_token(struct store *s, const struct keyring *kr,
  * number and say both. A replacement row that is missing (it cannot be,
  * the gate writes both in one transaction) leaves the serial alone.
  */
-static int successor(struct store *s, struct verify_result *out,
+static int successor(const struct rows *src, struct verify_result *out,
 		     struct buf *err)
 {
 	if (out->state != VERIFY_SUPERSEDED || !out->doc.superseded_by[0])
 		return 0;
 	struct store_document n;
-	int rc = store_doc_get(s, out->doc.superseded_by, &n, err);
+	int rc = vindex_get(src->ix, out->doc.superseded_by, &n)
+			 ? 0
+			 : store_doc_get(src->s, out->doc.superseded_by, &n, err);
 	if (rc == TB_ENOTFOUND) {
 		buf_reset(err);
 		return 0;
@@ -216,6 +232,15 @@ int verify_token_with(struct store *s, const struct keyring *kr,
 		      const struct verify_others *others, const char *in,
 		      int flags, struct verify_result *out, struct buf *err)
 {
+	return verify_token_indexed(s, NULL, kr, others, in, flags, out, err);
+}
+
+int verify_token_indexed(struct store *s, struct vindex *ix,
+			 const struct keyring *kr,
+			 const struct verify_others *others, const char *in,
+			 int flags, struct verify_result *out, struct buf *err)
+{
+	const struct rows src = { s, ix };
 	struct token t;
 	struct buf canon = BUF_INIT;
 	memset(out, 0, sizeof *out);
@@ -225,9 +250,9 @@ int verify_token_with(struct store *s, const struct keyring *kr,
 		buf_release(&canon);
 		return tb_err(err, TB_ENOMEM, "memori habis");
 	}
-	int rc = check_token(s, kr, others, &t, &canon, flags, out, err);
+	int rc = check_token(&src, kr, others, &t, &canon, flags, out, err);
 	buf_release(&canon);
-	return rc < 0 ? rc : successor(s, out, err);
+	return rc < 0 ? rc : successor(&src, out, err);
 }
 
 void verify_host_check(struct verify_result *out, const char *in,
@@ -284,8 +309,8 @@ int verify_pdf(struct store *s, const struct keyring *kr, const void *pdf,
 					    "dan berkas ini tidak terdaftar di sini"
 					  : "tanda tangan sah, tetapi berkas ini "
 					    "tidak terdaftar di sini");
-	else if (rc == 0 && (rc = row_state(kr, out)) == 0)
-		rc = successor(s, out, err);
+	else if (rc == 0 && (rc = row_state(kr, out, 0)) == 0)
+		rc = successor(&(const struct rows){ s, NULL }, out, err);
 	/* A row that is itself revoked or forged keeps its own answer;
 	 * any other (valid, superseded, expired) is not VALID any more. */
 	if (rc == 0 && cert_revoked && out->found &&

@@ -122,6 +122,18 @@ int verify_token_with(struct store *s, const struct keyring *kr,
 		      int flags, struct verify_result *out, struct buf *err);
 
 /*
+ * verify_token_with, reading registry rows from ix (issue/vindex.h) when
+ * it holds them, their seals checked when they were read, and from s
+ * otherwise: the same answer, without a database read or an HMAC for
+ * the rows the index holds. ix NULL: verify_token_with.
+ */
+struct vindex;
+int verify_token_indexed(struct store *s, struct vindex *ix,
+			 const struct keyring *kr,
+			 const struct verify_others *others, const char *in,
+			 int flags, struct verify_result *out, struct buf *err);
+
+/*
  * A token is valid wherever it is shown, but one printed under another
  * host is suspicious: someone made a QR code that sends people to their
  * own page (which can say anything) with a real token in it. Fills

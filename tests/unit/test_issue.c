@@ -23,6 +23,7 @@
 #include "issue/issue.h"
 #include "issue/seal.h"
 #include "issue/verify.h"
+#include "issue/vindex.h"
 #include "render/qr.h"
 #include "render/render.h"
 #include "sign/pades.h"
@@ -455,6 +456,120 @@ static void raw_sql(struct env *e, const char *sql)
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
+}
+
+/* The answer through the index is the database path's, to the byte of
+ * its JSON, and is the state wanted. */
+static void assert_same_answer(struct env *e, struct vindex *ix,
+			       const char *token, enum verify_state want)
+{
+	struct verify_result a, b;
+	struct buf ja = BUF_INIT, jb = BUF_INIT;
+	assert_int_equal(verify_token(e->s, e->kr, token, VERIFY_FAST, &a,
+				      &e->err), 0);
+	assert_int_equal(verify_token_indexed(e->s, ix, e->kr, NULL, token,
+					      VERIFY_FAST, &b, &e->err), 0);
+	assert_int_equal(a.state, want);
+	assert_int_equal(b.state, want);
+	assert_int_equal(verify_result_json(&a, &ja), 0);
+	assert_int_equal(verify_result_json(&b, &jb), 0);
+	assert_string_equal(ja.data, jb.data);
+	buf_release(&ja);
+	buf_release(&jb);
+}
+
+static void sync_ok(struct env *e, struct vindex *ix)
+{
+	assert_int_equal(vindex_sync(ix, e->s, &e->err), 0);
+}
+
+/* The verifier's rows in memory: loaded whole, then kept up to date by
+ * the change log (a reissue, a revocation), never holding a row whose
+ * seal fails (edited behind terbit's back, at load or after), and
+ * letting go of a deleted one; every answer the database path's. */
+static void test_vindex(void **state)
+{
+	struct env *e = *state;
+	struct issue_result a, b;
+	struct store_document d, want;
+	struct vindex *ix, *again;
+	char sql[512];
+	assert_int_equal(issue_document(&e->ctx, &e->ds, 7, ISSUE_LETTER, &a,
+					NULL, &e->err), 0);
+	assert_int_equal(vindex_load(e->s, e->kr, &ix, &e->err), 0);
+	size_t rows, bytes;
+	vindex_stats(ix, &rows, &bytes);
+	assert_int_equal(rows, (size_t)doc_count(e));
+	assert_true(bytes > rows * 300);
+	/* every member store_doc_lookup fills, as it fills them */
+	memset(&d, 0x55, sizeof d);
+	assert_int_equal(vindex_get(ix, a.doc.serial, &d), 1);
+	assert_int_equal(store_doc_lookup(e->s, a.doc.serial, &want, &e->err), 0);
+	struct buf cd = BUF_INIT, cw = BUF_INIT;
+	assert_int_equal(store_doc_canon(&d, &cd), 0);
+	assert_int_equal(store_doc_canon(&want, &cw), 0);
+	assert_int_equal(cd.len, cw.len);
+	assert_memory_equal(cd.data, cw.data, cw.len);
+	assert_string_equal(d.seal, want.seal);
+	assert_string_equal(d.village_code, "");
+	buf_release(&cd);
+	buf_release(&cw);
+	assert_int_equal(vindex_get(ix, "0000000000000000", &d), 0);
+	assert_int_equal(vindex_get(ix, "not a serial", &d), 0);
+	assert_int_equal(vindex_get(ix, "", &d), 0);
+	assert_same_answer(e, ix, a.doc.token, VERIFY_VALID);
+
+	/* a reissue: the new row is not kept until a sync reads the log
+	 * (the server syncs before any answer once the stamp moved), yet
+	 * the answer is right either way */
+	assert_int_equal(issue_reissue(&e->ctx, &e->ds, a.doc.serial, "hilang",
+				       &b, NULL, &e->err), 0);
+	assert_int_equal(vindex_get(ix, b.doc.serial, &d), 0);
+	assert_same_answer(e, ix, b.doc.token, VERIFY_VALID);
+	sync_ok(e, ix);
+	assert_int_equal(vindex_get(ix, b.doc.serial, &d), 1);
+	assert_same_answer(e, ix, a.doc.token, VERIFY_SUPERSEDED);
+	assert_same_answer(e, ix, b.doc.token, VERIFY_VALID);
+	sync_ok(e, ix); /* nothing new: nothing changes */
+	assert_int_equal(issue_revoke(&e->ctx, &e->ds, b.doc.serial,
+				      "data salah", &e->err), 0);
+	sync_ok(e, ix);
+	assert_int_equal(vindex_get(ix, b.doc.serial, &d), 1);
+	assert_int_equal(d.state, DOC_REVOKED);
+	assert_same_answer(e, ix, b.doc.token, VERIFY_REVOKED);
+
+	/* edited behind terbit's back: out of the index, FORGED; put back
+	 * as it was: in again */
+	snprintf(sql, sizeof sql, "UPDATE documents SET reason = 'diubah'"
+		 " WHERE serial = '%s'", b.doc.serial);
+	raw_sql(e, sql);
+	assert_int_equal(vindex_load(e->s, e->kr, &again, &e->err), 0);
+	assert_int_equal(vindex_get(again, b.doc.serial, &d), 0);
+	vindex_free(again);
+	sync_ok(e, ix);
+	assert_int_equal(vindex_get(ix, b.doc.serial, &d), 0);
+	assert_same_answer(e, ix, b.doc.token, VERIFY_FORGED);
+	snprintf(sql, sizeof sql, "UPDATE documents SET reason = 'data salah'"
+		 " WHERE serial = '%s'", b.doc.serial);
+	raw_sql(e, sql);
+	sync_ok(e, ix);
+	assert_int_equal(vindex_get(ix, b.doc.serial, &d), 1);
+	assert_same_answer(e, ix, b.doc.token, VERIFY_REVOKED);
+
+	/* deleted (its guards dropped): gone from the index, UNKNOWN */
+	snprintf(sql, sizeof sql,
+		 "DROP TRIGGER documents_no_delete;"
+		 " DROP TRIGGER document_pdfs_no_delete;"
+		 " UPDATE documents SET superseded_by = NULL WHERE serial = '%s';"
+		 " DELETE FROM document_pdfs WHERE serial = '%s';"
+		 " DELETE FROM documents WHERE serial = '%s'",
+		 a.doc.serial, b.doc.serial, b.doc.serial);
+	raw_sql(e, sql);
+	sync_ok(e, ix);
+	assert_int_equal(vindex_get(ix, b.doc.serial, &d), 0);
+	assert_int_equal(vindex_get(ix, a.doc.serial, &d), 0);
+	assert_same_answer(e, ix, b.doc.token, VERIFY_UNKNOWN);
+	vindex_free(ix);
 }
 
 /* Every row the gate writes is sealed, a state change seals it again
@@ -1092,6 +1207,9 @@ int main(void)
 		cmocka_unit_test(test_issue_ineligible),
 		cmocka_unit_test(test_verify_states),
 		cmocka_unit_test(test_verify_fast_same),
+		/* its own registry: it deletes a row behind the guards */
+		cmocka_unit_test_setup_teardown(test_vindex, env_setup,
+						env_teardown),
 		cmocka_unit_test(test_verify_json_masked),
 		cmocka_unit_test(test_verify_nik),
 		cmocka_unit_test(test_seals),
