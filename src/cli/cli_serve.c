@@ -24,6 +24,7 @@
 #include "issue/issue.h"
 #include "issue/offline.h"
 #include "issue/status.h"
+#include "issue/vindex.h"
 #include "sign/trust.h"
 #include "render/render.h"
 #include "sign/keys.h"
@@ -51,6 +52,7 @@ struct app_state {
 	struct sw_files *sw;         /* the phone's offline verifier */
 	struct route *routes;       /* the API's and the pages' rows */
 	size_t nroutes;
+	struct vindex *vindex;
 	struct http_app app;
 };
 
@@ -124,6 +126,35 @@ static int app_load_verifier(const struct config *cfg, struct app_state *st,
 	return rc;
 }
 
+/* The verifier's rows in memory, read before the threads start
+ * (`verify_memory`); the time it took is said, since it grows with the
+ * registry. */
+static int app_load_vindex(const struct config *cfg, struct app_state *st,
+			   int readonly, struct buf *err)
+{
+	struct store *s = NULL;
+	if (!cfg->verify_memory)
+		return 0;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int rc = readonly ? store_open_readonly(cfg->data, &s, err)
+			  : store_open(cfg->data, &s, err);
+	if (rc == 0)
+		rc = vindex_load(s, st->keys, &st->vindex, err);
+	store_close(s);
+	if (rc < 0)
+		return rc;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	size_t rows, bytes;
+	vindex_stats(st->vindex, &rows, &bytes);
+	log_info("verifikasi: %zu dokumen di memori (%zu KiB) dalam %lld ms",
+		 rows, bytes / 1024,
+		 (long long)((t1.tv_sec - t0.tv_sec) * 1000 +
+			     (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	st->app.vindex = st->vindex;
+	return 0;
+}
+
 static void app_free(struct app_state *st)
 {
 	policy_free(st->policy);
@@ -131,6 +162,7 @@ static void app_free(struct app_state *st)
 	issue_status_cache_free(st->status);
 	offline_lists_free(st->trust_lists);
 	trust_free(st->trust);
+	vindex_free(st->vindex);
 	keyring_free(st->keys);
 	web_free(st->web);
 	sw_files_free(st->sw);
@@ -289,6 +321,8 @@ int cli_serve(struct cli *c)
 	if (rc == 0)
 		rc = verify_only ? app_load_verifier(&cfg, &st, &c->err)
 				 : app_load(c, &cfg, &st);
+	if (rc == 0)
+		rc = app_load_vindex(&cfg, &st, verify_only, &c->err);
 	/* A data directory from before seals: the service runs, but says
 	 * at once why every answer will be FORGED and issuing refused. */
 	if (rc == 0 && !keyring_has_seal(st.keys))

@@ -67,6 +67,11 @@ static const struct key {
 	    "hours from a status list's made to its next: offline checkers warn "
 	    "on a list older than that (docs/token.md)" },
 	  K_UINT, offsetof(struct config, status_next_hours), 1, 720, "24" },
+	{ { "verify_memory",
+	    "1: the verifier keeps the registry's rows in memory, read once "
+	    "and then only as they change (about 600 bytes a document); 0: "
+	    "every verification reads the database" },
+	  K_UINT, offsetof(struct config, verify_memory), 0, 1, "1" },
 	{ { "trust",
 	    "other issuers whose tokens the verifier checks: an export-public "
 	    "directory or a signed trust list (docs/trust.md); empty: none" },

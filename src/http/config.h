@@ -34,6 +34,7 @@ struct config {
 	unsigned drain_timeout;          /* seconds to finish requests on SIGTERM */
 	char secure_cookies[CONFIG_STR_MAX]; /* "on", "off", "auto" (web pages) */
 	unsigned status_next_hours;      /* the status list's "next" after "made" */
+	unsigned verify_memory;          /* 1: registry rows in memory (vindex) */
 	char trust[CONFIG_STR_MAX];      /* other issuers: dir or trust list; "" */
 	char trust_key[CONFIG_STR_MAX];  /* the trust list's public key (PEM) */
 	char trust_status[CONFIG_STR_MAX]; /* their status lists: file or dir */

@@ -8,6 +8,7 @@
  * good until anything is committed or the day changes.
  */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -15,12 +16,14 @@
 #include "core/fmt.h"
 #include "core/ids.h"
 #include "core/json.h"
+#include "core/log.h"
 #include "http/form.h"
 #include "http/etag.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
 #include "http/page.h"
 #include "http/vcache.h"
+#include "issue/vindex.h"
 #include "sign/keys.h"
 
 /* Metric labels: fixed words, never request data. */
@@ -43,22 +46,62 @@ static void count(const struct verify_result *r)
 	count_state((int)r->state);
 }
 
-static void vcache_release(void *p)
+/* A verifying thread's own: its answer cache, and the stamp its
+ * snapshot had when it last brought the shared index up to date. */
+struct verifier {
+	struct vcache *vc;
+	struct store_stamp synced;
+	int has_synced;
+};
+
+static void verifier_release(void *p)
 {
-	vcache_free(p);
+	struct verifier *v = p;
+	vcache_free(v->vc);
+	free(v);
 }
 
-/* This thread's answer cache; NULL (no caching) when memory runs out. */
-static struct vcache *thread_cache(struct http_request *req)
+/* This thread's state; NULL (no caching, no index) when memory runs
+ * out. */
+static struct verifier *thread_verifier(struct http_request *req)
 {
 	struct http_thread_slot *slot = http_thread_slot(req);
 	if (!slot)
 		return NULL;
 	if (!slot->p) {
-		slot->p = vcache_new();
-		slot->free_fn = vcache_release;
+		struct verifier *v = calloc(1, sizeof *v);
+		if (!v || !(v->vc = vcache_new())) {
+			free(v);
+			return NULL;
+		}
+		slot->p = v;
+		slot->free_fn = verifier_release;
 	}
 	return slot->p;
+}
+
+/* The index, brought up to this thread's snapshot when the stamp moved
+ * since this thread last did; NULL (the database path) without one, or
+ * when the sync failed, which is logged: a stale index is never read. */
+static struct vindex *synced_index(const struct http_app *app,
+				   struct store *s, struct verifier *v,
+				   const struct store_stamp *st)
+{
+	if (!app->vindex)
+		return NULL;
+	if (v->has_synced && v->synced.others == st->others &&
+	    v->synced.own == st->own)
+		return app->vindex;
+	struct buf err = BUF_INIT;
+	int rc = vindex_sync(app->vindex, s, &err);
+	if (rc < 0)
+		log_error("verifikasi: indeks memori: %s", err.data);
+	buf_release(&err);
+	if (rc < 0)
+		return NULL;
+	v->synced = *st;
+	v->has_synced = 1;
+	return app->vindex;
 }
 
 /* The page is made and kept with its time mark (page.h); the time of
@@ -102,7 +145,9 @@ static int answer(struct http_request *req, enum vcache_kind k,
 	if (!token)
 		token = "";
 	int64_t today = date_today();
-	struct vcache *vc = thread_cache(req);
+	struct verifier *v = thread_verifier(req);
+	struct vcache *vc = v ? v->vc : NULL;
+	struct vindex *ix = NULL;
 	/* Every answer not from the cache is read on a snapshot begun
 	 * after the stamp (store.h), so a commit that moved the stamp is
 	 * in it. Without a cache there is no stamp: nothing is held. */
@@ -115,6 +160,8 @@ static int answer(struct http_request *req, enum vcache_kind k,
 		store_read_release(s);
 		vc = NULL;
 	}
+	if (vc)
+		ix = synced_index(app, s, v, &st);
 	const char *body;
 	size_t len;
 	int state;
@@ -123,8 +170,8 @@ static int answer(struct http_request *req, enum vcache_kind k,
 		*state_out = state;
 		return emit(k, out, body, len);
 	}
-	if ((rc = verify_token_with(s, app->keys, app->others, token, VERIFY_FAST,
-				    &r, err)) < 0)
+	if ((rc = verify_token_indexed(s, ix, app->keys, app->others, token,
+				       VERIFY_FAST, &r, err)) < 0)
 		return rc;
 	count(&r);
 	*state_out = (int)r.state;

@@ -34,6 +34,9 @@ struct http_app {
 	struct issue_status_cache *status;
 	/* Other issuers' keys and status lists (`trust`); NULL: none. */
 	const struct verify_others *others;
+	/* The registry's rows in memory (issue/vindex.h), shared by the
+	 * threads; NULL: every verification reads the database. */
+	struct vindex *vindex;
 };
 
 /* -- shared handler steps (h_common.c) -- */
