@@ -14,7 +14,7 @@
 struct http_request;
 struct http_response;
 
-/* "\"" + 16 hex digits + "\"": the first 8 bytes of the SHA-256. */
+/* "\"" + 16 hex digits + "\"": a 64-bit hash of the bytes (etag.c). */
 #define ETAG_LEN 18
 
 /* Writes the quoted tag of body[0..n) into out (ETAG_LEN + NUL). */
