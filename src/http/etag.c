@@ -34,11 +34,13 @@ static uint64_t mix(uint64_t k)
 }
 
 /* Little-endian on any host, so every server gives the same tag. */
-static uint64_t le64(const unsigned char *p, size_t n)
+static uint64_t le64(const unsigned char *p)
 {
-	uint64_t w = 0;
-	for (size_t i = n; i-- > 0;)
-		w = w << 8 | p[i];
+	uint64_t w;
+	memcpy(&w, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
 	return w;
 }
 
@@ -48,10 +50,12 @@ static uint64_t body_hash(const unsigned char *p, size_t n)
 	size_t i = 0;
 	for (; i + 32 <= n; i += 32)
 		for (int l = 0; l < 4; l++)
-			lane[l] = fold(lane[l], le64(p + i + 8 * l, 8));
+			lane[l] = fold(lane[l], le64(p + i + 8 * l));
 	for (; i + 8 <= n; i += 8)
-		lane[0] = fold(lane[0], le64(p + i, 8));
-	lane[1] = fold(lane[1], le64(p + i, n - i));
+		lane[0] = fold(lane[0], le64(p + i));
+	unsigned char tail[8] = { 0 };
+	memcpy(tail, p + i, n - i);
+	lane[1] = fold(lane[1], le64(tail));
 	uint64_t h = mix(n);
 	for (int l = 0; l < 4; l++)
 		h = mix(h ^ lane[l]);
