@@ -126,13 +126,30 @@ end
 LUA
 }
 
+# cpu_ticks PID...: user + system clock ticks the processes have used.
+cpu_ticks() {
+	local p t=0 u s
+	for p in "$@"; do
+		# Fields 14 and 15 of /proc/PID/stat (the name, field 2, has
+		# no spaces here: terbit, nginx).
+		read -r _ _ _ _ _ _ _ _ _ _ _ _ _ u s _ <"/proc/$p/stat" || return 1
+		t=$((t + u + s))
+	done
+	echo "$t"
+}
+
 # run_wrk URL PREFIX OUT [TOKENS]: one wrk run over random tokens (of
 # all N_DOCS unless TOKENS names another file); OUT gets "requests/s
-# p99_ms".
+# p99_ms cpu_us", the last the CPU the processes in SERVER_PIDS spent
+# per answer (from /proc, so it does not depend on how much of the
+# machine wrk took).
 run_wrk() {
-	local out rps p99
+	local out rps p99 c0 c1 n
+	c0=$(cpu_ticks ${SERVER_PIDS:-})
 	out=$(TOKENS="${4:-$CACHE/tokens}" PREFIX="$2" wrk -t2 -c64 -d"$DURATION" --latency \
 		-s "$BENCH_TMP/verify/random.lua" "$1" 2>&1) || { echo "$out" >&2; return 1; }
+	c1=$(cpu_ticks ${SERVER_PIDS:-})
+	n=$(echo "$out" | awk '/requests in/ { print $1 }')
 	echo "$out" >&2
 	if echo "$out" | grep -q 'Non-2xx'; then
 		say "non-2xx answers: $(echo "$out" | grep Non-2xx)"
@@ -145,8 +162,9 @@ run_wrk() {
 		if (u == "us") v /= 1000; else if (u == "s") v *= 1000
 		else if (u == "m") v *= 60000
 		printf "%.2f", v }')
-	[ -n "$rps" ] && [ -n "$p99" ] || return 1
-	echo "$rps $p99" >>"$3"
+	[ -n "$rps" ] && [ -n "$p99" ] && [ -n "$n" ] || return 1
+	echo "$rps $p99 $(awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v n="$n" \
+		'BEGIN { printf "%.1f", t * 1e6 / hz / n }')" >>"$3"
 }
 
 # median FILE COLUMN: the median of a column (odd counts: the middle).
@@ -233,12 +251,34 @@ rows() {
 		"$N_DOCS" "$nrps" "$ROUNDS"
 	printf 'nginx, %d static files of that size: p99 latency\t%s\tms\tmedian of %d\n' \
 		"$N_DOCS" "$np99" "$ROUNDS"
+	printf '%s: server CPU an answer\t%s\tus\tmedian of %d; user + system time from /proc over the run\n' \
+		"$name" "$(median "$t" 3)" "$ROUNDS"
+	printf 'nginx, %d static files of that size: CPU an answer\t%s\tus\tmedian of %d; master and workers\n' \
+		"$N_DOCS" "$(median "$n" 3)" "$ROUNDS"
 	local per_round
-	per_round=$(paste -d' ' "$t" "$n" | awk '{ printf "%s%.2f", (NR > 1 ? ", " : ""), $1 / $3 }')
+	per_round=$(paste -d' ' "$t" "$n" | awk '{ printf "%s%.2f", (NR > 1 ? ", " : ""), $1 / $4 }')
 	awk -v a="$trps" -v b="$nrps" -v n="$name" -v r="$per_round" 'BEGIN {
 		printf "%s / nginx\t%.2f\tx\ttarget >= 1.2 (rounds: %s)\n", n, a / b, r }'
 	awk -v p="$tp99" -v n="$name" 'BEGIN {
 		printf "%s: p99 under 10 ms\t%s\t-\ttarget p99 < 10 ms\n", n, (p + 0 < 10 ? "yes" : "NO") }'
+}
+
+# floor_rows DIR PORT: the stack's own CPU an answer, and the CPU an
+# answer that 1.2x nginx's page rate leaves the server on this machine.
+# With the two cores saturated, an answer costs the server S and wrk W
+# (W from nginx's run: 2 cores / rate - nginx's CPU), so 1.2x nginx's
+# rate needs S <= (W + N) / 1.2 - W. An estimate: it takes wrk's cost
+# per answer to be the same against both servers.
+floor_rows() {
+	local fsize ncpu nrps
+	fsize=$(curl -s "http://127.0.0.1:$2/V/offline.html" | wc -c)
+	printf 'floor: terbit answering a %s B page from memory: server CPU an answer\t%s\tus\tmedian of %d; /V/offline.html, no verification: the HTTP stack itself\n' \
+		"$fsize" "$(median "$1/t.floor" 3)" "$ROUNDS"
+	ncpu=$(median "$1/n.page" 3)
+	nrps=$(median "$1/n.page" 1)
+	awk -v c="$ncpu" -v r="$nrps" -v cores="$(nproc)" 'BEGIN {
+		w = cores * 1e6 / r - c
+		printf "server CPU an answer that 1.2x nginx (page) allows\t%.1f\tus\testimate: wrk %.1f us + nginx %.1f us an answer on %d cores\n", (w + c) / 1.2 - w, w, c, cores }'
 }
 
 bench_direct() {
@@ -264,12 +304,20 @@ bench_direct() {
 	start_nginx "$dir/nginx"
 	wait_port "$nport" || { cat "$dir/nginx/error.log" >&2; stop_pid "$pid"; return 1; }
 	: >"$dir/t.json"; : >"$dir/n.json"; : >"$dir/t.page"; : >"$dir/n.page"
+	local npids="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
+	# The floor: the same server answering a page of about the same
+	# size that needs no verification (the offline shell, kept in
+	# memory); its CPU an answer is what this HTTP stack costs by itself.
+	: >"$dir/t.floor"
+	seq 1 1000 | sed 's/.*//' >"$dir/empty.tokens"
 	for round in $(seq 1 "$ROUNDS"); do
 		say "round $round of $ROUNDS"
-		run_wrk "http://127.0.0.1:$port" /api/v1/verify/ "$dir/t.json" &&
-			run_wrk "http://127.0.0.1:$nport" /api/v1/verify/ "$dir/n.json" &&
-			run_wrk "http://127.0.0.1:$port" /V/ "$dir/t.page" &&
-			run_wrk "http://127.0.0.1:$nport" /V/ "$dir/n.page" || { rc=1; break; }
+		SERVER_PIDS=$pid run_wrk "http://127.0.0.1:$port" /api/v1/verify/ "$dir/t.json" &&
+			SERVER_PIDS=$npids run_wrk "http://127.0.0.1:$nport" /api/v1/verify/ "$dir/n.json" &&
+			SERVER_PIDS=$pid run_wrk "http://127.0.0.1:$port" /V/ "$dir/t.page" &&
+			SERVER_PIDS=$npids run_wrk "http://127.0.0.1:$nport" /V/ "$dir/n.page" &&
+			SERVER_PIDS=$pid run_wrk "http://127.0.0.1:$port" /V/offline.html \
+				"$dir/t.floor" "$dir/empty.tokens" || { rc=1; break; }
 	done
 	if [ "$rc" = 0 ]; then
 		rows "terbit verify JSON /api/v1/verify/{token}, $N_DOCS distinct" \
@@ -278,6 +326,7 @@ bench_direct() {
 		rows "terbit verify page /V/{token}, $N_DOCS distinct" \
 			"random over $N_DOCS issued tokens, $psize B answer, 4 threads" \
 			"$dir/t.page" "$dir/n.page"
+		floor_rows "$dir" "$port"
 		local rss hwm anon
 		rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
 		hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
