@@ -3,9 +3,11 @@
  * answer as JSON for apps, a PDF upload, the NIK check and the public
  * keys. No login; every route is rate limited per address by the server
  * (the NIK check doubly). Verification takes the fast path (VERIFY_FAST)
- * on this thread's store handle with the keyring loaded once, and the
- * token routes keep their answers in this thread's cache (vcache.h),
- * good until anything is committed or the day changes.
+ * with the keyring loaded once; the token routes read registry rows from
+ * the server's shared index in memory (issue/vindex.h) when it has one,
+ * else from this thread's store handle, and keep their answers in this
+ * thread's cache (vcache.h), good until anything is committed or the
+ * day changes.
  */
 #include <stddef.h>
 #include <stdlib.h>
