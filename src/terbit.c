@@ -74,6 +74,9 @@ static const struct command commands[] = {
 	  "buat kunci QR baru; kunci lama tetap memverifikasi" },
 	{ "keys export-public", cli_keys_export, "[--out DIR]",
 	  "kunci publik QR dan sertifikat CA untuk pemeriksa luring" },
+	{ "keys export-verifier", cli_keys_export_verifier, "--out DIR",
+	  "kunci untuk pemeriksa baca-saja: publik dan kunci segel, tanpa "
+	  "kunci tanda tangan" },
 	{ "keys list", cli_keys_list, "", "daftar kunci dan sertifikat" },
 	{ "keys crl", cli_keys_crl, "[--revoke KID|SERI] [--days 30]",
 	  "terbitkan CRL baru dari CA lokal (dan cabut sertifikat)" },

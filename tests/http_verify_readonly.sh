@@ -70,6 +70,46 @@ for u in "$R1" "$R2"; do
 	t_grep "$u: the new letter is SAH" '<div class="w">SAH</div>' "$BODY"
 done
 
+# A verifier on a copy of the registry whose keys hold no private
+# signing key (`keys export-verifier`): the same answers as the writer,
+# PDFs checked, and nothing on that machine can sign a document.
+K=$T_TMP/vkeys
+t_run 0 "keys export-verifier" "$TERBIT" keys export-verifier --out "$K"
+t_check "no private signing key in it" \
+	bash -c "! ls '$K' | grep -Eq '^(qr-[0-9a-f]{8}|pdf-[0-9a-f]{8}|ca)\.key\$'"
+t_check "the public QR keys, the CA and the seal key are" \
+	bash -c "ls '$K'/qr-*.pub.pem '$K/ca.pem' '$K/seal.key' '$K/qr-current' >/dev/null"
+t_grep "seal.key is 0600" '^600$' "$(stat -c %a "$K/seal.key")"
+t_grep "the directory is 0700" '^700$' "$(stat -c %a "$K")"
+t_run 2 "export-verifier without --out: refused" "$TERBIT" keys export-verifier
+mkdir -p "$T_TMP/copy"
+db ".backup '$T_TMP/copy/terbit.db'"
+cp -a "$K" "$T_TMP/copy/keys"
+t_check "verifier on the copy starts" \
+	srv_start ro3 TERBIT_DATA="$T_TMP/copy" -- --rate-limit 0 --verify-only --threads 1
+R3_PID=$PID R3=$URL
+for tok in "$V_TOK" "$(token_of "$NEWDOC")" "$(token_of "$CARD")" "$(token_of "$SUPERSEDED")"; do
+	req "$W_URL/api/v1/verify/$tok"; w_body=$BODY
+	req "$R3/api/v1/verify/$tok"
+	t_check "copy: $(jget "$BODY" '["state"]') as the writer says" test "$BODY" = "$w_body"
+done
+F_TOK="${V_TOK:0:143}$([ "${V_TOK: -1}" = A ] && echo B || echo A)"
+req "$R3/api/v1/verify/$F_TOK"
+t_grep "copy: a changed token is FORGED (the public key checks it)" '"state":"FORGED"' "$BODY"
+req "$W_URL/.well-known/terbit/keys"; w_body=$BODY
+req "$R3/.well-known/terbit/keys"
+t_check "copy: the writer's public keys, the current one marked" test "$BODY" = "$w_body"
+"$TERBIT" document pdf "$NEWDOC" --out "$T_TMP/new.pdf" >/dev/null 2>&1 ||
+	db "SELECT writefile('$T_TMP/new.pdf', pdf) FROM document_pdfs WHERE serial = '$NEWDOC'" >/dev/null
+req -X POST -H 'Content-Type: application/pdf' --data-binary "@$T_TMP/new.pdf" "$R3/api/v1/verify"
+t_grep "copy: the letter's PDF verifies VALID" '"state":"VALID"' "$BODY"
+free2=$(echo $FREE_CASES | cut -d' ' -f2)
+t_run nz "the copy cannot issue: no signing key" env TERBIT_DATA="$T_TMP/copy" \
+	"$TERBIT" issue "$free2" letter --by dinsos
+t_grep "it says the key is missing" 'kunci' "$ERR"
+PID=$R3_PID; srv_stop
+t_grep "verifier on the copy: exit 0 on SIGTERM" '^0$' "$STOP_RC"
+
 t_run nz "no database: refused" env TERBIT_DATA="$T_TMP/none" \
 	"$TERBIT" serve --verify-only --listen 127.0.0.1:0
 t_grep "no database: says why" 'basis data' "$ERR"

@@ -98,6 +98,7 @@ int cli_keys_init(struct cli *c);
 int cli_keys_import(struct cli *c);
 int cli_keys_rotate(struct cli *c);
 int cli_keys_export(struct cli *c);
+int cli_keys_export_verifier(struct cli *c);
 int cli_keys_crl(struct cli *c);
 int cli_keys_new_signer(struct cli *c);
 int cli_keys_list(struct cli *c);

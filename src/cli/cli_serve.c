@@ -105,7 +105,9 @@ static int app_load(struct cli *c, const struct config *cfg,
 /*
  * --verify-only: what a read-only verifier needs and nothing more. The
  * keyring (token keys and the registry's seal key: every answer checks
- * its row's seal) and the public routes that only read (the verifier,
+ * its row's seal), from a keys directory `keys export-verifier` wrote
+ * (no private signing key) or the writer's own, and the public routes
+ * that only read (the verifier,
  * the public keys, /healthz, /metrics); no policy, layouts, templates,
  * sign-in or web pages. Its database handles are read-only
  * (store_open_readonly), so any write fails in SQLite itself.
@@ -114,7 +116,7 @@ static int app_load_verifier(const struct config *cfg, struct app_state *st,
 			     struct buf *err)
 {
 	memset(st, 0, sizeof *st);
-	int rc = keyring_load(cfg->data, &st->keys, err);
+	int rc = keyring_load_verifier(cfg->data, &st->keys, err);
 	if (rc == 0 && !(st->routes = calloc(http_routes_len, sizeof *st->routes)))
 		rc = tb_err(err, TB_ENOMEM, "memori habis");
 	for (size_t i = 0; rc == 0 && i < http_routes_len; i++)

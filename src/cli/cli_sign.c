@@ -133,6 +133,27 @@ out:
 	return rc;
 }
 
+int cli_keys_export_verifier(struct cli *c)
+{
+	static const char *const opts[] = { "--out", NULL };
+	struct keyring *kr = NULL;
+	const char *dir = cli_opt(c, "--out");
+	int rc = cli_expect(c, 0, opts);
+	if (!rc && !dir)
+		rc = tb_err(&c->err, TB_EINVAL, "--out DIR wajib diisi");
+	if (!rc)
+		rc = keyring_load(c->data_dir, &kr, &c->err);
+	if (!rc)
+		rc = keyring_export_verifier(kr, c->data_dir, dir, &c->err);
+	if (!rc)
+		printf("Kunci pemeriksa (publik dan kunci segel, tanpa kunci "
+		       "tanda tangan) ditulis ke %s\n"
+		       "Salin sebagai DATA/keys di mesin terbit serve "
+		       "--verify-only.\n", dir);
+	keyring_free(kr);
+	return rc;
+}
+
 int cli_keys_list(struct cli *c)
 {
 	struct keyring *kr = NULL;

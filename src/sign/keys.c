@@ -562,13 +562,18 @@ static int read_pem_file(const char *dir, const char *name, struct buf *out,
 	return rc;
 }
 
-EVP_PKEY *keys_load_private(const char *dir, const char *name, struct buf *err)
+/* A key PEM file of dir: a private key, or a public one (export-public's
+ * qr-KID.pub.pem). */
+static EVP_PKEY *load_key(const char *dir, const char *name, int private,
+			  struct buf *err)
 {
 	struct buf pem = BUF_INIT;
 	EVP_PKEY *key = NULL;
 	if (read_pem_file(dir, name, &pem, err) == 0) {
 		BIO *bio = BIO_new_mem_buf(pem.data, (int)pem.len);
-		key = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+		if (bio)
+			key = private ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)
+				      : PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
 		BIO_free(bio);
 		if (!key)
 			crypto_err(err, name);
@@ -576,6 +581,11 @@ EVP_PKEY *keys_load_private(const char *dir, const char *name, struct buf *err)
 	OPENSSL_cleanse(pem.data, pem.len);
 	buf_release(&pem);
 	return key;
+}
+
+EVP_PKEY *keys_load_private(const char *dir, const char *name, struct buf *err)
+{
+	return load_key(dir, name, 1, err);
 }
 
 /* Reads every certificate of a PEM file: the first into *first, the rest
@@ -905,16 +915,14 @@ out:
 	return rc;
 }
 
-static int add_qr(struct keyring *kr, const char *dir, const char *name,
-		  struct buf *err)
+/* Adds key (taken: freed on failure), read from the file name
+ * (qr-KID...), whose kid it must have. */
+static int add_qr_key(struct keyring *kr, const char *name, EVP_PKEY *key,
+		      struct buf *err)
 {
 	unsigned char kid[KEYS_KID_LEN];
 	size_t publen = 32;
-	struct qr_key *q;
-	EVP_PKEY *key = keys_load_private(dir, name, err);
-	if (!key)
-		return TB_ECRYPTO;
-	q = realloc(kr->qr, (kr->nqr + 1) * sizeof *q);
+	struct qr_key *q = realloc(kr->qr, (kr->nqr + 1) * sizeof *q);
 	if (!q) {
 		EVP_PKEY_free(key);
 		return tb_err(err, TB_ENOMEM, "memori habis");
@@ -935,6 +943,14 @@ static int add_qr(struct keyring *kr, const char *dir, const char *name,
 	kr->nqr++;
 	return 0;
 }
+
+static int add_qr(struct keyring *kr, const char *dir, const char *name,
+		  struct buf *err)
+{
+	EVP_PKEY *key = keys_load_private(dir, name, err);
+	return key ? add_qr_key(kr, name, key, err) : TB_ECRYPTO;
+}
+
 
 static int add_pdf(struct keyring *kr, const char *dir, const char *name,
 		   struct buf *err)
@@ -980,8 +996,20 @@ static int cmp_name(const void *a, const void *b)
 }
 
 /* Lists keys/ sorted, so key order (and the JSON) is stable. */
-static int list_dir(const char *dir, char ***names, size_t *n,
-		    struct buf *err)
+/* The writer's key files: private QR keys and PDF signers. */
+static int is_signing_file(const char *name)
+{
+	return name_is(name, "qr-", ".key") || name_is(name, "pdf-", ".pem");
+}
+
+/* A read-only verifier's QR keys: export-public's public halves. */
+static int is_public_qr(const char *name)
+{
+	return name_is(name, "qr-", ".pub.pem");
+}
+
+static int list_dir(const char *dir, int (*want)(const char *name),
+		    char ***names, size_t *n, struct buf *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -990,8 +1018,7 @@ static int list_dir(const char *dir, char ***names, size_t *n,
 			      errno == ENOENT ? "kunci belum dibuat; jalankan: "
 			      "terbit keys init" : "tidak dapat membaca %s", dir);
 	while ((e = readdir(d))) {
-		if (!name_is(e->d_name, "qr-", ".key") &&
-		    !name_is(e->d_name, "pdf-", ".pem"))
+		if (!want(e->d_name))
 			continue;
 		char **more = realloc(*names, (*n + 1) * sizeof *more);
 		char *dup = strdup(e->d_name);
@@ -1006,7 +1033,9 @@ static int list_dir(const char *dir, char ***names, size_t *n,
 		(*names)[(*n)++] = dup;
 	}
 	closedir(d);
-	qsort(*names, *n, sizeof **names, cmp_name);
+	/* qsort wants an array even for no elements. */
+	if (*n)
+		qsort(*names, *n, sizeof **names, cmp_name);
 	return 0;
 }
 
@@ -1167,6 +1196,24 @@ static int check_modes(const char *dir, struct buf *err)
 	return rc;
 }
 
+static void names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The QR key dir/qr-current names becomes the current one. */
+static int current_qr(struct keyring *kr, const char *dir, struct buf *err)
+{
+	unsigned char kid[KEYS_KID_LEN];
+	int rc = read_current(dir, "qr-current", kid, err);
+	if (rc == 0 && (!kr->nqr || find_kid(kr->qr->kid, sizeof *kr->qr,
+					    kr->nqr, kid, &kr->qr_current)))
+		rc = tb_err(err, TB_ECRYPTO, "kunci QR aktif tidak ditemukan");
+	return rc;
+}
+
 int keyring_load(const char *data_dir, struct keyring **out, struct buf *err)
 {
 	struct buf dir = BUF_INIT;
@@ -1184,7 +1231,7 @@ int keyring_load(const char *data_dir, struct keyring **out, struct buf *err)
 	buf_init(&kr->crl_der, 0);
 	if ((rc = keys_dir(&dir, data_dir, err)) ||
 	    (rc = check_modes(dir.data, err)) ||
-	    (rc = list_dir(dir.data, &names, &nnames, err)))
+	    (rc = list_dir(dir.data, is_signing_file, &names, &nnames, err)))
 		goto out;
 	for (size_t i = 0; i < nnames && !rc; i++)
 		rc = names[i][0] == 'q' ? add_qr(kr, dir.data, names[i], err)
@@ -1193,13 +1240,8 @@ int keyring_load(const char *data_dir, struct keyring **out, struct buf *err)
 	    (rc = load_crl(kr, dir.data, err)) ||
 	    (rc = load_seal(kr, dir.data, err)))
 		goto out;
-	if ((rc = read_current(dir.data, "qr-current", kid, err)))
+	if ((rc = current_qr(kr, dir.data, err)))
 		goto out;
-	if (!kr->nqr || find_kid(kr->qr->kid, sizeof *kr->qr, kr->nqr, kid,
-		     &kr->qr_current)) {
-		rc = tb_err(err, TB_ECRYPTO, "kunci QR aktif tidak ditemukan");
-		goto out;
-	}
 	if ((rc = read_current(dir.data, "pdf-current", kid, err)))
 		goto out;
 	if (!kr->npdf || find_kid(kr->pdf->kid, sizeof *kr->pdf, kr->npdf, kid,
@@ -1214,9 +1256,7 @@ int keyring_load(const char *data_dir, struct keyring **out, struct buf *err)
 	*out = kr;
 	kr = NULL;
 out:
-	for (size_t i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
+	names_free(names, nnames);
 	buf_release(&dir);
 	keyring_free(kr);
 	return rc;
@@ -1392,6 +1432,56 @@ int keys_ed25519_ok(EVP_PKEY *key, const void *msg, size_t n,
 	return ok;
 }
 
+/* 1 when dir holds a private QR key: a writer's keys directory. */
+static int has_private_qr(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+	while (d && !found && (e = readdir(d)))
+		found = name_is(e->d_name, "qr-", ".key");
+	if (d)
+		closedir(d);
+	return found;
+}
+
+int keyring_load_verifier(const char *data_dir, struct keyring **out,
+			  struct buf *err)
+{
+	struct buf dir = BUF_INIT;
+	char **names = NULL;
+	size_t nnames = 0;
+	struct keyring *kr = NULL;
+	*out = NULL;
+	int rc = keys_dir(&dir, data_dir, err);
+	if (rc == 0 && has_private_qr(dir.data)) {
+		buf_release(&dir);
+		return keyring_load(data_dir, out, err);
+	}
+	if (rc == 0)
+		rc = check_modes(dir.data, err);
+	if (rc == 0)
+		rc = keyring_load_public(dir.data, &kr, err);
+	if (rc == 0)
+		rc = list_dir(dir.data, is_public_qr, &names, &nnames, err);
+	for (size_t i = 0; rc == 0 && i < nnames; i++) {
+		EVP_PKEY *key = load_key(dir.data, names[i], 0, err);
+		rc = key ? add_qr_key(kr, names[i], key, err) : TB_ECRYPTO;
+	}
+	if (rc == 0)
+		rc = load_seal(kr, dir.data, err);
+	if (rc == 0)
+		rc = current_qr(kr, dir.data, err);
+	if (rc == 0) {
+		*out = kr;
+		kr = NULL;
+	}
+	names_free(names, nnames);
+	buf_release(&dir);
+	keyring_free(kr);
+	return rc;
+}
+
 int keyring_public_json(const struct keyring *kr, struct buf *out)
 {
 	struct json j;
@@ -1488,7 +1578,39 @@ out:
 	return rc;
 }
 
-/* ---- listing ---- */
+int keyring_export_verifier(const struct keyring *kr, const char *data_dir,
+			    const char *dir, struct buf *err)
+{
+	struct buf from = BUF_INIT, key = BUF_INIT, path = BUF_INIT;
+	char hex[KEYS_KID_LEN * 2 + 2];
+	int rc = keyring_export_public(kr, dir, err);
+	/* The seal key is a secret: the directory becomes the owner's. */
+	if (rc == 0 && chmod(dir, 0700) != 0)
+		rc = tb_err(err, TB_EIO, "chmod %s: %s", dir, strerror(errno));
+	if (rc == 0 && (keys_dir(&from, data_dir, err) ||
+			buf_adds(&from, "/" KEYS_SEAL_FILE) ||
+			buf_addf(&path, "%s/" KEYS_SEAL_FILE, dir)))
+		rc = err->len ? TB_ENOMEM : tb_err(err, TB_ENOMEM, "memori habis");
+	if (rc == 0)
+		rc = buf_read_file(&key, from.data, 1024, err);
+	if (rc == 0)
+		rc = buf_write_file(path.data, key.data, key.len, 0600, err);
+	if (rc == 0) {
+		keys_kid_hex(kr->qr[kr->qr_current].kid, hex);
+		strcat(hex, "\n");
+		buf_reset(&key);
+		rc = buf_adds(&key, hex) ? tb_err(err, TB_ENOMEM, "memori habis")
+					  : write_public_file(dir, "qr-current",
+							      &key, err);
+	}
+	OPENSSL_cleanse(key.data, key.len);
+	buf_release(&key);
+	buf_release(&from);
+	buf_release(&path);
+	return rc;
+}
+
+/* ---- listing ---- *//* ---- listing ---- */
 
 static int add_name(struct buf *out, X509_NAME *name)
 {

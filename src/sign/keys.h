@@ -104,6 +104,24 @@ void keyring_free(struct keyring *kr);
  */
 int keyring_load_public(const char *dir, struct keyring **out,
 			struct buf *err);
+/*
+ * The keyring of a read-only verifier (`serve --verify-only`) from
+ * DATA/keys as `keyring_export_verifier` writes it: the QR keys' public
+ * halves, the CA certificates and CRL, the registry's seal key, and which
+ * QR key is current. It verifies tokens, PDFs and seals and signs
+ * nothing: no private signing key is read, so a machine holding a copy
+ * of the registry cannot make documents. A writer's whole keys directory
+ * (one holding a private QR key) is loaded as keyring_load does.
+ */
+int keyring_load_verifier(const char *data_dir, struct keyring **out,
+			  struct buf *err);
+/*
+ * Writes into dir what keyring_load_verifier reads: export-public's
+ * files, the seal key (0600, read from data_dir's keys) and qr-current;
+ * dir is made 0700.
+ */
+int keyring_export_verifier(const struct keyring *kr, const char *data_dir,
+			    const char *dir, struct buf *err);
 
 /*
  * The public half for offline checkers, as one JSON document (what

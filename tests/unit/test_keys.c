@@ -2,12 +2,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <cmocka.h>
 #include <sys/stat.h>
 
 #include "core/err.h"
 #include "sign/keys.h"
+#include "sign/token.h"
 #include "sign_fixture.h"
 
 static mode_t mode_of(const char *dir, const char *name)
@@ -116,6 +119,61 @@ static void test_public_json(void **state)
 	buf_release(&err);
 }
 
+/* What a read-only verifier on another machine holds: it checks the
+ * office's tokens with the public halves, knows the current key and
+ * has the seal key, and cannot sign; the writer's own directory still
+ * loads whole; a qr-current naming no key there is refused. */
+static void test_verifier_keys(void **state)
+{
+	struct fixture *f = *state;
+	struct buf err = BUF_INIT, tok = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
+	char copy[160], keys[176], w[9], v[9];
+	struct keyring *kr, *whole;
+	struct token t;
+	static const unsigned char serial[TOKEN_SERIAL_LEN] = { 9, 8, 7, 6, 5, 4, 3, 2 };
+	static const struct token_field tf[] = { { "name", "X" } };
+	snprintf(copy, sizeof copy, "%s/copy", f->dir);
+	snprintf(keys, sizeof keys, "%s/keys", copy);
+	assert_int_equal(mkdir(copy, 0700), 0);
+	assert_int_equal(keyring_export_verifier(f->kr, f->dir, keys, &err), 0);
+	assert_int_equal(mode_of(copy, "keys"), 0700);
+	assert_int_equal(mode_of(keys, "seal.key"), 0600);
+	assert_int_equal(keyring_load_verifier(copy, &kr, &err), 0);
+	keyring_qr_current(f->kr, w);
+	keyring_qr_current(kr, v);
+	assert_string_equal(v, w);
+	assert_int_equal(keyring_has_seal(kr), 1);
+	assert_int_equal(keyring_public_json(f->kr, &a), 0);
+	assert_int_equal(keyring_public_json(kr, &b), 0);
+	assert_string_equal(a.data, b.data);
+	assert_int_equal(token_make(f->kr, TOKEN_LETTER, 3510, serial, 20000,
+				    20400, tf, 1, NULL, &tok, &err), 0);
+	assert_int_equal(token_parse(tok.data, tok.len, &t, &err), 0);
+	assert_int_equal(token_verify(&t, kr), TOKEN_OK);
+	buf_reset(&tok);
+	assert_int_not_equal(token_make(kr, TOKEN_LETTER, 3510, serial, 20000,
+					20400, tf, 1, NULL, &tok, &err), 0);
+	keyring_free(kr);
+	assert_int_equal(keyring_load_verifier(f->dir, &whole, &err), 0);
+	buf_reset(&tok);
+	assert_int_equal(token_make(whole, TOKEN_LETTER, 3510, serial, 20000,
+				    20400, tf, 1, NULL, &tok, &err), 0);
+	keyring_free(whole);
+	char path[200];
+	snprintf(path, sizeof path, "%s/qr-current", keys);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("00000000\n", fp);
+	fclose(fp);
+	buf_reset(&err);
+	assert_int_equal(keyring_load_verifier(copy, &kr, &err), TB_ECRYPTO);
+	assert_non_null(strstr(err.data, "kunci QR aktif"));
+	buf_release(&err);
+	buf_release(&tok);
+	buf_release(&a);
+	buf_release(&b);
+}
+
 static void test_kid_parse(void **state)
 {
 	(void)state;
@@ -154,6 +212,8 @@ int main(void)
 						fixture_setup, fixture_teardown),
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test_setup_teardown(test_public_json, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_verifier_keys, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test(test_kid_parse),
 		cmocka_unit_test_setup_teardown(test_import_rejects_garbage,
