@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/err.h"
 #include "core/fmt.h"
@@ -141,17 +140,12 @@ static int queue_page(struct store *s, const struct cases_actor *a,
 		return rc;
 	if (state && state_parse(state) < 0)
 		return tb_err(err, TB_EINVAL, "status tidak dikenal: %s", state);
-	/* Not time(): glibc reads the kernel's coarse clock for it, which
-	 * lags the precise one SQLite stamps state_since with by up to a
-	 * tick, so a case moved in the first milliseconds of a second
-	 * waited -1 s (test_cases' queue_by_waiting_time failed on it). */
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
 	struct store_queue_query q = {
 		.state = state,
 		.prefix = prefix,
 		.newest_first = sort == CASES_WAIT_SHORTEST,
-		.now = (int64_t)ts.tv_sec,
+		/* The precise clock state_since was stamped by (fmt.h). */
+		.now = clock_now(),
 		.offset = offset,
 		.limit = limit,
 	};

@@ -118,7 +118,14 @@ int64_t clock_now(void)
 	int64_t t;
 	if (o && iso_utc_parse(o, &t) == 0)
 		return t;
-	return (int64_t)time(NULL);
+	/* Not time(): glibc reads the kernel's coarse clock for it, which
+	 * lags the precise one SQLite stamps rows with ('now') by up to a
+	 * tick, so a time measured from a row stamped in the first
+	 * milliseconds of a second came out a second short (the case
+	 * queue's waiting time was -1 s; test_cases caught it). */
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec;
 }
 
 int64_t date_today(void)

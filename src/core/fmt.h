@@ -66,8 +66,9 @@ void fmt_iso_utc(int64_t t, char out[32]);
  * (what the store writes) -> unix seconds, the fraction dropped. 0 or
  * TB_EINVAL. */
 int iso_utc_parse(const char *s, int64_t *out);
-/* Now, unix seconds; TERBIT_NOW=YYYY-MM-DDTHH:MM:SSZ (iso_utc_parse's
- * form) overrides it so tests can fix the time a page shows. */
+/* Now, unix seconds, from the same precise clock SQLite stamps rows
+ * with; TERBIT_NOW=YYYY-MM-DDTHH:MM:SSZ (iso_utc_parse's form) overrides
+ * it so tests can fix the time a page shows. */
 int64_t clock_now(void);
 /* Today (UTC) as days since 1970-01-01: TERBIT_TODAY=YYYY-MM-DD
  * overrides it so tests can move the clock (expiry), else the day of
