@@ -116,11 +116,10 @@ static int put_jobs(struct web_req *w)
 		tmpl_put_int(row, "id", j->id);
 		tmpl_put_int(row, "cups_id", j->cups_id);
 		tmpl_put_str(row, "printer", j->printer);
-		tmpl_put_str(row, "what", strcmp(j->kind, "letter") == 0
-						  ? "Surat"
-					  : strcmp(j->kind, "sheet") == 0
-						  ? "Kartu, lembar A4"
-						  : "Kartu");
+		/* A sheet is a way to print cards, not a document kind. */
+		tmpl_put_str(row, "what", strcmp(j->kind, "sheet") == 0
+						  ? "Kartu KIS, lembar A4"
+						  : web_kind_label(j->kind));
 		tmpl_put_int(row, "copies", j->copies);
 		tmpl_put_str(row, "state", print_state_word(st));
 		tmpl_put_str(row, "pill", pill_of(st));
