@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/digest.h"
+
 #define WAYS 8
 #define KEY_MAX 64
 
@@ -55,22 +57,16 @@ int64_t ratelimit_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* FNV-1a: addresses are short and not chosen to collide with each other
- * in any way that matters more than an eviction. */
-static size_t hash(const char *s)
-{
-	uint64_t h = 1469598103934665603u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return (size_t)h;
-}
 
 /* The client's bucket in its set, or a free / least recent one reset to
  * a full bucket for it. */
 static struct bucket *bucket_for(struct ratelimit *rl, const char *key,
 				 int64_t now_ms)
 {
-	struct bucket *set = rl->b + (hash(key) % rl->nsets) * WAYS;
+	/* Addresses are not chosen to collide in any way that matters more
+	 * than an eviction. */
+	struct bucket *set =
+		rl->b + (digest_hash64(key, strlen(key)) % rl->nsets) * WAYS;
 	struct bucket *victim = &set[0];
 	for (int i = 0; i < WAYS; i++) {
 		if (strcmp(set[i].key, key) == 0)

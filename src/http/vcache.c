@@ -60,22 +60,6 @@ void vcache_free(struct vcache *c)
 	free(c);
 }
 
-/* Eight bytes a step, multiply and fold: it only spreads tokens over the
- * sets and screens out other tokens; equality is checked in full. */
-static uint64_t hash_of(const char *token, size_t n)
-{
-	uint64_t h = 0x9E3779B97F4A7C15u ^ n, w;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, token + i, 8);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDu;
-		h ^= h >> 32;
-	}
-	for (; i < n; i++)
-		h = (h ^ (unsigned char)token[i]) * 0x100000001B3u;
-	h ^= h >> 29;
-	return h;
-}
 
 /* The hash is the presented token's own: comparing it first tells an
  * asker nothing about a kept token but "some kept token hashes alike";
@@ -101,7 +85,9 @@ int vcache_get(struct vcache *c, const char *token,
 	size_t n = strlen(token);
 	if (n > VCACHE_TOKEN_MAX || (unsigned)k >= VCACHE__KINDS)
 		return TB_ENOTFOUND;
-	uint64_t h = hash_of(token, n);
+	/* It only spreads tokens over the sets and screens out other
+	 * tokens; equality is checked in full. */
+	uint64_t h = digest_hash64(token, n);
 	const struct vc_way *set = &c->slot[h % SETS * WAYS];
 	const struct vc_entry *e = NULL;
 	for (int w = 0; w < WAYS && !e; w++)
@@ -122,7 +108,7 @@ int vcache_put(struct vcache *c, const char *token,
 	size_t n = strlen(token);
 	if (n > VCACHE_TOKEN_MAX || (unsigned)k >= VCACHE__KINDS)
 		return TB_EINVAL;
-	uint64_t h = hash_of(token, n);
+	uint64_t h = digest_hash64(token, n);
 	size_t si = h % SETS;
 	struct vc_way *set = &c->slot[si * WAYS], *way = NULL;
 	/* This token's way, else an empty one, else the next in turn. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/digest.h"
 #include "core/err.h"
 #include "core/ids.h"
 #include "core/log.h"
@@ -80,12 +81,7 @@ static int serial_key(const char *serial, uint64_t *key)
  * run of them cannot pile up in one stretch of the table. */
 static size_t slot_of(const struct vindex *ix, uint64_t k)
 {
-	k ^= k >> 30;
-	k *= 0xbf58476d1ce4e5b9ULL;
-	k ^= k >> 27;
-	k *= 0x94d049bb133111ebULL;
-	k ^= k >> 31;
-	return (size_t)k & (ix->cap - 1);
+	return (size_t)digest_mix64(k) & (ix->cap - 1);
 }
 
 static struct slot *find(const struct vindex *ix, uint64_t k)

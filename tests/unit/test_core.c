@@ -393,6 +393,24 @@ static void test_masks(void **state)
 
 /* ---- digest ---- */
 
+/* The fast hash: the vectors test_http's ETags and
+ * tests/http_verify_etag.sh recompute in Python; the mixer spreads
+ * neighbouring keys over a table's low bits. */
+static void test_digest_hash64(void **state)
+{
+	(void)state;
+	unsigned char seq[77];
+	for (size_t i = 0; i < sizeof seq; i++)
+		seq[i] = (unsigned char)i;
+	assert_true(digest_hash64("abc", 3) == 0x95f2c38b60a1bcbeULL);
+	assert_true(digest_hash64("", 0) == 0x613a749ec8ec5e13ULL);
+	assert_true(digest_hash64(seq, sizeof seq) == 0xa886695472f75d41ULL);
+	unsigned seen = 0;
+	for (uint64_t k = 0; k < 16; k++)
+		seen |= 1u << (digest_mix64(k) & 15);
+	assert_true(__builtin_popcount(seen) >= 8);
+}
+
 static void test_digest_sha256(void **state)
 {
 	(void)state;
@@ -605,6 +623,7 @@ int main(void)
 		cmocka_unit_test(test_str_digits),
 		cmocka_unit_test(test_str_hex),
 		cmocka_unit_test(test_vec_reserve),
+		cmocka_unit_test(test_digest_hash64),
 		cmocka_unit_test(test_digest_sha256),
 		cmocka_unit_test(test_rand_bytes),
 		cmocka_unit_test(test_utf8_check),
