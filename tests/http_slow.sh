@@ -15,6 +15,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/http-lib.bash"
 command -v python3 >/dev/null || { t_fail "python3 missing"; t_done; exit 1; }
+export PYTHONPATH="$(cd "$(dirname "$0")" && pwd)${PYTHONPATH:+:$PYTHONPATH}"
 
 t_run 0 "terbit init" "$TERBIT" init
 t_check "server starts" srv_start slow TERBIT_MAX_CONNECTIONS=100 \
@@ -25,25 +26,13 @@ cat >"$T_TMP/raw.py" <<'EOF'
 import select, socket, sys, time
 port = int(sys.argv[2])
 
+from rawsock import conn as connect, read
+
 def conn(src="127.0.0.1"):
-    s = socket.socket()
-    s.settimeout(5)
-    s.bind((src, 0))
-    s.connect(("127.0.0.1", port))
-    return s
+    return connect(port, src)
 
 def read_all(s, limit=8.0):
-    out, end = b"", time.time() + limit
-    try:
-        while time.time() < end:
-            s.settimeout(max(0.1, end - time.time()))
-            d = s.recv(65536)
-            if not d:
-                break
-            out += d
-    except OSError:
-        pass
-    return out
+    return read(s, limit)[0]
 
 def trickle():
     # One header line every 4 s: never idle long, never complete.
