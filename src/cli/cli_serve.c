@@ -179,6 +179,7 @@ static const struct {
 	{ "--threads", "threads" },
 	{ "--rate-limit", "rate_limit" },
 	{ "--data", "data" },
+	{ "--verify-listen", "verify_listen" },
 };
 
 static int load_config(struct cli *c, struct config *cfg)
@@ -291,7 +292,8 @@ int cli_serve(struct cli *c)
 	static const char *const allowed[] = { "--listen", "--threads",
 					       "--config", "--rate-limit",
 					       "--policy", "--root",
-					       "--verify-only", NULL };
+					       "--verify-only", "--verify-listen",
+					       NULL };
 	struct config cfg;
 	struct follower follow = { 0 };
 	struct http_server *srv = NULL;
@@ -367,6 +369,17 @@ int cli_serve(struct cli *c)
 	       http_server_port(srv), cfg.threads, cfg.data,
 	       verify_only ? ", hanya verifikasi, baca saja" : "");
 	fflush(stdout);
+	if (cfg.verify_listen[0]) {
+		rc = http_server_lane(srv, cfg.verify_listen, &c->err);
+		if (rc < 0) {
+			http_server_stop(srv);
+			srv = NULL;
+			goto out;
+		}
+		printf("jalur verifikasi di port %u (GET /V/..., /api/v1/verify/...)\n",
+		       http_server_lane_port(srv));
+		fflush(stdout);
+	}
 	/* A read-only verifier writes nothing, print records included. */
 	if (!verify_only)
 		follower_start(&follow, cfg.data);

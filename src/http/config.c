@@ -25,6 +25,10 @@ static const struct key {
 	{ { "listen",
 	    "address:port to listen on ([::1]:8080 for IPv6; port 0 picks a free one)" },
 	  K_STR, offsetof(struct config, listen), 0, 0, "127.0.0.1:8080" },
+	{ { "verify_listen",
+	    "address:port of the verification lane: the public GET routes of "
+	    "verification on a reader of terbit's own (docs/server.md); empty: none" },
+	  K_STR, offsetof(struct config, verify_listen), 0, 0, "" },
 	{ { "data",
 	    "data directory holding terbit.db" },
 	  K_STR, offsetof(struct config, data), 0, 0, "./terbit-data" },

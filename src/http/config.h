@@ -20,6 +20,7 @@
 
 struct config {
 	char listen[CONFIG_STR_MAX];     /* "127.0.0.1:8080" */
+	char verify_listen[CONFIG_STR_MAX]; /* the lane's address; "" none */
 	char data[CONFIG_STR_MAX];       /* data directory (TERBIT_DATA, --data) */
 	char access_log[CONFIG_STR_MAX]; /* "stderr", "off" or a file path */
 	unsigned threads;                /* worker threads (epoll each) */

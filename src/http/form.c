@@ -163,3 +163,78 @@ const struct http_file *http_form_get_file(const struct http_form *f,
 	const struct field *fd = get(f, name, 1);
 	return fd ? &fd->file : NULL;
 }
+
+static int hexdig(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
+}
+
+/* s[0..n) with %XX and '+' decoded, as libmicrohttpd's post processor
+ * decodes them (a '%' without two hex digits after it stays), into out. */
+static void url_unescape(const char *s, size_t n, struct buf *out, int *rc)
+{
+	for (size_t i = 0; *rc == 0 && i < n; i++) {
+		int hi, lo;
+		char ch = s[i];
+		if (ch == '+') {
+			ch = ' ';
+		} else if (ch == '%' && i + 2 < n && (hi = hexdig(s[i + 1])) >= 0 &&
+			   (lo = hexdig(s[i + 2])) >= 0) {
+			ch = (char)(hi * 16 + lo);
+			i += 2;
+		}
+		*rc = buf_addc(out, ch);
+	}
+}
+
+int http_form_urlencoded(const char *content_type, const char *body, size_t n,
+			 size_t max, struct http_form **out)
+{
+	*out = NULL;
+	size_t ctl = content_type ? strcspn(content_type, "; \t") : 0;
+	if (ctl != 33 ||
+	    strncasecmp(content_type, "application/x-www-form-urlencoded", ctl))
+		return TB_EMEDIA;
+	if (n > max)
+		return TB_ETOOBIG;
+	struct http_form *f = calloc(1, sizeof *f);
+	if (!f)
+		return TB_ENOMEM;
+	f->max = max;
+	f->fed = n;
+	struct buf key = BUF_INIT, val = BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n;) {
+		size_t len = 0;
+		while (i + len < n && body[i + len] != '&')
+			len++;
+		const char *pair = body + i, *eq = memchr(pair, '=', len);
+		size_t kl = eq ? (size_t)(eq - pair) : len;
+		i += len + 1;
+		if (!len)
+			continue;
+		buf_reset(&key);
+		buf_reset(&val);
+		url_unescape(pair, kl, &key, &rc);
+		if (eq)
+			url_unescape(eq + 1, len - kl - 1, &val, &rc);
+		/* A NUL in a name would cut it short where it is compared. */
+		if (rc == 0 && memchr(key.data ? key.data : "", '\0', key.len))
+			rc = TB_EINVAL;
+		if (rc == 0 && on_field(f, MHD_POSTDATA_KIND, key.data ? key.data : "",
+					NULL, NULL, NULL, val.data ? val.data : "",
+					0, val.len) != MHD_YES)
+			rc = f->failed ? f->failed : TB_EINVAL;
+	}
+	buf_release(&key);
+	buf_release(&val);
+	if (rc < 0) {
+		http_form_free(f);
+		return rc;
+	}
+	*out = f;
+	return 0;
+}

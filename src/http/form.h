@@ -24,6 +24,15 @@ int http_form_is(const char *content_type);
 /* NULL when memory runs out or libmicrohttpd cannot parse this content
  * type (a multipart without its boundary): the server answers 400. */
 struct http_form *http_form_new(struct MHD_Connection *conn, size_t max);
+/*
+ * A whole urlencoded body already in memory (the lane reads bodies
+ * itself): the same fields libmicrohttpd's post processor would give.
+ * TB_EMEDIA unless content_type is application/x-www-form-urlencoded,
+ * TB_ETOOBIG past max, TB_EINVAL for too many fields or a NUL in a
+ * name, TB_ENOMEM. *out is the caller's to free.
+ */
+int http_form_urlencoded(const char *content_type, const char *body, size_t n,
+			 size_t max, struct http_form **out);
 /* The next n body bytes. TB_ETOOBIG past max; TB_EINVAL when the body is
  * malformed or has too many fields; TB_ENOMEM. */
 int http_form_feed(struct http_form *f, const char *data, size_t n);

@@ -22,29 +22,29 @@
 
 const struct route http_routes[] = {
 	/* -- operations -- */
-	{ "GET", "/healthz", h_healthz, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "GET", "/healthz", h_healthz, ROUTE_PUBLIC, 0, NULL, ROUTE_LANE },
 	{ "GET", "/metrics", h_metrics, ROUTE_PUBLIC, 0, NULL, 0 },
 	/* -- verification -- */
 	/* The offline verifier's files before the token rows, which would
 	 * take their last segment for a token. */
-	{ "GET", "/V/sw.js", h_sw_worker, ROUTE_PUBLIC, 0, NULL, 0 },
-	{ "GET", "/v/sw.js", h_sw_worker, ROUTE_PUBLIC, 0, NULL, 0 },
-	{ "GET", "/V/sw-register.js", h_sw_register, ROUTE_PUBLIC, 0, NULL, 0 },
-	{ "GET", "/V/offline.html", h_sw_shell, ROUTE_PUBLIC, 0, NULL, 0 },
-	{ "GET", "/V/{token}", h_verify_page, ROUTE_PUBLIC, 0, NULL, 0 },
-	{ "GET", "/v/{token}", h_verify_page, ROUTE_PUBLIC, 0, NULL, 0 },
+	{ "GET", "/V/sw.js", h_sw_worker, ROUTE_PUBLIC, 0, NULL, ROUTE_LANE },
+	{ "GET", "/v/sw.js", h_sw_worker, ROUTE_PUBLIC, 0, NULL, ROUTE_LANE },
+	{ "GET", "/V/sw-register.js", h_sw_register, ROUTE_PUBLIC, 0, NULL, ROUTE_LANE },
+	{ "GET", "/V/offline.html", h_sw_shell, ROUTE_PUBLIC, 0, NULL, ROUTE_LANE },
+	{ "GET", "/V/{token}", h_verify_page, ROUTE_PUBLIC, 0, NULL, ROUTE_LANE },
+	{ "GET", "/v/{token}", h_verify_page, ROUTE_PUBLIC, 0, NULL, ROUTE_LANE },
 	/* The page's NIK form: the NIK API's limit (ROUTE_STRICT_RATE). */
 	{ "POST", "/V/{token}", h_verify_page_nik, ROUTE_PUBLIC, 256,
-	  "application/x-www-form-urlencoded", ROUTE_STRICT_RATE },
+	  "application/x-www-form-urlencoded", ROUTE_STRICT_RATE | ROUTE_LANE },
 	{ "POST", "/v/{token}", h_verify_page_nik, ROUTE_PUBLIC, 256,
-	  "application/x-www-form-urlencoded", ROUTE_STRICT_RATE },
-	{ "GET", "/api/v1/verify/{token}", h_verify_json, ROUTE_PUBLIC, 0, NULL, 0 },
+	  "application/x-www-form-urlencoded", ROUTE_STRICT_RATE | ROUTE_LANE },
+	{ "GET", "/api/v1/verify/{token}", h_verify_json, ROUTE_PUBLIC, 0, NULL, ROUTE_LANE },
 	{ "POST", "/api/v1/verify", h_verify_pdf, ROUTE_PUBLIC, VERIFY_PDF_MAX,
 	  "application/pdf", 0 },
 	{ "POST", "/api/v1/verify/{token}/nik", h_verify_nik, ROUTE_PUBLIC, 256,
-	  JSON ",text/plain", ROUTE_STRICT_RATE },
-	{ "GET", "/.well-known/terbit/keys", h_keys, ROUTE_PUBLIC, 0, NULL, 0 },
-	{ "GET", "/.well-known/terbit/status", h_status, ROUTE_PUBLIC, 0, NULL, 0 },
+	  JSON ",text/plain", ROUTE_STRICT_RATE | ROUTE_LANE },
+	{ "GET", "/.well-known/terbit/keys", h_keys, ROUTE_PUBLIC, 0, NULL, ROUTE_LANE },
+	{ "GET", "/.well-known/terbit/status", h_status, ROUTE_PUBLIC, 0, NULL, ROUTE_LANE },
 	/* -- statistics (docs/reports.md) -- */
 	{ "GET", "/api/v1/stats", h_stats, STATS_ROLES, 0, NULL, 0 },
 	/* -- cases and documents (staff and village API) -- */

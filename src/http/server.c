@@ -24,6 +24,7 @@
 #include "http/metrics.h"
 #include "http/pool.h"
 #include "http/ratelimit.h"
+#include "http/server_int.h"
 #include "workflow/workflow.h"
 
 /* A request pool holds small things (copied strings, records); a handler
@@ -57,54 +58,6 @@
  * CLOSED notification) before it closes the descriptor, and both sides
  * hold the list's lock.
  */
-enum watch_phase {
-	WATCH_HEADERS,              /* waiting for a request's headers */
-	WATCH_BODY,                 /* headers in, the body arriving */
-	WATCH_BUSY,                 /* handler or answer: our side's time */
-};
-
-struct watch {
-	struct watch *prev, *next;
-	MHD_socket fd;
-	enum watch_phase phase;
-	int64_t since_ms;           /* when the phase began */
-	uint64_t body;              /* body bytes received in WATCH_BODY */
-	int answered;               /* an answer went out before the body ended */
-	int cut;                    /* the watcher shut the socket down */
-	char client[INET6_ADDRSTRLEN];
-};
-
-struct http_server {
-	const struct config *cfg;
-	const struct http_backend *be;
-	const struct route *routes;
-	size_t nroutes;
-	struct MHD_Daemon *d;
-	struct ratelimit *rl;
-	struct ratelimit *rl_strict; /* routes with ROUTE_STRICT_RATE */
-	struct accesslog *log;      /* NULL: access log off */
-	unsigned port;
-	MHD_socket quiesced;        /* listen socket after drain, closed at stop */
-	atomic_int inflight;
-	atomic_int draining;
-	pthread_key_t tls;          /* struct tls_store * per server thread */
-	pthread_mutex_t watch_mu;   /* guards the list and every entry */
-	pthread_cond_t watch_cv;    /* wakes the watcher to stop */
-	struct watch watch_list;    /* sentinel of a circular list */
-	pthread_t watcher;
-	int watcher_on;             /* the thread was started */
-	int watcher_stop;
-};
-
-/* A thread's database handle, closed by the key's destructor when the
- * thread ends (libmicrohttpd joins its threads in MHD_stop_daemon). */
-struct tls_store {
-	const struct http_backend *be;
-	struct store *s;
-	struct http_thread_slot slot;
-	struct accesslog_thread log; /* this thread's access-log state */
-};
-
 /* Everything one request owns; freed in on_completed. */
 struct req_ctx {
 	struct http_request req;
@@ -145,12 +98,16 @@ static struct MHD_Connection *conn_of(const struct http_request *req)
 
 const char *http_query(const struct http_request *req, const char *name)
 {
+	if (req->lane_)
+		return lane_query(req->lane_, name);
 	return MHD_lookup_connection_value(conn_of(req), MHD_GET_ARGUMENT_KIND,
 					   name);
 }
 
 const char *http_header(const struct http_request *req, const char *name)
 {
+	if (req->lane_)
+		return lane_header(req->lane_, name);
 	return MHD_lookup_connection_value(conn_of(req), MHD_HEADER_KIND, name);
 }
 
@@ -159,8 +116,11 @@ const struct http_web *http_web_of(const struct http_request *req)
 	return req->srv->be ? req->srv->be->web : NULL;
 }
 
+/* The lane serves public routes only, and they read no cookie. */
 const char *http_cookie(const struct http_request *req, const char *name)
 {
+	if (req->lane_)
+		return NULL;
 	return MHD_lookup_connection_value(conn_of(req), MHD_COOKIE_KIND, name);
 }
 
@@ -175,8 +135,7 @@ const char *http_param(struct http_request *req, const char *name)
 	return NULL;
 }
 
-/* This thread's state, made on first use; NULL when memory runs out. */
-static struct tls_store *tls_get(struct http_server *srv)
+struct tls_store *http_tls(struct http_server *srv)
 {
 	struct tls_store *t = pthread_getspecific(srv->tls);
 	if (t)
@@ -194,7 +153,7 @@ static struct tls_store *tls_get(struct http_server *srv)
 
 struct http_thread_slot *http_thread_slot(struct http_request *req)
 {
-	struct tls_store *t = tls_get(req->srv);
+	struct tls_store *t = http_tls(req->srv);
 	return t ? &t->slot : NULL;
 }
 
@@ -217,7 +176,7 @@ int http_store_keep(struct http_request *req, struct store **out,
 	}
 	if (!srv->be || !srv->be->open)
 		return tb_err(err, TB_EINTERNAL, "basis data tidak tersambung");
-	if (!(t = tls_get(srv)))
+	if (!(t = http_tls(srv)))
 		return tb_err(err, TB_ENOMEM, "kehabisan memori");
 	int rc = srv->be->open(srv->cfg->data, &t->s, err);
 	if (rc < 0) {
@@ -441,9 +400,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
 	 * across answers (store_read_hold) ends here too, so a thread left
 	 * idle does not keep the writer's checkpoints from passing it for
 	 * longer than its last connection lives (the idle timeout). */
-	struct tls_store *t = pthread_getspecific(srv->tls);
-	if (t && t->s && srv->be && srv->be->release)
-		srv->be->release(t->s);
+	http_tls_release(srv);
 	if (!w)
 		return;
 	pthread_mutex_lock(&srv->watch_mu);
@@ -452,6 +409,13 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
 	pthread_mutex_unlock(&srv->watch_mu);
 	*socket_context = NULL;
 	free(w);
+}
+
+void http_tls_release(struct http_server *srv)
+{
+	struct tls_store *t = pthread_getspecific(srv->tls);
+	if (t && t->s && srv->be && srv->be->release)
+		srv->be->release(t->s);
 }
 
 /* The marker on_uri leaves in *con_cls for a request target holding an
@@ -538,7 +502,7 @@ static const struct {
 	{ TB_ECRYPTO, "A key or signature failure on the server." },
 };
 
-static const char *error_message(int code)
+const char *http_error_message(int code)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(error_messages); i++)
 		if (error_messages[i].code == code)
@@ -562,8 +526,7 @@ static int is_web(const struct http_request *req)
 	       strstr(accept, "text/html");
 }
 
-/* The error object; message is English, detail may be NULL. */
-static int error_body(struct http_request *req, struct http_response *res,
+int http_error_body(struct http_request *req, struct http_response *res,
 		      int status, int code, const char *message,
 		      const char *detail)
 {
@@ -591,7 +554,7 @@ static int error_body(struct http_request *req, struct http_response *res,
 int http_res_error(struct http_response *res, int status, int code,
 		   const char *detail)
 {
-	return error_body(NULL, res, status, code, error_message(code), detail);
+	return http_error_body(NULL, res, status, code, http_error_message(code), detail);
 }
 
 /* Hands res to libmicrohttpd. The body buffer is detached to it (freed
@@ -693,8 +656,8 @@ static enum MHD_Result reject_detail(struct http_server *srv,
 				     struct req_ctx *c, int status, int code,
 				     const char *message, const char *detail)
 {
-	if (error_body(&c->req, &c->res, status, code,
-		       message ? message : error_message(code), detail) < 0)
+	if (http_error_body(&c->req, &c->res, status, code,
+		       message ? message : http_error_message(code), detail) < 0)
 		return MHD_NO;
 	return queue(srv, c, c->has_body && !c->req.body.len);
 }
@@ -931,6 +894,15 @@ static enum MHD_Result reject_route(struct http_server *srv, struct req_ctx *c,
 		      "This method is not allowed on this path; see Allow.");
 }
 
+int http_rate_ok(struct http_server *srv, const struct route *route,
+		 const char *client, unsigned *retry)
+{
+	return ratelimit_take(srv->rl, client, ratelimit_now_ms(), retry) &&
+	       !(route && (route->flags & ROUTE_STRICT_RATE) &&
+		 !ratelimit_take(srv->rl_strict, client, ratelimit_now_ms(),
+				 retry));
+}
+
 /* Every check that needs no body, in the order the header promises. The
  * route is looked up first only so that a 429 is logged under it. */
 static enum MHD_Result begin(struct http_server *srv, struct req_ctx *c)
@@ -946,10 +918,7 @@ static enum MHD_Result begin(struct http_server *srv, struct req_ctx *c)
 					  c->req.method, c->req.path,
 					  &c->req.params, &status, &allow);
 	enum MHD_Result r = MHD_YES;
-	if (!ratelimit_take(srv->rl, c->client, ratelimit_now_ms(), &retry) ||
-	    (c->req.route && (c->req.route->flags & ROUTE_STRICT_RATE) &&
-	     !ratelimit_take(srv->rl_strict, c->client, ratelimit_now_ms(),
-			     &retry)))
+	if (!http_rate_ok(srv, c->req.route, c->client, &retry))
 		r = reject_rate(srv, c, retry);
 	else if (c->bad_target)
 		r = reject(srv, c, 400, TB_EINVAL,
@@ -1070,10 +1039,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			c->req.form = NULL;
 			*upload_size = 0;
 			int erc = c->bad_form
-					  ? error_body(&c->req, &c->res, 0, TB_EINVAL,
+					  ? http_error_body(&c->req, &c->res, 0, TB_EINVAL,
 						       "The form body is malformed.", NULL)
-					  : error_body(&c->req, &c->res, 0, TB_ETOOBIG,
-						       error_message(TB_ETOOBIG), NULL);
+					  : http_error_body(&c->req, &c->res, 0, TB_ETOOBIG,
+						       http_error_message(TB_ETOOBIG), NULL);
 			return erc < 0 ? MHD_NO : raw_answer(srv, c);
 		}
 		*upload_size = 0;
@@ -1090,7 +1059,7 @@ static void access_log(struct http_server *srv, const struct req_ctx *c,
 {
 	if (!srv->log)
 		return;
-	struct tls_store *t = tls_get(srv);
+	struct tls_store *t = http_tls(srv);
 	struct accesslog_entry e = {
 		.client = c->client,
 		.method = c->req.method,
@@ -1158,8 +1127,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- start and stop ----------------------------------------------- */
 
-/* "host:port" or "[v6]:port" into a socket address. */
-static int parse_listen(const char *listen, struct sockaddr_storage *ss,
+int http_parse_listen(const char *listen, struct sockaddr_storage *ss,
 			struct buf *err)
 {
 	char host[CONFIG_STR_MAX];
@@ -1198,7 +1166,7 @@ int http_server_start(const struct config *cfg, const struct http_backend *be,
 		      struct http_server **out, struct buf *err)
 {
 	struct sockaddr_storage ss;
-	int rc = parse_listen(cfg->listen, &ss, err);
+	int rc = http_parse_listen(cfg->listen, &ss, err);
 	if (rc < 0)
 		return rc;
 	/* libmicrohttpd divides the connection limit evenly among the worker
@@ -1253,7 +1221,11 @@ int http_server_start(const struct config *cfg, const struct http_backend *be,
 		rc = tb_err(err, TB_ENOMEM, "kehabisan memori");
 		goto out;
 	}
-	rc = accesslog_new(cfg->access_log, cfg->threads, &srv->log, err);
+	/* A buffer per thread: libmicrohttpd's, and the lane's when there
+	 * is one (a thread without a buffer writes a line a request). */
+	rc = accesslog_new(cfg->access_log,
+			   cfg->threads * (cfg->verify_listen[0] ? 2 : 1),
+			   &srv->log, err);
 	if (rc < 0)
 		goto out;
 	if (pthread_create(&srv->watcher, NULL, watcher_main, srv) != 0) {
@@ -1319,6 +1291,7 @@ int http_server_drain(struct http_server *srv, unsigned timeout_ms)
 		if (srv->quiesced != MHD_INVALID_SOCKET)
 			shutdown(srv->quiesced, SHUT_RDWR);
 	}
+	lane_drain(srv->lane);
 	int64_t deadline = ratelimit_now_ms() + timeout_ms;
 	while (atomic_load(&srv->inflight) > 0 &&
 	       ratelimit_now_ms() < deadline) {
@@ -1336,6 +1309,7 @@ void http_server_stop(struct http_server *srv)
 		return;
 	if (srv->d)
 		MHD_stop_daemon(srv->d);
+	lane_stop(srv->lane);
 	/* After the workers: their last CLOSED notices emptied the list. */
 	if (srv->watcher_on) {
 		pthread_mutex_lock(&srv->watch_mu);

@@ -117,6 +117,8 @@ struct http_request {
 	struct pool *pool;          /* freed when the request completes */
 	struct http_server *srv;
 	void *conn_;                /* private to server.c */
+	const void *lane_;          /* private to lane.c: NULL unless it
+				     * came through the lane */
 };
 
 /* Query argument / request header value (header names are
@@ -201,6 +203,21 @@ int http_server_start(const struct config *cfg, const struct http_backend *be,
 		      struct http_server **out, struct buf *err);
 /* The port actually bound. */
 unsigned http_server_port(const struct http_server *srv);
+
+/*
+ * The lane: a second listener, on listen, for the rows of the same table
+ * flagged ROUTE_LANE (the verifier's public GET routes), served by an
+ * HTTP/1.1 reader of our own instead of libmicrohttpd (lane.c says why).
+ * It takes GET and HEAD without a body and nothing else; every check of
+ * the life of a request above applies, with the same answers, the same
+ * access log and metrics. Started after http_server_start, once; drained
+ * and stopped with the server. TB_EINVAL for a bad address, TB_EIO when
+ * it cannot be bound.
+ */
+int http_server_lane(struct http_server *srv, const char *listen,
+		     struct buf *err);
+/* The lane's port; 0 without a lane. */
+unsigned http_server_lane_port(const struct http_server *srv);
 /*
  * Graceful end, first half: stops accepting connections, answers with
  * "Connection: close" from now on, and waits up to timeout_ms for the

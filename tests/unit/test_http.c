@@ -1118,6 +1118,68 @@ static void test_service_routes(void **state)
 		       &status, NULL);
 	assert_non_null(r);
 	assert_int_equal(r->roles, ROUTE_PUBLIC);
+	/* The lane's rows: public, no session, small bodies, no multipart
+	 * (http_server_lane refuses a table that breaks this); and the
+	 * verification by token is among them. */
+	int lane_rows = 0;
+	for (size_t i = 0; i < http_routes_len; i++) {
+		const struct route *l = &http_routes[i];
+		if (!(l->flags & ROUTE_LANE))
+			continue;
+		lane_rows++;
+		assert_int_equal(l->roles, ROUTE_PUBLIC);
+		assert_int_equal(l->flags & ROUTE_WEB, 0);
+		assert_true(l->body_max <= 1024);
+		assert_true(!l->types || !strstr(l->types, "multipart/"));
+	}
+	assert_true(lane_rows >= 6);
+	r = route_find(http_routes, http_routes_len, "GET",
+		       "/api/v1/verify/TOKEN", &p, &status, NULL);
+	assert_true(r->flags & ROUTE_LANE);
+	r = route_find(http_routes, http_routes_len, "POST", "/api/v1/verify",
+		       &p, &status, NULL);
+	assert_int_equal(r->flags & ROUTE_LANE, 0);
+}
+
+/* ---- a urlencoded body already in memory (the lane's forms) ---- */
+
+static void test_form_urlencoded(void **state)
+{
+	(void)state;
+	static const char ct[] = "application/x-www-form-urlencoded; charset=UTF-8";
+	struct http_form *f;
+	static const char body[] = "nik=3510+0501%2F01&&empty=&bare&bad=%zz%4&nik=second";
+	assert_int_equal(http_form_urlencoded(ct, body, strlen(body), 256, &f), 0);
+	/* '+' and %XX decoded, the first value of a repeated name, a '%'
+	 * without two hex digits kept as sent. */
+	assert_string_equal(http_form_get(f, "nik"), "3510 0501/01");
+	assert_string_equal(http_form_get(f, "empty"), "");
+	assert_string_equal(http_form_get(f, "bare"), "");
+	assert_string_equal(http_form_get(f, "bad"), "%zz%4");
+	assert_null(http_form_get(f, "absent"));
+	http_form_free(f);
+	/* An empty body is a form with no fields. */
+	assert_int_equal(http_form_urlencoded(ct, "", 0, 256, &f), 0);
+	assert_null(http_form_get(f, "nik"));
+	http_form_free(f);
+	/* Refusals leave nothing to free. */
+	assert_int_equal(http_form_urlencoded("multipart/form-data; boundary=x",
+					      "a=1", 3, 256, &f), TB_EMEDIA);
+	assert_null(f);
+	assert_int_equal(http_form_urlencoded(NULL, "a=1", 3, 256, &f), TB_EMEDIA);
+	assert_int_equal(http_form_urlencoded(ct, body, strlen(body), 10, &f),
+			 TB_ETOOBIG);
+	assert_null(f);
+	assert_int_equal(http_form_urlencoded(ct, "a%00b=1", 7, 256, &f), TB_EINVAL);
+	assert_null(f);
+	/* A body of thousands of tiny fields is no form of ours. */
+	struct buf many = BUF_INIT;
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(buf_addf(&many, "%sk%d=v", i ? "&" : "", i), 0);
+	assert_int_equal(http_form_urlencoded(ct, many.data, many.len, 1 << 20, &f),
+			 TB_EINVAL);
+	assert_null(f);
+	buf_release(&many);
 }
 
 /* ---- entity tags ---- */
@@ -1251,6 +1313,7 @@ int main(void)
 		cmocka_unit_test(test_verify_page_card),
 		cmocka_unit_test(test_page_offline_shell),
 		cmocka_unit_test(test_service_routes),
+		cmocka_unit_test(test_form_urlencoded),
 		cmocka_unit_test(test_server_web),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

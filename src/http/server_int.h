@@ -1,0 +1,107 @@
+#ifndef TERBIT_SERVER_INT_H
+#define TERBIT_SERVER_INT_H
+/*
+ * Inside the HTTP service: the state server.c (libmicrohttpd's side) and
+ * lane.c (the verifier's own GET listener) share, and the few functions
+ * of one the other calls. Not a contract for anything outside src/http.
+ */
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "http/accesslog.h"
+#include "http/server.h"
+
+struct lane;
+
+/*
+ * Deadlines per connection (server.c): libmicrohttpd's timeout counts
+ * idle time only, so a watcher thread cuts connections past their
+ * deadline by phase.
+ */
+enum watch_phase {
+	WATCH_HEADERS,              /* waiting for a request's headers */
+	WATCH_BODY,                 /* headers in, the body arriving */
+	WATCH_BUSY,                 /* handler or answer: our side's time */
+};
+
+struct watch {
+	struct watch *prev, *next;
+	MHD_socket fd;
+	enum watch_phase phase;
+	int64_t since_ms;           /* when the phase began */
+	uint64_t body;              /* body bytes received in WATCH_BODY */
+	int answered;               /* an answer went out before the body ended */
+	int cut;                    /* the watcher shut the socket down */
+	char client[INET6_ADDRSTRLEN];
+};
+
+struct http_server {
+	const struct config *cfg;
+	const struct http_backend *be;
+	const struct route *routes;
+	size_t nroutes;
+	struct MHD_Daemon *d;
+	struct ratelimit *rl;
+	struct ratelimit *rl_strict; /* routes with ROUTE_STRICT_RATE */
+	struct accesslog *log;      /* NULL: access log off */
+	unsigned port;
+	MHD_socket quiesced;        /* listen socket after drain, closed at stop */
+	atomic_int inflight;
+	atomic_int draining;
+	pthread_key_t tls;          /* struct tls_store * per server thread */
+	pthread_mutex_t watch_mu;   /* guards the list and every entry */
+	pthread_cond_t watch_cv;    /* wakes the watcher to stop */
+	struct watch watch_list;    /* sentinel of a circular list */
+	pthread_t watcher;
+	int watcher_on;             /* the thread was started */
+	int watcher_stop;
+	struct lane *lane;          /* the GET listener (lane.c); NULL: none */
+};
+
+/* A thread's database handle, closed by the key's destructor when the
+ * thread ends (libmicrohttpd joins its threads in MHD_stop_daemon; the
+ * lane joins its own). */
+struct tls_store {
+	const struct http_backend *be;
+	struct store *s;
+	struct http_thread_slot slot;
+	struct accesslog_thread log; /* this thread's access-log state */
+};
+
+/* This thread's state, made on first use; NULL when memory runs out. */
+struct tls_store *http_tls(struct http_server *srv);
+/* Ends the snapshot this thread's handle may hold (a connection of this
+ * thread closed: store_read_hold's contract). */
+void http_tls_release(struct http_server *srv);
+
+/* The JSON error (or a browser's page) for code into res: server.c's
+ * error_body, message English (NULL: the code's own sentence). */
+int http_error_body(struct http_request *req, struct http_response *res,
+		    int status, int code, const char *message,
+		    const char *detail);
+
+/* "host:port" or "[v6]:port" into a socket address; TB_EINVAL. */
+int http_parse_listen(const char *listen, struct sockaddr_storage *ss,
+		      struct buf *err);
+
+/* The English sentence for a TB_E code (server.c's one table). */
+const char *http_error_message(int code);
+
+/* Both rate limits of a request to route (NULL: none matched) from
+ * client: 1 when it may go on, else 0 with *retry seconds. */
+int http_rate_ok(struct http_server *srv, const struct route *route,
+		 const char *client, unsigned *retry);
+
+/* The lane's side of a request (lane.c): header, query and cookie
+ * lookups for the accessors of server.h. */
+const char *lane_header(const void *lr, const char *name);
+const char *lane_query(const void *lr, const char *name);
+/* Stops accepting (drain); joins the threads and frees (stop). */
+void lane_drain(struct lane *l);
+void lane_stop(struct lane *l);
+
+#endif
