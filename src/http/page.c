@@ -115,15 +115,15 @@ static int rows(struct buf *out, const struct verify_result *r)
 	if (rc == 0)
 		rc = row(out, "Jenis dokumen", verify_kind_label(d->kind));
 	if (rc == 0)
-		rc = row(out, card ? "Nomor kartu" : "Nomor surat", v.number.data);
+		rc = row(out, card ? "Nomor kartu" : "Nomor surat", v.number);
 	if (rc == 0)
-		rc = row(out, "Nama pemegang", v.name.data);
+		rc = row(out, "Nama pemegang", v.name);
 	if (rc == 0)
-		rc = row(out, "NIK", v.nik.data);
+		rc = row(out, "NIK", v.nik);
 	if (rc == 0)
-		rc = row(out, "Tanggal terbit", v.issued_label.data);
+		rc = row(out, "Tanggal terbit", v.issued_label);
 	if (rc == 0)
-		rc = row(out, "Berlaku sampai", v.expires_label.data);
+		rc = row(out, "Berlaku sampai", v.expires_label);
 	if (rc == 0)
 		rc = row(out, "Faskes tingkat pertama", d->faskes);
 	if (rc == 0)
@@ -132,7 +132,7 @@ static int rows(struct buf *out, const struct verify_result *r)
 	if (rc == 0 && r->state == VERIFY_SUPERSEDED)
 		rc = row(out, card ? "Diganti oleh kartu nomor"
 				   : "Diganti oleh surat nomor",
-			 v.successor.data);
+			 v.successor);
 	if (rc == 0 && r->state == VERIFY_SUPERSEDED)
 		rc = row(out, "Nomor seri pengganti", d->superseded_by);
 	if (rc == 0)

@@ -360,44 +360,42 @@ static int iso_day(struct buf *out, int64_t days)
 int verify_view_init(struct verify_view *v, const struct verify_result *r)
 {
 	const struct store_document *d = &r->doc;
-	buf_init(&v->name, 0);
-	buf_init(&v->nik, 0);
-	buf_init(&v->issued, 0);
-	buf_init(&v->expires, 0);
-	buf_init(&v->issued_label, 0);
-	buf_init(&v->expires_label, 0);
-	buf_init(&v->number, 0);
-	buf_init(&v->successor, 0);
-	int rc = mask_name(&v->name, d->name);
-	if (rc == 0)
-		rc = mask_nik(&v->nik, d->nik);
-	if (rc == 0)
-		rc = iso_day(&v->issued, d->issued_day);
-	if (rc == 0)
-		rc = iso_day(&v->expires, d->expires_day);
-	if (rc == 0)
-		rc = fmt_days_id(&v->issued_label, d->issued_day);
-	if (rc == 0)
-		rc = fmt_days_id(&v->expires_label, d->expires_day);
-	if (rc == 0)
-		rc = verify_number_label(&v->number, d->kind, d->number);
-	/* The gate replaces a document with one of its own kind. */
-	if (rc == 0 && r->superseded_number[0])
-		rc = verify_number_label(&v->successor, d->kind,
-					 r->superseded_number);
+	const char **field[] = { &v->name, &v->nik, &v->issued, &v->expires,
+				 &v->issued_label, &v->expires_label,
+				 &v->number, &v->successor };
+	size_t at[ARRAY_SIZE(field)];
+	struct buf *b = &v->text_;
+	buf_init(b, 0);
+	/* Room for every field of a usual document at once. */
+	int rc = buf_grow(b, 256);
+	for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(field); i++) {
+		at[i] = b->len;
+		switch (i) {
+		case 0: rc = mask_name(b, d->name); break;
+		case 1: rc = mask_nik(b, d->nik); break;
+		case 2: rc = iso_day(b, d->issued_day); break;
+		case 3: rc = iso_day(b, d->expires_day); break;
+		case 4: rc = fmt_days_id(b, d->issued_day); break;
+		case 5: rc = fmt_days_id(b, d->expires_day); break;
+		case 6: rc = verify_number_label(b, d->kind, d->number); break;
+		/* The gate replaces a document with one of its own kind. */
+		default:
+			if (r->superseded_number[0])
+				rc = verify_number_label(b, d->kind,
+							 r->superseded_number);
+		}
+		if (rc == 0)
+			rc = buf_addc(b, '\0');
+	}
+	/* Pointers only now: the buffer may have moved as it grew. */
+	for (size_t i = 0; i < ARRAY_SIZE(field); i++)
+		*field[i] = rc == 0 ? b->data + at[i] : "";
 	return rc;
 }
 
 void verify_view_release(struct verify_view *v)
 {
-	buf_release(&v->name);
-	buf_release(&v->nik);
-	buf_release(&v->issued);
-	buf_release(&v->expires);
-	buf_release(&v->issued_label);
-	buf_release(&v->expires_label);
-	buf_release(&v->number);
-	buf_release(&v->successor);
+	buf_release(&v->text_);
 }
 
 int verify_result_json(const struct verify_result *r, struct buf *out)
@@ -419,12 +417,12 @@ int verify_result_json(const struct verify_result *r, struct buf *out)
 		json_str(&j, "kind", d->kind);
 		json_str(&j, "kind_label", verify_kind_label(d->kind));
 		json_str(&j, "number", d->number);
-		json_str(&j, "name", v.name.data);
-		json_str(&j, "nik", v.nik.data);
-		json_str(&j, "issued", v.issued.data);
-		json_str(&j, "expires", v.expires.data);
-		json_str(&j, "issued_label", v.issued_label.data);
-		json_str(&j, "expires_label", v.expires_label.data);
+		json_str(&j, "name", v.name);
+		json_str(&j, "nik", v.nik);
+		json_str(&j, "issued", v.issued);
+		json_str(&j, "expires", v.expires);
+		json_str(&j, "issued_label", v.issued_label);
+		json_str(&j, "expires_label", v.expires_label);
 		json_str(&j, "office", d->office);
 		json_str(&j, "faskes", d->faskes);
 		if (r->state == VERIFY_REVOKED) {
@@ -471,9 +469,9 @@ int verify_result_text(const struct verify_result *r, struct buf *out)
 			      "Penerbit     : %s\n"
 			      "Faskes       : %s\n"
 			      "Seri         : %s\n",
-			      verify_kind_label(d->kind), v.number.data, v.name.data,
-			      v.nik.data, v.issued_label.data,
-			      v.expires_label.data, d->office, d->faskes,
+			      verify_kind_label(d->kind), v.number, v.name,
+			      v.nik, v.issued_label,
+			      v.expires_label, d->office, d->faskes,
 			      d->serial);
 	verify_view_release(&v);
 	return rc;

@@ -184,12 +184,15 @@ int verify_number_label(struct buf *out, const char *kind,
  * views show them (and the HTML verifier page): masked name and NIK, ISO
  * dates and their Indonesian labels, the number as printed
  * (verify_number_label) and, when superseded, the new document's number
- * as printed ("" otherwise). verify_view_init always leaves v
- * releasable; 0 or TB_ENOMEM.
+ * as printed ("" otherwise). The strings live in one buffer (a
+ * verification makes one allocation for them, not eight) until
+ * verify_view_release. verify_view_init always leaves v releasable, its
+ * strings "" on failure; 0 or TB_ENOMEM.
  */
 struct verify_view {
-	struct buf name, nik, issued, expires, issued_label, expires_label;
-	struct buf number, successor;
+	const char *name, *nik, *issued, *expires, *issued_label, *expires_label;
+	const char *number, *successor;
+	struct buf text_;           /* private: the fields, NUL-separated */
 };
 int verify_view_init(struct verify_view *v, const struct verify_result *r);
 void verify_view_release(struct verify_view *v);

@@ -263,6 +263,14 @@ static void test_fmt_dates(void **state)
 	}
 	assert_int_equal(fmt_days_id(&b, date_to_days(2024, 2, 29)), 0);
 	assert_string_equal(b.data, "29 Februari 2024");
+	/* Years of every width, and before year 1. */
+	buf_reset(&b);
+	assert_int_equal(fmt_days_id(&b, date_to_days(5, 1, 9)), 0);
+	assert_string_equal(b.data, "9 Januari 5");
+	buf_reset(&b);
+	assert_int_equal(fmt_days_id(&b, date_to_days(-12, 12, 31)), 0);
+	assert_string_equal(b.data, "31 Desember -12");
+	buf_reset(&b);
 	setenv("TERBIT_TODAY", "2026-01-05", 1);
 	assert_int_equal(date_today(), date_to_days(2026, 1, 5));
 	unsetenv("TERBIT_TODAY");
@@ -345,6 +353,12 @@ static void test_fmt_web(void **state)
 	buf_reset(&b);
 	assert_int_equal(fmt_time_id(&b, -3600), 0); /* before 1970, still a day */
 	assert_string_equal(b.data, "1 Januari 1970 pukul 06.00 WIB");
+	buf_reset(&b);
+	assert_int_equal(fmt_time_id(&b, 1796000700), 0); /* 2026-11-30T01:05Z */
+	assert_string_equal(b.data, "30 November 2026 pukul 08.05 WIB");
+	buf_reset(&b);
+	assert_int_equal(fmt_time_id(&b, 1795972260), 0); /* 2026-11-29T17:11Z */
+	assert_string_equal(b.data, "30 November 2026 pukul 00.11 WIB");
 	/* TERBIT_NOW sets the clock, and today follows it. */
 	setenv("TERBIT_NOW", "2026-11-30T20:00:00Z", 1);
 	unsetenv("TERBIT_TODAY");
