@@ -159,9 +159,12 @@ static const struct command commands[] = {
 	/* -- service -- */
 	{ "serve", cli_serve,
 	  "[--listen ALAMAT:PORT] [--threads N] [--config BERKAS] [--rate-limit N]"
-	  " [--policy BERKAS] [--root DIR] [--verify-only]",
+	  " [--policy BERKAS] [--root DIR] [--verify-only]"
+	  " [--verify-listen ALAMAT:PORT]",
 	  "menjalankan layanan HTTP (verifikasi, API); berhenti rapi pada SIGTERM;"
-	  " --verify-only: hanya verifikasi, basis data dibuka baca saja" },
+	  " --verify-only: hanya verifikasi, basis data dibuka baca saja;"
+	  " --verify-listen: jalur verifikasi (rute verifikasi publik) di port"
+	  " kedua" },
 	/* -- backup and restore -- */
 	{ "backup", cli_backup, "DIREKTORI",
 	  "salinan utuh basis data dan kunci selagi layanan berjalan; "

@@ -5,12 +5,15 @@
 # issue-many`), kept under BENCH_CACHE between runs; then, in the same
 # run, three rounds of:
 #   - terbit serve (--rate-limit 0) on GET /api/v1/verify/{token} and
-#     GET /V/{token}, a random one of the 100,000 tokens per request;
+#     GET /V/{token}, a random one of the 100,000 tokens per request,
+#     through its verification lane (--verify-listen, docs/server.md),
+#     and the same through the main listener (libmicrohttpd) for
+#     comparison;
 #   - nginx serving 100,000 distinct static files of the same size at the
 #     same paths, the same random choice (the yardstick);
 # and then nginx with proxy_cache (deploy/nginx-verifier.conf, made
-# loopback-only) in front of two read-only verifiers (serve
-# --verify-only) on the same database file. All with `wrk -t2 -c64
+# loopback-only) in front of two read-only verifiers' lanes (serve
+# --verify-only --verify-listen) on the same database file. All with `wrk -t2 -c64
 # --latency` on loopback; every server writes a buffered access log to a
 # file (nginx "buffer=8k flush=1s", terbit's own policy for a file).
 # Medians of the three rounds; ratio terbit / nginx from the medians.
@@ -263,29 +266,39 @@ rows() {
 		printf "%s: p99 under 10 ms\t%s\t-\ttarget p99 < 10 ms\n", n, (p + 0 < 10 ? "yes" : "NO") }'
 }
 
-# floor_rows DIR PORT: the stack's own CPU an answer, and the CPU an
-# answer that 1.2x nginx's page rate leaves the server on this machine.
-# With the two cores saturated, an answer costs the server S and wrk W
-# (W from nginx's run: 2 cores / rate - nginx's CPU), so 1.2x nginx's
-# rate needs S <= (W + N) / 1.2 - W. An estimate: it takes wrk's cost
-# per answer to be the same against both servers.
+# main_rows DIR: the same answers through the main listener
+# (libmicrohttpd), against the same nginx runs.
+main_rows() {
+	local route f n
+	for route in JSON page; do
+		f=$1/m.json; n=$1/n.json
+		[ "$route" = page ] && { f=$1/m.page; n=$1/n.page; }
+		printf 'the same %s through the main listener (libmicrohttpd): requests/s\t%s\treq/s\tmedian of %d\n' \
+			"$route" "$(median "$f" 1)" "$ROUNDS"
+		printf 'the same %s through the main listener: server CPU an answer\t%s\tus\tmedian of %d\n' \
+			"$route" "$(median "$f" 3)" "$ROUNDS"
+		awk -v a="$(median "$f" 1)" -v b="$(median "$n" 1)" -v r="$route" 'BEGIN {
+			printf "the same %s through the main listener / nginx\t%.2f\tx\tfor comparison\n", r, a / b }'
+	done
+}
+
+# floor_rows DIR PORT: what the HTTP stack itself costs an answer (the
+# lane answering a page of about the same size from memory).
 floor_rows() {
-	local fsize ncpu nrps
+	local fsize
 	fsize=$(curl -s "http://127.0.0.1:$2/V/offline.html" | wc -c)
-	printf 'floor: terbit answering a %s B page from memory: server CPU an answer\t%s\tus\tmedian of %d; /V/offline.html, no verification: the HTTP stack itself\n' \
+	printf 'floor: terbit answering a %s B page from memory: server CPU an answer\t%s\tus\tmedian of %d; /V/offline.html through the lane, no verification: the HTTP stack itself\n' \
 		"$fsize" "$(median "$1/t.floor" 3)" "$ROUNDS"
-	ncpu=$(median "$1/n.page" 3)
-	nrps=$(median "$1/n.page" 1)
-	awk -v c="$ncpu" -v r="$nrps" -v cores="$(nproc)" 'BEGIN {
-		w = cores * 1e6 / r - c
-		printf "server CPU an answer that 1.2x nginx (page) allows\t%.1f\tus\testimate: wrk %.1f us + nginx %.1f us an answer on %d cores\n", (w + c) / 1.2 - w, w, c, cores }'
 }
 
 bench_direct() {
-	local dir=$BENCH_TMP/verify port nport pid first rc=0
-	free_port; port=$PORT
-	start_terbit direct "$port" || return 1
+	local dir=$BENCH_TMP/verify port mport nport pid first rc=0
+	# port: the lane, what is measured against nginx; mport: the main
+	# listener, libmicrohttpd, the same answers.
+	free_port; mport=$PORT; free_port; port=$PORT
+	start_terbit direct "$mport" --verify-listen "127.0.0.1:$port" || return 1
 	pid=$SERVE_PID
+	wait_port "$port" || { stop_pid "$pid"; return 1; }
 	first=$(head -n1 "$CACHE/tokens")
 	if ! curl -s "http://127.0.0.1:$port/api/v1/verify/$first" | grep -q '"state":"VALID"'; then
 		say "the bench registry does not verify; remove $CACHE"
@@ -308,7 +321,7 @@ bench_direct() {
 	# The floor: the same server answering a page of about the same
 	# size that needs no verification (the offline shell, kept in
 	# memory); its CPU an answer is what this HTTP stack costs by itself.
-	: >"$dir/t.floor"
+	: >"$dir/t.floor"; : >"$dir/m.json"; : >"$dir/m.page"
 	seq 1 1000 | sed 's/.*//' >"$dir/empty.tokens"
 	for round in $(seq 1 "$ROUNDS"); do
 		say "round $round of $ROUNDS"
@@ -317,21 +330,25 @@ bench_direct() {
 			SERVER_PIDS=$pid run_wrk "http://127.0.0.1:$port" /V/ "$dir/t.page" &&
 			SERVER_PIDS=$npids run_wrk "http://127.0.0.1:$nport" /V/ "$dir/n.page" &&
 			SERVER_PIDS=$pid run_wrk "http://127.0.0.1:$port" /V/offline.html \
-				"$dir/t.floor" "$dir/empty.tokens" || { rc=1; break; }
+				"$dir/t.floor" "$dir/empty.tokens" &&
+			SERVER_PIDS=$pid run_wrk "http://127.0.0.1:$mport" /api/v1/verify/ "$dir/m.json" &&
+			SERVER_PIDS=$pid run_wrk "http://127.0.0.1:$mport" /V/ "$dir/m.page" ||
+			{ rc=1; break; }
 	done
 	if [ "$rc" = 0 ]; then
 		rows "terbit verify JSON /api/v1/verify/{token}, $N_DOCS distinct" \
-			"random over $N_DOCS issued tokens, $jsize B answer, 4 threads" \
+			"random over $N_DOCS issued tokens, $jsize B answer, the lane, 4 threads" \
 			"$dir/t.json" "$dir/n.json"
 		rows "terbit verify page /V/{token}, $N_DOCS distinct" \
-			"random over $N_DOCS issued tokens, $psize B answer, 4 threads" \
+			"random over $N_DOCS issued tokens, $psize B answer, the lane, 4 threads" \
 			"$dir/t.page" "$dir/n.page"
+		main_rows "$dir"
 		floor_rows "$dir" "$port"
 		local rss hwm anon
 		rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
 		hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
 		anon=$(awk '/^RssAnon:/ { print $2 }' "/proc/$pid/status")
-		printf 'terbit serve resident memory after the runs\t%s\tKiB\tVmRSS; 4 threads\n' "$rss"
+		printf 'terbit serve resident memory after the runs\t%s\tKiB\tVmRSS; 4 lane and 4 libmicrohttpd threads, each with its answer cache\n' "$rss"
 		printf 'terbit serve private memory after the runs\t%s\tKiB\tRssAnon: heap, stacks, page caches\n' "$anon"
 		printf 'terbit serve peak resident memory\t%s\tKiB\tVmHWM\n' "$hwm"
 	fi
@@ -345,7 +362,7 @@ bench_direct() {
 # limits left out (one client here: terbit runs with --rate-limit 0 too),
 # the cache in the bench directory, the verifiers' ports this run's.
 fronted_conf() {
-	local dir=$1 port=$2 v1=$3 v2=$4 w=$5
+	local dir=$1 port=$2 v1=$3 v2=$4 w=$5 l1=$6 l2=$7
 	{
 		[ "$(id -u)" -eq 0 ] && echo "user root;"
 		cat <<EOF
@@ -367,6 +384,7 @@ EOF
 			-e "s|/var/cache/nginx/terbit-verify|$dir/cache|" \
 			-e "s|127.0.0.1:8081;|127.0.0.1:$v1;|" -e "s|127.0.0.1:8082;|127.0.0.1:$v2;|" \
 			-e "s|127.0.0.1:8080;|127.0.0.1:$w;|" \
+			-e "s|127.0.0.1:8091;|127.0.0.1:$l1;|" -e "s|127.0.0.1:8092;|127.0.0.1:$l2;|" \
 			-e '/Strict-Transport-Security/d' \
 			deploy/nginx-verifier.conf
 		echo "}"
@@ -376,13 +394,18 @@ EOF
 bench_fronted() {
 	local dir=$BENCH_TMP/verify/fronted port v1 v2 p1 p2 rc=0
 	mkdir -p "$dir/tmp" "$dir/cache"
+	local l1 l2
 	free_port; v1=$PORT; free_port; v2=$PORT; free_port; port=$PORT
-	start_terbit ro1 "$v1" --verify-only --threads "${BENCH_VERIFIER_THREADS:-1}" || return 1
+	free_port; l1=$PORT; free_port; l2=$PORT
+	start_terbit ro1 "$v1" --verify-only --threads "${BENCH_VERIFIER_THREADS:-1}" \
+		--verify-listen "127.0.0.1:$l1" || return 1
 	p1=$SERVE_PID
-	start_terbit ro2 "$v2" --verify-only --threads "${BENCH_VERIFIER_THREADS:-1}" || { stop_pid "$p1"; return 1; }
+	start_terbit ro2 "$v2" --verify-only --threads "${BENCH_VERIFIER_THREADS:-1}" \
+		--verify-listen "127.0.0.1:$l2" || { stop_pid "$p1"; return 1; }
 	p2=$SERVE_PID
+	wait_port "$l1" && wait_port "$l2" || { stop_pid "$p1"; stop_pid "$p2"; return 1; }
 	# The writer is not started: the bench only verifies.
-	fronted_conf "$dir" "$port" "$v1" "$v2" "$v1"
+	fronted_conf "$dir" "$port" "$v1" "$v2" "$v1" "$l1" "$l2"
 	start_nginx "$dir"
 	if ! wait_port "$port"; then
 		cat "$dir/error.log" >&2
@@ -410,7 +433,7 @@ bench_fronted() {
 	done
 	stop_pid "$NGINX_PID" QUIT
 	if [ "$rc" = 0 ]; then
-		local note="nginx proxy_cache (deploy/nginx-verifier.conf) over 2 read-only verifiers x ${BENCH_VERIFIER_THREADS:-1} thread, random over $N_DOCS tokens"
+		local note="nginx proxy_cache (deploy/nginx-verifier.conf) over 2 read-only verifiers' lanes x ${BENCH_VERIFIER_THREADS:-1} thread, random over $N_DOCS tokens"
 		printf 'nginx-fronted verify page /V/{token}: requests/s\t%s\treq/s\tmedian of %d; %s\n' \
 			"$(median "$dir/page" 1)" "$ROUNDS" "$note"
 		printf 'nginx-fronted verify page /V/{token}: p99 latency\t%s\tms\tmedian of %d\n' \
