@@ -159,6 +159,11 @@ if mode == "pipelined":
         b"GET /healthz HTTP/1.1\r\n" + H + b"Connection: close\r\n\r\n")
 elif mode == "http10":
     one(b"GET /healthz HTTP/1.0\r\n\r\n")
+elif mode == "http10keep":
+    one(b"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n" +
+        b"GET /healthz HTTP/1.0\r\n\r\n")
+elif mode == "nulhead":
+    one(b"GET /healthz HTTP/1.1\r\n" + H + b"X-A: a\0b\r\n\r\n")
 elif mode == "nohost":
     one(b"GET /healthz HTTP/1.1\r\n\r\n")
 elif mode == "folded":
@@ -247,6 +252,9 @@ t_grep "pipelined: the verdict in its place" 'body=\{"state":"VALID"' "$OUT"
 OUT=$(raw http10 "$LPORT")
 t_grep "HTTP/1.0: answered, then closed" '^statuses=200$' "$OUT"
 t_grep "HTTP/1.0: closed" '^closed=1$' "$OUT"
+OUT=$(raw http10keep "$LPORT")
+t_grep "HTTP/1.0 keep-alive: kept for the next request" '^statuses=200,200$' "$OUT"
+t_grep "HTTP/1.0 keep-alive: said so, then closed after the last" '^closed=1$' "$OUT"
 # refused DESC MODE STATUS MESSAGE: one status line, a close, the reason.
 refused() {
 	OUT=$(raw "$2" "$LPORT" "$V_TOK")
@@ -260,6 +268,7 @@ refused "folded header" folded 400 'may not be folded'
 refused "HTTP/2.0" http2 505 'HTTP/1.0 and HTTP/1.1'
 refused "raw space in the target" space 400 'request line is malformed'
 refused "head over 8 KiB" bighead 431 'headers are too large'
+refused "a NUL byte in the head" nulhead 400 'NUL byte'
 refused "Content-Length -1" badlength 400 'Content-Length is malformed'
 refused "two different Content-Lengths" twolengths 400 'Content-Length is malformed'
 refused "chunked body" chunked 411 'Content-Length here'

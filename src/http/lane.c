@@ -375,6 +375,9 @@ static int write_answer(struct lane_thread *t, struct lane_conn *c,
 		rc = add_header(b, "Cache-Control", "no-store");
 	if (rc == 0 && c->close_after)
 		rc = add_header(b, "Connection", "close");
+	/* An HTTP/1.0 client keeps the connection only when told so. */
+	else if (rc == 0 && c->h.http10 && c->head_len)
+		rc = add_header(b, "Connection", "keep-alive");
 	int bodiless = res->status == 304;
 	if (rc == 0 && !bodiless) {
 		rc = buf_add(b, "Content-Length: ", 16);
@@ -715,9 +718,12 @@ static int take_head(struct lane_thread *t, struct lane_conn *c)
 	if (len > LANE_HEAD || (!end && c->in_len >= LANE_HEAD))
 		return refuse_raw(t, c, 431, "The request's headers are too large.",
 				  0), -1;
+	/* strstr stops at a NUL: a head with one is no request. */
+	if (!end && memchr(c->in, '\0', c->in_len))
+		return refuse_raw(t, c, 400, "The request holds a NUL byte.", 0),
+		       -1;
 	if (!end)
-		/* strstr stops at a NUL: a head with one is no request. */
-		return memchr(c->in, '\0', c->in_len) ? -1 : 0;
+		return 0;
 	*end = '\0';
 	parse(&c->h, c->in);
 	c->head_len = len;
