@@ -172,11 +172,10 @@ static int hexdig(char c)
 				      : -1;
 }
 
-/* s[0..n) with %XX and '+' decoded, as libmicrohttpd's post processor
- * decodes them (a '%' without two hex digits after it stays), into out. */
-static void url_unescape(const char *s, size_t n, struct buf *out, int *rc)
+int http_url_unescape(struct buf *out, const char *s, size_t n)
 {
-	for (size_t i = 0; *rc == 0 && i < n; i++) {
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
 		int hi, lo;
 		char ch = s[i];
 		if (ch == '+') {
@@ -186,8 +185,9 @@ static void url_unescape(const char *s, size_t n, struct buf *out, int *rc)
 			ch = (char)(hi * 16 + lo);
 			i += 2;
 		}
-		*rc = buf_addc(out, ch);
+		rc = buf_addc(out, ch);
 	}
+	return rc;
 }
 
 int http_form_urlencoded(const char *content_type, const char *body, size_t n,
@@ -218,9 +218,9 @@ int http_form_urlencoded(const char *content_type, const char *body, size_t n,
 			continue;
 		buf_reset(&key);
 		buf_reset(&val);
-		url_unescape(pair, kl, &key, &rc);
-		if (eq)
-			url_unescape(eq + 1, len - kl - 1, &val, &rc);
+		rc = http_url_unescape(&key, pair, kl);
+		if (rc == 0 && eq)
+			rc = http_url_unescape(&val, eq + 1, len - kl - 1);
 		/* A NUL in a name would cut it short where it is compared. */
 		if (rc == 0 && memchr(key.data ? key.data : "", '\0', key.len))
 			rc = TB_EINVAL;

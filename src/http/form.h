@@ -14,6 +14,8 @@
  */
 #include <stddef.h>
 
+#include "core/buf.h"
+
 struct MHD_Connection;
 struct http_form;
 
@@ -24,6 +26,11 @@ int http_form_is(const char *content_type);
 /* NULL when memory runs out or libmicrohttpd cannot parse this content
  * type (a multipart without its boundary): the server answers 400. */
 struct http_form *http_form_new(struct MHD_Connection *conn, size_t max);
+/* s[0..n) with '+' and %XX decoded, as libmicrohttpd decodes form fields
+ * and query arguments (a '%' without two hex digits after it stays),
+ * appended to out. 0 or TB_ENOMEM. */
+int http_url_unescape(struct buf *out, const char *s, size_t n);
+
 /*
  * A whole urlencoded body already in memory (the lane reads bodies
  * itself): the same fields libmicrohttpd's post processor would give.

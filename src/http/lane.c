@@ -63,6 +63,8 @@
 #define LANE_POOL_MAX (1u << 20)
 
 struct lane_req {
+	const char *query;          /* after '?', as sent; NULL: none */
+	struct pool *pool;          /* the request's, for decoded values */
 	int nh;
 	struct {
 		const char *name, *value;
@@ -149,11 +151,31 @@ const char *lane_header(const void *lr, const char *name)
 	return NULL;
 }
 
-/* No lane row reads a query argument (http_server_lane's contract). */
+/* s[0..n) decoded (http_url_unescape) into the pool; NULL without
+ * memory. */
+static char *form_decode(struct pool *pool, const char *s, size_t n)
+{
+	struct buf b = BUF_INIT;
+	char *out = http_url_unescape(&b, s, n) == 0
+			    ? pool_strndup(pool, b.data, b.len)
+			    : NULL;
+	buf_release(&b);
+	return out;
+}
+
+/* The first value of name in the query string, decoded, as
+ * libmicrohttpd's lookup gives it. */
 const char *lane_query(const void *lr, const char *name)
 {
-	(void)lr;
-	(void)name;
+	const struct lane_req *r = lr;
+	for (const char *p = r->query; p && *p;) {
+		size_t len = strcspn(p, "&"), kl = strcspn(p, "=&");
+		char *key = form_decode(r->pool, p, kl);
+		if (key && !strcmp(key, name))
+			return kl < len ? form_decode(r->pool, p + kl + 1, len - kl - 1)
+					: "";
+		p += len + (p[len] == '&');
+	}
 	return NULL;
 }
 
@@ -289,8 +311,10 @@ static void parse(struct head *h, char *head)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
 			h->bad_target = 1;
 	char *q = strchr(h->target, '?');
-	if (q)
+	if (q) {
 		*q = '\0';
+		h->r.query = q + 1;
+	}
 	if (decode_path(h->target) < 0)
 		h->bad_target = 1;
 	if (!h->http10 && !lane_header(&h->r, "Host"))
@@ -573,6 +597,7 @@ static int answer(struct lane_thread *t, struct lane_conn *c,
 	buf_init(&res.body, 0);
 	if (!(req.pool = pool_new(LANE_POOL_CHUNK, LANE_POOL_MAX)))
 		return -1;
+	h->r.pool = req.pool;
 	atomic_fetch_add(&srv->inflight, 1);
 	run(srv, &req, &res, &err, h, body);
 	/* A body left unread, or a head that could not be read, leaves

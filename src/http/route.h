@@ -59,8 +59,8 @@ struct route {
  * pages instead of JSON. */
 #define ROUTE_WEB 2u
 /* Also served by the lane (server.h's http_server_lane): a public row
- * whose handler reads no cookie and no query argument, and whose body,
- * if it takes one, is at most 1 KiB and not multipart. */
+ * whose handler reads no cookie, and whose body, if it takes one, is at
+ * most 1 KiB and not multipart. */
 #define ROUTE_LANE 4u
 
 #define ROUTE_MAX_PARAMS 4

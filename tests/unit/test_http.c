@@ -701,6 +701,84 @@ static void test_server_web(void **state)
 	http_server_stop(srv);
 }
 
+/* ---- the lane (lane.c): its own reader for the rows flagged ROUTE_LANE ---- */
+
+static const struct route lane_routes[] = {
+	{ "GET", "/w/desa", h_whoami, ROUTE_ROLE(ROLE_DESA), 0, NULL, ROUTE_WEB },
+	{ "POST", "/w/form", h_form, ROUTE_PUBLIC, 100,
+	  "application/x-www-form-urlencoded", ROUTE_LANE },
+	{ "POST", "/echo", h_echo, ROUTE_PUBLIC, 16, "text/plain", ROUTE_LANE },
+	{ "GET", "/fail", h_fail, ROUTE_PUBLIC, 0, NULL, ROUTE_LANE },
+	{ "GET", "/slow", h_slow, ROUTE_PUBLIC, 0, NULL, 0 },
+};
+
+/* A lane row with a role: a mistake in the table, refused at start. */
+static const struct route lane_bad_routes[] = {
+	{ "GET", "/who/{id}", h_whoami, ROUTE_ROLE(ROLE_DESA), 0, NULL, ROUTE_LANE },
+};
+
+static void test_server_lane(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct http_server *srv;
+	struct buf err = BUF_INIT;
+	config_defaults(&cfg);
+	config_set(&cfg, "listen", "127.0.0.1:0", NULL);
+	config_set(&cfg, "threads", "2", NULL);
+	config_set(&cfg, "access_log", "off", NULL);
+	config_set(&cfg, "rate_limit", "0", NULL);
+	assert_int_equal(http_server_start(&cfg, &web_backend, lane_bad_routes, 1,
+					   &srv, NULL), 0);
+	assert_int_equal(http_server_lane(srv, "127.0.0.1:0", &err), TB_EINTERNAL);
+	assert_non_null(strstr(err.data, "/who/{id}"));
+	assert_int_equal(http_server_lane_port(srv), 0);
+	http_server_stop(srv);
+
+	assert_int_equal(http_server_start(&cfg, &web_backend, lane_routes,
+					   ARRAY_SIZE(lane_routes), &srv, NULL), 0);
+	assert_int_equal(http_server_lane(srv, "127.0.0.1:nope", &err), TB_EINVAL);
+	assert_int_equal(http_server_lane(srv, "127.0.0.1:0", &err), 0);
+	assert_int_equal(http_server_lane(srv, "127.0.0.1:0", &err), TB_EINVAL);
+	unsigned port = http_server_lane_port(srv);
+	assert_true(port > 0 && port != http_server_port(srv));
+#define RQ(line, extra) line " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n" extra "\r\n"
+	/* Its rows, their forms parsed as libmicrohttpd's side parses them. */
+	expect(port, RQ("POST /w/form", "Content-Type: application/x-www-form-urlencoded\r\n"
+		       "Content-Length: 9\r\n") "a=x%26y+z",
+	       "HTTP/1.1 200", "a=x&y z body=0 file=-");
+	expect(port, RQ("POST /echo?x=1&q=a%20b+c&q=2", "Content-Type: text/plain\r\n"
+		       "Content-Length: 5\r\n") "hello", "HTTP/1.1 200", "5:hello:a b c");
+	expect(port, RQ("POST /echo?q", "Content-Type: text/plain\r\n"
+		       "Content-Length: 1\r\n") "x", "HTTP/1.1 200", "\r\n\r\n1:x:");
+	expect(port, RQ("POST /echo", "Content-Type: text/plain\r\nContent-Length: 17\r\n")
+		       "0123456789abcdefg", "HTTP/1.1 413", "too_large");
+	expect(port, RQ("POST /echo", "Content-Type: text/csv\r\nContent-Length: 1\r\n") "x",
+	       "HTTP/1.1 415", NULL);
+	/* A handler's error is the JSON error, as on the main listener. */
+	expect(port, RQ("GET /fail", ""), "HTTP/1.1 422", "\"error\"");
+	/* Not its rows: a web page, a row without the flag, a POST that
+	 * only the main listener takes. */
+	expect(port, RQ("GET /w/desa", "Cookie: sid=sess-desa\r\n"), "HTTP/1.1 404",
+	       "on this listener");
+	expect(port, RQ("GET /slow", ""), "HTTP/1.1 404", "on this listener");
+	expect(port, RQ("PUT /echo", ""), "HTTP/1.1 405", "Allow: POST");
+	/* The main listener still serves the web row. */
+	expect(http_server_port(srv), RQ("GET /w/desa", "Cookie: sid=sess-desa\r\n"),
+	       "HTTP/1.1 200", "operator1 desa");
+	/* Drained with the server: the lane refuses new connections too. */
+	assert_int_equal(http_server_drain(srv, 1000), 0);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons((uint16_t)port) };
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_not_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	close(fd);
+#undef RQ
+	http_server_stop(srv);
+	buf_release(&err);
+}
+
 static void test_server_auth(void **state)
 {
 	unsigned port = ((struct fixture *)*state)->port;
@@ -1315,6 +1393,7 @@ int main(void)
 		cmocka_unit_test(test_service_routes),
 		cmocka_unit_test(test_form_urlencoded),
 		cmocka_unit_test(test_server_web),
+		cmocka_unit_test(test_server_lane),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
