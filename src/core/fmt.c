@@ -128,6 +128,13 @@ int64_t clock_now(void)
 	return (int64_t)ts.tv_sec;
 }
 
+int64_t clock_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int64_t date_today(void)
 {
 	const char *o = getenv("TERBIT_TODAY");

@@ -70,6 +70,9 @@ int iso_utc_parse(const char *s, int64_t *out);
  * with; TERBIT_NOW=YYYY-MM-DDTHH:MM:SSZ (iso_utc_parse's form) overrides
  * it so tests can fix the time a page shows. */
 int64_t clock_now(void);
+/* Milliseconds of the monotonic clock: for deadlines and durations
+ * (never moved by TERBIT_NOW or by setting the time). */
+int64_t clock_mono_ms(void);
 /* Today (UTC) as days since 1970-01-01: TERBIT_TODAY=YYYY-MM-DD
  * overrides it so tests can move the clock (expiry), else the day of
  * clock_now(). */

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "core/fmt.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "http/config.h"
@@ -132,13 +133,6 @@ struct lane {
 	struct per_ip *ip[PER_IP_BUCKETS];
 	struct lane_thread *t;
 };
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- what a handler reads ---------------------------------------- */
 
@@ -719,7 +713,7 @@ static int flush(struct lane_conn *c)
 		if (k <= 0)
 			return -1;
 		c->out_off += (size_t)k;
-		c->sent_ms = now_ms();
+		c->sent_ms = clock_mono_ms();
 	}
 	buf_reset(&c->out);
 	c->out_off = 0;
@@ -781,7 +775,7 @@ static int serve_buffered(struct lane_thread *t, struct lane_conn *c)
 		memmove(c->in, c->in + used, c->in_len - used);
 		c->in_len -= used;
 		c->head_len = 0;
-		c->since_ms = now_ms();
+		c->since_ms = clock_mono_ms();
 	}
 	return 0;
 }
@@ -804,7 +798,7 @@ static void conn_event(struct lane_thread *t, struct lane_conn *c, uint32_t ev)
 		if (k <= 0)
 			return conn_close(t, c);
 		if (c->in_len == 0)
-			c->since_ms = now_ms();
+			c->since_ms = clock_mono_ms();
 		c->in_len += (size_t)k;
 	}
 	int rc = serve_buffered(t, c);
@@ -852,7 +846,7 @@ static void adopt(struct lane_thread *t, int fd,
 		return;
 	}
 	c->fd = fd;
-	c->since_ms = c->sent_ms = now_ms();
+	c->since_ms = c->sent_ms = clock_mono_ms();
 	buf_init(&c->out, 0);
 	memcpy(c->client, client, sizeof client);
 	c->next = t->list.next;
@@ -913,7 +907,7 @@ static void *lane_main(void *arg)
 {
 	struct lane_thread *t = arg;
 	struct epoll_event ev[LANE_EVENTS];
-	int64_t next_sweep = now_ms() + LANE_TICK_MS;
+	int64_t next_sweep = clock_mono_ms() + LANE_TICK_MS;
 	for (;;) {
 		int n = epoll_wait(t->ep, ev, LANE_EVENTS, LANE_TICK_MS);
 		for (int i = 0; i < n; i++) {
@@ -925,7 +919,7 @@ static void *lane_main(void *arg)
 			else
 				conn_event(t, p, ev[i].events);
 		}
-		int64_t now = now_ms();
+		int64_t now = clock_mono_ms();
 		if (now >= next_sweep) {
 			sweep(t, now);
 			next_sweep = now + LANE_TICK_MS;

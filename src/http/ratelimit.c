@@ -50,13 +50,6 @@ void ratelimit_free(struct ratelimit *rl)
 	free(rl);
 }
 
-int64_t ratelimit_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 
 /* The client's bucket in its set, or a free / least recent one reset to
  * a full bucket for it. */

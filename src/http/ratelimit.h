@@ -23,14 +23,11 @@ void ratelimit_free(struct ratelimit *rl); /* NULL ok */
 
 /*
  * Takes one token for client (an address as text; longer than 63 bytes is
- * cut) at now_ms (ratelimit_now_ms, or a test's clock). Returns 1 when the
+ * cut) at now_ms (clock_mono_ms, or a test's clock). Returns 1 when the
  * request may proceed; 0 when limited, with *retry_after (may be NULL) set
  * to the whole seconds until a token is back (at least 1).
  */
 int ratelimit_take(struct ratelimit *rl, const char *client, int64_t now_ms,
 		   unsigned *retry_after);
-
-/* Monotonic clock in milliseconds. */
-int64_t ratelimit_now_ms(void);
 
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "core/fmt.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/str.h"
@@ -230,13 +231,6 @@ static void client_addr(struct MHD_Connection *conn, char *out, size_t size)
 
 /* ---- deadlines (struct watch) ----------------------------------- */
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The connection's entry; NULL when it could not be made (out of memory:
  * the connection is then only under libmicrohttpd's idle timeout). */
 static struct watch *watch_of(struct MHD_Connection *conn)
@@ -255,7 +249,7 @@ static int watch_set(struct http_server *srv, struct watch *w,
 		return 0;
 	pthread_mutex_lock(&srv->watch_mu);
 	w->phase = phase;
-	w->since_ms = mono_ms();
+	w->since_ms = clock_mono_ms();
 	w->body = 0;
 	int cut = w->cut;
 	pthread_mutex_unlock(&srv->watch_mu);
@@ -360,7 +354,7 @@ static void *watcher_main(void *arg)
 			until.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&srv->watch_cv, &srv->watch_mu, &until);
-		int64_t now = mono_ms();
+		int64_t now = clock_mono_ms();
 		for (struct watch *w = srv->watch_list.next; w != &srv->watch_list;
 		     w = w->next)
 			if (!w->cut && watch_late(srv->cfg, w, now))
@@ -385,7 +379,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
 			return;
 		w->fd = fd->connect_fd;
 		w->phase = WATCH_HEADERS;
-		w->since_ms = mono_ms();
+		w->since_ms = clock_mono_ms();
 		client_addr(conn, w->client, sizeof w->client);
 		pthread_mutex_lock(&srv->watch_mu);
 		w->next = srv->watch_list.next;
@@ -901,9 +895,9 @@ int http_rate_ok(struct http_server *srv, const struct route *route,
 	 * clock is read. */
 	if (!srv->cfg->rate_limit)
 		return 1;
-	return ratelimit_take(srv->rl, client, ratelimit_now_ms(), retry) &&
+	return ratelimit_take(srv->rl, client, clock_mono_ms(), retry) &&
 	       !(route && (route->flags & ROUTE_STRICT_RATE) &&
-		 !ratelimit_take(srv->rl_strict, client, ratelimit_now_ms(),
+		 !ratelimit_take(srv->rl_strict, client, clock_mono_ms(),
 				 retry));
 }
 
@@ -1097,7 +1091,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 			toe = MHD_REQUEST_TERMINATED_TIMEOUT_REACHED;
 		}
 		c->watch->phase = WATCH_HEADERS;
-		c->watch->since_ms = mono_ms();
+		c->watch->since_ms = clock_mono_ms();
 		pthread_mutex_unlock(&srv->watch_mu);
 	}
 	(void)conn;
@@ -1296,9 +1290,9 @@ int http_server_drain(struct http_server *srv, unsigned timeout_ms)
 			shutdown(srv->quiesced, SHUT_RDWR);
 	}
 	lane_drain(srv->lane);
-	int64_t deadline = ratelimit_now_ms() + timeout_ms;
+	int64_t deadline = clock_mono_ms() + timeout_ms;
 	while (atomic_load(&srv->inflight) > 0 &&
-	       ratelimit_now_ms() < deadline) {
+	       clock_mono_ms() < deadline) {
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}

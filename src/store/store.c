@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "core/fmt.h"
 #include "core/str.h"
 
 /* Long enough for a 100,000-row import by another process to finish. */
@@ -136,17 +137,10 @@ int store__count(struct store *s, const char *sql, struct buf *err)
  */
 #define STAMP_RECHECK_MS 1000
 
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int store_stamp(struct store *s, struct store_stamp *out, struct buf *err)
 {
 	static const char sql[] = "PRAGMA data_version";
-	int64_t now = monotonic_ms();
+	int64_t now = clock_mono_ms();
 	if (!s->gen || s->dv_at_ms < 0 || now - s->dv_at_ms >= STAMP_RECHECK_MS) {
 		/* Inside a held snapshot data_version would not move. */
 		store_read_release(s);
