@@ -169,7 +169,8 @@ t_grep "names the damage" 'basis data rusak' "$OUT$ERR"
 # jobs, 11: the status list's index; its other half, the token CHECK
 # widened to 152 characters, is left wide: the step runs again as a
 # no-op on it; 12: the verifier's covering index, which names the seal
-# column, so it goes first; 13: the log of changed documents).
+# column, so it goes first; 13: the log of changed documents; 14: its
+# bound, a trigger on that log, which goes with its table).
 v=$(sqlite3 "$U/terbit.db" "PRAGMA user_version")
 seal_step=6
 sqlite3 "$U/terbit.db" "DROP INDEX documents_verify; DROP TABLE doc_changes;

@@ -215,9 +215,10 @@ int vindex_load(struct store *s, const struct keyring *kr,
 	struct loading l = { ix, 0 };
 	/* The log's position first: a row changed while the scan runs is
 	 * read again by the next sync, never missed. */
+	int64_t first;
 	int rc = grow(ix);
 	if (rc == 0)
-		rc = store_doc_changes_last(s, &ix->last, err);
+		rc = store_doc_changes_span(s, &first, &ix->last, err);
 	if (rc == 0)
 		rc = store_doc_scan(s, load_row, &l, err);
 	if (rc == TB_ENOMEM && !err->len)
@@ -297,13 +298,53 @@ static int read_rows(struct vindex *ix, struct store *s, struct changes *c,
 	return 0;
 }
 
+/*
+ * The log no longer reaches back to the index's position: pruned past
+ * it (migration 14 keeps the last 65,536 entries) or, behind terbit's
+ * back, emptied (its seq then starts again below ours: backwards). Every
+ * row is read again on this snapshot and the whole table swapped in,
+ * unless another thread has already put in one as new.
+ */
+static int reload(struct vindex *ix, struct store *s, int backwards,
+		  struct buf *err)
+{
+	struct vindex *fresh;
+	int rc = vindex_load(s, ix->kr, &fresh, err);
+	if (rc < 0)
+		return rc;
+	pthread_rwlock_wrlock(&ix->lock);
+	if (backwards || fresh->last > ix->last) {
+		struct vindex old = *ix;
+		ix->slots = fresh->slots;
+		ix->cap = fresh->cap;
+		ix->used = fresh->used;
+		ix->rows = fresh->rows;
+		ix->bytes = fresh->bytes;
+		ix->last = fresh->last;
+		fresh->slots = old.slots;
+		fresh->cap = old.cap;
+		log_info("verifikasi: log perubahan tidak lagi menjangkau "
+			 "posisi memori; registri dibaca ulang (%zu dokumen)",
+			 ix->rows);
+	}
+	pthread_rwlock_unlock(&ix->lock);
+	vindex_free(fresh);
+	return 0;
+}
+
 int vindex_sync(struct vindex *ix, struct store *s, struct buf *err)
 {
 	struct changes c = { 0 };
 	pthread_rwlock_rdlock(&ix->lock);
 	int64_t after = ix->last;
 	pthread_rwlock_unlock(&ix->lock);
-	int rc = store_doc_changes(s, after, collect, &c, err);
+	int64_t first, newest;
+	int rc = store_doc_changes_span(s, &first, &newest, err);
+	if (rc < 0)
+		return rc;
+	if (newest < after || first > after + 1)
+		return reload(ix, s, newest < after, err);
+	rc = store_doc_changes(s, after, collect, &c, err);
 	if (rc == 0)
 		rc = read_rows(ix, s, &c, err);
 	size_t applied = 0;

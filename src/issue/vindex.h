@@ -15,6 +15,9 @@
  *     the change log's triggers is not seen until the next load: the
  *     answer stays the last sealed state, never the unsealed one
  *     (`terbit document check` finds the edit).
+ * The log keeps its last 65,536 entries (migration 14): a sync that
+ * finds it no longer reaching back to the index's position (a thread
+ * idle while more changed, or a log emptied) reads every row again.
  *
  * Memory: each row packed, its strings as long as they are, and the
  * table: about 660 bytes a letter (65 MB for 100,000, measured by

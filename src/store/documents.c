@@ -58,8 +58,8 @@ static const char SQL_DOC_SCAN[] =
 	" FROM documents d INDEXED BY documents_verify";
 static const char SQL_DOC_CHANGES[] =
 	"SELECT seq, serial FROM doc_changes WHERE seq > ?1 ORDER BY seq";
-static const char SQL_DOC_CHANGES_LAST[] =
-	"SELECT coalesce(max(seq), 0) FROM doc_changes";
+static const char SQL_DOC_CHANGES_SPAN[] =
+	"SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM doc_changes";
 
 static const char SQL_DOC_BY_HASH[] =
 	"SELECT " DOC_COLS " WHERE d.sha256 = ?1";
@@ -460,14 +460,16 @@ int store_doc_changes(struct store *s, int64_t after,
 	return store__done(st, rc);
 }
 
-int store_doc_changes_last(struct store *s, int64_t *out, struct buf *err)
+int store_doc_changes_span(struct store *s, int64_t *first, int64_t *last,
+			   struct buf *err)
 {
-	sqlite3_stmt *st = store__prep(s, SQL_DOC_CHANGES_LAST, err);
+	sqlite3_stmt *st = store__prep(s, SQL_DOC_CHANGES_SPAN, err);
 	if (!st)
 		return TB_EDB;
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return store__done(st, store__err(s, "perubahan dokumen", err));
-	*out = sqlite3_column_int64(st, 0);
+	*first = sqlite3_column_int64(st, 0);
+	*last = sqlite3_column_int64(st, 1);
 	return store__done(st, 0);
 }
 

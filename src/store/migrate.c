@@ -455,7 +455,7 @@ static const struct migration migrations[] = {
 	 * insert, update or delete of a document, written by triggers so
 	 * every path that writes (the gate, revocation, the seal, and
 	 * also sqlite3 on the file behind terbit's back) leaves its
-	 * serial here. seq only grows: rows are never deleted. Step 13. */
+	 * serial here. seq only grows. Step 13; step 14 bounds it. */
 	{ "verifier: a log of the documents changed, for its memory",
 	  "CREATE TABLE doc_changes ("
 	  " seq INTEGER PRIMARY KEY,"
@@ -467,6 +467,16 @@ static const struct migration migrations[] = {
 	  " INSERT INTO doc_changes (serial) VALUES (NEW.serial); END;"
 	  "CREATE TRIGGER doc_changes_delete AFTER DELETE ON documents BEGIN"
 	  " INSERT INTO doc_changes (serial) VALUES (OLD.serial); END;" },
+	/* The change log kept the serial of every change for ever: two rows
+	 * an issued letter, a million a year for a large regency. Every
+	 * 1,024th entry now drops the entries more than 65,536 behind it
+	 * (never the newest, so seq keeps growing). A verifier whose
+	 * position the log no longer reaches reads the registry again
+	 * whole (vindex_sync). Step 14. */
+	{ "verifier: the change log bounded to its last 65,536 entries",
+	  "CREATE TRIGGER doc_changes_prune AFTER INSERT ON doc_changes"
+	  " WHEN NEW.seq % 1024 = 0 BEGIN"
+	  " DELETE FROM doc_changes WHERE seq <= NEW.seq - 65536; END;" },
 	/* Append new steps here: { "what and why", "SQL;" }, */
 };
 

@@ -566,15 +566,17 @@ int store_doc_scan(struct store *s,
 		   void *arg, struct buf *err);
 /*
  * The change log (migration 13): triggers add one (seq, serial) for
- * every insert, update or delete of a document row, by any writer.
- * store_doc_changes gives fn those after seq `after`, oldest first (a
- * non-zero return stops and is returned); store_doc_changes_last the
- * newest seq (0 when none).
+ * every insert, update or delete of a document row, by any writer; it
+ * keeps the last 65,536 entries or so (migration 14). store_doc_changes
+ * gives fn those after seq `after`, oldest first (a non-zero return
+ * stops and is returned); store_doc_changes_span the oldest and newest
+ * seq still there (0 and 0 when none).
  */
 int store_doc_changes(struct store *s, int64_t after,
 		      int (*fn)(int64_t seq, const char *serial, void *arg),
 		      void *arg, struct buf *err);
-int store_doc_changes_last(struct store *s, int64_t *out, struct buf *err);
+int store_doc_changes_span(struct store *s, int64_t *first, int64_t *last,
+			   struct buf *err);
 /* By the SHA-256 (64 lower-case hex) of the PDF bytes. */
 int store_doc_by_sha256(struct store *s, const char *sha256_hex,
 			struct store_document *out, struct buf *err);

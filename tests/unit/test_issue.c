@@ -572,6 +572,73 @@ static void test_vindex(void **state)
 	vindex_free(ix);
 }
 
+struct serial_count {
+	const char *serial;
+	int n;
+};
+
+/* Entries of the change log naming one serial. */
+static int count_serial(int64_t seq, const char *serial, void *arg)
+{
+	struct serial_count *c = arg;
+	(void)seq;
+	c->n += !strcmp(serial, c->serial);
+	return 0;
+}
+
+/* The change log keeps its last 65,536 entries (migration 14); an index
+ * whose position the log no longer reaches, pruned past or emptied,
+ * reads the registry again whole, and misses no change. */
+static void test_vindex_log_bound(void **state)
+{
+	struct env *e = *state;
+	struct issue_result a, b;
+	struct store_document d;
+	struct vindex *ix;
+	assert_int_equal(issue_document(&e->ctx, &e->ds, 9, ISSUE_LETTER, &a,
+					NULL, &e->err), 0);
+	assert_int_equal(issue_document(&e->ctx, &e->ds, 10, ISSUE_LETTER, &b,
+					NULL, &e->err), 0);
+	assert_int_equal(vindex_load(e->s, e->kr, &ix, &e->err), 0);
+	/* A revocation, then 70,000 other changes: the revocation's entries
+	 * are pruned before this index looks. */
+	assert_int_equal(issue_revoke(&e->ctx, &e->ds, a.doc.serial, "pindah",
+				      &e->err), 0);
+	raw_sql(e, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+		   " FROM n WHERE i < 70000) INSERT INTO doc_changes (serial)"
+		   " SELECT '0000000000000000' FROM n");
+	int64_t first, last;
+	assert_int_equal(store_doc_changes_span(e->s, &first, &last, &e->err), 0);
+	assert_true(last - first + 1 >= 65536 && last - first + 1 <= 65536 + 1024);
+	struct serial_count c = { a.doc.serial, 0 };
+	assert_int_equal(store_doc_changes(e->s, 0, count_serial, &c, &e->err), 0);
+	assert_int_equal(c.n, 0); /* none of the revocation's entries is left */
+	assert_int_equal(vindex_get(ix, a.doc.serial, &d), 1);
+	assert_int_equal(d.state, DOC_VALID); /* not looked yet */
+	sync_ok(e, ix);
+	assert_int_equal(vindex_get(ix, a.doc.serial, &d), 1);
+	assert_int_equal(d.state, DOC_REVOKED);
+	assert_same_answer(e, ix, a.doc.token, VERIFY_REVOKED);
+	assert_same_answer(e, ix, b.doc.token, VERIFY_VALID);
+	size_t rows, bytes;
+	vindex_stats(ix, &rows, &bytes);
+	assert_int_equal(rows, (size_t)doc_count(e));
+	/* Emptied behind terbit's back: seq starts again below the index's
+	 * position, and the next change is still seen. */
+	raw_sql(e, "DELETE FROM doc_changes");
+	assert_int_equal(issue_revoke(&e->ctx, &e->ds, b.doc.serial, "pindah",
+				      &e->err), 0);
+	sync_ok(e, ix);
+	assert_int_equal(vindex_get(ix, b.doc.serial, &d), 1);
+	assert_int_equal(d.state, DOC_REVOKED);
+	assert_same_answer(e, ix, b.doc.token, VERIFY_REVOKED);
+	/* And from there the log is followed as before. */
+	raw_sql(e, "INSERT INTO doc_changes (serial) VALUES ('0000000000000000')");
+	sync_ok(e, ix);
+	assert_same_answer(e, ix, a.doc.token, VERIFY_REVOKED);
+	vindex_free(ix);
+}
+
 /* Every row the gate writes is sealed, a state change seals it again
  * and is audited, and a row edited behind the gate's back is FORGED to
  * the verifier and no NIK matches it. */
@@ -1208,6 +1275,8 @@ int main(void)
 		cmocka_unit_test(test_verify_states),
 		cmocka_unit_test(test_verify_fast_same),
 		/* its own registry: it deletes a row behind the guards */
+		cmocka_unit_test_setup_teardown(test_vindex_log_bound, env_setup,
+						env_teardown),
 		cmocka_unit_test_setup_teardown(test_vindex, env_setup,
 						env_teardown),
 		cmocka_unit_test(test_verify_json_masked),
