@@ -25,7 +25,8 @@
  * LANE_TICK_MS: the headers of a request within header_timeout of its
  * first byte (408, then closed), an idle connection closed after
  * timeout, and a client that takes no bytes of an answer for timeout
- * closed.
+ * closed. A connection that ends after an answer is shut for writing
+ * and drained a moment before it is closed (LANE_LINGER_MS).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -58,6 +59,13 @@
 #define LANE_BODY 1024
 #define LANE_MAX_HEADERS 32
 #define LANE_TICK_MS 250
+/* After its last answer a connection that must close still reads, and
+ * drops, what the client sends, until the client closes, this long
+ * passes or this much has come: closing a socket with unread bytes
+ * sends a reset, and a reset can destroy the answer before the client
+ * has read it. */
+#define LANE_LINGER_MS 2000
+#define LANE_LINGER_MAX (1u << 20)
 #define LANE_EVENTS 64
 /* Pool of a request: the same first chunk as server.c's. */
 #define LANE_POOL_CHUNK 960
@@ -91,6 +99,8 @@ struct lane_conn {
 	struct lane_conn *prev, *next;
 	int fd;
 	int close_after;            /* close once out is sent */
+	int lingering;              /* answered, shut for writing, draining */
+	size_t drained;             /* bytes dropped while lingering */
 	int64_t since_ms;           /* idle since, or a request's first byte */
 	int64_t sent_ms;            /* last progress sending out */
 	size_t in_len;
@@ -781,12 +791,35 @@ static int serve_buffered(struct lane_thread *t, struct lane_conn *c)
 }
 
 /* Readable, or writable again after a full socket. */
+/* The last answer is out: no more writing, the rest read and dropped
+ * (LANE_LINGER_MS) before the close. */
+static void linger(struct lane_thread *t, struct lane_conn *c)
+{
+	shutdown(c->fd, SHUT_WR);
+	c->lingering = 1;
+	c->since_ms = clock_mono_ms();
+	watch_for(t, c, EPOLLIN | EPOLLRDHUP);
+}
+
+static void drain(struct lane_thread *t, struct lane_conn *c)
+{
+	ssize_t k = recv(c->fd, c->in, sizeof c->in, 0);
+	if (k < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (k <= 0 || (c->drained += (size_t)k) > LANE_LINGER_MAX)
+		conn_close(t, c);
+}
+
 static void conn_event(struct lane_thread *t, struct lane_conn *c, uint32_t ev)
 {
+	if (c->lingering)
+		return drain(t, c);
 	if (ev & EPOLLOUT) {
 		int f = flush(c);
-		if (f < 0 || (f > 0 && c->close_after))
+		if (f < 0)
 			return conn_close(t, c);
+		if (f > 0 && c->close_after)
+			return linger(t, c);
 		if (f == 0)
 			return;
 		watch_for(t, c, EPOLLIN | EPOLLRDHUP);
@@ -803,8 +836,10 @@ static void conn_event(struct lane_thread *t, struct lane_conn *c, uint32_t ev)
 	}
 	int rc = serve_buffered(t, c);
 	int f = flush(c);
-	if (rc < 0 || f < 0 || (f > 0 && c->close_after))
+	if (rc < 0 || f < 0)
 		return conn_close(t, c);
+	if (f > 0 && c->close_after)
+		return linger(t, c);
 	if (f == 0)
 		/* Reading stops until the client takes its answers. */
 		watch_for(t, c, EPOLLOUT);
@@ -888,6 +923,11 @@ static void sweep(struct lane_thread *t, int64_t now)
 	for (struct lane_conn *c = t->list.next, *next; c != &t->list; c = next) {
 		next = c->next;
 		int64_t idle = (int64_t)cfg->timeout * 1000;
+		if (c->lingering) {
+			if (now - c->since_ms > LANE_LINGER_MS)
+				conn_close(t, c);
+			continue;
+		}
 		int late = c->out.len ? now - c->sent_ms > idle
 			   : c->in_len ? now - c->since_ms >
 					 (int64_t)cfg->header_timeout * 1000
@@ -897,9 +937,11 @@ static void sweep(struct lane_thread *t, int64_t now)
 		if (!c->out.len && c->in_len &&
 		    refuse_raw(t, c, 408, "The request did not arrive within "
 				     "the server's deadline.",
-			       (double)(now - c->since_ms)) == 0)
-			flush(c);
-		conn_close(t, c);
+			       (double)(now - c->since_ms)) == 0 &&
+		    flush(c) > 0)
+			linger(t, c);
+		else
+			conn_close(t, c);
 	}
 }
 
