@@ -1,22 +1,25 @@
 /*
- * The lane: the verifier's public GET routes on a listener of our own.
+ * The lane: the verifier's public routes on a listener of our own.
  *
  * Why a second HTTP reader beside libmicrohttpd: every scan of a QR code
  * is one GET of a different token, and on that path libmicrohttpd and
  * our wrapper of it (a request context, a response object with a copy of
  * every header, three locks and five clock reads of the deadline
  * watcher) cost about as much CPU as the verification itself. A GET
- * without a body is the simplest request HTTP has; reading only that,
- * with the deadlines kept by the thread that owns the connection, costs
- * a fraction. Everything that has a body, a cookie or a role stays on
- * libmicrohttpd: the lane refuses it.
+ * without a body is the simplest request HTTP has; reading that, and
+ * the NIK checks' small bodies, with the deadlines kept by the thread
+ * that owns the connection, costs a fraction. Everything with a large or
+ * multipart body, a cookie or a role stays on libmicrohttpd: the lane
+ * answers 404 for it.
  *
  * What it reads: "METHOD SP target SP HTTP/1.x CRLF", header lines, an
- * empty line, all within LANE_HEAD bytes (431 past that); GET and HEAD
- * only (405), no body (413: no lane route takes one), a Host on 1.1
- * (400), a target without a raw space or an encoded control byte (400).
- * Requests may be pipelined: they are answered in order, and reading
- * stops while an answer waits for the client to take it.
+ * empty line, all within LANE_HEAD bytes (431 past that); a body only by
+ * Content-Length and at most LANE_BODY bytes (411 for Transfer-Encoding,
+ * 413 past that or past the row's limit); a Host on 1.1 (400), a target
+ * without a raw space or an encoded control byte (400); another method
+ * on a lane path is a 405 with the lane's Allow. Requests may be
+ * pipelined: they are answered in order, and reading stops while an
+ * answer waits for the client to take it.
  *
  * Threads: cfg->threads, each with its own epoll set; the listening
  * socket is in all of them with EPOLLEXCLUSIVE, so a connection wakes

@@ -206,13 +206,14 @@ unsigned http_server_port(const struct http_server *srv);
 
 /*
  * The lane: a second listener, on listen, for the rows of the same table
- * flagged ROUTE_LANE (the verifier's public GET routes), served by an
+ * flagged ROUTE_LANE (the verifier's public routes), served by an
  * HTTP/1.1 reader of our own instead of libmicrohttpd (lane.c says why).
- * It takes GET and HEAD without a body and nothing else; every check of
- * the life of a request above applies, with the same answers, the same
- * access log and metrics. Started after http_server_start, once; drained
- * and stopped with the server. TB_EINVAL for a bad address, TB_EIO when
- * it cannot be bound.
+ * It takes GET, HEAD, and POST with a Content-Length of at most 1 KiB,
+ * and refuses the rest; every check of the life of a request above
+ * applies, with the same answers, the same access log and metrics.
+ * Started after http_server_start, once; drained and stopped with the
+ * server. TB_EINVAL for a bad address or a second lane, TB_EINTERNAL for
+ * a lane row it cannot serve (route.h), TB_EIO when it cannot be bound.
  */
 int http_server_lane(struct http_server *srv, const char *listen,
 		     struct buf *err);

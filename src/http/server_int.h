@@ -2,8 +2,9 @@
 #define TERBIT_SERVER_INT_H
 /*
  * Inside the HTTP service: the state server.c (libmicrohttpd's side) and
- * lane.c (the verifier's own GET listener) share, and the few functions
- * of one the other calls. Not a contract for anything outside src/http.
+ * lane.c (the verification lane, terbit's own reader) share, and the few
+ * functions of one the other calls. Not a contract for anything outside
+ * src/http.
  */
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -59,7 +60,7 @@ struct http_server {
 	pthread_t watcher;
 	int watcher_on;             /* the thread was started */
 	int watcher_stop;
-	struct lane *lane;          /* the GET listener (lane.c); NULL: none */
+	struct lane *lane;          /* the verification lane; NULL: none */
 };
 
 /* A thread's database handle, closed by the key's destructor when the
@@ -78,8 +79,9 @@ struct tls_store *http_tls(struct http_server *srv);
  * thread closed: store_read_hold's contract). */
 void http_tls_release(struct http_server *srv);
 
-/* The JSON error (or a browser's page) for code into res: server.c's
- * error_body, message English (NULL: the code's own sentence). */
+/* The JSON error (or a browser's page) for code into res, replacing its
+ * body: message is English and not NULL (http_error_message(code) for
+ * the code's own sentence), detail a module's message or NULL. */
 int http_error_body(struct http_request *req, struct http_response *res,
 		    int status, int code, const char *message,
 		    const char *detail);
