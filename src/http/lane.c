@@ -133,6 +133,10 @@ struct lane_thread {
 	struct lane_conn list;      /* sentinel of a circular list */
 	time_t date_sec;
 	char date[40];              /* "Date: ...\r\n" of date_sec */
+	/* The monotonic clock as the last epoll_wait returned: deadlines
+	 * are in seconds, so one reading a wake-up serves every
+	 * connection's stamps (a reading each was 1.5% of the CPU). */
+	int64_t now;
 };
 
 struct lane {
@@ -141,6 +145,8 @@ struct lane {
 	unsigned port;
 	unsigned nthreads;
 	unsigned per_ip_max;
+	struct route *routes;       /* the table's ROUTE_LANE rows, in order */
+	size_t nroutes;
 	atomic_int conns;
 	pthread_mutex_t ip_mu;
 	struct per_ip *ip[PER_IP_BUCKETS];
@@ -425,45 +431,23 @@ static int write_answer(struct lane_thread *t, struct lane_conn *c,
 }
 
 /* The lane's row for h, or NULL with h->route_status 404 or 405 (and the
- * 405's Allow in res). A row not flagged ROUTE_LANE is no route of this
- * listener, whatever the other one serves at that path. */
-static const struct route *route_of(struct http_server *srv,
+ * 405's Allow in res). Only the lane's rows are looked at: another row
+ * at the path is no route of this listener. */
+static const struct route *route_of(const struct lane *l,
 				    struct http_request *req,
 				    struct http_response *res, struct head *h)
 {
 	int status = 404;
 	struct buf allow = BUF_INIT;
-	const struct route *r = route_find(srv->routes, srv->nroutes, h->method,
+	const struct route *r = route_find(l->routes, l->nroutes, h->method,
 					   h->target, &req->params, &status,
 					   &allow);
-	if (r && !(r->flags & ROUTE_LANE)) {
-		r = NULL;
-		status = 404;
-	}
-	if (!r && status == 405) {
-		/* Allow names the lane's methods of the path only. */
-		struct buf lane_allow = BUF_INIT;
-		static const char *const methods[] = { "GET", "POST" };
-		for (size_t i = 0; i < ARRAY_SIZE(methods); i++) {
-			struct route_params p;
-			int st;
-			const struct route *m = route_find(srv->routes, srv->nroutes,
-							   methods[i], h->target,
-							   &p, &st, NULL);
-			if (m && (m->flags & ROUTE_LANE))
-				buf_addf(&lane_allow, "%s%s", lane_allow.len ? ", " : "",
-					 i == 0 ? "GET, HEAD" : methods[i]);
-		}
-		char *v = lane_allow.len ? pool_strdup(req->pool, lane_allow.data) : NULL;
-		if (v)
-			http_res_header(res, "Allow", v);
-		else
-			status = 404;
-		buf_release(&lane_allow);
-	}
+	char *v = !r && status == 405 ? pool_strdup(req->pool, allow.data) : NULL;
+	if (v)
+		http_res_header(res, "Allow", v);
 	buf_release(&allow);
 	if (!r)
-		h->route_status = status;
+		h->route_status = v ? 405 : 404;
 	return r;
 }
 
@@ -501,14 +485,14 @@ static int take_body(struct http_request *req, struct http_response *res,
 
 /* The checks of server.h's "life of a request", in its order, then the
  * handler: res holds the answer. */
-static void run(struct http_server *srv, struct http_request *req,
-		struct http_response *res, struct buf *err, struct head *h,
-		const char *body)
+static void run(const struct lane *l, struct http_server *srv,
+		struct http_request *req, struct http_response *res,
+		struct buf *err, struct head *h, const char *body)
 {
 	unsigned retry;
 	int refused = h->status;
 	if (!refused && h->target[0] == '/' && !h->bad_target)
-		req->route = route_of(srv, req, res, h);
+		req->route = route_of(l, req, res, h);
 	if (!http_rate_ok(srv, req->route, req->client, &retry)) {
 		char *v = pool_alloc(req->pool, 16);
 		if (v) {
@@ -606,7 +590,7 @@ static int answer(struct lane_thread *t, struct lane_conn *c,
 		return -1;
 	h->r.pool = req.pool;
 	atomic_fetch_add(&srv->inflight, 1);
-	run(srv, &req, &res, &err, h, body);
+	run(t->lane, srv, &req, &res, &err, h, body);
 	/* A body left unread, or a head that could not be read, leaves
 	 * nothing after it that can be told apart: the answer ends the
 	 * connection. */
@@ -714,7 +698,7 @@ static void conn_close(struct lane_thread *t, struct lane_conn *c)
 
 /* Sends what c->out holds; 1 when all of it went, 0 when the socket is
  * full (wait for EPOLLOUT), -1 when the connection is gone. */
-static int flush(struct lane_conn *c)
+static int flush(struct lane_thread *t, struct lane_conn *c)
 {
 	while (c->out_off < c->out.len) {
 		ssize_t k = send(c->fd, c->out.data + c->out_off,
@@ -726,7 +710,7 @@ static int flush(struct lane_conn *c)
 		if (k <= 0)
 			return -1;
 		c->out_off += (size_t)k;
-		c->sent_ms = clock_mono_ms();
+		c->sent_ms = t->now;
 	}
 	buf_reset(&c->out);
 	c->out_off = 0;
@@ -788,7 +772,7 @@ static int serve_buffered(struct lane_thread *t, struct lane_conn *c)
 		memmove(c->in, c->in + used, c->in_len - used);
 		c->in_len -= used;
 		c->head_len = 0;
-		c->since_ms = clock_mono_ms();
+		c->since_ms = t->now;
 	}
 	return 0;
 }
@@ -800,7 +784,7 @@ static void linger(struct lane_thread *t, struct lane_conn *c)
 {
 	shutdown(c->fd, SHUT_WR);
 	c->lingering = 1;
-	c->since_ms = clock_mono_ms();
+	c->since_ms = t->now;
 	watch_for(t, c, EPOLLIN | EPOLLRDHUP);
 }
 
@@ -818,7 +802,7 @@ static void conn_event(struct lane_thread *t, struct lane_conn *c, uint32_t ev)
 	if (c->lingering)
 		return drain(t, c);
 	if (ev & EPOLLOUT) {
-		int f = flush(c);
+		int f = flush(t, c);
 		if (f < 0)
 			return conn_close(t, c);
 		if (f > 0 && c->close_after)
@@ -834,11 +818,11 @@ static void conn_event(struct lane_thread *t, struct lane_conn *c, uint32_t ev)
 		if (k <= 0)
 			return conn_close(t, c);
 		if (c->in_len == 0)
-			c->since_ms = clock_mono_ms();
+			c->since_ms = t->now;
 		c->in_len += (size_t)k;
 	}
 	int rc = serve_buffered(t, c);
-	int f = flush(c);
+	int f = flush(t, c);
 	if (rc < 0 || f < 0)
 		return conn_close(t, c);
 	if (f > 0 && c->close_after)
@@ -884,7 +868,7 @@ static void adopt(struct lane_thread *t, int fd,
 		return;
 	}
 	c->fd = fd;
-	c->since_ms = c->sent_ms = clock_mono_ms();
+	c->since_ms = c->sent_ms = t->now;
 	buf_init(&c->out, 0);
 	memcpy(c->client, client, sizeof client);
 	c->next = t->list.next;
@@ -941,7 +925,7 @@ static void sweep(struct lane_thread *t, int64_t now)
 		    refuse_raw(t, c, 408, "The request did not arrive within "
 				     "the server's deadline.",
 			       (double)(now - c->since_ms)) == 0 &&
-		    flush(c) > 0)
+		    flush(t, c) > 0)
 			linger(t, c);
 		else
 			conn_close(t, c);
@@ -955,6 +939,7 @@ static void *lane_main(void *arg)
 	int64_t next_sweep = clock_mono_ms() + LANE_TICK_MS;
 	for (;;) {
 		int n = epoll_wait(t->ep, ev, LANE_EVENTS, LANE_TICK_MS);
+		t->now = clock_mono_ms();
 		for (int i = 0; i < n; i++) {
 			void *p = ev[i].data.ptr;
 			if (p == &t->lane->stop_fd)
@@ -964,10 +949,9 @@ static void *lane_main(void *arg)
 			else
 				conn_event(t, p, ev[i].events);
 		}
-		int64_t now = clock_mono_ms();
-		if (now >= next_sweep) {
-			sweep(t, now);
-			next_sweep = now + LANE_TICK_MS;
+		if (t->now >= next_sweep) {
+			sweep(t, t->now);
+			next_sweep = t->now + LANE_TICK_MS;
 		}
 	}
 out:
@@ -978,11 +962,15 @@ out:
 
 /* ---- start, drain, stop ----------------------------------------- */
 
-/* The rows the lane may serve: public, no browser session, a body it
- * can hold, and a form only as urlencoded. A row that is not is a
- * mistake in the table, refused at start rather than served wrong. */
-static int check_rows(const struct http_server *srv, struct buf *err)
+/* The rows the lane serves: the table's ROUTE_LANE rows, each public,
+ * with no browser session, a body it can hold, and a form only as
+ * urlencoded. A row that is not is a mistake in the table, refused at
+ * start rather than served wrong. */
+static int lane_rows(struct lane *l, const struct http_server *srv,
+		     struct buf *err)
 {
+	if (!(l->routes = calloc(srv->nroutes ? srv->nroutes : 1, sizeof *l->routes)))
+		return tb_err(err, TB_ENOMEM, "kehabisan memori");
 	for (size_t i = 0; i < srv->nroutes; i++) {
 		const struct route *r = &srv->routes[i];
 		if (!(r->flags & ROUTE_LANE))
@@ -992,6 +980,7 @@ static int check_rows(const struct http_server *srv, struct buf *err)
 			return tb_err(err, TB_EINTERNAL,
 				      "rute %s %s tidak dapat dilayani jalur "
 				      "verifikasi", r->method, r->pattern);
+		l->routes[l->nroutes++] = *r;
 	}
 	return 0;
 }
@@ -1042,9 +1031,6 @@ int http_server_lane(struct http_server *srv, const char *listen,
 {
 	if (srv->lane)
 		return tb_err(err, TB_EINVAL, "jalur verifikasi sudah berjalan");
-	int rc = check_rows(srv, err);
-	if (rc < 0)
-		return rc;
 	struct lane *l = calloc(1, sizeof *l);
 	if (!l)
 		return tb_err(err, TB_ENOMEM, "kehabisan memori");
@@ -1056,7 +1042,9 @@ int http_server_lane(struct http_server *srv, const char *listen,
 			: cfg->max_connections >= 8 ? cfg->max_connections / 8
 						    : 1;
 	pthread_mutex_init(&l->ip_mu, NULL);
-	rc = listen_on(listen, l, err);
+	int rc = lane_rows(l, srv, err);
+	if (rc == 0)
+		rc = listen_on(listen, l, err);
 	if (rc == 0 && (l->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
 		rc = tb_err(err, TB_EIO, "eventfd: %s", strerror(errno));
 	if (rc == 0 && !(l->t = calloc(l->nthreads, sizeof *l->t)))
@@ -1109,6 +1097,7 @@ void lane_stop(struct lane *l)
 			free(e);
 		}
 	pthread_mutex_destroy(&l->ip_mu);
+	free(l->routes);
 	free(l->t);
 	if (l->stop_fd >= 0)
 		close(l->stop_fd);
