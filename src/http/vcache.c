@@ -30,17 +30,24 @@ struct vc_way {
 	struct vc_entry *e;         /* made on first use */
 };
 
+/* The doorkeeper: a token is kept the second time it is answered
+ * within a window, not the first. Most scans are of a code no one else
+ * scans that day; keeping each of them cost a 3 KB copy and pushed out
+ * an answer that would have been asked for again. One bit a token hash,
+ * all cleared once half of them have been set. */
+#define SEEN_BITS (8 * VCACHE_SLOTS)
+
 struct vcache {
 	struct vc_way slot[VCACHE_SLOTS];
 	unsigned victim[SETS];      /* next way to replace */
+	uint64_t seen[SEEN_BITS / 64];
+	unsigned seen_set;          /* bits set since the last clearing */
 };
-
-/* aligned_alloc wants a size that is a multiple of the alignment. */
-_Static_assert(sizeof(struct vcache) % 64 == 0, "vcache size");
 
 struct vcache *vcache_new(void)
 {
-	struct vcache *c = aligned_alloc(64, sizeof(struct vcache));
+	/* aligned_alloc wants a size that is a multiple of the alignment. */
+	struct vcache *c = aligned_alloc(64, (sizeof(struct vcache) + 63) & ~(size_t)63);
 	if (c)
 		memset(c, 0, sizeof *c);
 	return c;
@@ -101,6 +108,22 @@ int vcache_get(struct vcache *c, const char *token,
 	return 0;
 }
 
+/* 1 when the token of hash h was seen in this window (it is then kept);
+ * else it is marked seen, and 0. */
+static int admit(struct vcache *c, uint64_t h)
+{
+	uint64_t bit = digest_mix64(h) % SEEN_BITS;
+	uint64_t *word = &c->seen[bit / 64], mask = 1ull << (bit % 64);
+	if (*word & mask)
+		return 1;
+	if (++c->seen_set > SEEN_BITS / 2) {
+		memset(c->seen, 0, sizeof c->seen);
+		c->seen_set = 1;
+	}
+	*word |= mask;
+	return 0;
+}
+
 int vcache_put(struct vcache *c, const char *token,
 	       const struct store_stamp *st, int64_t today, enum vcache_kind k,
 	       int state, const void *body, size_t len)
@@ -115,6 +138,8 @@ int vcache_put(struct vcache *c, const char *token,
 	for (int w = 0; w < WAYS && !way; w++)
 		if (same_token(&set[w], h, token, n))
 			way = &set[w];
+	if (!way && !admit(c, h))
+		return 0;
 	for (int w = 0; w < WAYS && !way; w++)
 		if (!set[w].e)
 			way = &set[w];

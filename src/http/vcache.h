@@ -15,7 +15,10 @@
  *
  * Only answers about a registry row are worth keeping (VALID, REVOKED,
  * SUPERSEDED, EXPIRED): the caller does not put FORGED or UNKNOWN ones,
- * so junk tokens cannot push real ones out.
+ * so junk tokens cannot push real ones out. And only a token answered
+ * before: its first put only marks it seen (in a bitmap of token hashes
+ * cleared once half full), its second keeps it, so codes scanned once
+ * do not push out those scanned again.
  *
  * Fixed size: VCACHE_SLOTS entries in sets of 4 chosen by a hash of the
  * token (a fifth token in a set replaces one in turn); an entry holds both
@@ -50,8 +53,9 @@ int vcache_get(struct vcache *c, const char *token,
 	       const char **body, size_t *len, int *state);
 
 /* Keeps a copy of body (kind k, saying state) for token, made under st
- * on today. 0, TB_EINVAL for a token too long to keep, or TB_ENOMEM
- * (then nothing is kept for that token). */
+ * on today, when token was put before (above) or is kept already; else
+ * marks it seen. 0, TB_EINVAL for a token too long to keep, or
+ * TB_ENOMEM (then nothing is kept for that token). */
 int vcache_put(struct vcache *c, const char *token,
 	       const struct store_stamp *st, int64_t today, enum vcache_kind k,
 	       int state, const void *body, size_t len);

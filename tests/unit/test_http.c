@@ -987,6 +987,10 @@ static void test_vcache(void **state)
 	assert_non_null(c);
 	assert_int_equal(vcache_get(c, "TOK", &st, 100, VCACHE_JSON, &body, &len, &vs),
 			 TB_ENOTFOUND);
+	/* A token's first answer is only marked seen; its second is kept. */
+	assert_int_equal(vcache_put(c, "TOK", &st, 100, VCACHE_JSON, 2, "{json}", 6), 0);
+	assert_int_equal(vcache_get(c, "TOK", &st, 100, VCACHE_JSON, &body, &len, &vs),
+			 TB_ENOTFOUND);
 	assert_int_equal(vcache_put(c, "TOK", &st, 100, VCACHE_JSON, 2, "{json}", 6), 0);
 	assert_int_equal(vcache_get(c, "TOK", &st, 100, VCACHE_JSON, &body, &len, &vs), 0);
 	assert_int_equal(len, 6);
@@ -1024,12 +1028,25 @@ static void test_vcache(void **state)
 	assert_int_equal(vcache_put(c, big, &st, 100, VCACHE_JSON, 0, "x", 1), TB_EINVAL);
 	assert_int_equal(vcache_get(c, big, &st, 100, VCACHE_JSON, &body, &len, &vs),
 			 TB_ENOTFOUND);
-	/* Many tokens: each one found is its own answer, never another's. */
+	/* Many tokens, each answered once: (nearly) none kept, so they push
+	 * out no answer that was asked for twice. */
 	char tok[32], want[32];
-	for (int i = 0; i < 3 * VCACHE_SLOTS; i++) {
-		snprintf(tok, sizeof tok, "T%d", i);
+	int kept = 0;
+	for (int i = 0; i < VCACHE_SLOTS; i++) {
+		snprintf(tok, sizeof tok, "U%d", i);
 		assert_int_equal(vcache_put(c, tok, &st, 100, VCACHE_JSON, 0, tok,
 					    strlen(tok)), 0);
+		kept += vcache_get(c, tok, &st, 100, VCACHE_JSON, &body, &len, &vs) == 0;
+	}
+	assert_true(kept < VCACHE_SLOTS / 10);
+	assert_int_equal(vcache_get(c, "TOK", &other, 100, VCACHE_JSON, &body, &len, &vs), 0);
+	/* Many tokens, each answered twice: each one found is its own
+	 * answer, never another's. */
+	for (int i = 0; i < 3 * VCACHE_SLOTS; i++) {
+		snprintf(tok, sizeof tok, "T%d", i);
+		for (int twice = 0; twice < 2; twice++)
+			assert_int_equal(vcache_put(c, tok, &st, 100, VCACHE_JSON, 0,
+						    tok, strlen(tok)), 0);
 	}
 	int hits = 0;
 	for (int i = 0; i < 3 * VCACHE_SLOTS; i++) {
