@@ -47,6 +47,30 @@ static void test_lower_case_accepted(void **state)
 	buf_release(&d);
 }
 
+/* Every byte value: in the alphabet (either case of a letter) or
+ * refused. "AAAAAAA" + c is 8 characters, 5 bytes whose last 5 bits are
+ * c's value. */
+static void test_every_byte(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+	for (int c = 0; c < 256; c++) {
+		char in[9] = "AAAAAAA";
+		in[7] = (char)c;
+		struct buf d = BUF_INIT;
+		const char *at = c ? strchr(alphabet, c >= 'a' && c <= 'z' ? c - 32 : c)
+				   : NULL;
+		int rc = base32_decode(&d, in, 8);
+		if (at) {
+			assert_int_equal(rc, 5);
+			assert_int_equal((unsigned char)d.data[4], at - alphabet);
+		} else {
+			assert_int_equal(rc, TB_EINVAL);
+		}
+		buf_release(&d);
+	}
+}
+
 static void test_rejects(void **state)
 {
 	(void)state;
@@ -92,6 +116,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc4648_vectors),
 		cmocka_unit_test(test_lower_case_accepted),
+		cmocka_unit_test(test_every_byte),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_all_bytes_round_trip),
 	};
