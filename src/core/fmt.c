@@ -146,12 +146,12 @@ int64_t date_today(void)
 	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 }
 
-/* v in decimal, at least width digits: the verifier writes three dates
- * an answer, so no printf. */
-static int add_dec(struct buf *out, int v, int width)
+int fmt_dec(struct buf *out, int64_t v, int width)
 {
-	char tmp[16], *p = tmp + sizeof tmp;
-	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+	char tmp[24], *p = tmp + sizeof tmp;
+	uint64_t u = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
+	if (width > 20)
+		width = 20;
 	do
 		*--p = (char)('0' + u % 10);
 	while ((u /= 10) || tmp + sizeof tmp - p < width);
@@ -163,14 +163,14 @@ static int add_dec(struct buf *out, int v, int width)
 /* "30 November 2026" */
 static int add_day_id(struct buf *out, int y, int m, int d)
 {
-	int rc = add_dec(out, d, 1);
+	int rc = fmt_dec(out, d, 1);
 	if (rc == 0)
 		rc = buf_addc(out, ' ');
 	if (rc == 0)
 		rc = buf_adds(out, months[m - 1]);
 	if (rc == 0)
 		rc = buf_addc(out, ' ');
-	return rc ? rc : add_dec(out, y, 1);
+	return rc ? rc : fmt_dec(out, y, 1);
 }
 
 int fmt_days_id(struct buf *out, int64_t days)
@@ -289,11 +289,11 @@ int fmt_time_id(struct buf *out, int64_t t)
 	if (rc == 0)
 		rc = buf_adds(out, " pukul ");
 	if (rc == 0)
-		rc = add_dec(out, (int)(rest / 3600), 2);
+		rc = fmt_dec(out, (int)(rest / 3600), 2);
 	if (rc == 0)
 		rc = buf_addc(out, '.');
 	if (rc == 0)
-		rc = add_dec(out, (int)(rest % 3600 / 60), 2);
+		rc = fmt_dec(out, (int)(rest % 3600 / 60), 2);
 	return rc ? rc : buf_adds(out, " WIB");
 }
 

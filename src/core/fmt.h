@@ -70,6 +70,11 @@ int iso_utc_parse(const char *s, int64_t *out);
  * with; TERBIT_NOW=YYYY-MM-DDTHH:MM:SSZ (iso_utc_parse's form) overrides
  * it so tests can fix the time a page shows. */
 int64_t clock_now(void);
+/* v in decimal, zero-padded to at least width digits (at most 20), a '-'
+ * before a negative one; no printf, for what is written every answer
+ * (the verifier's dates, the lane's status line and lengths). 0 or
+ * TB_ENOMEM. */
+int fmt_dec(struct buf *out, int64_t v, int width);
 /* Milliseconds of the monotonic clock: for deadlines and durations
  * (never moved by TERBIT_NOW or by setting the time). */
 int64_t clock_mono_ms(void);

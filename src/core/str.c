@@ -59,6 +59,14 @@ char *str_hex_upper(char *out, const void *in, size_t n)
 	return out;
 }
 
+int str_hexval(int c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
+}
+
 int str_unhex_upper(unsigned char *out, const char *in, size_t n)
 {
 	for (size_t i = 0; i < 2 * n; i++) {

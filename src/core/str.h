@@ -39,6 +39,8 @@ char *str_hex(char *out, const void *in, size_t n);
 /* str_hex in upper case ("0A1B..."): the form document serials are
  * printed and typed in. */
 char *str_hex_upper(char *out, const void *in, size_t n);
+/* The value of one hex digit, either case; -1 for any other character. */
+int str_hexval(int c);
 /* The reverse of str_hex_upper: exactly 2n upper-case hex digits at in
  * (what follows is not looked at) into n bytes. 0, or -1 at the first
  * character that is not one (lower case too: one spelling per value). */

@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/str.h"
 
 /* A form of ours has a few dozen fields; a body with thousands of tiny
  * ones is an attack on the list below, not a form. */
@@ -164,14 +165,6 @@ const struct http_file *http_form_get_file(const struct http_form *f,
 	return fd ? &fd->file : NULL;
 }
 
-static int hexdig(char c)
-{
-	return c >= '0' && c <= '9'   ? c - '0'
-	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
-				      : -1;
-}
-
 int http_url_unescape(struct buf *out, const char *s, size_t n)
 {
 	int rc = 0;
@@ -180,8 +173,8 @@ int http_url_unescape(struct buf *out, const char *s, size_t n)
 		char ch = s[i];
 		if (ch == '+') {
 			ch = ' ';
-		} else if (ch == '%' && i + 2 < n && (hi = hexdig(s[i + 1])) >= 0 &&
-			   (lo = hexdig(s[i + 2])) >= 0) {
+		} else if (ch == '%' && i + 2 < n && (hi = str_hexval(s[i + 1])) >= 0 &&
+			   (lo = str_hexval(s[i + 2])) >= 0) {
 			ch = (char)(hi * 16 + lo);
 			i += 2;
 		}

@@ -200,14 +200,6 @@ static int tchar(int c)
 	       (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
-static int hexval(int c)
-{
-	return c >= '0' && c <= '9'   ? c - '0'
-	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
-				      : -1;
-}
-
 /* The path, percent-decoded in place; -1 for an encoded control byte
  * (server.c's on_uri refuses the same, so no handler sees one). */
 static int decode_path(char *p)
@@ -215,7 +207,7 @@ static int decode_path(char *p)
 	char *w = p;
 	for (; *p; p++) {
 		int hi, lo;
-		if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
+		if (*p == '%' && (hi = str_hexval(p[1])) >= 0 && (lo = str_hexval(p[2])) >= 0) {
 			int v = hi * 16 + lo;
 			if (v < 0x20 || v == 0x7f)
 				return -1;
@@ -331,7 +323,7 @@ static void parse(struct head *h, char *head)
 	if (decode_path(h->target) < 0)
 		h->bad_target = 1;
 	if (!h->http10 && !lane_header(&h->r, "Host"))
-		refuse(h, 400, "An HTTP/1.1 request must carry a Host header.");
+		refuse(h, 400, HTTP_MSG_NO_HOST);
 }
 
 /* The bytes of body to wait for after the head: none when the request
@@ -344,15 +336,6 @@ static size_t body_wanted(const struct head *h)
 }
 
 /* ---- answering ----------------------------------------------------- */
-
-static int add_uint(struct buf *b, size_t v)
-{
-	char tmp[24], *p = tmp + sizeof tmp;
-	do
-		*--p = (char)('0' + v % 10);
-	while (v /= 10);
-	return buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
-}
 
 static int add_header(struct buf *b, const char *name, const char *value)
 {
@@ -389,7 +372,7 @@ static int write_answer(struct lane_thread *t, struct lane_conn *c,
 	struct buf *b = &c->out;
 	int has_cache = 0, rc = buf_add(b, "HTTP/1.1 ", 9);
 	if (rc == 0)
-		rc = add_uint(b, (size_t)res->status);
+		rc = fmt_dec(b, res->status, 1);
 	if (rc == 0)
 		rc = buf_add(b, " ", 1);
 	if (rc == 0)
@@ -419,7 +402,7 @@ static int write_answer(struct lane_thread *t, struct lane_conn *c,
 	if (rc == 0 && !bodiless) {
 		rc = buf_add(b, "Content-Length: ", 16);
 		if (rc == 0)
-			rc = add_uint(b, res->body.len);
+			rc = fmt_dec(b, (int64_t)res->body.len, 1);
 		if (rc == 0)
 			rc = buf_add(b, "\r\n", 2);
 	}
@@ -474,7 +457,7 @@ static int take_body(struct http_request *req, struct http_response *res,
 		if (rc < 0)
 			return refusal(req, res, 0, rc,
 				       rc == TB_EMEDIA ? NULL
-						       : "The form body is malformed."), -1;
+						       : HTTP_MSG_BAD_FORM), -1;
 		return 0;
 	}
 	req->body.max = max;
@@ -508,23 +491,20 @@ static void run(const struct lane *l, struct http_server *srv,
 	}
 	if (h->bad_target || h->target[0] != '/') {
 		refusal(req, res, 400, TB_EINVAL,
-			h->bad_target ? "The request target holds a space or an "
-					"encoded control character."
-				      : "The request target must be a path "
-					"starting with /.");
+			h->bad_target ? HTTP_MSG_BAD_TARGET : HTTP_MSG_NOT_PATH);
 		return;
 	}
 	if (!req->route) {
 		if (h->route_status == 405)
 			refusal(req, res, 405, TB_EMETHOD,
-				"This method is not allowed on this path; see Allow.");
+				HTTP_MSG_METHOD);
 		else
 			refusal(req, res, 0, TB_ENOTFOUND,
 				"No route for this path on this listener.");
 		return;
 	}
 	if (h->clen == -2) {
-		refusal(req, res, 0, TB_EINVAL, "Content-Length is malformed.");
+		refusal(req, res, 0, TB_EINVAL, HTTP_MSG_BAD_LENGTH);
 		return;
 	}
 	if (h->chunked) {
@@ -832,24 +812,13 @@ static void conn_event(struct lane_thread *t, struct lane_conn *c, uint32_t ev)
 		watch_for(t, c, EPOLLOUT);
 }
 
-static void peer_name(const struct sockaddr_storage *ss, char *out, size_t n)
-{
-	snprintf(out, n, "unknown");
-	if (ss->ss_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, out,
-			  (socklen_t)n);
-	else if (ss->ss_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr,
-			  out, (socklen_t)n);
-}
-
 /* A new connection on t, or closed at once when a limit is reached. */
 static void adopt(struct lane_thread *t, int fd,
 		  const struct sockaddr_storage *ss)
 {
 	struct lane *l = t->lane;
 	char client[INET6_ADDRSTRLEN];
-	peer_name(ss, client, sizeof client);
+	http_addr_name((const struct sockaddr *)ss, client, sizeof client);
 	if (atomic_fetch_add(&l->conns, 1) >= (int)t->srv->cfg->max_connections) {
 		atomic_fetch_sub(&l->conns, 1);
 		close(fd);

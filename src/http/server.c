@@ -212,14 +212,11 @@ const void *http_app(const struct http_request *req)
 	return req->srv->be ? req->srv->be->app : NULL;
 }
 
-static void client_addr(struct MHD_Connection *conn, char *out, size_t size)
+void http_addr_name(const struct sockaddr *sa, char *out, size_t size)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	snprintf(out, size, "unknown");
-	if (!ci || !ci->client_addr)
+	if (!sa)
 		return;
-	const struct sockaddr *sa = ci->client_addr;
 	if (sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
 			  out, (socklen_t)size);
@@ -227,6 +224,13 @@ static void client_addr(struct MHD_Connection *conn, char *out, size_t size)
 		inet_ntop(AF_INET6,
 			  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 			  out, (socklen_t)size);
+}
+
+static void client_addr(struct MHD_Connection *conn, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	http_addr_name(ci ? ci->client_addr : NULL, out, size);
 }
 
 /* ---- deadlines (struct watch) ----------------------------------- */
@@ -416,14 +420,6 @@ void http_tls_release(struct http_server *srv)
  * encoded control byte or a raw space: on_request answers it 400. */
 static char bad_target_mark;
 
-static int hexval(char ch)
-{
-	return ch >= '0' && ch <= '9'   ? ch - '0'
-	       : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
-	       : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
-					: -1;
-}
-
 /*
  * The request target as sent, before libmicrohttpd decodes it. A "%00"
  * decodes to a NUL, and the path we are handed then simply ends there:
@@ -443,7 +439,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 			return &bad_target_mark;
 		if (*p != '%')
 			continue;
-		int hi = hexval(p[1]), lo = hi < 0 ? -1 : hexval(p[2]);
+		int hi = str_hexval(p[1]), lo = hi < 0 ? -1 : str_hexval(p[2]);
 		if (lo < 0)
 			continue;
 		int v = hi * 16 + lo;
@@ -885,7 +881,7 @@ static enum MHD_Result reject_route(struct http_server *srv, struct req_ctx *c,
 	if (v)
 		http_res_header(&c->res, "Allow", v);
 	return reject(srv, c, 405, TB_EMETHOD,
-		      "This method is not allowed on this path; see Allow.");
+		      HTTP_MSG_METHOD);
 }
 
 int http_rate_ok(struct http_server *srv, const struct route *route,
@@ -920,13 +916,13 @@ static enum MHD_Result begin(struct http_server *srv, struct req_ctx *c)
 		r = reject_rate(srv, c, retry);
 	else if (c->bad_target)
 		r = reject(srv, c, 400, TB_EINVAL,
-			   "The request target holds a space or an encoded control character.");
+			   HTTP_MSG_BAD_TARGET);
 	else if (c->no_host)
 		r = reject(srv, c, 400, TB_EINVAL,
-			   "An HTTP/1.1 request must carry a Host header.");
+			   HTTP_MSG_NO_HOST);
 	else if (status == 400)
 		r = reject(srv, c, 0, TB_EINVAL,
-			   "The request target must be a path starting with /.");
+			   HTTP_MSG_NOT_PATH);
 	else if (!c->req.route)
 		r = reject_route(srv, c, status, &allow);
 	buf_release(&allow);
@@ -938,7 +934,7 @@ static enum MHD_Result begin(struct http_server *srv, struct req_ctx *c)
 			return r;
 	}
 	if (len == -2)
-		return reject(srv, c, 0, TB_EINVAL, "Content-Length is malformed.");
+		return reject(srv, c, 0, TB_EINVAL, HTTP_MSG_BAD_LENGTH);
 	if (c->has_body && !route_type_ok(c->req.route,
 					  http_header(&c->req, "Content-Type")))
 		return reject(srv, c, 0, TB_EMEDIA, NULL);
@@ -963,10 +959,10 @@ static enum MHD_Result dispatch(struct http_server *srv, struct req_ctx *c)
 		return MHD_NO;
 	if (c->too_big)
 		return c->bad_form ? reject(srv, c, 0, TB_EINVAL,
-					    "The form body is malformed.")
+					    HTTP_MSG_BAD_FORM)
 				   : reject(srv, c, 0, TB_ETOOBIG, NULL);
 	if (c->req.form && http_form_finish(c->req.form) < 0)
-		return reject(srv, c, 0, TB_EINVAL, "The form body is malformed.");
+		return reject(srv, c, 0, TB_EINVAL, HTTP_MSG_BAD_FORM);
 	int rc = c->req.route->handler(&c->req, &c->res, &c->err);
 	if (rc < 0) {
 		/* Log the failure's message only for server faults: a client's
@@ -1038,7 +1034,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			*upload_size = 0;
 			int erc = c->bad_form
 					  ? http_error_body(&c->req, &c->res, 0, TB_EINVAL,
-						       "The form body is malformed.", NULL)
+						       HTTP_MSG_BAD_FORM, NULL)
 					  : http_error_body(&c->req, &c->res, 0, TB_ETOOBIG,
 						       http_error_message(TB_ETOOBIG), NULL);
 			return erc < 0 ? MHD_NO : raw_answer(srv, c);

@@ -73,6 +73,15 @@ struct tls_store {
 	struct accesslog_thread log; /* this thread's access-log state */
 };
 
+/* The sentences of the refusals both listeners write, so they say the
+ * same thing in the same words. */
+#define HTTP_MSG_NO_HOST "An HTTP/1.1 request must carry a Host header."
+#define HTTP_MSG_BAD_LENGTH "Content-Length is malformed."
+#define HTTP_MSG_BAD_FORM "The form body is malformed."
+#define HTTP_MSG_METHOD "This method is not allowed on this path; see Allow."
+#define HTTP_MSG_BAD_TARGET "The request target holds a space or an encoded control character."
+#define HTTP_MSG_NOT_PATH "The request target must be a path starting with /."
+
 /* This thread's state, made on first use; NULL when memory runs out. */
 struct tls_store *http_tls(struct http_server *srv);
 /* Ends the snapshot this thread's handle may hold (a connection of this
@@ -89,6 +98,10 @@ int http_error_body(struct http_request *req, struct http_response *res,
 /* "host:port" or "[v6]:port" into a socket address; TB_EINVAL. */
 int http_parse_listen(const char *listen, struct sockaddr_storage *ss,
 		      struct buf *err);
+
+/* A peer's address as text ("192.0.2.7", "2001:db8::1"); "unknown"
+ * for NULL or another family. */
+void http_addr_name(const struct sockaddr *sa, char *out, size_t size);
 
 /* The English sentence for a TB_E code (server.c's one table). */
 const char *http_error_message(int code);

@@ -905,13 +905,6 @@ static const char *memlast(const char *p, size_t n, const char *needle)
 	return NULL;
 }
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0'
-	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /*
  * The ranges must be [0, a) and [b, n) with [a, b) exactly the /Contents
  * hex string: then every byte but the signature itself is signed.
@@ -943,7 +936,7 @@ static int check_range(const struct pdf *d, const char *hit, long br[4],
 	if (i < 9 || memcmp(d->p + i - 9, "/Contents", 9) != 0)
 		goto bad;
 	for (i = a + 1; i + 1 < b; i += 2) {
-		int hi = hexval(d->p[i]), lo = hexval(d->p[i + 1]);
+		int hi = str_hexval(d->p[i]), lo = str_hexval(d->p[i + 1]);
 		if (hi < 0 || lo < 0)
 			goto bad;
 		if (buf_addc(cms, (char)(hi << 4 | lo)))
