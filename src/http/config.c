@@ -38,6 +38,10 @@ static const struct key {
 	{ { "threads",
 	    "worker threads, each with its own epoll loop" },
 	  K_UINT, offsetof(struct config, threads), 1, 256, "4" },
+	{ { "verify_threads",
+	    "threads of the verification lane, each with its own epoll loop "
+	    "(0: one per CPU)" },
+	  K_UINT, offsetof(struct config, verify_threads), 0, 256, "0" },
 	{ { "max_connections",
 	    "open connections in total" },
 	  K_UINT, offsetof(struct config, max_connections), 1, 65535, "512" },

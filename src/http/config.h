@@ -24,6 +24,7 @@ struct config {
 	char data[CONFIG_STR_MAX];       /* data directory (TERBIT_DATA, --data) */
 	char access_log[CONFIG_STR_MAX]; /* "stderr", "off" or a file path */
 	unsigned threads;                /* worker threads (epoll each) */
+	unsigned verify_threads;         /* the lane's threads; 0: one a CPU */
 	unsigned max_connections;        /* total open connections */
 	unsigned max_per_ip;             /* open connections per address;
 					  * 0: max_connections / 8 */

@@ -1218,7 +1218,8 @@ int http_server_start(const struct config *cfg, const struct http_backend *be,
 	/* A buffer per thread: libmicrohttpd's, and the lane's when there
 	 * is one (a thread without a buffer writes a line a request). */
 	rc = accesslog_new(cfg->access_log,
-			   cfg->threads * (cfg->verify_listen[0] ? 2 : 1),
+			   cfg->threads +
+				   (cfg->verify_listen[0] ? lane_threads(cfg) : 0),
 			   &srv->log, err);
 	if (rc < 0)
 		goto out;
