@@ -65,7 +65,7 @@ int buf_grow(struct buf *b, size_t extra)
 	return 0;
 }
 
-int buf_add(struct buf *b, const void *data, size_t n)
+int buf_add_grow_(struct buf *b, const void *data, size_t n)
 {
 	int rc = buf_grow(b, n);
 	if (rc)
@@ -75,16 +75,6 @@ int buf_add(struct buf *b, const void *data, size_t n)
 	b->len += n;
 	b->data[b->len] = '\0';
 	return 0;
-}
-
-int buf_adds(struct buf *b, const char *s)
-{
-	return buf_add(b, s, strlen(s));
-}
-
-int buf_addc(struct buf *b, char c)
-{
-	return buf_add(b, &c, 1);
 }
 
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap)

@@ -17,6 +17,7 @@
  */
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *data;
@@ -37,9 +38,37 @@ void buf_reset(struct buf *b);
 /* Makes room for at least extra more bytes. 0, TB_ENOMEM or TB_ETOOBIG. */
 int buf_grow(struct buf *b, size_t extra);
 
-int buf_add(struct buf *b, const void *data, size_t n);
-int buf_adds(struct buf *b, const char *s);
-int buf_addc(struct buf *b, char c);
+/* buf_add's way when the bytes do not fit the room there is: grow, then
+ * append. */
+int buf_add_grow_(struct buf *b, const void *data, size_t n);
+
+/*
+ * Appends n bytes (a string, a byte). Inline because output is made of
+ * many short appends into room the buffer already has: a verifier page
+ * is some 150 of them, and the calls were a fifth of its instructions.
+ * Inline, an append of a literal is a store of known size.
+ */
+static inline int buf_add(struct buf *b, const void *data, size_t n)
+{
+	/* cap is 0 for the shared "": every first append grows. */
+	if (n >= b->cap - b->len || (b->max && n > b->max - b->len))
+		return buf_add_grow_(b, data, n);
+	if (n)
+		memcpy(b->data + b->len, data, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+static inline int buf_adds(struct buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
+static inline int buf_addc(struct buf *b, char c)
+{
+	return buf_add(b, &c, 1);
+}
 int buf_addf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
