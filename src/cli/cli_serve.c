@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "core/err.h"
+#include "core/fmt.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "cases/cases.h"
@@ -313,6 +314,9 @@ int cli_serve(struct cli *c)
 	memset(&st, 0, sizeof st);
 	int rc = cli_expect(c, 0, allowed);
 	int verify_only = cli_flag(c, "--verify-only");
+	/* Nothing sets the environment from here on, and no thread runs
+	 * yet. */
+	clock_env_fix();
 	if (rc == 0)
 		rc = load_config(c, &cfg);
 	if (rc == 0)

@@ -112,9 +112,21 @@ int iso_utc_parse(const char *s, int64_t *out)
 	return 0;
 }
 
+static struct {
+	int fixed;
+	const char *now, *today;
+} clock_env;
+
+void clock_env_fix(void)
+{
+	clock_env.now = getenv("TERBIT_NOW");
+	clock_env.today = getenv("TERBIT_TODAY");
+	clock_env.fixed = 1;
+}
+
 int64_t clock_now(void)
 {
-	const char *o = getenv("TERBIT_NOW");
+	const char *o = clock_env.fixed ? clock_env.now : getenv("TERBIT_NOW");
 	int64_t t;
 	if (o && iso_utc_parse(o, &t) == 0)
 		return t;
@@ -137,7 +149,8 @@ int64_t clock_mono_ms(void)
 
 int64_t date_today(void)
 {
-	const char *o = getenv("TERBIT_TODAY");
+	const char *o = clock_env.fixed ? clock_env.today
+					: getenv("TERBIT_TODAY");
 	int y, m, d;
 	if (o && date_parse(o, &y, &m, &d) == 0)
 		return date_to_days(y, m, d);

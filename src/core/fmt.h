@@ -82,6 +82,12 @@ int64_t clock_mono_ms(void);
  * overrides it so tests can move the clock (expiry), else the day of
  * clock_now(). */
 int64_t date_today(void);
+/* From now on clock_now and date_today read TERBIT_NOW and TERBIT_TODAY
+ * as they are at this call, not from the environment each time: for a
+ * server, before its threads start (a verification asked for the day
+ * four times, and each getenv walked the whole environment). A process
+ * that sets those variables later (the unit tests) does not call it. */
+void clock_env_fix(void);
 
 /*
  * Region codes are accepted with or without dots ("35.10.05.2001" or
