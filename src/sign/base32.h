@@ -15,5 +15,8 @@ int base32_encode(struct buf *out, const void *data, size_t n);
  * accepted spelling per case. Returns the number of bytes or TB_EINVAL.
  */
 int base32_decode(struct buf *out, const char *s, size_t len);
+/* The same into out, which holds len * 5 / 8 bytes (written even when
+ * the answer is TB_EINVAL). */
+int base32_decode_to(unsigned char *out, const char *s, size_t len);
 
 #endif

@@ -208,39 +208,30 @@ int token_format(const struct token *t, struct buf *out)
 
 int token_parse(const char *s, size_t len, struct token *t, struct buf *err)
 {
-	struct buf bin = BUF_INIT;
-	int rc = TB_EINVAL;
+	unsigned char b[TOKEN_BIN_MAX];
+	const int rc = TB_EINVAL;
 	/* The length says the format; byte 0 must agree. */
 	size_t want = len == TOKEN_V1_STR_LEN ? TOKEN_V1_BIN_LEN
 		      : len == TOKEN_V2_STR_LEN ? TOKEN_V2_BIN_LEN : 0;
-	if (!want) {
-		tb_err(err, rc, "panjang token salah (%zu, seharusnya %d atau %d)",
-		       len, TOKEN_V1_STR_LEN, TOKEN_V2_STR_LEN);
-		goto out;
-	}
-	if (base32_decode(&bin, s, len) != (int)want) {
-		tb_err(err, rc, "token memuat karakter tidak sah");
-		goto out;
-	}
-	const unsigned char *b = (const unsigned char *)bin.data;
+	if (!want)
+		return tb_err(err, rc, "panjang token salah (%zu, seharusnya "
+			      "%d atau %d)", len, TOKEN_V1_STR_LEN,
+			      TOKEN_V2_STR_LEN);
+	if (base32_decode_to(b, s, len) != (int)want)
+		return tb_err(err, rc, "token memuat karakter tidak sah");
 	uint8_t version = want == TOKEN_V2_BIN_LEN ? TOKEN_V2 : TOKEN_V1;
-	if (b[OFF_VERSION] != version) {
-		tb_err(err, rc, "versi token tidak dikenal: %u", b[OFF_VERSION]);
-		goto out;
-	}
-	if (b[OFF_KIND] != TOKEN_LETTER && b[OFF_KIND] != TOKEN_CARD) {
-		tb_err(err, rc, "jenis dokumen token tidak dikenal");
-		goto out;
-	}
+	if (b[OFF_VERSION] != version)
+		return tb_err(err, rc, "versi token tidak dikenal: %u",
+			      b[OFF_VERSION]);
+	if (b[OFF_KIND] != TOKEN_LETTER && b[OFF_KIND] != TOKEN_CARD)
+		return tb_err(err, rc, "jenis dokumen token tidak dikenal");
 	memset(t, 0, sizeof *t);
 	t->version = version;
 	if (version == TOKEN_V2) {
 		t->issuer = (uint32_t)get16(b + OFF_ISSUER) << 16 |
 			    get16(b + OFF_ISSUER + 2);
-		if (!t->issuer || b[OFF_RESERVED]) {
-			tb_err(err, rc, "penerbit token tidak sah");
-			goto out;
-		}
+		if (!t->issuer || b[OFF_RESERVED])
+			return tb_err(err, rc, "penerbit token tidak sah");
 	}
 	memcpy(t->kid, b + OFF_KID, KEYS_KID_LEN);
 	t->kind = b[OFF_KIND];
@@ -249,10 +240,7 @@ int token_parse(const char *s, size_t len, struct token *t, struct buf *err)
 	t->expires = get16(b + OFF_EXPIRES);
 	memcpy(t->digest, b + OFF_DIGEST, TOKEN_DIGEST_LEN);
 	memcpy(t->sig, b + sig_off(t), TOKEN_SIG_LEN);
-	rc = 0;
-out:
-	buf_release(&bin);
-	return rc;
+	return 0;
 }
 
 /* Case-insensitive prefix match; returns the length matched or 0. */

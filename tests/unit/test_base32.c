@@ -94,6 +94,31 @@ static void test_rejects(void **state)
 	}
 }
 
+/* A character outside the alphabet is refused wherever it stands: in
+ * each place of an 8-character block, and in the tail after blocks. */
+static void test_reject_every_place(void **state)
+{
+	(void)state;
+	static const char good[] = "MZXW6YTBOI2DGMZA"; /* 16: two blocks */
+	static const char tail[] = "MZXW6YTBOI";       /* a block and 2 */
+	static const char bad[] = "18=@[` \xff";
+	const char *const texts[] = { good, tail };
+	unsigned char out[16];
+	for (size_t t = 0; t < ARRAY_SIZE(texts); t++) {
+		size_t n = strlen(texts[t]);
+		assert_int_equal(base32_decode_to(out, texts[t], n),
+				 (int)(n * 5 / 8));
+		for (size_t i = 0; i < n; i++)
+			for (size_t b = 0; bad[b]; b++) {
+				char s[sizeof good];
+				memcpy(s, texts[t], n + 1);
+				s[i] = bad[b];
+				assert_int_equal(base32_decode_to(out, s, n),
+						 TB_EINVAL);
+			}
+	}
+}
+
 static void test_all_bytes_round_trip(void **state)
 {
 	(void)state;
@@ -118,6 +143,7 @@ int main(void)
 		cmocka_unit_test(test_lower_case_accepted),
 		cmocka_unit_test(test_every_byte),
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_reject_every_place),
 		cmocka_unit_test(test_all_bytes_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
