@@ -206,6 +206,21 @@ int token_format(const struct token *t, struct buf *out)
 	return base32_encode(out, b, bin_len(t));
 }
 
+int token_peek_serial(const char *s, unsigned char serial[TOKEN_SERIAL_LEN])
+{
+	/* 24 characters are the first 15 bytes, the serial's among them. */
+	enum { PEEK_CHARS = 24 };
+	_Static_assert(PEEK_CHARS * 5 / 8 >= OFF_SERIAL + TOKEN_SERIAL_LEN,
+		       "the serial is in the characters peeked at");
+	unsigned char b[PEEK_CHARS * 5 / 8];
+	size_t len = strlen(s);
+	if ((len != TOKEN_V1_STR_LEN && len != TOKEN_V2_STR_LEN) ||
+	    base32_decode_to(b, s, PEEK_CHARS) < 0)
+		return TB_EINVAL;
+	memcpy(serial, b + OFF_SERIAL, TOKEN_SERIAL_LEN);
+	return 0;
+}
+
 int token_parse(const char *s, size_t len, struct token *t, struct buf *err)
 {
 	unsigned char b[TOKEN_BIN_MAX];

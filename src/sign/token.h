@@ -106,6 +106,15 @@ int token_make(const struct keyring *kr, enum token_kind kind,
 /* Appends the canonical (upper-case) string of t to out. */
 int token_format(const struct token *t, struct buf *out);
 
+/*
+ * The serial a token string names, from its first characters, when it
+ * has a token's length: the rest is not read, so nothing about the
+ * token is known from it but where its registry row would be. For a
+ * lookup whose row's token is then compared with the whole string
+ * (verify's fast path). 0 or TB_EINVAL.
+ */
+int token_peek_serial(const char *s, unsigned char serial[TOKEN_SERIAL_LEN]);
+
 /* Strict parse of a token string of len bytes. 0 or TB_EINVAL. */
 int token_parse(const char *s, size_t len, struct token *t, struct buf *err);
 

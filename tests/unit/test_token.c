@@ -248,6 +248,37 @@ static void test_parse_strict(void **state)
 	buf_release(&s);
 }
 
+/* The serial from the first characters only, for both formats; only a
+ * token's length is taken, and a bad character where the serial is. */
+static void test_peek_serial(void **state)
+{
+	struct fixture *f = *state;
+	struct buf tok = BUF_INIT, s = BUF_INIT;
+	struct token t;
+	unsigned char got[TOKEN_SERIAL_LEN];
+	for (uint32_t issuer = 0; issuer <= 3510; issuer += 3510) {
+		buf_reset(&tok);
+		make_as(f->kr, issuer, &tok, &t);
+		memset(got, 0, sizeof got);
+		assert_int_equal(token_peek_serial(tok.data, got), 0);
+		assert_memory_equal(got, serial, sizeof got);
+	}
+	/* Past the serial nothing is read: a foreign character there is
+	 * token_parse's to refuse, not this one's. */
+	buf_adds(&s, tok.data);
+	s.data[100] = '1';
+	assert_int_equal(token_peek_serial(s.data, got), 0);
+	assert_memory_equal(got, serial, sizeof got);
+	s.data[12] = '1';
+	assert_int_equal(token_peek_serial(s.data, got), TB_EINVAL);
+	buf_truncate(&s, s.len - 1);
+	s.data[12] = tok.data[12];
+	assert_int_equal(token_peek_serial(s.data, got), TB_EINVAL);
+	assert_int_equal(token_peek_serial("", got), TB_EINVAL);
+	buf_release(&tok);
+	buf_release(&s);
+}
+
 static void test_url_forms(void **state)
 {
 	struct fixture *f = *state;
@@ -463,6 +494,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_key, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_parse_strict, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_peek_serial, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_url_forms, fixture_setup,
 						fixture_teardown),
