@@ -576,6 +576,23 @@ static void test_utf8_escape(void **state)
 	struct buf j = BUF_INIT;
 	assert_int_equal(json_escape(&j, "a\xff\xfe" "b\xc3\xa9", 6), 0);
 	assert_string_equal(j.data, "a\\ufffd\\ufffdb\xc3\xa9");
+	/* Every ASCII byte between two plain ones, against RFC 8259's rule
+	 * written out here (json.h: < > & as \u00XX too). */
+	for (int c = 1; c < 0x80; c++) {
+		char in[3] = { 'x', (char)c, 'y' }, want[16];
+		if (c == '"' || c == '\\')
+			snprintf(want, sizeof want, "x\\%cy", c);
+		else if (c == '\n' || c == '\r' || c == '\t')
+			snprintf(want, sizeof want, "x\\%cy",
+				 c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
+			snprintf(want, sizeof want, "x\\u%04xy", c);
+		else
+			snprintf(want, sizeof want, "x%cy", c);
+		buf_reset(&j);
+		assert_int_equal(json_escape(&j, in, 3), 0);
+		assert_string_equal(j.data, want);
+	}
 	buf_release(&j);
 }
 
