@@ -38,9 +38,27 @@ int digest_sha256_hex(struct buf *out, const void *data, size_t n)
 	return buf_addhex(out, md, sizeof md);
 }
 
+/* Eight bytes at a time, every byte read whatever came before: the
+ * verifier compares a 152-byte token an answer, and CRYPTO_memcmp's
+ * byte loop was a thirtieth of its instructions. The empty asm keeps
+ * the compiler from reasoning about acc, so it cannot stop early. */
 int digest_equal(const void *a, const void *b, size_t n)
 {
-	return CRYPTO_memcmp(a, b, n) == 0;
+	const unsigned char *p = a, *q = b;
+	uint64_t acc = 0;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, p + i, 8);
+		memcpy(&y, q + i, 8);
+		acc |= x ^ y;
+		__asm__("" : "+r"(acc));
+	}
+	for (; i < n; i++) {
+		acc |= (uint64_t)(p[i] ^ q[i]);
+		__asm__("" : "+r"(acc));
+	}
+	return acc == 0;
 }
 
 /*

@@ -444,6 +444,21 @@ static void test_digest_sha256(void **state)
 	assert_true(digest_equal(md, md2, SHA256_LEN));
 	md2[SHA256_LEN - 1] ^= 1;
 	assert_false(digest_equal(md, md2, SHA256_LEN));
+	/* Every length across the 8-byte steps and the tail, and a
+	 * difference of each single bit at every place. */
+	unsigned char x[40], y[40];
+	for (size_t i = 0; i < sizeof x; i++)
+		x[i] = (unsigned char)(i * 37 + 11);
+	for (size_t n = 0; n <= sizeof x; n++) {
+		memcpy(y, x, sizeof x);
+		assert_true(digest_equal(x, y, n));
+		for (size_t i = 0; i < n; i++)
+			for (int bit = 0; bit < 8; bit++) {
+				y[i] ^= (unsigned char)(1u << bit);
+				assert_false(digest_equal(x, y, n));
+				y[i] ^= (unsigned char)(1u << bit);
+			}
+	}
 	buf_release(&hex);
 }
 
