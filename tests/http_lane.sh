@@ -172,6 +172,17 @@ elif mode == "http2":
     one(b"GET /healthz HTTP/2.0\r\n" + H + b"\r\n")
 elif mode == "nul":
     one(b"GET /V/" + arg.encode() + b"%00junk HTTP/1.1\r\n" + H + b"\r\n")
+elif mode == "ctl":
+    # A raw control byte or DEL at each place of the token's target, one
+    # request a connection: every one refused, none answered for a token.
+    t = b"/V/" + arg.encode()
+    for i in range(1, len(t) + 1):
+        for b in (b"\x01", b"\x1f", b"\x7f"):
+            s = conn()
+            s.sendall(b"GET " + t[:i] + b + t[i:] + b" HTTP/1.1\r\n" + H +
+                      b"Connection: close\r\n\r\n")
+            head, _ = read(s)
+            print("status=" + head.split(b" ")[1].decode())
 elif mode == "space":
     one(b"GET /V/a b HTTP/1.1\r\n" + H + b"\r\n")
 elif mode == "bighead":
@@ -279,6 +290,11 @@ t_grep "%00 in the path: 400" '^statuses=400$' "$OUT"
 t_grep "%00 in the path: said why" 'encoded control' "$OUT"
 t_check "%00 in the path: never the shorter path's verdict" \
 	bash -c "! grep -q VALID <<<'$OUT'"
+OUT=$(raw ctl "$LPORT" "$V_TOK")
+t_grep "a control byte or DEL at any place of a token's target: all 400" \
+	"^status=400\$" "$OUT"
+t_check "... every one of them" test "$(grep -c '^status=400$' <<<"$OUT")" \
+	-eq $(( (${#V_TOK} + 3) * 3 ))
 OUT=$(raw getbody "$LPORT")
 t_grep "a small body where none is taken: 413, then the next request" \
 	'^statuses=413,200$' "$OUT"
