@@ -337,10 +337,10 @@ bench_direct() {
 	done
 	if [ "$rc" = 0 ]; then
 		rows "terbit verify JSON /api/v1/verify/{token}, $N_DOCS distinct" \
-			"random over $N_DOCS issued tokens, $jsize B answer, the lane, 4 threads" \
+			"random over $N_DOCS issued tokens, $jsize B answer, the lane, $(nproc) threads (one per CPU)" \
 			"$dir/t.json" "$dir/n.json"
 		rows "terbit verify page /V/{token}, $N_DOCS distinct" \
-			"random over $N_DOCS issued tokens, $psize B answer, the lane, 4 threads" \
+			"random over $N_DOCS issued tokens, $psize B answer, the lane, $(nproc) threads (one per CPU)" \
 			"$dir/t.page" "$dir/n.page"
 		main_rows "$dir"
 		floor_rows "$dir" "$port"
@@ -348,7 +348,7 @@ bench_direct() {
 		rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
 		hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
 		anon=$(awk '/^RssAnon:/ { print $2 }' "/proc/$pid/status")
-		printf 'terbit serve resident memory after the runs\t%s\tKiB\tVmRSS; 4 lane and 4 libmicrohttpd threads, each with its answer cache\n' "$rss"
+		printf 'terbit serve resident memory after the runs\t%s\tKiB\tVmRSS; %s lane and 4 libmicrohttpd threads, each with its answer cache\n' "$rss" "$(nproc)"
 		printf 'terbit serve private memory after the runs\t%s\tKiB\tRssAnon: heap, stacks, page caches\n' "$anon"
 		printf 'terbit serve peak resident memory\t%s\tKiB\tVmHWM\n' "$hwm"
 	fi

@@ -40,7 +40,7 @@ static const struct key {
 	  K_UINT, offsetof(struct config, threads), 1, 256, "4" },
 	{ { "verify_threads",
 	    "threads of the verification lane, each with its own epoll loop "
-	    "(0: one per CPU)" },
+	    "(0: one per CPU it may run on)" },
 	  K_UINT, offsetof(struct config, verify_threads), 0, 256, "0" },
 	{ { "max_connections",
 	    "open connections in total" },

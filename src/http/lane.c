@@ -32,6 +32,7 @@
  * and drained a moment before it is closed (LANE_LINGER_MS).
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1026,7 +1027,10 @@ unsigned lane_threads(const struct config *cfg)
 	 * per CPU keeps every CPU busy; more only took turns on them (4 on
 	 * 2 CPUs: a tenth of the CPU in switching between them, and p99
 	 * 3-4 ms against 1 ms with 2). */
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	long n = sched_getaffinity(0, sizeof set, &set) == 0
+			 ? CPU_COUNT(&set)
+			 : sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
 }
 

@@ -115,8 +115,9 @@ int http_rate_ok(struct http_server *srv, const struct route *route,
  * lookups for the accessors of server.h. */
 const char *lane_header(const void *lr, const char *name);
 const char *lane_query(const void *lr, const char *name);
-/* How many threads the lane runs: cfg->verify_threads, or one per
- * online CPU for 0 (at most 256). */
+/* How many threads the lane runs: cfg->verify_threads, or for 0 one
+ * per CPU this process may run on (its affinity: a container's share,
+ * not the host's count), at most 256. */
 unsigned lane_threads(const struct config *cfg);
 /* Stops accepting (drain); joins the threads and frees (stop). */
 void lane_drain(struct lane *l);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <arpa/inet.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@
 #include "http/ratelimit.h"
 #include "http/route.h"
 #include "http/server.h"
+#include "http/server_int.h"
 #include "http/vcache.h"
 #include "issue/verify.h"
 #include "workflow/workflow.h"
@@ -255,6 +257,16 @@ static void test_config_defaults_and_parse(void **state)
 	assert_int_equal(c.timeout, 2);
 	assert_int_equal(c.rate_limit, 0);
 	assert_string_equal(c.access_log, "/var/log/terbit/access.log");
+	/* The lane: one thread per CPU this process may use, unless set. */
+	cpu_set_t cpus;
+	assert_int_equal(sched_getaffinity(0, sizeof cpus, &cpus), 0);
+	assert_int_equal(c.verify_threads, 0);
+	assert_int_equal(lane_threads(&c), CPU_COUNT(&cpus));
+	assert_int_equal(config_parse(&c, "verify_threads = 3\n", "t.conf",
+				      &err), 0);
+	assert_int_equal(lane_threads(&c), 3);
+	assert_int_equal(config_parse(&c, "verify_threads = 257\n", "t.conf",
+				      &err), TB_EINVAL);
 	buf_release(&err);
 }
 
