@@ -397,12 +397,15 @@ bench_fronted() {
 	local l1 l2
 	free_port; v1=$PORT; free_port; v2=$PORT; free_port; port=$PORT
 	free_port; l1=$PORT; free_port; l2=$PORT
+	# One thread each, in both listeners: two processes share the CPUs.
+	export TERBIT_VERIFY_THREADS=${BENCH_VERIFIER_THREADS:-1}
 	start_terbit ro1 "$v1" --verify-only --threads "${BENCH_VERIFIER_THREADS:-1}" \
 		--verify-listen "127.0.0.1:$l1" || return 1
 	p1=$SERVE_PID
 	start_terbit ro2 "$v2" --verify-only --threads "${BENCH_VERIFIER_THREADS:-1}" \
 		--verify-listen "127.0.0.1:$l2" || { stop_pid "$p1"; return 1; }
 	p2=$SERVE_PID
+	unset TERBIT_VERIFY_THREADS
 	wait_port "$l1" && wait_port "$l2" || { stop_pid "$p1"; stop_pid "$p2"; return 1; }
 	# The writer is not started: the bench only verifies.
 	fronted_conf "$dir" "$port" "$v1" "$v2" "$v1" "$l1" "$l2"
