@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/err.h"
+#include "core/fmt.h"
 #include "core/str.h"
 #include "http/handlers.h"
 #include "stats/stats.h"
@@ -19,7 +20,7 @@ int h_stats(struct http_request *req, struct http_response *res,
 	struct cases_actor a;
 	struct store *s;
 	struct stats st;
-	struct stats_query q = { .now = (int64_t)time(NULL) };
+	struct stats_query q = { .now = clock_now() };
 	const char *days = http_query(req, "days");
 	const char *month = http_query(req, "month");
 	int rc;

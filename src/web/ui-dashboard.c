@@ -32,7 +32,9 @@ static int query_of(struct web_req *w, struct stats_query *q, int need_month)
 	const char *m = http_query(w->http, "bulan");
 	memset(q, 0, sizeof *q);
 	q->actor = w->actor;
-	q->now = (int64_t)time(NULL);
+	/* Not time(): its coarse clock lags the one rows are stamped
+	 * with, and the figures cache tells seconds apart (stats.h). */
+	q->now = clock_now();
 	q->policy = w->app ? w->app->policy : NULL;
 	if (m && *m)
 		return stats_month_parse(m, &q->year, &q->month, w->err);
