@@ -421,9 +421,12 @@ try:
     check("offline, stale list: amber, not green", b.d.execute_script(
         "return getComputedStyle(document.querySelector('#verdict'))"
         ".backgroundColor") == "rgb(161, 92, 7)")
-    want = "%d %s %d" % (old.day, ("Januari Februari Maret April Mei Juni Juli "
+    # The page says the time in WIB (UTC+7): from 17.00 UTC that is
+    # the next day's date.
+    wib = old + datetime.timedelta(hours=7)
+    want = "%d %s %d" % (wib.day, ("Januari Februari Maret April Mei Juni Juli "
                                    "Agustus September Oktober November "
-                                   "Desember").split()[old.month - 1], old.year)
+                                   "Desember").split()[wib.month - 1], wib.year)
     check("offline, stale list: 'status per' the list's date", want in line,
           (want, line))
     shot("stale")
