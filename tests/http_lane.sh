@@ -290,6 +290,16 @@ t_grep "%00 in the path: 400" '^statuses=400$' "$OUT"
 t_grep "%00 in the path: said why" 'encoded control' "$OUT"
 t_check "%00 in the path: never the shorter path's verdict" \
 	bash -c "! grep -q VALID <<<'$OUT'"
+# An encoded control byte in the query: refused by both listeners alike
+# (the lane once decoded only the path's).
+for q in '%00' 'x=%09y' 'x=%7F'; do
+	req "$URL/V/$V_TOK?$q"
+	t_grep "?$q, main listener: 400" '^400$' "$CODE"
+	req "$LURL/V/$V_TOK?$q"
+	t_grep "?$q, lane: 400 as well" '^400$' "$CODE"
+done
+req "$LURL/V/$V_TOK?x=%41"
+t_grep "?x=%41 (a letter): the lane answers" '^200$' "$CODE"
 OUT=$(raw ctl "$LPORT" "$V_TOK")
 t_grep "a control byte or DEL at any place of a token's target: all 400" \
 	"^status=400\$" "$OUT"

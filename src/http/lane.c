@@ -202,28 +202,24 @@ static int tchar(int c)
 	       (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
-/* The path, percent-decoded in place; -1 for an encoded control byte
- * (server.c's on_uri refuses the same, so no handler sees one). A
- * token's path has no '%': nothing is moved. */
-static int decode_path(char *p)
+/* The path, percent-decoded in place (a target with an encoded control
+ * byte was refused before: http_target_refused). A token's path has no
+ * '%': nothing is moved. */
+static void decode_path(char *p)
 {
 	if (!(p = strchr(p, '%')))
-		return 0;
+		return;
 	char *w = p;
 	for (; *p; p++) {
 		int hi, lo;
 		if (*p == '%' && (hi = str_hexval(p[1])) >= 0 && (lo = str_hexval(p[2])) >= 0) {
-			int v = hi * 16 + lo;
-			if (v < 0x20 || v == 0x7f)
-				return -1;
-			*w++ = (char)v;
+			*w++ = (char)(hi * 16 + lo);
 			p += 2;
 		} else {
 			*w++ = *p;
 		}
 	}
 	*w = '\0';
-	return 0;
 }
 
 /* 1 when s holds a byte up to 0x20 (a control or a space) or 0x7f.
@@ -338,14 +334,16 @@ static void parse(struct head *h, char *head)
 			*next = '\0';
 		header_line(h, line);
 	}
-	h->bad_target = has_ctl(h->target);
+	/* Raw controls here; encoded ones, in the path or the query, by the
+	 * main listener's own test. */
+	h->bad_target = has_ctl(h->target) || http_target_refused(h->target);
 	char *q = strchr(h->target, '?');
 	if (q) {
 		*q = '\0';
 		h->r.query = q + 1;
 	}
-	if (decode_path(h->target) < 0)
-		h->bad_target = 1;
+	if (!h->bad_target)
+		decode_path(h->target);
 	if (!h->http10 && !lane_header(&h->r, "Host"))
 		refuse(h, 400, HTTP_MSG_NO_HOST);
 }

@@ -421,8 +421,8 @@ void http_tls_release(struct http_server *srv)
 static char bad_target_mark;
 
 /*
- * The request target as sent, before libmicrohttpd decodes it. A "%00"
- * decodes to a NUL, and the path we are handed then simply ends there:
+ * The request target as sent, before it is decoded. A "%00" decodes to
+ * a NUL, and the path we are handed then simply ends there:
  * "/v/TOKEN%00junk" was served as "/v/TOKEN". Any encoded control byte
  * (below 0x20, or DEL) in the path or the query is refused, so no
  * decoded string a handler sees can hold one. A raw space is refused too:
@@ -430,24 +430,24 @@ static char bad_target_mark;
  * http_server_start), and a target of "/a b" is no request a client of ours
  * sends.
  */
+int http_target_refused(const char *target)
+{
+	/* A token's target has no '%': one search, and nothing more. */
+	if (strchr(target, ' '))
+		return 1;
+	for (const char *p = strchr(target, '%'); p; p = strchr(p + 1, '%')) {
+		int hi = str_hexval(p[1]), lo = hi < 0 ? -1 : str_hexval(p[2]);
+		if (lo >= 0 && (hi * 16 + lo < 0x20 || hi * 16 + lo == 0x7f))
+			return 1;
+	}
+	return 0;
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	(void)cls;
 	(void)conn;
-	for (const char *p = uri; *p; p++) {
-		if (*p == ' ')
-			return &bad_target_mark;
-		if (*p != '%')
-			continue;
-		int hi = str_hexval(p[1]), lo = hi < 0 ? -1 : str_hexval(p[2]);
-		if (lo < 0)
-			continue;
-		int v = hi * 16 + lo;
-		if (v < 0x20 || v == 0x7f)
-			return &bad_target_mark;
-		p += 2;
-	}
-	return NULL;
+	return http_target_refused(uri) ? &bad_target_mark : NULL;
 }
 
 /* ---- responses ---------------------------------------------------- */

@@ -99,6 +99,11 @@ int http_error_body(struct http_request *req, struct http_response *res,
 int http_parse_listen(const char *listen, struct sockaddr_storage *ss,
 		      struct buf *err);
 
+/* 1 when a request target as sent (path and query, not yet decoded)
+ * holds a raw space or an encoded control byte or DEL: both listeners
+ * answer it 400 (HTTP_MSG_BAD_TARGET). */
+int http_target_refused(const char *target);
+
 /* A peer's address as text ("192.0.2.7", "2001:db8::1"); "unknown"
  * for NULL or another family. */
 void http_addr_name(const struct sockaddr *sa, char *out, size_t size);
