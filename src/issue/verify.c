@@ -390,36 +390,45 @@ static int iso_day(struct buf *out, int64_t days)
 	return buf_add(out, s, sizeof s);
 }
 
+/* Ends the field just written with its NUL, and notes where the next
+ * one begins. */
+static int next_field(struct buf *b, int rc, size_t *at)
+{
+	if (rc == 0)
+		rc = buf_addc(b, '\0');
+	*at = b->len;
+	return rc;
+}
+
 int verify_view_init(struct verify_view *v, const struct verify_result *r)
 {
 	const struct store_document *d = &r->doc;
 	const char **field[] = { &v->name, &v->nik, &v->issued, &v->expires,
 				 &v->issued_label, &v->expires_label,
 				 &v->number, &v->successor };
-	size_t at[ARRAY_SIZE(field)];
+	size_t at[ARRAY_SIZE(field) + 1] = { 0 };
 	struct buf *b = &v->text_;
 	buf_init(b, 0);
 	/* Room for every field of a usual document at once. */
 	int rc = buf_grow(b, 256);
-	for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(field); i++) {
-		at[i] = b->len;
-		switch (i) {
-		case 0: rc = mask_name(b, d->name); break;
-		case 1: rc = mask_nik(b, d->nik); break;
-		case 2: rc = iso_day(b, d->issued_day); break;
-		case 3: rc = iso_day(b, d->expires_day); break;
-		case 4: rc = fmt_days_id(b, d->issued_day); break;
-		case 5: rc = fmt_days_id(b, d->expires_day); break;
-		case 6: rc = verify_number_label(b, d->kind, d->number); break;
-		/* The gate replaces a document with one of its own kind. */
-		default:
-			if (r->superseded_number[0])
-				rc = verify_number_label(b, d->kind,
-							 r->superseded_number);
-		}
-		if (rc == 0)
-			rc = buf_addc(b, '\0');
-	}
+	if (rc == 0)
+		rc = mask_name(b, d->name);
+	if ((rc = next_field(b, rc, &at[1])) == 0)
+		rc = mask_nik(b, d->nik);
+	if ((rc = next_field(b, rc, &at[2])) == 0)
+		rc = iso_day(b, d->issued_day);
+	if ((rc = next_field(b, rc, &at[3])) == 0)
+		rc = iso_day(b, d->expires_day);
+	if ((rc = next_field(b, rc, &at[4])) == 0)
+		rc = fmt_days_id(b, d->issued_day);
+	if ((rc = next_field(b, rc, &at[5])) == 0)
+		rc = fmt_days_id(b, d->expires_day);
+	if ((rc = next_field(b, rc, &at[6])) == 0)
+		rc = verify_number_label(b, d->kind, d->number);
+	/* The gate replaces a document with one of its own kind. */
+	if ((rc = next_field(b, rc, &at[7])) == 0 && r->superseded_number[0])
+		rc = verify_number_label(b, d->kind, r->superseded_number);
+	rc = next_field(b, rc, &at[8]);
 	/* Pointers only now: the buffer may have moved as it grew. */
 	for (size_t i = 0; i < ARRAY_SIZE(field); i++)
 		*field[i] = rc == 0 ? b->data + at[i] : "";
