@@ -314,15 +314,17 @@ static int reload(struct vindex *ix, struct store *s, int backwards,
 		return rc;
 	pthread_rwlock_wrlock(&ix->lock);
 	if (backwards || fresh->last > ix->last) {
-		struct vindex old = *ix;
+		/* fresh takes the old table, and frees it below. */
+		struct slot *old_slots = ix->slots;
+		size_t old_cap = ix->cap;
 		ix->slots = fresh->slots;
 		ix->cap = fresh->cap;
 		ix->used = fresh->used;
 		ix->rows = fresh->rows;
 		ix->bytes = fresh->bytes;
 		ix->last = fresh->last;
-		fresh->slots = old.slots;
-		fresh->cap = old.cap;
+		fresh->slots = old_slots;
+		fresh->cap = old_cap;
 		log_info("verifikasi: log perubahan tidak lagi menjangkau "
 			 "posisi memori; registri dibaca ulang (%zu dokumen)",
 			 ix->rows);
