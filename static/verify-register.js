@@ -3,9 +3,15 @@
 // code scanned later without signal still opens a page. The page itself
 // is complete without it. One registration per spelling of the path,
 // since a scope is case-sensitive and some phones lower-case the URL.
+// The page's own spelling first; the other once that worker is active,
+// so that its install finds the keys, the list and the shell just kept
+// and fetches nothing again on a slow line.
 if ('serviceWorker' in navigator) {
-	for (const p of ['/V/', '/v/']) {
-		navigator.serviceWorker.register(p + 'sw.js', { scope: p })
-			.catch(() => {});
-	}
+	const sw = navigator.serviceWorker;
+	const own = location.pathname.startsWith('/v/') ? '/v/' : '/V/';
+	const other = own === '/V/' ? '/v/' : '/V/';
+	sw.register(own + 'sw.js', { scope: own })
+		.then(() => sw.ready)
+		.then(() => sw.register(other + 'sw.js', { scope: other }))
+		.catch(() => {});
 }
