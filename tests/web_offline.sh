@@ -7,8 +7,10 @@
 #     Cache-Control; the verifier page loads only the one script of ours
 #     (CSP script-src 'self'), the staff pages still none;
 #   - headless Chromium at 360 px (tests/web/offline_check.py): one page
-#     online installs the worker, which keeps the keys, the status list
-#     and the shell and nothing else; then offline through the DevTools
+#     online installs the worker of its own spelling of /V/ and then the
+#     other's (the copies fetched once; a first page at /v/ too), which
+#     keeps the keys, the status list and the shell and nothing else;
+#     then offline through the DevTools
 #     protocol (or with the server stopped, when that does not reach the
 #     worker's fetch: the script says which), valid, revoked, superseded,
 #     forged, expired, v2 and unknown-key tokens get their verdicts from

@@ -99,10 +99,30 @@ def forge(tok):
 b = Browser(BASE, width=360, height=780)
 
 
-def run_js(src, *args):
+def run_js(src, *args, browser=None):
     """An async script: src calls done(value) (the last argument)."""
-    return b.d.execute_async_script(
+    return (browser or b).d.execute_async_script(
         "const done = arguments[arguments.length - 1];" + src, *args)
+
+
+BOTH = "/V/:activated /v/:activated"
+
+
+def both_registered(browser=None):
+    """Waits (30 s at most) until the page's origin has both
+    registrations with active workers; returns what it last saw."""
+    regs = ""
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        regs = run_js("""
+            navigator.serviceWorker.getRegistrations().then(rs => done(
+                rs.map(r => new URL(r.scope).pathname + ':' +
+                    (r.active ? r.active.state : '-')).sort().join(' ')));""",
+                      browser=browser)
+        if regs == BOTH:
+            break
+        time.sleep(0.2)
+    return regs
 
 
 def kept_urls():
@@ -226,8 +246,26 @@ def shot(name):
 COPIES = ("/V/offline.html", "/.well-known/terbit/keys",
           "/.well-known/terbit/status")
 try:
-    # ---- online: the page, the worker installs and keeps its copies ----
+    # ---- a phone that lower-cased the URL of its first page ----
+    # Its own spelling, /v/, registers first and /V/ after it; the
+    # copies are fetched once, by the first install.
     asked_before = [fetches(r) for r in COPIES]  # by the curl part
+    lower = Browser(BASE, width=360, height=780)
+    try:
+        lower.open("/v/" + VALID.lower())
+        check("online, lower-case URL first: the server's page says SAH",
+              lower.text(".w") == "SAH", lower.text(".w"))
+        regs = both_registered(lower)
+        check("lower-case first: both registrations active", regs == BOTH,
+              regs)
+        once = [fetches(r) - n for r, n in zip(COPIES, asked_before)]
+        check("lower-case first: shell, keys, list asked once each",
+              once == [1, 1, 1], once)
+    finally:
+        lower.close()
+
+    # ---- online: the page, the worker installs and keeps its copies ----
+    asked_before = [fetches(r) for r in COPIES]
     b.open("/V/" + VALID)
     check("online: the server's page says SAH", b.text(".w") == "SAH",
           b.text(".w"))
@@ -255,18 +293,8 @@ try:
     # worker for the rest of the run (the browser's own network error
     # offline, though getRegistrations() said both were active). A
     # phone's next page comes seconds later, not milliseconds.
-    regs = ""
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        regs = run_js("""
-            navigator.serviceWorker.getRegistrations().then(rs => done(
-                rs.map(r => new URL(r.scope).pathname + ':' +
-                    (r.active ? r.active.state : '-')).sort().join(' ')));""")
-        if regs == "/V/:activated /v/:activated":
-            break
-        time.sleep(0.2)
-    check("two registrations, /V/ and /v/, both active", regs ==
-          "/V/:activated /v/:activated", regs)
+    regs = both_registered()
+    check("two registrations, /V/ and /v/, both active", regs == BOTH, regs)
     # One install fetched the copies; the second found them just kept.
     once = [fetches(r) - n for r, n in zip(COPIES, asked_before)]
     check("the second worker's install fetched nothing again "
