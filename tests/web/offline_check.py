@@ -105,26 +105,6 @@ def run_js(src, *args, browser=None):
         "const done = arguments[arguments.length - 1];" + src, *args)
 
 
-BOTH = "/V/:activated /v/:activated"
-
-
-def both_registered(browser=None):
-    """Waits (30 s at most) until the page's origin has both
-    registrations with active workers; returns what it last saw."""
-    regs = ""
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        regs = run_js("""
-            navigator.serviceWorker.getRegistrations().then(rs => done(
-                rs.map(r => new URL(r.scope).pathname + ':' +
-                    (r.active ? r.active.state : '-')).sort().join(' ')));""",
-                      browser=browser)
-        if regs == BOTH:
-            break
-        time.sleep(0.2)
-    return regs
-
-
 def kept_urls():
     return run_js("""
         caches.keys().then(names => Promise.all(names.map(n =>
@@ -173,6 +153,38 @@ def wait_for(cond, seconds=20):
     return cond()
 
 
+BOTH = "/V/:activated /v/:activated"
+
+
+def registrations(browser=None):
+    """The origin's registrations as 'scope:state', sorted."""
+    return run_js("""
+        navigator.serviceWorker.getRegistrations().then(rs => done(
+            rs.map(r => new URL(r.scope).pathname + ':' +
+                (r.active ? r.active.state : '-')).sort().join(' ')));""",
+                  browser=browser)
+
+
+def both_registered(browser=None):
+    """Waits (30 s at most) until both registrations have active
+    workers; returns what it last saw."""
+    wait_for(lambda: registrations(browser) == BOTH, 30)
+    return registrations(browser)
+
+
+COPIES = ("/V/offline.html", "/.well-known/terbit/keys",
+          "/.well-known/terbit/status")
+
+
+def copies_asked():
+    """How many times the server was asked for each of COPIES."""
+    return [fetches(r) for r in COPIES]
+
+
+def asked_since(before):
+    return [n - m for n, m in zip(copies_asked(), before)]
+
+
 def verdict():
     """(big word, data-state, text of the offline line, stale line, the
     whole body) of the page shown."""
@@ -213,9 +225,7 @@ def network(offline):
 
 def pages_served():
     """How many /V/ token pages the server has answered (its access log)."""
-    with open(LOG, errors="replace") as f:
-        return sum(1 for line in f if "route=/V/{token}" in line or
-                   "route=/v/{token}" in line)
+    return fetches("/V/{token}") + fetches("/v/{token}")
 
 
 def stop_server():
@@ -243,13 +253,11 @@ def shot(name):
         b.d.set_window_size(360, 780)
 
 
-COPIES = ("/V/offline.html", "/.well-known/terbit/keys",
-          "/.well-known/terbit/status")
 try:
     # ---- a phone that lower-cased the URL of its first page ----
     # Its own spelling, /v/, registers first and /V/ after it; the
     # copies are fetched once, by the first install.
-    asked_before = [fetches(r) for r in COPIES]  # by the curl part
+    asked_before = copies_asked()  # by the curl part
     lower = Browser(BASE, width=360, height=780)
     try:
         lower.open("/v/" + VALID.lower())
@@ -258,14 +266,14 @@ try:
         regs = both_registered(lower)
         check("lower-case first: both registrations active", regs == BOTH,
               regs)
-        once = [fetches(r) - n for r, n in zip(COPIES, asked_before)]
+        once = asked_since(asked_before)
         check("lower-case first: shell, keys, list asked once each",
               once == [1, 1, 1], once)
     finally:
         lower.close()
 
     # ---- online: the page, the worker installs and keeps its copies ----
-    asked_before = [fetches(r) for r in COPIES]
+    asked_before = copies_asked()
     b.open("/V/" + VALID)
     check("online: the server's page says SAH", b.text(".w") == "SAH",
           b.text(".w"))
@@ -296,7 +304,7 @@ try:
     regs = both_registered()
     check("two registrations, /V/ and /v/, both active", regs == BOTH, regs)
     # One install fetched the copies; the second found them just kept.
-    once = [fetches(r) - n for r, n in zip(COPIES, asked_before)]
+    once = asked_since(asked_before)
     check("the second worker's install fetched nothing again "
           "(shell, keys, list asked once each)", once == [1, 1, 1], once)
     # A second online page is one the worker serves from the network; its
